@@ -1,0 +1,366 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as grpc from "@grpc/grpc-js";
+import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
+import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import type { RecordedResource } from "./recorder";
+import type { PlainObject } from "./secrets";
+
+// The engine's side of the Analyzer protocol, as the Pulumi CLI drives a policy pack: start the
+// pack as a plugin process, read the port it prints, then GetAnalyzerInfo, ConfigureStack,
+// Configure (enforcement levels + policy config), Analyze per resource and AnalyzeStack once.
+
+export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
+
+export interface PolicyInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly enforcementLevel: EnforcementLevel;
+  readonly configSchema?: { properties: Record<string, JsonSchema>; required: string[] };
+}
+
+export interface JsonSchema {
+  type?: string;
+  minimum?: number;
+  maximum?: number;
+  enum?: unknown[];
+  items?: JsonSchema;
+  default?: unknown;
+  description?: string;
+}
+
+export interface Violation {
+  readonly policy: string;
+  readonly enforcement: EnforcementLevel;
+  readonly urn: string;
+  readonly message: string;
+}
+
+const levelNames: Record<number, EnforcementLevel> = {
+  [analyzerproto.EnforcementLevel.ADVISORY]: "advisory",
+  [analyzerproto.EnforcementLevel.MANDATORY]: "mandatory",
+  [analyzerproto.EnforcementLevel.DISABLED]: "disabled",
+  [analyzerproto.EnforcementLevel.REMEDIATE]: "remediate",
+};
+const levelNumbers: Record<EnforcementLevel, number> = {
+  advisory: analyzerproto.EnforcementLevel.ADVISORY,
+  mandatory: analyzerproto.EnforcementLevel.MANDATORY,
+  disabled: analyzerproto.EnforcementLevel.DISABLED,
+  remediate: analyzerproto.EnforcementLevel.REMEDIATE,
+};
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+export const defaultPackDir = path.join(repoRoot, "policy-pack");
+
+/**
+ * The pack is TypeScript; the CLI's loader would type-check it on every start (seconds). We bundle
+ * it once with esbuild (dependencies left external) and reuse the bundle while the sources are unchanged.
+ */
+async function buildPack(packDir: string): Promise<string> {
+  const sources = fs
+    .readdirSync(packDir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts") || f.endsWith(".yaml") || f === "package.json")
+    .sort();
+  const hash = createHash("sha256");
+  for (const f of sources) hash.update(f).update(fs.readFileSync(path.join(packDir, f)));
+  const outDir = path.join(repoRoot, ".build", `policy-pack-${hash.digest("hex").slice(0, 16)}`);
+  const outFile = path.join(outDir, "index.js");
+  if (!fs.existsSync(outFile)) {
+    const esbuild = await import("esbuild");
+    await esbuild.build({
+      entryPoints: [path.join(packDir, "index.ts")],
+      outfile: `${outFile}.tmp`,
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      packages: "external",
+      logLevel: "silent",
+    });
+    // The pack reads its version from package.json in its working directory.
+    for (const f of ["PulumiPolicy.yaml", "package.json"]) fs.copyFileSync(path.join(packDir, f), path.join(outDir, f));
+    fs.renameSync(`${outFile}.tmp`, outFile);
+  }
+  return outDir;
+}
+
+function toStruct(value: PlainObject): structproto.Struct {
+  return structproto.Struct.fromJavaScript(value as never);
+}
+
+function unary<Req, Res>(client: grpc.Client, method: string, req: Req): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    (client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[method]!(
+      req,
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+  });
+}
+
+export class PolicyConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid policy configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Pack-level config in the shape `pulumi preview --policy-pack-config` takes. */
+export type PolicyPackConfig = Record<string, unknown>;
+
+function checkSchemaValue(where: string, schema: JsonSchema, value: unknown, problems: string[]): void {
+  const t = schema.type;
+  const shown = JSON.stringify(value);
+  if (t === "integer" && !Number.isInteger(value)) problems.push(`${where} must be an integer, got ${shown}`);
+  else if (t === "number" && typeof value !== "number") problems.push(`${where} must be a number, got ${shown}`);
+  else if (t === "string" && typeof value !== "string") problems.push(`${where} must be a string, got ${shown}`);
+  else if (t === "boolean" && typeof value !== "boolean") problems.push(`${where} must be a boolean, got ${shown}`);
+  else if (t === "array") {
+    if (!Array.isArray(value)) problems.push(`${where} must be an array, got ${shown}`);
+    else if (schema.items) {
+      for (const [i, v] of value.entries()) checkSchemaValue(`${where}[${i}]`, schema.items, v, problems);
+    }
+  }
+  if (typeof value === "number") {
+    if (schema.minimum !== undefined && value < schema.minimum)
+      problems.push(`${where} must be ≥ ${schema.minimum}, got ${shown}`);
+    if (schema.maximum !== undefined && value > schema.maximum)
+      problems.push(`${where} must be ≤ ${schema.maximum}, got ${shown}`);
+  }
+  if (schema.enum && !schema.enum.includes(value)) {
+    problems.push(`${where} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}, got ${shown}`);
+  }
+}
+
+/**
+ * Resolves the user's pack config against the pack's own policies, as the CLI does before it calls
+ * Configure: "all" sets every level, a policy's own entry wins, schema defaults fill the gaps, and
+ * every problem (unknown policy, bad level, value out of schema) is reported at once.
+ */
+export function resolvePolicyConfig(
+  policies: PolicyInfo[],
+  config: PolicyPackConfig,
+): Map<string, { level: EnforcementLevel; properties: PlainObject }> {
+  const problems: string[] = [];
+  const levels = new Set<string>(["advisory", "mandatory", "remediate", "disabled"]);
+  const byName = new Map(policies.map((p) => [p.name, p]));
+  const levelOf = (key: string, v: unknown): EnforcementLevel | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v === "string" && levels.has(v)) return v as EnforcementLevel;
+    problems.push(
+      `${key}: enforcement level must be one of advisory, mandatory, remediate, disabled, got ${JSON.stringify(v)}`,
+    );
+    return undefined;
+  };
+  const allEntry = config.all;
+  const allLevel = levelOf(
+    "all",
+    typeof allEntry === "object" && allEntry !== null ? (allEntry as PlainObject).enforcementLevel : allEntry,
+  );
+  for (const key of Object.keys(config)) {
+    if (key !== "all" && !byName.has(key))
+      problems.push(`${key}: no such policy in the pack (see policy:check -- --list)`);
+  }
+  const resolved = new Map<string, { level: EnforcementLevel; properties: PlainObject }>();
+  for (const policy of policies) {
+    const entry = config[policy.name];
+    let level = allLevel ?? policy.enforcementLevel;
+    const properties: PlainObject = {};
+    for (const [prop, schema] of Object.entries(policy.configSchema?.properties ?? {})) {
+      if (schema.default !== undefined) properties[prop] = schema.default as PlainObject[string];
+    }
+    if (typeof entry === "string") level = levelOf(policy.name, entry) ?? level;
+    else if (entry !== null && typeof entry === "object") {
+      const { enforcementLevel, ...props } = entry as PlainObject;
+      level = levelOf(`${policy.name}.enforcementLevel`, enforcementLevel) ?? level;
+      for (const [prop, value] of Object.entries(props)) {
+        const schema = policy.configSchema?.properties[prop];
+        if (!schema) {
+          const allowed = Object.keys(policy.configSchema?.properties ?? {});
+          problems.push(
+            `${policy.name}.${prop}: not a setting of this policy (settings: ${allowed.join(", ") || "none"})`,
+          );
+          continue;
+        }
+        checkSchemaValue(`${policy.name}.${prop}`, schema, value, problems);
+        properties[prop] = value;
+      }
+    } else if (entry !== undefined) {
+      problems.push(`${policy.name}: expected an enforcement level or an object, got ${JSON.stringify(entry)}`);
+    }
+    for (const required of policy.configSchema?.required ?? []) {
+      if (!(required in properties)) problems.push(`${policy.name}.${required}: required setting is missing`);
+    }
+    resolved.set(policy.name, { level, properties });
+  }
+  if (problems.length > 0) throw new PolicyConfigError(problems);
+  return resolved;
+}
+
+export interface AnalyzerSession {
+  readonly packName: string;
+  readonly packVersion: string;
+  readonly policies: PolicyInfo[];
+  configure(config: PolicyPackConfig): Promise<void>;
+  analyze(resource: RecordedResource): Promise<Violation[]>;
+  analyzeStack(resources: RecordedResource[]): Promise<Violation[]>;
+  close(): Promise<void>;
+}
+
+function optionsOf(r: RecordedResource): analyzerproto.AnalyzerResourceOptions {
+  const o = new analyzerproto.AnalyzerResourceOptions();
+  o.setProtect(r.options.protect);
+  o.setIgnorechangesList(r.options.ignoreChanges);
+  o.setDeletebeforereplace(r.options.deleteBeforeReplace);
+  o.setDeletebeforereplacedefined(r.options.deleteBeforeReplace);
+  o.setAdditionalsecretoutputsList(r.options.additionalSecretOutputs);
+  o.setAliasesList(r.options.aliases.filter((a) => a.startsWith("urn:")));
+  if (r.parent) o.setParent(r.parent);
+  return o;
+}
+
+function violationsOf(res: analyzerproto.AnalyzeResponse): Violation[] {
+  return res.getDiagnosticsList().map((d) => ({
+    policy: d.getPolicyname(),
+    enforcement: levelNames[d.getEnforcementlevel()] ?? "advisory",
+    urn: d.getUrn(),
+    message: d.getMessage(),
+  }));
+}
+
+/** Starts the policy pack in `packDir` the way the CLI does and connects to it. */
+export async function startAnalyzer(
+  options: { packDir?: string; stack?: string; project?: string; dryRun?: boolean } = {},
+): Promise<AnalyzerSession> {
+  const packDir = await buildPack(options.packDir ?? defaultPackDir);
+  const launcher = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [repoRoot] });
+  // The first argument is the engine address; the pack only needs it for logging, which we don't serve.
+  const child: ChildProcess = spawn(process.execPath, [launcher, "127.0.0.1:0", packDir], {
+    cwd: packDir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let stdout = "";
+    const onData = (d: Buffer) => {
+      stdout += d;
+      const line = stdout.split("\n")[0];
+      if (stdout.includes("\n") && line) {
+        child.stdout?.off("data", onData);
+        const n = Number(line.trim());
+        if (Number.isInteger(n) && n > 0) resolve(n);
+        else reject(new Error(`policy pack printed ${JSON.stringify(line)} instead of its port\n${stderr}`));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`policy pack exited (${code}) before serving:\n${stderr}`)));
+  });
+
+  const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_receive_message_length": 400 * 1024 * 1024,
+    "grpc.max_send_message_length": 400 * 1024 * 1024,
+  }) as unknown as grpc.Client;
+
+  const info = await unary<emptyproto.Empty, analyzerproto.AnalyzerInfo>(
+    client,
+    "getAnalyzerInfo",
+    new emptyproto.Empty(),
+  );
+  const policies: PolicyInfo[] = info.getPoliciesList().map((p) => {
+    const schema = p.getConfigschema();
+    return {
+      name: p.getName(),
+      description: p.getDescription(),
+      enforcementLevel: levelNames[p.getEnforcementlevel()] ?? "advisory",
+      configSchema: schema
+        ? {
+            properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, JsonSchema>,
+            required: schema.getRequiredList(),
+          }
+        : undefined,
+    };
+  });
+
+  const stackReq = new analyzerproto.AnalyzerStackConfigureRequest();
+  stackReq.setStack(options.stack ?? "offline");
+  stackReq.setProject(options.project ?? "huntaze-hardening");
+  stackReq.setDryRun(options.dryRun ?? true);
+  await unary(client, "configureStack", stackReq);
+
+  const session: AnalyzerSession = {
+    packName: info.getName(),
+    packVersion: info.getVersion(),
+    policies,
+    async configure(config) {
+      const resolved = resolvePolicyConfig(policies, config);
+      const req = new analyzerproto.ConfigureAnalyzerRequest();
+      const map = req.getPolicyconfigMap();
+      for (const [name, { level, properties }] of resolved) {
+        const pc = new analyzerproto.PolicyConfig();
+        pc.setEnforcementlevel(levelNumbers[level] as analyzerproto.EnforcementLevel);
+        pc.setProperties(toStruct(properties));
+        map.set(name, pc);
+      }
+      await unary(client, "configure", req);
+    },
+    async analyze(r) {
+      const req = new analyzerproto.AnalyzeRequest();
+      req.setType(r.type);
+      req.setName(r.name);
+      req.setUrn(r.urn);
+      req.setProperties(toStruct(r.inputs));
+      req.setOptions(optionsOf(r));
+      return violationsOf(await unary(client, "analyze", req));
+    },
+    async analyzeStack(resources) {
+      const req = new analyzerproto.AnalyzeStackRequest();
+      req.setResourcesList(
+        resources.map((r) => {
+          const ar = new analyzerproto.AnalyzerResource();
+          ar.setType(r.type);
+          ar.setName(r.name);
+          ar.setUrn(r.urn);
+          ar.setProperties(toStruct(r.outputs));
+          ar.setOptions(optionsOf(r));
+          if (r.parent) ar.setParent(r.parent);
+          ar.setDependenciesList(r.dependencies);
+          const deps = ar.getPropertydependenciesMap();
+          for (const [key, urns] of Object.entries(r.propertyDependencies)) {
+            const d = new analyzerproto.AnalyzerPropertyDependencies();
+            d.setUrnsList(urns);
+            deps.set(key, d);
+          }
+          return ar;
+        }),
+      );
+      return violationsOf(await unary(client, "analyzeStack", req));
+    },
+    async close() {
+      client.close();
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+    },
+  };
+  await session.configure({});
+  return session;
+}
+
+/**
+ * Every check the CLI runs for one preview: Analyze on each resource the program registered (not
+ * the root stack), then AnalyzeStack once over all of them.
+ */
+export async function analyzeAll(session: AnalyzerSession, resources: RecordedResource[]): Promise<Violation[]> {
+  const perResource = await Promise.all(
+    resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => session.analyze(r)),
+  );
+  const stackWide = await session.analyzeStack(resources.filter((r) => r.type !== "pulumi:pulumi:Stack"));
+  return [...perResource.flat(), ...stackWide];
+}

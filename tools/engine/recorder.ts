@@ -1,0 +1,170 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as resproto from "@pulumi/pulumi/proto/resource_pb";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { getRuntimeStore, setMockOptions, waitForRPCs } from "./pulumi-internals";
+import type { PlainObject } from "./secrets";
+import { wrapSecret } from "./secrets";
+
+/** A resource as the engine saw it: what the program asked for (inputs) and what the mocks gave back (state). */
+export interface RecordedResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly parent?: string;
+  readonly custom: boolean;
+  readonly id?: string;
+  /** Serialized inputs, in Pulumi's wire form: secrets keep their signature so renderers can mask them. */
+  readonly inputs: PlainObject;
+  /** Serialized outputs (inputs plus computed values); for the stack resource, its exported outputs. */
+  outputs: PlainObject;
+  readonly dependencies: string[];
+  readonly propertyDependencies: Record<string, string[]>;
+  readonly provider?: string;
+  readonly options: {
+    readonly protect: boolean;
+    readonly ignoreChanges: string[];
+    readonly deleteBeforeReplace: boolean;
+    readonly additionalSecretOutputs: string[];
+    readonly aliases: string[];
+  };
+}
+
+/**
+ * Pulumi's MockMonitor, extended to keep what the real engine keeps (parent, dependencies, options)
+ * and to honour `additionalSecretOutputs` the way the engine does, so a random password's result is
+ * a secret offline exactly as it is in a real preview.
+ */
+export class RecordingMonitor extends MockMonitor {
+  readonly recorded: RecordedResource[] = [];
+  private readonly byUrn = new Map<string, RecordedResource>();
+
+  constructor(
+    private readonly offlineMocks: pulumi.runtime.Mocks,
+    private readonly projectName: string,
+    private readonly stackName: string,
+  ) {
+    super(offlineMocks);
+  }
+
+  /** The URN the real engine would give: parent types are prefixed, `$`-joined. */
+  private urnFor(parent: string, type: string, name: string): string {
+    const parentType = parent ? (parent.split("::")[2] ?? "").split("$").pop() : undefined;
+    // Children of the root stack are not prefixed with its type, as in the real engine.
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${this.stackName}::${this.projectName}::${qualified}::${name}`;
+  }
+
+  override async registerResource(
+    req: resproto.RegisterResourceRequest,
+    callback: (err: unknown, res?: unknown) => void,
+  ) {
+    try {
+      const type = req.getType();
+      const name = req.getName();
+      const rawInputs = (req.getObject()?.toJavaScript() ?? {}) as PlainObject;
+      const result = await this.offlineMocks.newResource({
+        type,
+        name,
+        inputs: rpc.deserializeProperties(req.getObject() ?? new structproto.Struct()),
+        provider: req.getProvider(),
+        custom: req.getCustom(),
+        id: req.getImportid(),
+      });
+      const urn = this.urnFor(req.getParent(), type, name);
+      const secretOutputs = req.getAdditionalsecretoutputsList();
+      const serializedState = (await rpc.serializeProperties("", result.state)) as PlainObject;
+      for (const key of secretOutputs) {
+        if (key in serializedState) serializedState[key] = wrapSecret(serializedState[key]);
+      }
+      this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
+
+      const propertyDependencies: Record<string, string[]> = {};
+      req.getPropertydependenciesMap().forEach((deps, key) => {
+        propertyDependencies[key] = deps.getUrnsList();
+      });
+      const record: RecordedResource = {
+        urn,
+        type,
+        name,
+        parent: req.getParent() || undefined,
+        custom: req.getCustom(),
+        id: result.id ?? undefined,
+        inputs: rawInputs,
+        outputs: serializedState,
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+        provider: req.getProvider() || undefined,
+        options: {
+          protect: req.getProtect() ?? false,
+          ignoreChanges: req.getIgnorechangesList(),
+          deleteBeforeReplace: req.getDeletebeforereplace(),
+          additionalSecretOutputs: secretOutputs,
+          aliases: req.getAliasesList().map((a) => a.getUrn() || a.getSpec()?.getName() || ""),
+        },
+      };
+      this.recorded.push(record);
+      this.byUrn.set(urn, record);
+
+      const response = new resproto.RegisterResourceResponse();
+      response.setUrn(urn);
+      response.setId(result.id || "");
+      response.setObject(structproto.Struct.fromJavaScript(serializedState as never));
+      callback(null, response);
+    } catch (err) {
+      callback(err, undefined);
+    }
+  }
+
+  override registerResourceOutputs(
+    req: resproto.RegisterResourceOutputsRequest,
+    callback: (err: unknown, res?: unknown) => void,
+  ) {
+    const record = this.byUrn.get(req.getUrn());
+    if (record) record.outputs = (req.getOutputs()?.toJavaScript() ?? {}) as PlainObject;
+    super.registerResourceOutputs(req, callback);
+  }
+}
+
+export interface ProgramRun {
+  readonly resources: RecordedResource[];
+  readonly outputs: PlainObject;
+}
+
+export interface RunOptions {
+  readonly project: string;
+  readonly stack: string;
+  readonly mocks: pulumi.runtime.Mocks;
+  /** Stack configuration as `pulumi config` holds it: "namespace:key" -> string value. */
+  readonly config?: Record<string, string>;
+  readonly secretKeys?: string[];
+  /** true runs the program as `pulumi preview` would (pulumi.runtime.isDryRun()). */
+  readonly preview?: boolean;
+}
+
+/**
+ * Runs a Pulumi program in this process under the recording mocks and returns every resource it
+ * registered plus the stack outputs. `program` is what a Pulumi entry point does at load time.
+ */
+export async function runProgram(
+  program: () => Promise<Record<string, unknown> | undefined>,
+  options: RunOptions,
+): Promise<ProgramRun> {
+  const monitor = new RecordingMonitor(options.mocks, options.project, options.stack);
+  setMockOptions(monitor, options.project, options.stack, options.preview ?? true);
+  const store = getRuntimeStore();
+  // The same feature set pulumi.runtime.setMocks enables.
+  store.supportsSecrets = true;
+  store.supportsResourceReferences = true;
+  store.supportsOutputValues = false;
+  store.supportsDeletedWith = true;
+  store.supportsAliasSpecs = true;
+  store.supportsTransforms = false;
+  pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
+
+  await pulumi.runtime.runInPulumiStack(async () => program());
+  await waitForRPCs();
+  const stackResource = monitor.recorded.find((r) => r.type === "pulumi:pulumi:Stack");
+  return { resources: monitor.recorded, outputs: stackResource?.outputs ?? {} };
+}
