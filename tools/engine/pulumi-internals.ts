@@ -22,3 +22,8 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
 export const getRuntimeStore = state.getStore;
 export const setMockOptions = settings.setMockOptions;
 export const waitForRPCs = settings.waitForRPCs;
+
+const config = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/** Whether a "namespace:key" config value was stored with --secret. */
+export const isConfigSecret = config.isConfigSecret;

@@ -1,0 +1,2 @@
+export * from "./alert-topics";
+export * from "./hardened-bucket";

@@ -1,0 +1,143 @@
+import * as pulumi from "@pulumi/pulumi";
+import { isConfigSecret } from "../tools/engine/pulumi-internals";
+import { awsRegions, type ConfigProblem, ConfigReader, ConfigValidationError, patterns } from "./validation";
+
+// The one place stack configuration is read and validated. Components never read config: the
+// stack program turns this typed object into plain component args.
+
+export const CONFIG_NAMESPACE = "huntaze";
+export const environments = ["staging", "production"] as const;
+
+export interface AlertsConfig {
+  readonly opsEmails: string[];
+  readonly securityEmails: string[];
+  readonly costEmails: string[];
+}
+
+export interface NetworkConfig {
+  readonly vpcId: string;
+  /** Private subnets in at least two AZs (ElastiCache multi-AZ, Lambda in VPC). */
+  readonly privateSubnetIds: string[];
+  /** Security groups of the application tasks that may reach internal services. */
+  readonly appSecurityGroupIds: string[];
+}
+
+export interface AuditLogsConfig {
+  readonly intelligentTieringAfterDays: number;
+  readonly expirationDays: number;
+}
+
+export interface StackConfig {
+  readonly environment: (typeof environments)[number];
+  readonly region: string;
+  readonly accountId: string;
+  readonly tags: Record<string, string>;
+  readonly monthlyBudgetUsd: number;
+  readonly alerts: AlertsConfig;
+  readonly network: NetworkConfig;
+  readonly auditLogs: AuditLogsConfig;
+}
+
+/** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
+function namespaceValues(all: Record<string, string>, namespace: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [fullKey, raw] of Object.entries(all)) {
+    if (!fullKey.startsWith(`${namespace}:`)) continue;
+    const key = fullKey.slice(namespace.length + 1);
+    const trimmed = raw.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+      try {
+        out[key] = JSON.parse(trimmed);
+        continue;
+      } catch {
+        // Not JSON after all: validated as the plain string it is.
+      }
+    }
+    out[key] = raw;
+  }
+  return out;
+}
+
+/**
+ * Validates the whole stack configuration and returns it typed, or throws one
+ * ConfigValidationError listing every problem (secrets never shown).
+ */
+export function parseStackConfig(all: Record<string, string>, secretKeys: Iterable<string> = []): StackConfig {
+  const problems: ConfigProblem[] = [];
+  const secrets = new Set(secretKeys);
+  const region = all["aws:region"];
+  if (region === undefined || !(awsRegions as readonly string[]).includes(region)) {
+    problems.push({
+      key: "aws:region",
+      allowed: `one of ${awsRegions.join(", ")}`,
+      got: region === undefined ? "nothing (the key is missing)" : JSON.stringify(region),
+    });
+  }
+  const c = new ConfigReader(namespaceValues(all, CONFIG_NAMESPACE), `${CONFIG_NAMESPACE}:`, problems, secrets);
+
+  const environment = c.string("environment", { oneOf: environments }) as StackConfig["environment"];
+  const accountId = c.string("accountId", { pattern: patterns.accountId, describe: "a 12-digit AWS account id" });
+  const monthlyBudgetUsd = c.number("monthlyBudgetUsd", { min: 1, max: 1_000_000 });
+
+  const tags = c.stringMap("tags");
+
+  const a = c.object("alerts");
+  const emailList = (key: string) => a?.stringList(key, { pattern: patterns.email, describe: "email address" }) ?? [];
+  const alerts: AlertsConfig = {
+    opsEmails: emailList("opsEmails"),
+    securityEmails: emailList("securityEmails"),
+    costEmails: emailList("costEmails"),
+  };
+  a?.rejectUnknownKeys();
+
+  const n = c.object("network");
+  const network: NetworkConfig = {
+    vpcId: n?.string("vpcId", { pattern: patterns.vpcId, describe: "a VPC id (vpc-…)" }) ?? "",
+    privateSubnetIds:
+      n?.stringList("privateSubnetIds", {
+        pattern: patterns.subnetId,
+        describe: "subnet id (subnet-…)",
+        minItems: 2,
+      }) ?? [],
+    appSecurityGroupIds:
+      n?.stringList("appSecurityGroupIds", {
+        pattern: patterns.securityGroupId,
+        describe: "security group id (sg-…)",
+      }) ?? [],
+  };
+  n?.rejectUnknownKeys();
+
+  const l = c.object("auditLogs");
+  const auditLogs: AuditLogsConfig = {
+    intelligentTieringAfterDays: l?.integer("intelligentTieringAfterDays", { min: 0, max: 3650, default: 30 }) ?? 30,
+    expirationDays: l?.integer("expirationDays", { min: 1, max: 3650, default: 365 }) ?? 365,
+  };
+  if (auditLogs.expirationDays <= auditLogs.intelligentTieringAfterDays) {
+    l?.problem(
+      "expirationDays",
+      `more days than intelligentTieringAfterDays (${auditLogs.intelligentTieringAfterDays})`,
+      auditLogs.expirationDays,
+    );
+  }
+  l?.rejectUnknownKeys();
+
+  c.rejectUnknownKeys();
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return {
+    environment,
+    region: region as string,
+    accountId,
+    tags: { Project: "huntaze", Environment: environment, ManagedBy: "pulumi", ...tags },
+    monthlyBudgetUsd,
+    alerts,
+    network,
+    auditLogs,
+  };
+}
+
+/** Reads the running stack's configuration (as `pulumi up` or the offline engine set it). */
+export function loadStackConfig(): StackConfig {
+  const all = pulumi.runtime.allConfig();
+  const secretKeys = Object.keys(all).filter((k) => isConfigSecret(k));
+  return parseStackConfig(all, secretKeys);
+}

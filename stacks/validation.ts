@@ -1,0 +1,219 @@
+import * as pulumi from "@pulumi/pulumi";
+
+// Stack configuration is validated as data: every reader below records a problem instead of
+// throwing, so a broken Pulumi.<stack>.yaml is reported with every mistake at once, each naming
+// the key, what is allowed and the value given (masked when the key holds a secret).
+
+export interface ConfigProblem {
+  readonly key: string;
+  readonly allowed: string;
+  readonly got: string;
+}
+
+/** A RunError, so `pulumi up` prints the problem list without a stack trace. */
+export class ConfigValidationError extends pulumi.RunError {
+  constructor(readonly problems: readonly ConfigProblem[]) {
+    super(formatProblems(problems));
+    this.name = "ConfigValidationError";
+  }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  const lines = problems.map((p) => `  - ${p.key}: expected ${p.allowed}, got ${p.got}`);
+  return `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
+}
+
+const MISSING = "nothing (the key is missing)";
+
+function show(value: unknown, secret: boolean): string {
+  if (value === undefined) return MISSING;
+  if (secret) return "a secret value (not shown)";
+  return JSON.stringify(value);
+}
+
+/** Reads one object of configuration (the whole namespace, or a nested object under a key). */
+export class ConfigReader {
+  private readonly seen = new Set<string>();
+
+  constructor(
+    private readonly values: Record<string, unknown>,
+    private readonly prefix: string,
+    readonly problems: ConfigProblem[],
+    private readonly secretKeys: ReadonlySet<string> = new Set(),
+  ) {}
+
+  private path(key: string): string {
+    return this.prefix.endsWith(":") ? `${this.prefix}${key}` : `${this.prefix}.${key}`;
+  }
+
+  private get(key: string): unknown {
+    this.seen.add(key);
+    return this.values[key];
+  }
+
+  problem(key: string, allowed: string, got: unknown): void {
+    this.problems.push({ key: this.path(key), allowed, got: show(got, this.isSecret(key)) });
+  }
+
+  isSecret(key: string): boolean {
+    return this.secretKeys.has(this.path(key));
+  }
+
+  has(key: string): boolean {
+    return this.values[key] !== undefined;
+  }
+
+  string(key: string, opts: { pattern?: RegExp; describe?: string; oneOf?: readonly string[] } = {}): string {
+    const v = this.get(key);
+    const allowed = opts.oneOf ? `one of ${opts.oneOf.join(", ")}` : (opts.describe ?? "a non-empty string");
+    if (typeof v !== "string" || v.length === 0) {
+      this.problem(key, allowed, v);
+      return "";
+    }
+    if ((opts.oneOf && !opts.oneOf.includes(v)) || (opts.pattern && !opts.pattern.test(v)))
+      this.problem(key, allowed, v);
+    return v;
+  }
+
+  optionalString(
+    key: string,
+    opts: { pattern?: RegExp; describe?: string; oneOf?: readonly string[] } = {},
+  ): string | undefined {
+    return this.has(key) ? this.string(key, opts) : (this.get(key) as undefined);
+  }
+
+  /** A secret string: its value is never shown in a problem. */
+  secret(key: string, opts: { minLength?: number } = {}): string {
+    const v = this.get(key);
+    const min = opts.minLength ?? 1;
+    if (typeof v !== "string" || v.length < min) {
+      this.problems.push({
+        key: this.path(key),
+        allowed: `a secret string of at least ${min} characters (pulumi config set --secret)`,
+        got: v === undefined ? MISSING : "an invalid value (not shown)",
+      });
+      return "";
+    }
+    if (!this.isSecret(key)) {
+      this.problems.push({
+        key: this.path(key),
+        allowed: "a value stored with `pulumi config set --secret`",
+        got: "a plain-text value (not shown)",
+      });
+    }
+    return v;
+  }
+
+  number(key: string, opts: { min?: number; max?: number; integer?: boolean; default?: number } = {}): number {
+    const v = this.get(key);
+    const range = [opts.min !== undefined ? `≥ ${opts.min}` : "", opts.max !== undefined ? `≤ ${opts.max}` : ""]
+      .filter(Boolean)
+      .join(" and ");
+    const allowed = `${opts.integer ? "an integer" : "a number"}${range ? ` ${range}` : ""}`;
+    if (v === undefined && opts.default !== undefined) return opts.default;
+    const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+    if (typeof n !== "number" || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) {
+      this.problem(key, allowed, v);
+      return opts.default ?? 0;
+    }
+    if ((opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max))
+      this.problem(key, allowed, v);
+    return n;
+  }
+
+  integer(key: string, opts: { min?: number; max?: number; default?: number } = {}): number {
+    return this.number(key, { ...opts, integer: true });
+  }
+
+  boolean(key: string, fallback: boolean): boolean {
+    const v = this.get(key);
+    if (v === undefined) return fallback;
+    if (v === true || v === "true") return true;
+    if (v === false || v === "false") return false;
+    this.problem(key, "true or false", v);
+    return fallback;
+  }
+
+  stringList(key: string, opts: { pattern?: RegExp; describe?: string; minItems?: number } = {}): string[] {
+    const v = this.get(key);
+    const min = opts.minItems ?? 1;
+    const what = opts.describe ?? "string";
+    if (!Array.isArray(v) || v.length < min) {
+      this.problem(key, `a list of at least ${min} ${what}${min === 1 ? "" : "s"}`, v);
+      return [];
+    }
+    v.forEach((item, i) => {
+      if (typeof item !== "string" || (opts.pattern && !opts.pattern.test(item)))
+        this.problem(`${key}[${i}]`, `a ${what}`, item);
+    });
+    return v.filter((i): i is string => typeof i === "string");
+  }
+
+  /** An optional object of string values (tags). */
+  stringMap(key: string): Record<string, string> {
+    const v = this.get(key);
+    if (v === undefined) return {};
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      this.problem(key, "an object of string values", v);
+      return {};
+    }
+    const out: Record<string, string> = {};
+    for (const [k, item] of Object.entries(v)) {
+      if (typeof item === "string") out[k] = item;
+      else this.problems.push({ key: `${this.path(key)}.${k}`, allowed: "a string", got: show(item, false) });
+    }
+    return out;
+  }
+
+  /** A nested object; its problems are reported under `key.`. */
+  object(key: string, opts: { optional?: boolean } = {}): ConfigReader | undefined {
+    const v = this.get(key);
+    if (v === undefined && opts.optional) return undefined;
+    if (typeof v !== "object" || v === null || Array.isArray(v)) {
+      this.problem(key, "an object", v);
+      return new ConfigReader({}, this.path(key), [], this.secretKeys);
+    }
+    return new ConfigReader(v as Record<string, unknown>, this.path(key), this.problems, this.secretKeys);
+  }
+
+  /** Reports keys nobody read: a typo'd key is a problem, not silently ignored. */
+  rejectUnknownKeys(): void {
+    for (const key of Object.keys(this.values)) {
+      if (!this.seen.has(key))
+        this.problem(key, `no such setting (known: ${[...this.seen].sort().join(", ")})`, this.values[key]);
+    }
+  }
+}
+
+export const patterns = {
+  email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+  accountId: /^\d{12}$/,
+  vpcId: /^vpc-[0-9a-f]{8,17}$/,
+  subnetId: /^subnet-[0-9a-f]{8,17}$/,
+  securityGroupId: /^sg-[0-9a-f]{8,17}$/,
+  kmsKeyArn: /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
+  hostedZoneId: /^Z[0-9A-Z]{4,32}$/,
+  dnsName: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/,
+  httpsUrl: /^https:\/\/[^\s]+$/,
+};
+
+/** Commercial regions this project may deploy to. */
+export const awsRegions = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ca-central-1",
+  "eu-west-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-central-1",
+  "eu-north-1",
+  "eu-south-1",
+  "ap-northeast-1",
+  "ap-northeast-2",
+  "ap-southeast-1",
+  "ap-southeast-2",
+  "ap-south-1",
+  "sa-east-1",
+] as const;
