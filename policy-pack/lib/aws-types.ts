@@ -19,3 +19,88 @@ export const s3 = {
   ],
   notification: ["aws:s3/bucketNotification:BucketNotification"],
 } as const;
+
+// The services below have no deprecated aliases in @pulumi/aws 7.48 (checked against the
+// package's `__pulumiType` tokens): each list holds the v7 token only, kept as a list so an alias
+// can be added in one place if a later provider renames a resource.
+export const elasticache = {
+  replicationGroup: ["aws:elasticache/replicationGroup:ReplicationGroup"],
+} as const;
+
+export const dynamodb = {
+  table: ["aws:dynamodb/table:Table"],
+  scalingTarget: ["aws:appautoscaling/target:Target"],
+} as const;
+
+export const sqs = {
+  queue: ["aws:sqs/queue:Queue"],
+  queuePolicy: ["aws:sqs/queuePolicy:QueuePolicy"],
+  redrivePolicy: ["aws:sqs/redrivePolicy:RedrivePolicy"],
+} as const;
+
+export const sns = {
+  topic: ["aws:sns/topic:Topic"],
+  topicPolicy: ["aws:sns/topicPolicy:TopicPolicy"],
+} as const;
+
+export const lambda = {
+  function: ["aws:lambda/function:Function"],
+  permission: ["aws:lambda/permission:Permission"],
+  functionUrl: ["aws:lambda/functionUrl:FunctionUrl"],
+  eventInvokeConfig: ["aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"],
+  eventSourceMapping: ["aws:lambda/eventSourceMapping:EventSourceMapping"],
+} as const;
+
+export const ecs = {
+  cluster: ["aws:ecs/cluster:Cluster"],
+  service: ["aws:ecs/service:Service"],
+  taskDefinition: ["aws:ecs/taskDefinition:TaskDefinition"],
+} as const;
+
+export const cloudwatch = {
+  logGroup: ["aws:cloudwatch/logGroup:LogGroup"],
+  metricAlarm: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
+  compositeAlarm: ["aws:cloudwatch/compositeAlarm:CompositeAlarm"],
+} as const;
+
+export const kms = {
+  key: ["aws:kms/key:Key"],
+  keyPolicy: ["aws:kms/keyPolicy:KeyPolicy"],
+} as const;
+
+export const iam = {
+  policyDocuments: [
+    "aws:iam/policy:Policy",
+    "aws:iam/rolePolicy:RolePolicy",
+    "aws:iam/userPolicy:UserPolicy",
+    "aws:iam/groupPolicy:GroupPolicy",
+  ],
+  role: ["aws:iam/role:Role"],
+} as const;
+
+export const secretsmanager = {
+  secret: ["aws:secretsmanager/secret:Secret"],
+  rotation: ["aws:secretsmanager/secretRotation:SecretRotation"],
+} as const;
+
+export const rds = {
+  instance: ["aws:rds/instance:Instance"],
+  parameterGroup: ["aws:rds/parameterGroup:ParameterGroup"],
+} as const;
+
+export const cloudtrail = {
+  trail: ["aws:cloudtrail/trail:Trail"],
+} as const;
+
+export const guardduty = {
+  detector: ["aws:guardduty/detector:Detector"],
+  feature: ["aws:guardduty/detectorFeature:DetectorFeature"],
+} as const;
+
+export const ec2 = {
+  securityGroup: ["aws:ec2/securityGroup:SecurityGroup"],
+  defaultSecurityGroup: ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"],
+  securityGroupRule: ["aws:ec2/securityGroupRule:SecurityGroupRule"],
+  ingressRule: ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"],
+  egressRule: ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"],
+} as const;

@@ -1,0 +1,229 @@
+import { ec2, elasticache } from "../lib/aws-types";
+import { asArray, type Check, isUnknown, refersTo, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { describeRange, ingressOf, isOpen, portRange } from "../lib/security-groups";
+import type { HuntazePolicy } from "../rule";
+
+// ElastiCache replication groups (Redis/Valkey). The AUTH token is a secret: rules test its
+// presence only and never put its value in a message.
+
+const types = elasticache.replicationGroup;
+
+/** Reads a boolean input; reports `message` unless it is exactly true; records it when unknown. */
+function requireTrue(c: Check, key: string, message: string): void {
+  const v = c.props[key];
+  if (isUnknown(v)) c.unknown(key);
+  else if (v !== true) c.report(`${message} (${key} is ${v === undefined ? "not set" : JSON.stringify(v)})`);
+}
+
+const atRest = resourcePolicy({
+  name: "elasticache-at-rest-encryption",
+  summary: "ElastiCache replication groups encrypt data at rest (atRestEncryptionEnabled: true)",
+  enforcementLevel: "mandatory",
+  references: { catalogue: [1], fsbp: ["ElastiCache.4"], checkov: ["CKV_AWS_29"] },
+  resourceTypes: types,
+  check: (c) =>
+    requireTrue(
+      c,
+      "atRestEncryptionEnabled",
+      "at-rest encryption is off; it can only be set at creation, so migrate through a snapshot restore",
+    ),
+});
+
+const cmk = resourcePolicy({
+  name: "elasticache-at-rest-encryption-cmk",
+  summary: "ElastiCache at-rest encryption uses a customer-managed KMS key (kmsKeyId, given as a key ARN)",
+  enforcementLevel: "mandatory",
+  references: { catalogue: [2], fsbp: [], checkov: ["CKV_AWS_191"] },
+  resourceTypes: types,
+  check: (c) => {
+    const key = c.props.kmsKeyId;
+    if (isUnknown(key)) c.unknown("kmsKeyId");
+    else if (typeof key !== "string" || key === "")
+      c.report("at-rest encryption does not use a customer-managed key: set kmsKeyId to a KMS key ARN");
+    else if (key.startsWith("alias/aws/") || key.includes(":alias/aws/"))
+      c.report(`kmsKeyId names the AWS-managed key ${key}; use a customer-managed key ARN`);
+  },
+});
+
+const inTransit = resourcePolicy({
+  name: "elasticache-in-transit-encryption",
+  summary:
+    'ElastiCache replication groups require TLS (transitEncryptionEnabled: true, transitEncryptionMode "required"; set allowPreferredMode during a migration)',
+  enforcementLevel: "mandatory",
+  references: { catalogue: [3], fsbp: ["ElastiCache.5"], checkov: ["CKV_AWS_30"] },
+  resourceTypes: types,
+  configSchema: {
+    properties: {
+      allowPreferredMode: {
+        type: "boolean",
+        default: false,
+        description:
+          'Accept transitEncryptionMode "preferred" (the first step when an existing group turns TLS on; a later apply moves it to "required").',
+      },
+    },
+  },
+  check: (c) => {
+    requireTrue(c, "transitEncryptionEnabled", "in-transit encryption (TLS) is off");
+    const mode = c.props.transitEncryptionMode;
+    if (isUnknown(mode)) c.unknown("transitEncryptionMode");
+    else if (mode === "preferred" && c.config.allowPreferredMode !== true)
+      c.report(
+        'transitEncryptionMode is "preferred": clients may still connect without TLS; move to "required" (or set allowPreferredMode while migrating)',
+      );
+  },
+});
+
+const auth = resourcePolicy({
+  name: "elasticache-auth",
+  summary: "ElastiCache replication groups authenticate clients (AUTH token or RBAC user groups) over TLS",
+  enforcementLevel: "mandatory",
+  references: { catalogue: [4], fsbp: ["ElastiCache.6"], checkov: ["CKV_AWS_31"] },
+  resourceTypes: types,
+  check: (c) => {
+    // Presence only: an unknown token (a random password during preview) counts as present.
+    const present = (key: string) => {
+      const v = c.props[key];
+      return isUnknown(v) || (typeof v === "string" ? v.length > 0 : Array.isArray(v) ? v.length > 0 : false);
+    };
+    const hasAuth = present("authToken") || present("authTokenWo") || present("userGroupIds");
+    const tls = c.props.transitEncryptionEnabled;
+    if (!hasAuth) {
+      c.report(
+        "no AUTH token (authToken) and no RBAC user group (userGroupIds): any client that reaches the port can run commands",
+      );
+    } else if (isUnknown(tls)) {
+      c.unknown("transitEncryptionEnabled");
+    } else if (tls !== true) {
+      c.report(
+        "authentication is configured but TLS is off: ElastiCache requires transitEncryptionEnabled for AUTH/RBAC, and the credential would cross the network in clear text",
+      );
+    }
+  },
+});
+
+const failover = resourcePolicy({
+  name: "elasticache-multi-az-failover",
+  summary: "ElastiCache replication groups have automatic failover and Multi-AZ on (needs numCacheClusters >= 2)",
+  enforcementLevel: "advisory",
+  references: { catalogue: [5], fsbp: ["ElastiCache.3"], checkov: ["CKV2_AWS_50"] },
+  resourceTypes: types,
+  check: (c) => {
+    requireTrue(c, "automaticFailoverEnabled", "automatic failover is off");
+    requireTrue(c, "multiAzEnabled", "Multi-AZ is off");
+  },
+});
+
+const snapshots = resourcePolicy({
+  name: "elasticache-snapshot-retention",
+  summary:
+    "ElastiCache replication groups keep automatic snapshots (snapshotRetentionLimit >= minimumRetentionDays, default 1)",
+  enforcementLevel: "advisory",
+  references: { catalogue: [6], fsbp: ["ElastiCache.1"], checkov: ["CKV_AWS_134"] },
+  resourceTypes: types,
+  configSchema: {
+    properties: {
+      minimumRetentionDays: {
+        type: "integer",
+        minimum: 1,
+        maximum: 35,
+        default: 1,
+        description: "Fewest days of snapshots to keep.",
+      },
+    },
+  },
+  check: (c) => {
+    const min = Number(c.config.minimumRetentionDays ?? 1);
+    const v = c.props.snapshotRetentionLimit;
+    if (isUnknown(v)) c.unknown("snapshotRetentionLimit");
+    else if (typeof v !== "number" || v < min)
+      c.report(`snapshotRetentionLimit is ${v ?? "not set (0: no automatic backups)"}; keep at least ${min} day(s)`);
+  },
+});
+
+const minorUpgrades = resourcePolicy({
+  name: "elasticache-auto-minor-version-upgrade",
+  summary:
+    "ElastiCache replication groups take minor engine upgrades automatically (autoMinorVersionUpgrade not false)",
+  enforcementLevel: "advisory",
+  references: { catalogue: [7], fsbp: ["ElastiCache.2"], checkov: ["CKV_AWS_322"] },
+  resourceTypes: types,
+  check: (c) => {
+    const v = c.props.autoMinorVersionUpgrade;
+    if (isUnknown(v)) c.unknown("autoMinorVersionUpgrade");
+    else if (v === false) c.report("autoMinorVersionUpgrade is false: security patches wait for a manual upgrade");
+  },
+});
+
+const subnetGroup = resourcePolicy({
+  name: "elasticache-custom-subnet-group",
+  summary: "ElastiCache replication groups run in a named subnet group, not the default one",
+  enforcementLevel: "advisory",
+  references: { catalogue: [8], fsbp: ["ElastiCache.7"], checkov: ["CKV_AWS_323"] },
+  resourceTypes: types,
+  check: (c) => {
+    const v = c.props.subnetGroupName;
+    if (isUnknown(v)) c.unknown("subnetGroupName");
+    else if (typeof v !== "string" || v === "" || v === "default")
+      c.report(
+        "the group uses the default subnet group (subnetGroupName not set): create an aws.elasticache.SubnetGroup in private subnets",
+      );
+  },
+});
+
+const sgTypes = [...ec2.securityGroup, ...ec2.securityGroupRule, ...ec2.ingressRule];
+
+const redisPortClosed = stackPolicy({
+  name: "elasticache-security-groups-not-open",
+  summary:
+    "The security groups of an ElastiCache replication group (securityGroupIds) do not admit 0.0.0.0/0 or ::/0 on its port (default 6379)",
+  enforcementLevel: "mandatory",
+  references: { catalogue: [76], fsbp: ["EC2.19"], checkov: [] },
+  resourceTypes: [...types, ...sgTypes],
+  check: (s) => {
+    const groups = s.ofType(ec2.securityGroup);
+    const standalone = s.ofType([...ec2.securityGroupRule, ...ec2.ingressRule]);
+    for (const rg of s.ofType(types)) {
+      const portValue = rg.props.port;
+      if (isUnknown(portValue)) {
+        s.unknown(`port of ${rg.name}`);
+        continue;
+      }
+      const port = typeof portValue === "number" ? portValue : 6379;
+      const ids = rg.props.securityGroupIds;
+      if (isUnknown(ids)) {
+        s.unknown(`securityGroupIds of ${rg.name}`);
+        continue;
+      }
+      // Groups declared outside this stack are checked where they are declared (rules 75/76).
+      const attached = asArray(ids).length ? groups.filter((sg) => refersTo(rg, "securityGroupIds", sg)) : [];
+      for (const sg of attached) {
+        for (const rule of ingressOf(sg, standalone)) {
+          const open = isOpen(rule);
+          const range = portRange(rule);
+          if (open === false || range === undefined) continue;
+          if (isUnknown(open) || isUnknown(range)) {
+            s.unknown(`the source or ports of ${rule.where}`);
+            continue;
+          }
+          if (range[0] <= port && port <= range[1])
+            s.report(
+              rg,
+              `replication group ${rg.name} is reachable from the internet: ${rule.where} (security group ${sg.name}) admits 0.0.0.0/0 or ::/0 on ${describeRange(range)}, which includes the Redis port ${port}`,
+            );
+        }
+      }
+    }
+  },
+});
+
+export const elasticachePolicies: HuntazePolicy[] = [
+  atRest,
+  cmk,
+  inTransit,
+  auth,
+  failover,
+  snapshots,
+  minorUpgrades,
+  subnetGroup,
+  redisPortClosed,
+];
