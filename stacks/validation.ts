@@ -144,7 +144,7 @@ export class ConfigReader {
     }
     v.forEach((item, i) => {
       if (typeof item !== "string" || (opts.pattern && !opts.pattern.test(item)))
-        this.problem(`${key}[${i}]`, `a ${what}`, item);
+        this.problem(`${key}[${i}]`, `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`, item);
     });
     return v.filter((i): i is string => typeof i === "string");
   }

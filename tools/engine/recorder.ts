@@ -163,8 +163,29 @@ export async function runProgram(
   store.supportsTransforms = false;
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
-  await pulumi.runtime.runInPulumiStack(async () => program());
-  await waitForRPCs();
+  // The program's own error (bad config, a component's validation) must reach the caller, not
+  // surface as an unhandled rejection from the stack resource's registration.
+  let programError: unknown;
+  const stray: unknown[] = [];
+  const onUnhandled = (reason: unknown) => stray.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return await program();
+      } catch (e) {
+        programError = e;
+        return undefined;
+      }
+    });
+    await waitForRPCs();
+  } catch (e) {
+    programError ??= e;
+  } finally {
+    process.off("unhandledRejection", onUnhandled);
+  }
+  if (programError !== undefined) throw programError;
+  if (stray.length > 0) throw stray[0];
   const stackResource = monitor.recorded.find((r) => r.type === "pulumi:pulumi:Stack");
   return { resources: monitor.recorded, outputs: stackResource?.outputs ?? {} };
 }

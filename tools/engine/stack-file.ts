@@ -1,0 +1,64 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+
+// Reads Pulumi.<stack>.yaml the way the CLI hands config to a program: "namespace:key" -> string,
+// structured values as JSON text, and `secure:` values marked secret. Offline there is no key to
+// decrypt them, so each becomes a placeholder that is itself treated as a secret (masked everywhere).
+
+export interface StackFile {
+  readonly stack: string;
+  readonly path: string;
+  readonly config: Record<string, string>;
+  readonly secretKeys: string[];
+}
+
+export class StackFileError extends Error {}
+
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+export function availableStacks(root = repoRoot): string[] {
+  return fs
+    .readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+function placeholderFor(key: string): string {
+  return `offline-secret-${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
+}
+
+export function readStackFile(stack: string, root = repoRoot, projectName = "huntaze-hardening"): StackFile {
+  if (!/^[\w.-]+$/.test(stack)) throw new StackFileError(`invalid stack name ${JSON.stringify(stack)}`);
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new StackFileError(
+      `no stack named "${stack}": ${path.basename(file)} does not exist (stacks: ${availableStacks(root).join(", ") || "none"})`,
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = yaml.load(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new StackFileError(`${path.basename(file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const raw = (doc as { config?: Record<string, unknown> } | null)?.config ?? {};
+  if (typeof raw !== "object" || Array.isArray(raw))
+    throw new StackFileError(`${path.basename(file)}: "config" must be a map`);
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    const fullKey = key.includes(":") ? key : `${projectName}:${key}`;
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
+      secretKeys.push(fullKey);
+      config[fullKey] = placeholderFor(fullKey);
+    } else if (value !== null && typeof value === "object") {
+      config[fullKey] = JSON.stringify(value);
+    } else {
+      config[fullKey] = String(value);
+    }
+  }
+  return { stack, path: file, config, secretKeys };
+}
