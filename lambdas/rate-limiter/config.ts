@@ -1,0 +1,163 @@
+// Limits and runtime settings of the rate limiter, validated as data (every problem reported at
+// once, each naming the allowed range and the value received). Pure: no I/O.
+
+/** Per-creator sending limits. OnlyFans bans accounts that exceed them, so they are hard limits. */
+export interface Limits {
+  /** Sends allowed in any rolling window of `windowSeconds`. @default 10 */
+  readonly perWindow: number;
+  /** Length of the rolling window. @default 60 */
+  readonly windowSeconds: number;
+  /** Token bucket capacity (refilled at `perWindow` per window). @default 3 */
+  readonly burst: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { perWindow: 10, windowSeconds: 60, burst: 3 };
+
+export interface RateLimiterSettings {
+  readonly limits: Limits;
+  /** Lambda event source mapping `maximumConcurrency`; sizes the degraded-mode budget. @default 2 */
+  readonly maxConcurrency: number;
+  /** Failed OnlyFans attempts before a message goes to the DLQ. @default 5 */
+  readonly maxAttempts: number;
+  /** How long a sent messageId is remembered (duplicate suppression). @default 86400 */
+  readonly idempotencyTtlSeconds: number;
+  /** OnlyFans request timeout. @default 5000 */
+  readonly httpTimeoutMs: number;
+  /** A Redis call slower than this switches to degraded mode. @default 1000 */
+  readonly redisTimeoutMs: number;
+  /** Waits up to this long are slept in the invocation instead of re-queued (SQS delays are whole seconds). @default 1000 */
+  readonly maxInlineWaitMs: number;
+}
+
+export const DEFAULT_SETTINGS: RateLimiterSettings = {
+  limits: DEFAULT_LIMITS,
+  maxConcurrency: 2,
+  maxAttempts: 5,
+  idempotencyTtlSeconds: 86_400,
+  httpTimeoutMs: 5_000,
+  redisTimeoutMs: 1_000,
+  maxInlineWaitMs: 1_000,
+};
+
+/** Longest SQS DelaySeconds. */
+export const MAX_DELAY_SECONDS = 900;
+
+export type Validated<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problems: string[] };
+
+interface Rule {
+  readonly check: boolean;
+  readonly message: string;
+}
+
+const isInt = (v: number) => Number.isSafeInteger(v);
+
+/** Checks limits; the window must hold the whole bucket (burst ≤ perWindow), or the window would never bind. */
+export function validateLimits(limits: Limits): string[] {
+  const { perWindow, windowSeconds, burst } = limits;
+  const rules: Rule[] = [
+    {
+      check: isInt(perWindow) && perWindow >= 1 && perWindow <= 10_000,
+      message: `perWindow must be an integer from 1 to 10000, got ${perWindow}`,
+    },
+    {
+      check: isInt(windowSeconds) && windowSeconds >= 1 && windowSeconds <= 86_400,
+      message: `windowSeconds must be an integer from 1 to 86400, got ${windowSeconds}`,
+    },
+    {
+      check: isInt(burst) && burst >= 1 && burst <= perWindow,
+      message: `burst must be an integer from 1 to perWindow (${perWindow}), got ${burst}`,
+    },
+  ];
+  return rules.filter((r) => !r.check).map((r) => r.message);
+}
+
+export function resolveLimits(partial: Partial<Limits> | undefined): Validated<Limits> {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...stripUndefined(partial ?? {}) };
+  const problems = validateLimits(limits);
+  return problems.length === 0 ? { ok: true, value: limits } : { ok: false, problems };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function resolveSettings(
+  partial: Partial<Omit<RateLimiterSettings, "limits">> & { limits?: Partial<Limits> },
+): Validated<RateLimiterSettings> {
+  const limits = resolveLimits(partial.limits);
+  const s: RateLimiterSettings = {
+    ...DEFAULT_SETTINGS,
+    ...stripUndefined({ ...partial, limits: undefined }),
+    limits: limits.ok ? limits.value : DEFAULT_LIMITS,
+  };
+  const rules: Rule[] = [
+    {
+      check: isInt(s.maxConcurrency) && s.maxConcurrency >= 1 && s.maxConcurrency <= 1000,
+      message: `maxConcurrency must be an integer from 1 to 1000, got ${s.maxConcurrency}`,
+    },
+    {
+      check: isInt(s.maxAttempts) && s.maxAttempts >= 1 && s.maxAttempts <= 100,
+      message: `maxAttempts must be an integer from 1 to 100, got ${s.maxAttempts}`,
+    },
+    {
+      check: isInt(s.idempotencyTtlSeconds) && s.idempotencyTtlSeconds >= 60 && s.idempotencyTtlSeconds <= 2_592_000,
+      message: `idempotencyTtlSeconds must be an integer from 60 to 2592000, got ${s.idempotencyTtlSeconds}`,
+    },
+    {
+      check: isInt(s.httpTimeoutMs) && s.httpTimeoutMs >= 100 && s.httpTimeoutMs <= 60_000,
+      message: `httpTimeoutMs must be an integer from 100 to 60000, got ${s.httpTimeoutMs}`,
+    },
+    {
+      check: isInt(s.redisTimeoutMs) && s.redisTimeoutMs >= 10 && s.redisTimeoutMs <= 30_000,
+      message: `redisTimeoutMs must be an integer from 10 to 30000, got ${s.redisTimeoutMs}`,
+    },
+    {
+      check: isInt(s.maxInlineWaitMs) && s.maxInlineWaitMs >= 0 && s.maxInlineWaitMs <= 5_000,
+      message: `maxInlineWaitMs must be an integer from 0 to 5000, got ${s.maxInlineWaitMs}`,
+    },
+  ];
+  const problems = [...(limits.ok ? [] : limits.problems), ...rules.filter((r) => !r.check).map((r) => r.message)];
+  return problems.length === 0 ? { ok: true, value: s } : { ok: false, problems };
+}
+
+/** Integer arithmetic used by the Lua script and the reference model alike (Redis truncates Lua floats). */
+export interface Units {
+  /** perWindow: bucket units refilled per millisecond. */
+  readonly refillPerMs: number;
+  /** windowMs: one token, in bucket units. */
+  readonly cost: number;
+  /** burst × windowMs. */
+  readonly capacity: number;
+  readonly windowMs: number;
+  readonly perWindow: number;
+}
+
+/** One token = windowMs units, refill = perWindow units per ms: exact integers, no fractional tokens. */
+export function units(limits: Limits): Units {
+  const windowMs = limits.windowSeconds * 1000;
+  return {
+    refillPerMs: limits.perWindow,
+    cost: windowMs,
+    capacity: limits.burst * windowMs,
+    windowMs,
+    perWindow: limits.perWindow,
+  };
+}
+
+/** Lease on a granted send: after this, an unfinished send (crashed invocation) goes back to the line. */
+export function leaseMs(settings: RateLimiterSettings): number {
+  return Math.max(30_000, settings.httpTimeoutMs * 3);
+}
+
+/** Per-user keys live at least as long as the idempotency memory and the window. */
+export function keyTtlMs(settings: RateLimiterSettings): number {
+  return Math.max(settings.idempotencyTtlSeconds * 1000, settings.limits.windowSeconds * 1000) + 60_000;
+}
+
+/** SQS DelaySeconds for a wait: whole seconds, rounded down (the rest is slept inline), within 0..900. */
+export function delaySecondsFor(waitMs: number, roundUp = false): number {
+  const seconds = roundUp ? Math.ceil(waitMs / 1000) : Math.floor(waitMs / 1000);
+  return Math.min(MAX_DELAY_SECONDS, Math.max(0, seconds));
+}

@@ -1,0 +1,234 @@
+// The Redis side of the limiter: three atomic scripts over one creator's keys (all `{userId}`-tagged,
+// so one hash slot: Redis Cluster runs them unchanged). Time is always the server's `TIME`: every
+// Lambda instance shares that one clock, so a skewed instance clock cannot over-admit. Redis 7
+// replicates scripts as effects, so reading TIME is allowed. Replies are integers and strings only
+// (Redis truncates Lua floats); all arithmetic is on integers (see `units()` in config.ts).
+//
+// The model these scripts implement (and `model.ts` mirrors, line for line):
+// - A *send* is a grant made at server time `now`; only grants are recorded, never future slots,
+//   so both invariants hold on the recorded times whatever SQS does with delays.
+// - Window log: a zset of grant times; a grant needs fewer than perWindow grants in (now - W, now].
+// - Token bucket: level in units (one token = W units, refill perWindow units per ms, capacity
+//   burst × W); a grant costs one token.
+// - The line: a FIFO of waiting messages per creator (ticket = seq). Every decision first *drains*
+//   the line: grants its head(s) while both constraints allow, whichever message's wake-up is
+//   running. So the order of sends is the order the limiter first saw messages, even when SQS
+//   delivers delayed copies out of order, and a waiting message keeps its place (reserved) without
+//   re-polling. Bodies of waiting messages are kept so any wake-up can send them.
+// - Idempotency: `done` remembers sent / dead-lettered messageIds for the idempotency TTL;
+//   `inflight` holds granted sends until the OnlyFans POST finishes (a lease: a crashed invocation's
+//   message goes back to the head of the line when it expires). A POST failure puts the message
+//   back at the head and pauses the line (backoff / Retry-After): retried, never suppressed.
+
+/** Shared prologue: server time, limits, trimming, bucket refill, expired leases back to the line. */
+const PROLOGUE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local N = tonumber(ARGV[1])
+local W = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3]) * W
+local keyTtl = tonumber(ARGV[4])
+local cost = W
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - W)
+redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
+local st = redis.call('HMGET', KEYS[1], 'lvl', 'ts', 'seq', 'nb')
+local lvl = tonumber(st[1]) or cap
+local ts = tonumber(st[2]) or now
+local seq = tonumber(st[3]) or 0
+local nb = tonumber(st[4]) or 0
+if now > ts then
+  lvl = math.min(cap, lvl + N * (now - ts))
+  ts = now
+end
+local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now)
+for i = 1, #expired do
+  local v = redis.call('HGET', KEYS[4], expired[i])
+  if v then redis.call('ZADD', KEYS[3], tonumber(string.match(v, '^(%d+):')), expired[i]) end
+  redis.call('ZREM', KEYS[6], expired[i])
+end
+`;
+
+const EPILOGUE = `
+redis.call('HSET', KEYS[1], 'lvl', lvl, 'ts', ts, 'seq', seq, 'nb', nb)
+for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], keyTtl) end
+`;
+
+/**
+ * decide: admit or place one message, draining the creator's line.
+ *
+ * KEYS[1] state    hash: lvl (bucket units), ts (ms of lvl), seq (last ticket), nb (line paused until, ms)
+ * KEYS[2] log      zset: "<ms>:<messageId>" -> ms of each grant still inside the window
+ * KEYS[3] line     zset: messageId -> ticket, the FIFO of waiting messages
+ * KEYS[4] body     hash: messageId -> "<ticket>:<failedAttempts>:<body>" while waiting or in flight
+ * KEYS[5] done     zset: messageId -> ms until which it counts as sent / dead-lettered
+ * KEYS[6] inflight zset: messageId -> ms when its send lease expires
+ * ARGV[1] perWindow
+ * ARGV[2] windowMs
+ * ARGV[3] burst
+ * ARGV[4] keyTtlMs (every key's PEXPIRE)
+ * ARGV[5] leaseMs (how long a granted send may take before it returns to the line)
+ * ARGV[6] messageId
+ * ARGV[7] failedAttempts carried by this copy (stored only when the message is new)
+ * ARGV[8] body (stored so that any wake-up can send it)
+ * ARGV[9] deadlineMs: server time after which the call is stale (a retried command) and does nothing; 0 = none
+ *
+ * Reply: {status, waitMs, nowMs, known, id1, attempts1, body1, id2, ...} where status is
+ * 1 granted (this message is among the grants), 2 wait (in line; waitMs = projected grant - now),
+ * 3 done (already sent or dead-lettered), 4 busy (being sent elsewhere; waitMs = lease left),
+ * 5 stale (deadline passed, nothing changed); known = 1 when the messageId was already in the line,
+ * in flight or done; then one triple per grant, in line order: the caller must POST each of them.
+ */
+export const DECIDE_LUA = `${PROLOGUE}
+local lease = tonumber(ARGV[5])
+local id = ARGV[6]
+local deadline = tonumber(ARGV[9])
+if deadline > 0 and now > deadline then return {5, 0, now, 0} end
+local known = 0
+if redis.call('ZSCORE', KEYS[3], id) or redis.call('ZSCORE', KEYS[5], id) or redis.call('ZSCORE', KEYS[6], id) then
+  known = 1
+else
+  seq = seq + 1
+  redis.call('ZADD', KEYS[3], seq, id)
+  redis.call('HSET', KEYS[4], id, seq .. ':' .. ARGV[7] .. ':' .. ARGV[8])
+end
+local reply = {0, 0, now, known}
+local mine = false
+if now >= nb then
+  local count = redis.call('ZCARD', KEYS[2])
+  while lvl >= cost and count < N do
+    local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+    if not head then break end
+    redis.call('ZREM', KEYS[3], head)
+    redis.call('ZADD', KEYS[2], now, now .. ':' .. head)
+    redis.call('ZADD', KEYS[6], now + lease, head)
+    lvl = lvl - cost
+    count = count + 1
+    local v = redis.call('HGET', KEYS[4], head) or '0:0:'
+    local a, b = string.match(v, '^%d+:(%d+):(.*)$')
+    reply[#reply + 1] = head
+    reply[#reply + 1] = tonumber(a)
+    reply[#reply + 1] = b
+    if head == id then mine = true end
+  end
+end
+if mine then
+  reply[1] = 1
+elseif redis.call('ZSCORE', KEYS[5], id) then
+  reply[1] = 3
+else
+  local leaseEnd = redis.call('ZSCORE', KEYS[6], id)
+  if leaseEnd then
+    reply[1] = 4
+    reply[2] = tonumber(leaseEnd) - now
+  else
+    -- Project the line forward from the current state: each message ahead takes the earliest
+    -- time both constraints allow, in order. That time is this message's reserved place.
+    reply[1] = 2
+    local g = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+    local times = {}
+    for i = 2, #g, 2 do times[#times + 1] = tonumber(g[i]) end
+    local line = redis.call('ZRANGE', KEYS[3], 0, -1)
+    local L, T0, at = lvl, ts, math.max(now, nb, ts)
+    for i = 1, #line do
+      local s = at
+      if L + N * (s - T0) < cost then s = T0 + math.floor((cost - L + N - 1) / N) end
+      local k = #times
+      if k >= N and times[k - N + 1] + W > s then s = times[k - N + 1] + W end
+      if s < at then s = at end
+      L = math.min(cap, L + N * (s - T0)) - cost
+      T0 = s
+      at = s
+      times[k + 1] = s
+      if line[i] == id then break end
+    end
+    reply[2] = at - now
+  end
+end
+${EPILOGUE}
+return reply
+`;
+
+/**
+ * finish: record the outcome of a granted send.
+ *
+ * KEYS[1..6] as in DECIDE_LUA
+ * ARGV[1] perWindow
+ * ARGV[2] windowMs
+ * ARGV[3] burst
+ * ARGV[4] keyTtlMs
+ * ARGV[5] messageId
+ * ARGV[6] outcome: 1 sent, 2 dead-lettered (both end in `done`), 3 failed (back to the head of the line)
+ * ARGV[7] doneTtlMs (idempotency memory)
+ * ARGV[8] pauseMs: for outcome 3, the line waits this long (backoff, at least Retry-After)
+ *
+ * Reply: {nowMs, failedAttempts}: failed attempts after this call; 0 for outcomes 1 and 2; -1 when a
+ * failed message is unknown here (its own SQS copy must carry the retry).
+ */
+export const FINISH_LUA = `${PROLOGUE}
+local id = ARGV[5]
+local outcome = tonumber(ARGV[6])
+redis.call('ZREM', KEYS[6], id)
+local v = redis.call('HGET', KEYS[4], id)
+local attempts = 0
+if outcome == 3 and v then
+  local q, a, b = string.match(v, '^(%d+):(%d+):(.*)$')
+  attempts = tonumber(a) + 1
+  redis.call('HSET', KEYS[4], id, q .. ':' .. attempts .. ':' .. b)
+  redis.call('ZADD', KEYS[3], tonumber(q), id)
+  nb = math.max(nb, now + tonumber(ARGV[8]))
+elseif outcome == 3 then
+  -- The body is gone (Redis lost its data meanwhile): the message's own SQS copy carries the retry.
+  attempts = -1
+else
+  redis.call('HDEL', KEYS[4], id)
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), id)
+end
+${EPILOGUE}
+return {now, attempts}
+`;
+
+/**
+ * merge: after a Redis outage, tell Redis about the sends an instance made (degraded mode, or
+ * before a restart that lost the data), so the window and the bucket count them.
+ *
+ * KEYS[1..6] as in DECIDE_LUA
+ * ARGV[1] perWindow
+ * ARGV[2] windowMs
+ * ARGV[3] burst
+ * ARGV[4] keyTtlMs
+ * ARGV[5..] pairs: log member ("<ms>:<messageId>", the same member a grant writes, so a send Redis
+ *           still knows is not counted twice), then the send's server time in ms
+ *
+ * The bucket is replayed conservatively: empty at now - W (a full window earlier, when it was at
+ * least empty), then every send in the window; the stored level becomes the lower of that and the
+ * stored one, so a merge can only delay, never over-admit.
+ * Reply: {nowMs, sendsInWindow}.
+ */
+export const MERGE_LUA = `${PROLOGUE}
+for i = 5, #ARGV, 2 do
+  local ms = tonumber(ARGV[i + 1])
+  if ms > now - W then redis.call('ZADD', KEYS[2], 'NX', ms, ARGV[i]) end
+end
+local g = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+local L, T0 = 0, now - W
+for i = 2, #g, 2 do
+  local x = tonumber(g[i])
+  if x > T0 then
+    L = math.min(cap, L + N * (x - T0))
+    T0 = x
+  end
+  L = L - cost
+end
+L = math.min(cap, L + N * (now - T0))
+if L < lvl then lvl = L end
+${EPILOGUE}
+return {now, #g / 2}
+`;
+
+/** The benchmark's ceiling: one EVALSHA doing the least a decision must (TIME and one write). */
+export const TRIVIAL_LUA = `
+local t = redis.call('TIME')
+redis.call('SET', KEYS[1], t[1])
+return 1
+`;
