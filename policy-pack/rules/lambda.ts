@@ -1,0 +1,267 @@
+import { lambda } from "../lib/aws-types";
+import { asArray, at, type Check, isUnknown, refersTo, resourcePolicy, stackPolicy } from "../lib/inspect";
+import type { HuntazePolicy } from "../rule";
+
+const fn = lambda.function;
+
+/** Image functions have no runtime; zip functions do. */
+function runtimeOf(c: Check): string | undefined {
+  const rt = c.props.runtime;
+  if (isUnknown(rt)) {
+    c.unknown("runtime");
+    return undefined;
+  }
+  return typeof rt === "string" ? rt : undefined;
+}
+
+const noPublicInvoke = resourcePolicy({
+  name: "lambda-no-public-invoke",
+  summary:
+    'Lambda functions cannot be invoked by anyone: no aws.lambda.Permission to principal "*" without sourceArn/sourceAccount/principalOrgId, no function URL with authorization NONE',
+  enforcementLevel: "mandatory",
+  references: { catalogue: [33], fsbp: ["Lambda.1"], checkov: ["CKV_AWS_301", "CKV_AWS_258"] },
+  resourceTypes: [...lambda.permission, ...lambda.functionUrl],
+  check: (c) => {
+    if (lambda.functionUrl.includes(c.resource.type as never)) {
+      const auth = c.props.authorizationType;
+      if (isUnknown(auth)) c.unknown("authorizationType");
+      else if (auth === "NONE")
+        c.report(
+          'the function URL has authorizationType "NONE": anyone with the URL can invoke the function (use AWS_IAM)',
+        );
+      return;
+    }
+    const principal = c.props.principal;
+    if (isUnknown(principal)) {
+      c.unknown("principal");
+      return;
+    }
+    if (principal !== "*") return;
+    if (c.props.functionUrlAuthType === "NONE") {
+      c.report('the permission lets principal "*" invoke a function URL with auth type NONE: the function is public');
+      return;
+    }
+    const scoped = ["sourceArn", "sourceAccount", "principalOrgId"].some((k) => {
+      const v = c.props[k];
+      return isUnknown(v) || (typeof v === "string" && v.length > 0);
+    });
+    if (!scoped)
+      c.report(
+        'the permission lets principal "*" invoke the function with no sourceArn, sourceAccount or principalOrgId',
+      );
+  },
+});
+
+// Lambda runtimes deprecated by AWS as of 2026-11 (no more security patches; creation and then
+// updates get blocked). Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+// — re-check it when this date is old. Dates are the AWS deprecation dates.
+export const DEPRECATED_RUNTIMES: Readonly<Record<string, string>> = {
+  nodejs: "2016-10-31",
+  "nodejs4.3": "2020-03-05",
+  "nodejs4.3-edge": "2019-04-30",
+  "nodejs6.10": "2019-08-12",
+  "nodejs8.10": "2020-03-06",
+  "nodejs10.x": "2021-07-30",
+  "nodejs12.x": "2023-03-31",
+  "nodejs14.x": "2023-12-04",
+  "nodejs16.x": "2024-06-12",
+  "nodejs18.x": "2025-09-01",
+  "nodejs20.x": "2026-04-30",
+  "python2.7": "2021-07-15",
+  "python3.6": "2022-07-18",
+  "python3.7": "2023-12-04",
+  "python3.8": "2024-10-14",
+  "python3.9": "2025-12-15",
+  "ruby2.5": "2021-07-30",
+  "ruby2.7": "2023-12-07",
+  "ruby3.2": "2026-03-31",
+  java8: "2024-01-08",
+  "go1.x": "2024-01-08",
+  provided: "2024-01-08",
+  "dotnetcore1.0": "2019-07-30",
+  "dotnetcore2.0": "2019-05-30",
+  "dotnetcore2.1": "2022-01-05",
+  "dotnetcore3.1": "2023-04-03",
+  dotnet5: "2022-05-10",
+  dotnet6: "2024-12-20",
+  dotnet7: "2024-05-14",
+  dotnet8: "2026-11-10",
+};
+
+const supportedRuntime = resourcePolicy({
+  name: "lambda-supported-runtime",
+  summary: "Lambda functions use a runtime AWS still supports (list dated 2026-11)",
+  // Advisory: a deprecated runtime is patch hygiene, and AWS itself blocks creation after the
+  // block date; mandatory would fail stacks the day AWS deprecates a runtime they deploy.
+  enforcementLevel: "advisory",
+  references: { catalogue: [34], fsbp: ["Lambda.2"], checkov: ["CKV_AWS_363"] },
+  resourceTypes: fn,
+  check: (c) => {
+    const rt = runtimeOf(c);
+    if (rt && DEPRECATED_RUNTIMES[rt])
+      c.report(
+        `runtime ${rt} was deprecated on ${DEPRECATED_RUNTIMES[rt]}: move to a supported runtime (e.g. nodejs22.x)`,
+      );
+  },
+});
+
+const inVpc = resourcePolicy({
+  name: "lambda-in-vpc-multi-az",
+  summary:
+    "Lambda functions run in a VPC with subnets in at least two AZs (heuristic: at least two subnetIds; their AZs are not known before deploy)",
+  enforcementLevel: "advisory",
+  references: { catalogue: [35], fsbp: ["Lambda.5", "Lambda.3"], checkov: ["CKV_AWS_117"] },
+  resourceTypes: fn,
+  check: (c) => {
+    const subnets = at(c.props, "vpcConfig.subnetIds");
+    if (isUnknown(subnets)) c.unknown("vpcConfig.subnetIds");
+    else if (asArray(subnets).length === 0) c.report("the function is not in a VPC (vpcConfig.subnetIds is empty)");
+    else if (asArray(subnets).length < 2)
+      c.report("the function has one subnet: give it subnets in at least two Availability Zones");
+  },
+});
+
+const failureDestination = stackPolicy({
+  name: "lambda-dead-letter-or-on-failure",
+  summary:
+    "Lambda functions keep failed asynchronous events (deadLetterConfig or an on-failure destination); functions fed by an event source mapping rely on the source's DLQ",
+  enforcementLevel: "advisory",
+  references: { catalogue: [36], fsbp: [], checkov: ["CKV_AWS_116"] },
+  resourceTypes: [...fn, ...lambda.eventInvokeConfig, ...lambda.eventSourceMapping],
+  check: (s) => {
+    const configs = s.ofType(lambda.eventInvokeConfig);
+    const mappings = s.ofType(lambda.eventSourceMapping);
+    for (const f of s.ofType(fn)) {
+      const dlq = at(f.props, "deadLetterConfig.targetArn");
+      if (isUnknown(dlq) || (typeof dlq === "string" && dlq)) continue;
+      if (mappings.some((m) => refersTo(m, "functionName", f))) continue;
+      const onFailure = configs
+        .filter((cfg) => refersTo(cfg, "functionName", f))
+        .map((cfg) => at(cfg.props, "destinationConfig.onFailure.destination"));
+      if (onFailure.some((d) => isUnknown(d) || (typeof d === "string" && d))) continue;
+      s.report(
+        f,
+        `function ${f.name} drops failed asynchronous invocations: set deadLetterConfig.targetArn or an aws.lambda.FunctionEventInvokeConfig on-failure destination`,
+      );
+    }
+  },
+});
+
+const environmentCmk = resourcePolicy({
+  name: "lambda-environment-cmk",
+  summary: "Lambda functions with environment variables encrypt them with a customer-managed KMS key (kmsKeyArn)",
+  // Advisory: Lambda always encrypts environment variables at rest (aws/lambda key); a CMK adds key
+  // ownership and audit, it does not turn encryption on.
+  enforcementLevel: "advisory",
+  references: { catalogue: [37], fsbp: [], checkov: ["CKV_AWS_173"] },
+  resourceTypes: fn,
+  check: (c) => {
+    const vars = at(c.props, "environment.variables");
+    if (isUnknown(vars)) c.unknown("environment.variables");
+    if (!vars || isUnknown(vars) || Object.keys(vars).length === 0) return;
+    const key = c.props.kmsKeyArn;
+    if (isUnknown(key)) c.unknown("kmsKeyArn");
+    else if (typeof key !== "string" || key === "")
+      c.report("environment variables are encrypted with the AWS-managed aws/lambda key: set kmsKeyArn");
+  },
+});
+
+const secretName = /(pass(word|wd)?|pwd|secret|token|api_?key|private_?key|access_?key|credential|auth)/i;
+const referenceName =
+  /(_arn|_id|_name|_path|_param(eter)?|_url|_uri|_endpoint|_host|_port|_mode|_enabled|_ttl|_region|_file|_version|_header|_type)$/i;
+const referenceValue = /^(arn:|\{\{resolve:|ssm:|secretsmanager:|\/)/;
+
+/** Why a literal env var looks like a secret, or undefined. Never returns or logs the value. */
+export function secretLooking(name: string, value: unknown): string | undefined {
+  if (typeof value !== "string" || value.length === 0) return undefined;
+  if (/^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value)) return "an AWS access key id";
+  if (value.includes("-----BEGIN") && value.includes("PRIVATE KEY")) return "a private key";
+  if (/^aws_secret_access_key$/i.test(name)) return "an AWS secret access key";
+  if (!secretName.test(name) || referenceName.test(name)) return undefined;
+  if (referenceValue.test(value) || value.length < 8 || /^(true|false|\d+)$/i.test(value)) return undefined;
+  return "a literal secret-looking value";
+}
+
+const noLiteralSecrets = resourcePolicy({
+  name: "lambda-no-literal-secrets-in-environment",
+  summary:
+    "Lambda environment variables hold no literal secrets (passwords, tokens, API keys, AWS keys): pass a Secrets Manager ARN and read it at runtime",
+  // Mandatory: a secret in the environment sits in clear text in the function configuration and the
+  // stack state. Heuristic on names + values; exempt false positives with allowedVariables.
+  enforcementLevel: "mandatory",
+  references: { catalogue: [37], fsbp: [], checkov: ["CKV_AWS_45"] },
+  resourceTypes: fn,
+  configSchema: {
+    properties: {
+      allowedVariables: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description: "Environment variable names never reported (known non-secrets with secret-like names).",
+      },
+    },
+  },
+  check: (c) => {
+    const vars = at(c.props, "environment.variables");
+    if (isUnknown(vars)) {
+      c.unknown("environment.variables");
+      return;
+    }
+    if (!vars || typeof vars !== "object") return;
+    const allowed = new Set(asArray(c.config.allowedVariables).map(String));
+    for (const [name, value] of Object.entries(vars as Record<string, unknown>)) {
+      if (allowed.has(name)) continue;
+      if (isUnknown(value)) {
+        if (secretName.test(name) && !referenceName.test(name)) c.unknown(`environment variable ${name}`);
+        continue;
+      }
+      const why = secretLooking(name, value);
+      if (why)
+        c.report(
+          `environment variable ${name} holds ${why}: store it in Secrets Manager and pass its ARN instead (value not shown)`,
+        );
+    }
+  },
+});
+
+const tracing = resourcePolicy({
+  name: "lambda-xray-tracing",
+  summary: "Lambda functions have X-Ray active tracing (tracingConfig.mode Active)",
+  enforcementLevel: "advisory",
+  references: { catalogue: [38], fsbp: [], checkov: ["CKV_AWS_50"] },
+  resourceTypes: fn,
+  check: (c) => {
+    const mode = at(c.props, "tracingConfig.mode");
+    if (isUnknown(mode)) c.unknown("tracingConfig.mode");
+    else if (mode !== "Active") c.report(`X-Ray tracing is ${mode ?? "off"}: set tracingConfig.mode to "Active"`);
+  },
+});
+
+const reservedConcurrency = resourcePolicy({
+  name: "lambda-reserved-concurrency",
+  summary:
+    "Lambda functions set reserved concurrency (bounds their share of the account's concurrency; for SQS sources keep it >= the mapping's maximumConcurrency)",
+  enforcementLevel: "advisory",
+  references: { catalogue: [39], fsbp: [], checkov: ["CKV_AWS_115"] },
+  resourceTypes: fn,
+  check: (c) => {
+    const v = c.props.reservedConcurrentExecutions;
+    if (isUnknown(v)) c.unknown("reservedConcurrentExecutions");
+    else if (v === 0) c.report("reservedConcurrentExecutions is 0: the function can never run");
+    else if (typeof v !== "number" || v < 0)
+      c.report(
+        "reservedConcurrentExecutions is not set: the function can use (and starve others of) the account's whole pool",
+      );
+  },
+});
+
+export const lambdaPolicies: HuntazePolicy[] = [
+  noPublicInvoke,
+  supportedRuntime,
+  inVpc,
+  failureDestination,
+  environmentCmk,
+  noLiteralSecrets,
+  tracing,
+  reservedConcurrency,
+];
