@@ -1,2 +1,3 @@
 export * from "./alert-topics";
+export * from "./encrypted-redis";
 export * from "./hardened-bucket";
