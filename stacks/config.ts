@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../tools/engine/pulumi-internals";
+import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
 import { awsRegions, type ConfigProblem, ConfigReader, ConfigValidationError, patterns } from "./validation";
 
 // The one place stack configuration is read and validated. Components never read config: the
@@ -36,6 +37,7 @@ export interface StackConfig {
   readonly alerts: AlertsConfig;
   readonly network: NetworkConfig;
   readonly auditLogs: AuditLogsConfig;
+  readonly rateLimiter: RateLimiterConfig;
 }
 
 /** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
@@ -121,6 +123,8 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
   }
   l?.rejectUnknownKeys();
 
+  const rateLimiter = readRateLimiterConfig(c);
+
   c.rejectUnknownKeys();
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return {
@@ -132,6 +136,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     alerts,
     network,
     auditLogs,
+    rateLimiter,
   };
 }
 
