@@ -75,33 +75,19 @@ async function readStates(client: Redis, side: "source" | "target", keys: Buffer
   });
 }
 
-/** Reads and digests the content of `keys[i]` for every i in `indices`, typed by `types[i]`. */
-async function readDigests(
-  client: Redis,
-  side: "source" | "target",
-  keys: Buffer[],
-  types: string[],
-  indices: number[],
-): Promise<Map<number, string>> {
-  const results = await exec(client, (p) => {
-    for (const i of indices) {
-      const [command, ...args] = contentCommand(types[i] as string);
-      p.callBuffer(command, keys[i] as Buffer, ...args);
-    }
-  });
-  const digests = new Map<number, string>();
-  indices.forEach((keyIndex, n) => {
-    const [error, reply] = results[n] ?? [new Error("no reply"), undefined];
-    const type = types[keyIndex] as string;
-    if (error) {
-      // The key changed type between the two reads: a live source, not a read failure.
-      if (error.message.startsWith("WRONGTYPE")) digests.set(keyIndex, `changed-during-read:${side}`);
-      else throw new VerifyReadError(side, contentCommand(type)[0], error);
-      return;
-    }
-    digests.set(keyIndex, contentDigest(type, reply as ContentReply));
-  });
-  return digests;
+/** One content reply, digested; WRONGTYPE (the key changed type) becomes a marker, not a failure. */
+function digestOf(side: "source" | "target", type: string, result: [Error | null, unknown] | undefined): string {
+  const [error, reply] = result ?? [new Error("no reply"), undefined];
+  if (!error) return contentDigest(type, reply as ContentReply);
+  if (error.message.startsWith("WRONGTYPE")) return WRONGTYPE;
+  throw new VerifyReadError(side, contentCommand(type)[0], error);
+}
+
+const WRONGTYPE = "wrongtype";
+
+function queueContentRead(pipeline: ReturnType<Redis["pipeline"]>, key: Buffer, type: string): void {
+  const [command, ...args] = contentCommand(type);
+  pipeline.callBuffer(command, key, ...args);
 }
 
 export async function verifyKeyspaces(source: Redis, target: Redis, run: VerifyRun): Promise<VerifyReport> {
@@ -111,31 +97,55 @@ export async function verifyKeyspaces(source: Redis, target: Redis, run: VerifyR
 
   await forEachBounded(scanBatches(source, run.match, run.batch), run.parallel, async (keys) => {
     counts.sourceKeys += keys.length;
-    const [sourceStates, targetStates] = await Promise.all([
-      readStates(source, "source", keys),
-      readStates(target, "target", keys),
+    const sourceStates = await readStates(source, "source", keys);
+    const live: number[] = [];
+    sourceStates.forEach((state, i) => {
+      if (state.type !== "none" && state.pttl !== -2) live.push(i);
+    });
+    // The target needs no TYPE round trip: PTTL -2 means missing, and reading the content as the
+    // source's type answers WRONGTYPE when the types differ. Saves a third of the target's work.
+    const [sourceContent, targetReplies] = await Promise.all([
+      exec(source, (p) => {
+        for (const i of live) queueContentRead(p, keys[i] as Buffer, (sourceStates[i] as KeyState).type);
+      }),
+      exec(target, (p) => {
+        for (const i of live) {
+          p.pttl(keys[i] as Buffer);
+          queueContentRead(p, keys[i] as Buffer, (sourceStates[i] as KeyState).type);
+        }
+      }),
     ]);
-    // Content is read only where existence, type and TTL presence already agree.
-    const toRead: number[] = [];
-    for (let i = 0; i < keys.length; i++) {
-      const verdict = judgeKey(sourceStates[i] as KeyState, targetStates[i] as KeyState);
-      if (verdict.kind === "same") toRead.push(i);
-    }
-    const types = sourceStates.map((s) => s.type);
-    const [sourceDigests, targetDigests] = await Promise.all([
-      readDigests(source, "source", keys, types, toRead),
-      readDigests(target, "target", keys, types, toRead),
-    ]);
-    for (let i = 0; i < keys.length; i++) {
-      const sourceState = { ...(sourceStates[i] as KeyState), digest: sourceDigests.get(i) };
-      const targetState = { ...(targetStates[i] as KeyState), digest: targetDigests.get(i) };
-      report.record(keys[i] as Buffer, judgeKey(sourceState, targetState));
-    }
+    const targetStates = new Map<number, KeyState>();
+    live.forEach((keyIndex, n) => {
+      const sourceState = sourceStates[keyIndex] as KeyState;
+      sourceState.digest = digestOf("source", sourceState.type, sourceContent[n]);
+      const [ttlError, pttl] = targetReplies[2 * n] ?? [new Error("no reply"), undefined];
+      if (ttlError) throw new VerifyReadError("target", "PTTL", ttlError);
+      if (Number(pttl) === -2) {
+        targetStates.set(keyIndex, { type: "none", pttl: -2 });
+        return;
+      }
+      const digest = digestOf("target", sourceState.type, targetReplies[2 * n + 1]);
+      targetStates.set(keyIndex, {
+        type: digest === WRONGTYPE ? "another type" : sourceState.type,
+        pttl: Number(pttl),
+        digest,
+      });
+    });
+    keys.forEach((key, i) => {
+      report.record(key, judgeKey(sourceStates[i] as KeyState, targetStates.get(i) ?? { type: "none", pttl: -2 }));
+    });
     run.onProgress?.("source", counts);
   });
 
   await forEachBounded(scanBatches(target, run.match, run.batch), run.parallel, async (keys) => {
     counts.targetKeys += keys.length;
+    // One EXISTS for the whole batch settles the common case (all present); only a short count
+    // needs the per-key look-up to name the extra keys.
+    if ((await source.exists(...keys)) === keys.length) {
+      run.onProgress?.("target", counts);
+      return;
+    }
     const results = await exec(source, (p) => {
       for (const key of keys) p.exists(key);
     });
