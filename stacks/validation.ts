@@ -25,6 +25,10 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
 
 const MISSING = "nothing (the key is missing)";
 
+function article(noun: string): string {
+  return /^[aeiou]/i.test(noun) ? "an" : "a";
+}
+
 function show(value: unknown, secret: boolean): string {
   if (value === undefined) return MISSING;
   if (secret) return "a secret value (not shown)";
@@ -139,12 +143,12 @@ export class ConfigReader {
     const min = opts.minItems ?? 1;
     const what = opts.describe ?? "string";
     if (!Array.isArray(v) || v.length < min) {
-      this.problem(key, `a list of at least ${min} ${what}${min === 1 ? "" : "s"}`, v);
+      this.problem(key, `a list of at least ${min} item${min === 1 ? "" : "s"}, each ${article(what)} ${what}`, v);
       return [];
     }
     v.forEach((item, i) => {
       if (typeof item !== "string" || (opts.pattern && !opts.pattern.test(item)))
-        this.problem(`${key}[${i}]`, `${/^[aeiou]/i.test(what) ? "an" : "a"} ${what}`, item);
+        this.problem(`${key}[${i}]`, `${article(what)} ${what}`, item);
     });
     return v.filter((i): i is string => typeof i === "string");
   }

@@ -127,3 +127,43 @@ export function readStackExport(file: string): StackState {
   }
   return parseStackExport(text, file);
 }
+
+/**
+ * The inverse, for tests and benchmarks: resources as `pulumi stack export` would write them, with
+ * every secret encoded as ciphertext (its plaintext is never written).
+ */
+export function toStackExport(stack: string, resources: RecordedResource[], outputs: PlainObject = {}): unknown {
+  const encode = (value: PlainValue): unknown => {
+    if (Array.isArray(value)) return value.map(encode);
+    if (value !== null && typeof value === "object") {
+      if (value[specialSigKey] === specialSecretSig)
+        return { [specialSigKey]: specialSecretSig, ciphertext: "AAABAOfflineCiphertextNotTheSecret" };
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+    }
+    return value;
+  };
+  const stackUrn = `urn:pulumi:${stack}::huntaze-hardening::pulumi:pulumi:Stack::huntaze-hardening-${stack}`;
+  return {
+    version: 3,
+    deployment: {
+      manifest: { time: "2026-11-22T00:00:00Z", magic: "", version: "v3.200.0" },
+      resources: [
+        { urn: stackUrn, custom: false, type: "pulumi:pulumi:Stack", outputs: encode(outputs) },
+        ...resources
+          .filter((r) => r.type !== "pulumi:pulumi:Stack")
+          .map((r) => ({
+            urn: r.urn,
+            custom: r.custom,
+            id: r.id,
+            type: r.type,
+            inputs: encode(r.inputs),
+            outputs: encode(r.outputs),
+            parent: r.parent ?? stackUrn,
+            dependencies: r.dependencies,
+            propertyDependencies: r.propertyDependencies,
+            additionalSecretOutputs: r.options.additionalSecretOutputs,
+          })),
+      ],
+    },
+  };
+}
