@@ -82,6 +82,17 @@ async function main(argv: string[]): Promise<number> {
       ["source", source],
       ["target", target],
     ] as const) {
+      // SCAN on one cluster node sees only that node's slots: the result would be wrong, not partial.
+      if (/cluster_enabled:1/.test(await client.info("cluster"))) {
+        throw new UsageError(
+          `the ${side} is a Redis Cluster node; redis-verify compares standalone keyspaces (cluster mode disabled, as in the ElastiCache migration)`,
+        );
+      }
+    }
+    for (const [side, client] of [
+      ["source", source],
+      ["target", target],
+    ] as const) {
       // Without a listener ioredis prints its own unformatted "Unhandled error event".
       client.on("error", (error: Error) => {
         process.stderr.write(scrub(`[redis-verify] ${side}: connection error: ${error.message}\n`, secrets));

@@ -242,7 +242,7 @@ function buildConfig(port: number, dataDir: string, opts: RedisServerOptions, ma
   }
   if (opts.password !== undefined) lines.push(`requirepass ${quoteConf(opts.password)}`);
   for (const user of opts.aclUsers ?? []) {
-    lines.push(`user ${user.name} on >${user.password} ${user.rules}`);
+    lines.push(`user ${user.name} on ${quoteConf(`>${user.password}`)} ${user.rules}`);
   }
   lines.push(...(opts.extraConfig ?? []));
   return `${lines.join("\n")}\n`;

@@ -291,11 +291,19 @@ describe("redis-verify: snapshot/restore into TLS + AUTH (seed 000, locally)", f
     expect(result.stdout + result.stderr).not.to.include(TOKEN);
   });
 
-  it("a TTL dropped on the target is a difference", async () => {
+  it("a TTL dropped, or a type changed, on the target is a difference", async () => {
     await targetClient.persist("session:5");
-    const report = await verifyKeyspaces(sourceClient, targetClient, { batch: 1000, parallel: 4, match: "session:*" });
-    expect(report.samples.different).to.deep.equal([{ key: "session:5", reason: "ttl" }]);
-    expect(report.compared).to.equal(200);
+    await targetClient.del("fans:9");
+    await targetClient.rpush("fans:9", "f1", "f2", "f12");
+    const sessions = await verifyKeyspaces(sourceClient, targetClient, {
+      batch: 1000,
+      parallel: 4,
+      match: "session:*",
+    });
+    expect(sessions.samples.different).to.deep.equal([{ key: "session:5", reason: "ttl" }]);
+    expect(sessions.compared).to.equal(200);
+    const fans = await verifyKeyspaces(sourceClient, targetClient, { batch: 1000, parallel: 4, match: "fans:*" });
+    expect(fans.samples.different).to.deep.equal([{ key: "fans:9", reason: "type" }]);
   });
 
   it("exits 2 with a clear, masked message on a wrong token or bad arguments", async () => {
@@ -317,6 +325,15 @@ describe("redis-verify: snapshot/restore into TLS + AUTH (seed 000, locally)", f
     expect(noCa.code).to.equal(2);
     expect(noCa.stderr).to.match(/not trusted/);
     expect(noCa.stdout + noCa.stderr).not.to.include(TOKEN);
+
+    const clusterNode = await startRedis({ extraConfig: ["cluster-enabled yes", "cluster-config-file nodes.conf"] });
+    try {
+      const cluster = await runCli(["--source", clusterNode.url, "--target", target.url, "--ca", target.tls!.caFile]);
+      expect(cluster.code).to.equal(2);
+      expect(cluster.stderr).to.include("the source is a Redis Cluster node");
+    } finally {
+      await clusterNode.stop();
+    }
 
     const usage = await runCli(["--target", target.url, "--batch", "x"]);
     expect(usage.code).to.equal(2);

@@ -26,6 +26,7 @@ export const USAGE = `Usage: npm run redis:verify -- --source URL --target URL [
 
 Compares every key of the source with the target (after a snapshot/restore): existence, type,
 TTL presence and a canonical content digest, then looks for keys only the target has.
+Standalone servers or primary endpoints (cluster mode disabled); a cluster node is refused.
 
   --source URL             redis://[user:password@]host:port[/db] or rediss://...
                            (or env REDIS_VERIFY_SOURCE, which keeps the token out of \`ps\`)
