@@ -263,19 +263,18 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
 
 /** Starts a redis-server on a free loopback port and resolves once it answers PING. */
 export async function startRedis(opts: RedisServerOptions = {}): Promise<RunningRedis> {
-  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "huntaze-redis-"));
   dirs.add(dataDir);
   const material = opts.tls ? makeTlsMaterial() : undefined;
   if (opts.rdbFile !== undefined) fs.copyFileSync(opts.rdbFile, path.join(dataDir, "dump.rdb"));
   const configFile = path.join(dataDir, "redis.conf");
-  fs.writeFileSync(configFile, buildConfig(port, dataDir, opts, material), { mode: 0o600 });
-  const probe: ProbeTarget = { port, password: opts.password, tls: material };
   const timeoutMs = opts.startTimeoutMs ?? 15000;
 
   let child: ChildProcess | undefined;
+  let port = 0;
 
   const launch = async () => {
+    const probe: ProbeTarget = { port, password: opts.password, tls: material };
     const proc = spawn("redis-server", [configFile], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     proc.stderr?.on("data", (chunk: Buffer) => {
@@ -294,14 +293,39 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<Running
         `redis-server on 127.0.0.1:${port}`,
         async () => {
           if (exitedEarly()) throw new Error(`redis-server exited (code ${proc.exitCode}) ${stderr.trim()}`);
-          // -LOADING means the RDB is still being read: not ready yet.
-          return (await rawCommand(probe, ["PING"], 1000)).startsWith("+PONG");
+          // Our own process must answer (other test runs share this machine's ports), and
+          // loading:0 means any RDB has been read.
+          const info = await rawCommand(probe, ["INFO", "server", "persistence"], 1000);
+          return info.includes(`process_id:${proc.pid}\r\n`) && info.includes("loading:0\r\n");
         },
         timeoutMs,
         () => logTail(dataDir),
       ),
-    ]);
+    ]).catch(async (error: unknown) => {
+      proc.kill("SIGKILL");
+      await waitForExit(proc, 5000);
+      child = undefined;
+      throw error;
+    });
   };
+
+  // freePort() can race with other processes on the machine: retry on a port taken meanwhile.
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    fs.writeFileSync(configFile, buildConfig(port, dataDir, opts, material), { mode: 0o600 });
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      const portTaken = /in use/i.test(logTail(dataDir));
+      if (!portTaken || attempt >= 5) {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        dirs.delete(dataDir);
+        throw error;
+      }
+      fs.rmSync(path.join(dataDir, "redis.log"), { force: true });
+    }
+  }
 
   const halt = async (signal: NodeJS.Signals) => {
     const proc = child;
@@ -310,8 +334,6 @@ export async function startRedis(opts: RedisServerOptions = {}): Promise<Running
     proc.kill(signal);
     await waitForExit(proc, 5000);
   };
-
-  await launch();
 
   const scheme = material ? "rediss" : "redis";
   const auth = opts.password !== undefined ? `:${encodeURIComponent(opts.password)}@` : "";
