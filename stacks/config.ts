@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../tools/engine/pulumi-internals";
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
+import { type RedisStackConfig, readRedisConfig } from "./config-redis";
 import { awsRegions, type ConfigProblem, ConfigReader, ConfigValidationError, patterns } from "./validation";
 
 // The one place stack configuration is read and validated. Components never read config: the
@@ -38,6 +39,7 @@ export interface StackConfig {
   readonly network: NetworkConfig;
   readonly auditLogs: AuditLogsConfig;
   readonly rateLimiter: RateLimiterConfig;
+  readonly redis: RedisStackConfig;
 }
 
 /** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
@@ -124,6 +126,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
   l?.rejectUnknownKeys();
 
   const rateLimiter = readRateLimiterConfig(c);
+  const redis = readRedisConfig(c);
 
   c.rejectUnknownKeys();
   if (problems.length > 0) throw new ConfigValidationError(problems);
@@ -137,6 +140,8 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     network,
     auditLogs,
     rateLimiter,
+    // Undefined only when the section is missing, which is a recorded problem: never reached.
+    redis: redis as RedisStackConfig,
   };
 }
 

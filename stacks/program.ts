@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { AlertTopics, HardenedBucket } from "../components";
+import { AlertTopics, EncryptedRedis, HardenedBucket } from "../components";
 import type { StackConfig } from "./config";
 
 /**
@@ -61,11 +61,48 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     tags,
   });
 
+  // Seed 000: the encrypted replacement of huntaze-redis-production, restored from its snapshot.
+  const redisConfig = config.redis;
+  const redis = new EncryptedRedis("redis", {
+    description: `Huntaze Redis with encryption (${config.environment})`,
+    nodeType: redisConfig.nodeType,
+    numCacheClusters: redisConfig.numCacheClusters,
+    replicationGroupId: redisConfig.replicationGroupId,
+    snapshotName: redisConfig.snapshotName,
+    snapshotRetentionDays: redisConfig.snapshotRetentionDays,
+    snapshotWindow: redisConfig.snapshotWindow,
+    maintenanceWindow: redisConfig.maintenanceWindow,
+    authTokenUpdateStrategy: redisConfig.authTokenUpdateStrategy,
+    authTokenVersion: redisConfig.authTokenVersion,
+    transitEncryptionMigration: redisConfig.transitEncryptionMigration,
+    cname: redisConfig.cname,
+    vpcId: config.network.vpcId,
+    subnetIds: config.network.privateSubnetIds,
+    allowedSecurityGroupIds: config.network.appSecurityGroupIds,
+    alarmTopicArn: alerts.ops.arn,
+    alarms: {
+      cpuPercentThreshold: redisConfig.alarms.cpuPercent,
+      engineCpuPercentThreshold: redisConfig.alarms.engineCpuPercent,
+      memoryPercentThreshold: redisConfig.alarms.memoryPercent,
+      evictionsThreshold: redisConfig.alarms.evictions,
+      replicationLagSecondsThreshold: redisConfig.alarms.replicationLagSeconds,
+      connectionsThreshold: redisConfig.alarms.connections,
+    },
+    tags,
+  });
+
   return {
     auditLogBucketName: auditLogs.bucketName,
     accessLogBucketName: accessLogs.bucketName,
     opsAlertsTopicArn: alerts.ops.arn,
     securityAlertsTopicArn: alerts.security.arn,
     costAlertsTopicArn: alerts.cost.arn,
+    // Seed 002's redis_encrypted_endpoint, plus what clients need to connect over TLS.
+    redisPrimaryEndpoint: redis.primaryEndpoint,
+    redisReaderEndpoint: redis.readerEndpoint,
+    redisPort: redis.port,
+    redisAuthSecretArn: redis.authSecretArn,
+    redisTlsServername: redis.tlsServername,
+    ...(redisConfig.cname ? { redisCname: redis.cname } : {}),
   };
 }
