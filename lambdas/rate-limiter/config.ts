@@ -27,6 +27,8 @@ export interface RateLimiterSettings {
   readonly redisTimeoutMs: number;
   /** Waits up to this long are slept in the invocation instead of re-queued (SQS delays are whole seconds). @default 1000 */
   readonly maxInlineWaitMs: number;
+  /** First retry delay after a failed OnlyFans send (doubles per attempt, capped at 60 s). @default 1000 */
+  readonly retryBaseMs: number;
 }
 
 export const DEFAULT_SETTINGS: RateLimiterSettings = {
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: RateLimiterSettings = {
   httpTimeoutMs: 5_000,
   redisTimeoutMs: 1_000,
   maxInlineWaitMs: 1_000,
+  retryBaseMs: 1_000,
 };
 
 /** Longest SQS DelaySeconds. */
@@ -116,6 +119,10 @@ export function resolveSettings(
     {
       check: isInt(s.maxInlineWaitMs) && s.maxInlineWaitMs >= 0 && s.maxInlineWaitMs <= 5_000,
       message: `maxInlineWaitMs must be an integer from 0 to 5000, got ${s.maxInlineWaitMs}`,
+    },
+    {
+      check: isInt(s.retryBaseMs) && s.retryBaseMs >= 10 && s.retryBaseMs <= 60_000,
+      message: `retryBaseMs must be an integer from 10 to 60000, got ${s.retryBaseMs}`,
     },
   ];
   const problems = [...(limits.ok ? [] : limits.problems), ...rules.filter((r) => !r.check).map((r) => r.message)];

@@ -157,12 +157,13 @@ return reply
  * ARGV[3] burst
  * ARGV[4] keyTtlMs
  * ARGV[5] messageId
- * ARGV[6] outcome: 1 sent, 2 dead-lettered (both end in `done`), 3 failed (back to the head of the line)
+ * ARGV[6] outcome: 1 sent, 2 dead-lettered (both end in `done`), 3 failed (back to the head of the line,
+ *         one more failed attempt, line paused), 4 released unsent (back to the head, nothing counted)
  * ARGV[7] doneTtlMs (idempotency memory)
  * ARGV[8] pauseMs: for outcome 3, the line waits this long (backoff, at least Retry-After)
  *
  * Reply: {nowMs, failedAttempts}: failed attempts after this call; 0 for outcomes 1 and 2; -1 when a
- * failed message is unknown here (its own SQS copy must carry the retry).
+ * failed or released message is unknown here (its own SQS copy must carry the retry).
  */
 export const FINISH_LUA = `${PROLOGUE}
 local id = ARGV[5]
@@ -170,13 +171,16 @@ local outcome = tonumber(ARGV[6])
 redis.call('ZREM', KEYS[6], id)
 local v = redis.call('HGET', KEYS[4], id)
 local attempts = 0
-if outcome == 3 and v then
+if outcome >= 3 and v then
   local q, a, b = string.match(v, '^(%d+):(%d+):(.*)$')
-  attempts = tonumber(a) + 1
-  redis.call('HSET', KEYS[4], id, q .. ':' .. attempts .. ':' .. b)
+  attempts = tonumber(a)
+  if outcome == 3 then
+    attempts = attempts + 1
+    redis.call('HSET', KEYS[4], id, q .. ':' .. attempts .. ':' .. b)
+    nb = math.max(nb, now + tonumber(ARGV[8]))
+  end
   redis.call('ZADD', KEYS[3], tonumber(q), id)
-  nb = math.max(nb, now + tonumber(ARGV[8]))
-elseif outcome == 3 then
+elseif outcome >= 3 then
   -- The body is gone (Redis lost its data meanwhile): the message's own SQS copy carries the retry.
   attempts = -1
 else

@@ -28,7 +28,7 @@ export interface FinishReply {
   readonly attempts: number;
 }
 
-export const Outcome = { sent: 1, deadLettered: 2, failed: 3 } as const;
+export const Outcome = { sent: 1, deadLettered: 2, failed: 3, released: 4 } as const;
 export type OutcomeCode = (typeof Outcome)[keyof typeof Outcome];
 
 /** Mirrors one creator's six keys. */
@@ -169,12 +169,15 @@ export function finish(
   s.inflight.delete(id);
   const v = s.body.get(id);
   let attempts = 0;
-  if (outcome === Outcome.failed && v) {
-    attempts = v.attempts + 1;
-    s.body.set(id, { ...v, attempts });
+  if (outcome >= Outcome.failed && v) {
+    attempts = v.attempts;
+    if (outcome === Outcome.failed) {
+      attempts += 1;
+      s.body.set(id, { ...v, attempts });
+      l.nb = Math.max(l.nb, now + pauseMs);
+    }
     s.line.set(id, v.seq);
-    l.nb = Math.max(l.nb, now + pauseMs);
-  } else if (outcome === Outcome.failed) {
+  } else if (outcome >= Outcome.failed) {
     attempts = -1;
   } else {
     s.body.delete(id);

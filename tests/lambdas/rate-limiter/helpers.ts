@@ -42,3 +42,89 @@ export async function waitFor(
 export function body(messageId: string, userId = "creator-1", extra: Record<string, unknown> = {}): string {
   return JSON.stringify({ messageId, userId, fanId: "fan-9", message: "Hey! Thanks for subscribing", ...extra });
 }
+
+import { DEFAULT_SETTINGS, type Limits, type RateLimiterSettings, units } from "../../../lambdas/rate-limiter/config";
+import { createRateLimiterHandler, type RateLimiterHandler } from "../../../lambdas/rate-limiter/handler";
+import { checkInvariants, type Decision, type InvariantViolation } from "../../../lambdas/rate-limiter/model";
+import { createOnlyFansClient } from "../../../lambdas/rate-limiter/onlyfans";
+import type { RedisClient } from "../../../lambdas/rate-limiter/store";
+import { type FakeOnlyFans, startFakeOnlyFans } from "../../../tools/local-sqs/fake-onlyfans";
+import {
+  createLocalQueues,
+  type LocalQueues,
+  runPipeline,
+  type ScenarioMessage,
+} from "../../../tools/local-sqs/pipeline";
+
+export interface Rig {
+  fake: FakeOnlyFans;
+  queues: LocalQueues;
+  handler: RateLimiterHandler;
+  settings: RateLimiterSettings;
+  logs: Record<string, unknown>[];
+  emf: string[];
+  /** Every decision, in the order Redis made them. */
+  decisions: { userId: string; messageId: string; d: Decision }[];
+  run(messages: ScenarioMessage[], durationSeconds: number, maxConcurrency?: number): ReturnType<typeof runPipeline>;
+  /** Violations of the limits, per creator, on Redis grant times (exact) and on POST arrival times (with `toleranceMs`). */
+  violations(toleranceMs?: number): { grants: InvariantViolation[]; posts: InvariantViolation[] };
+  close(): Promise<void>;
+}
+
+export async function rig(
+  redis: RedisClient,
+  limits: Limits,
+  overrides: Partial<RateLimiterSettings> = {},
+): Promise<Rig> {
+  const fake = await startFakeOnlyFans();
+  const queues = createLocalQueues({ visibilityTimeoutMs: 5000 });
+  const settings: RateLimiterSettings = { ...DEFAULT_SETTINGS, limits, httpTimeoutMs: 2000, ...overrides };
+  const logs: Record<string, unknown>[] = [];
+  const emf: string[] = [];
+  const decisions: Rig["decisions"] = [];
+  const handler = createRateLimiterHandler({
+    redis,
+    queue: queues.sender,
+    onlyFans: createOnlyFansClient({ url: fake.url, token: "test-token-secret", timeoutMs: settings.httpTimeoutMs }),
+    settings,
+    logger: {
+      info: (msg, f) => logs.push({ level: "info", msg, ...f }),
+      warn: (msg, f) => logs.push({ level: "warn", msg, ...f }),
+      error: (msg, f) => logs.push({ level: "error", msg, ...f }),
+    },
+    emitMetrics: (l) => emf.push(l),
+    onDecision: (userId, messageId, d) => decisions.push({ userId, messageId, d }),
+  });
+  const u = units(limits);
+  return {
+    fake,
+    queues,
+    handler,
+    settings,
+    logs,
+    emf,
+    decisions,
+    run: (messages, durationSeconds, maxConcurrency = 2) =>
+      runPipeline({ queues, handler, messages, durationSeconds, maxConcurrency }),
+    violations(toleranceMs = 50) {
+      const grantsByUser = new Map<string, number[]>();
+      for (const { userId, d } of decisions) {
+        for (const _g of d.grants) grantsByUser.set(userId, [...(grantsByUser.get(userId) ?? []), d.nowMs]);
+      }
+      const postsByUser = new Map<string, number[]>();
+      for (const p of fake.posts) postsByUser.set(p.userId, [...(postsByUser.get(p.userId) ?? []), p.atMs]);
+      const loose = { ...u, windowMs: u.windowMs - toleranceMs };
+      return {
+        grants: [...grantsByUser.values()].flatMap((t) => checkInvariants(t, u)),
+        posts: [...postsByUser.values()].flatMap((t) => checkInvariants(t, loose).filter((v) => v.kind === "window")),
+      };
+    },
+    async close() {
+      await fake.close();
+    },
+  };
+}
+
+export function msg(messageId: string, userId = "creator-1", atMs = 0): ScenarioMessage {
+  return { atMs, body: { messageId, userId, fanId: "fan-9", message: `hello ${messageId}` } };
+}

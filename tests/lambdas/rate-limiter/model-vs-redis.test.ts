@@ -58,6 +58,7 @@ const opArb = (maxSleep: number): fc.Arbitrary<Op> =>
           Outcome.sent,
           Outcome.failed,
           Outcome.deadLettered,
+          Outcome.released,
         ),
         pauseMs: fc.nat(300),
       }),
@@ -175,7 +176,7 @@ describe("rate limiter: reference model properties (synthetic time)", () => {
             fc.record({ kind: fc.constant("arrive" as const), msg: fc.nat(30) }),
             fc.record({
               kind: fc.constant("finish" as const),
-              outcome: fc.constantFrom<OutcomeCode>(Outcome.sent, Outcome.failed),
+              outcome: fc.constantFrom<OutcomeCode>(Outcome.sent, Outcome.failed, Outcome.released),
             }),
             fc.record({ kind: fc.constant("tick" as const), ms: fc.nat(20_000) }),
           ),
