@@ -17,6 +17,8 @@ import { verifyKeyspaces } from "../../tools/redis-verify/verify";
 import { type RunningRedis, startRedis } from "../support/redis-server";
 
 const TOKEN = "ElastiCacheAuthToken0123456789abcdefXYZ";
+/** A least-privilege ACL user: reads only, no INFO, no writes. */
+const VERIFIER = { name: "verifier", password: "VerifierOnlyReads0987654321", rules: "~* +@read +ping" };
 const ROOT = path.resolve(__dirname, "../..");
 
 const b = (text: string) => Buffer.from(text);
@@ -226,7 +228,7 @@ describe("redis-verify: snapshot/restore into TLS + AUTH (seed 000, locally)", f
     const snapshot = path.join(workDir, "snapshot.rdb");
     fs.copyFileSync(path.join(source.dataDir, "dump.rdb"), snapshot);
     // The new replication group: TLS required, AUTH token, restored from the snapshot.
-    target = await startRedis({ password: TOKEN, tls: true, rdbFile: snapshot });
+    target = await startRedis({ password: TOKEN, tls: true, rdbFile: snapshot, aclUsers: [VERIFIER] });
     targetClient = (await connectRedis(clientEnv(target.url, target.tls?.caFile))) as Redis;
   });
 
@@ -245,12 +247,12 @@ describe("redis-verify: snapshot/restore into TLS + AUTH (seed 000, locally)", f
     expect(report.targetKeys).to.be.at.least(keys);
   });
 
-  it("the CLI agrees (exit 0, JSON on stdout) and never prints the AUTH token", async () => {
+  it("the CLI agrees (exit 0, JSON on stdout) as a read-only ACL user, and never prints its password", async () => {
     const result = await runCli([
       "--source",
       source.url,
       "--target",
-      target.url,
+      `rediss://${VERIFIER.name}:${VERIFIER.password}@127.0.0.1:${target.port}`,
       "--ca",
       target.tls!.caFile,
       "--json",
@@ -261,7 +263,7 @@ describe("redis-verify: snapshot/restore into TLS + AUTH (seed 000, locally)", f
     const report = JSON.parse(result.stdout);
     expect(report).to.include({ compared: keys, missing: 0, different: 0, extra: 0 });
     expect(report).to.have.property("seconds");
-    expect(result.stdout + result.stderr).not.to.include(TOKEN);
+    expect(result.stdout + result.stderr).not.to.include(VERIFIER.password);
   });
 
   it("reports a deleted and a changed key (exit 1), plus an extra one, by name", async () => {
