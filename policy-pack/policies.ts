@@ -1,23 +1,42 @@
 import type { HuntazePolicy } from "./rule";
+import { cloudtrailPolicies } from "./rules/cloudtrail";
 import { cloudwatchPolicies } from "./rules/cloudwatch";
+import { dynamodbPolicies } from "./rules/dynamodb";
 import { ec2Policies } from "./rules/ec2";
+import { ecsPolicies } from "./rules/ecs";
 import { elasticachePolicies } from "./rules/elasticache";
+import { guarddutyPolicies } from "./rules/guardduty";
 import { kmsPolicies } from "./rules/kms";
 import { lambdaPolicies } from "./rules/lambda";
+import { rdsPolicies } from "./rules/rds";
 import { s3Policies } from "./rules/s3";
+import { s3AccountPolicies } from "./rules/s3-account";
 import { secretsmanagerPolicies } from "./rules/secretsmanager";
 import { snsPolicies } from "./rules/sns";
 import { sqsPolicies } from "./rules/sqs";
 
-/** Every rule of the pack, in catalogue order. Plain data: tests and tools load it without a server. */
-export const allPolicies: HuntazePolicy[] = [
-  ...elasticachePolicies, // 1-8, + replication group / security group join
-  ...s3Policies, // 9, 11-20
-  ...sqsPolicies, // 26-29
-  ...snsPolicies, // 30-32
-  ...lambdaPolicies, // 33-39
-  ...cloudwatchPolicies, // 49-51
-  ...kmsPolicies, // 52-55
-  ...secretsmanagerPolicies, // 56-57
-  ...ec2Policies, // 75-79
+const byService: HuntazePolicy[] = [
+  ...elasticachePolicies,
+  ...s3Policies,
+  ...s3AccountPolicies,
+  ...dynamodbPolicies,
+  ...sqsPolicies,
+  ...snsPolicies,
+  ...lambdaPolicies,
+  ...ecsPolicies,
+  ...cloudwatchPolicies,
+  ...kmsPolicies,
+  ...secretsmanagerPolicies,
+  ...rdsPolicies,
+  ...cloudtrailPolicies,
+  ...guarddutyPolicies,
+  ...ec2Policies,
 ];
+
+/**
+ * Every rule of the pack, in catalogue order (by first catalogue row; the sort is stable, so rules
+ * sharing a row keep their file order). Plain data: tests and tools load it without a server.
+ */
+export const allPolicies: HuntazePolicy[] = [...byService].sort(
+  (a, b) => Math.min(...a.references.catalogue) - Math.min(...b.references.catalogue),
+);

@@ -1,0 +1,100 @@
+import { cloudtrail } from "../lib/aws-types";
+import { asArray, isUnknown, resourcePolicy, stackPolicy } from "../lib/inspect";
+import type { HuntazePolicy } from "../rule";
+
+const trail = cloudtrail.trail;
+
+/** Whether the trail records management events: no selectors (the default), or a selector that includes them. */
+function managementEvents(props: Record<string, unknown>): boolean | "unknown" {
+  const basic = props.eventSelectors;
+  const advanced = props.advancedEventSelectors;
+  if (isUnknown(basic) || isUnknown(advanced)) return "unknown";
+  const b = asArray(basic) as Record<string, unknown>[];
+  const a = asArray(advanced) as Record<string, unknown>[];
+  if (b.length === 0 && a.length === 0) return true;
+  if (b.some((s) => s?.includeManagementEvents !== false && (s?.readWriteType ?? "All") === "All")) return true;
+  return a.some((s) =>
+    asArray(s?.fieldSelectors).some((f) => {
+      const fs = f as Record<string, unknown>;
+      return fs?.field === "eventCategory" && asArray(fs.equals).includes("Management");
+    }),
+  );
+}
+
+const multiRegion = stackPolicy({
+  name: "cloudtrail-multi-region-management-events",
+  summary:
+    "The stack's trails include a multi-region trail that records read and write management events (whether the account has one at all is a runtime check)",
+  enforcementLevel: "advisory",
+  references: { catalogue: [71], fsbp: ["CloudTrail.1"], checkov: ["CKV_AWS_67"] },
+  resourceTypes: trail,
+  check: (s) => {
+    const trails = s.ofType(trail);
+    if (trails.length === 0) return;
+    let undecided = false;
+    for (const t of trails) {
+      const multi = t.props.isMultiRegionTrail;
+      const mgmt = managementEvents(t.props);
+      if (isUnknown(multi) || mgmt === "unknown") undecided = true;
+      else if (multi === true && mgmt === true && t.props.enableLogging !== false) return;
+    }
+    if (undecided) {
+      s.unknown("trail settings");
+      return;
+    }
+    for (const t of trails)
+      s.report(
+        t,
+        `trail ${t.name} is not a multi-region trail logging all management events (isMultiRegionTrail: true, no selector excluding management or write events), and no other trail in the stack is`,
+      );
+  },
+});
+
+const kmsEncrypted = resourcePolicy({
+  name: "cloudtrail-kms-encryption",
+  summary: "CloudTrail trails encrypt log files with a customer-managed KMS key (kmsKeyId)",
+  enforcementLevel: "mandatory",
+  references: { catalogue: [72], fsbp: ["CloudTrail.2"], checkov: ["CKV_AWS_35"] },
+  resourceTypes: trail,
+  check: (c) => {
+    const key = c.props.kmsKeyId;
+    if (isUnknown(key)) c.unknown("kmsKeyId");
+    else if (typeof key !== "string" || key === "")
+      c.report(
+        "log files are encrypted with SSE-S3 only: set kmsKeyId (a key whose policy lets cloudtrail.amazonaws.com encrypt)",
+      );
+  },
+});
+
+const validation = resourcePolicy({
+  name: "cloudtrail-log-file-validation",
+  summary: "CloudTrail trails have log file integrity validation on (enableLogFileValidation: true)",
+  // Advisory: integrity evidence for investigations, not encryption or exposure.
+  enforcementLevel: "advisory",
+  references: { catalogue: [72], fsbp: ["CloudTrail.4"], checkov: ["CKV_AWS_36"] },
+  resourceTypes: trail,
+  check: (c) => {
+    const v = c.props.enableLogFileValidation;
+    if (isUnknown(v)) c.unknown("enableLogFileValidation");
+    else if (v !== true) c.report("log file validation is off: tampered or deleted log files go unnoticed");
+  },
+});
+
+const cloudwatchLogs = resourcePolicy({
+  name: "cloudtrail-cloudwatch-logs",
+  summary: "CloudTrail trails deliver to CloudWatch Logs (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn)",
+  enforcementLevel: "advisory",
+  references: { catalogue: [73], fsbp: ["CloudTrail.5"], checkov: ["CKV2_AWS_10"] },
+  resourceTypes: trail,
+  check: (c) => {
+    const group = c.props.cloudWatchLogsGroupArn;
+    const role = c.props.cloudWatchLogsRoleArn;
+    const set = (v: unknown) => isUnknown(v) || (typeof v === "string" && v.length > 0);
+    if (!set(group) || !set(role))
+      c.report(
+        `the trail does not deliver to CloudWatch Logs (${[!set(group) && "cloudWatchLogsGroupArn", !set(role) && "cloudWatchLogsRoleArn"].filter(Boolean).join(" and ")} not set): no metric filters or alarms can watch it`,
+      );
+  },
+});
+
+export const cloudtrailPolicies: HuntazePolicy[] = [multiRegion, kmsEncrypted, validation, cloudwatchLogs];

@@ -1,0 +1,199 @@
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import { rdsPolicies } from "../../policy-pack/rules/rds";
+import { complies, factory, UNKNOWN_STRING, violates } from "../support/policy-cases";
+import { evaluate, of } from "../support/policy-harness";
+
+const INSTANCE = "aws:rds/instance:Instance";
+const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const PASSWORD = "pg-Sup3r-secret-password";
+
+const db = factory(INSTANCE, "db", {
+  engine: "postgres",
+  engineVersion: "16.4",
+  instanceClass: "db.t4g.medium",
+  allocatedStorage: 20,
+  username: "huntaze_admin",
+  password: PASSWORD,
+  port: 5433,
+  storageEncrypted: true,
+  publiclyAccessible: false,
+  multiAz: true,
+  backupRetentionPeriod: 14,
+  deletionProtection: true,
+  monitoringInterval: 60,
+  monitoringRoleArn: "arn:aws:iam::111122223333:role/rds-monitoring",
+  enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+  iamDatabaseAuthenticationEnabled: true,
+  autoMinorVersionUpgrade: true,
+  copyTagsToSnapshot: true,
+  parameterGroupName: "db-params",
+  performanceInsightsEnabled: true,
+  performanceInsightsKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+  caCertIdentifier: "rds-ca-rsa2048-g1",
+});
+const params = factory(PARAMS, "db-params", {
+  name: "db-params",
+  family: "postgres16",
+  parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }],
+});
+
+describe("RDS rules", () => {
+  it("the compliant instance passes every RDS rule and no message shows its password", async () => {
+    const violations = await evaluate([db(), params()]);
+    for (const p of rdsPolicies) expect(of(violations, p.name), p.name).to.deep.equal([]);
+    for (const v of violations) expect(v.message).to.not.include(PASSWORD);
+  });
+
+  complies({ rule: "rds-storage-encrypted", title: "storageEncrypted", resources: [db()] });
+  violates({
+    rule: "rds-storage-encrypted",
+    title: "unencrypted storage",
+    resources: [db({ storageEncrypted: false })],
+    message: /not encrypted/,
+    neverInMessages: PASSWORD,
+  });
+
+  complies({ rule: "rds-not-publicly-accessible", title: "private", resources: [db()] });
+  violates({
+    rule: "rds-not-publicly-accessible",
+    title: "publiclyAccessible",
+    resources: [db({ publiclyAccessible: true })],
+    message: /public IP/,
+  });
+
+  complies({ rule: "rds-multi-az", title: "Multi-AZ", resources: [db()] });
+  violates({ rule: "rds-multi-az", title: "single-AZ", resources: [db({ multiAz: false })] });
+
+  complies({ rule: "rds-backup-retention", title: "14 days", resources: [db()] });
+  violates({
+    rule: "rds-backup-retention",
+    title: "1 day",
+    resources: [db({ backupRetentionPeriod: 1 })],
+    message: /at least 7 days/,
+  });
+  violates({
+    rule: "rds-backup-retention",
+    title: "14 days against a 30-day minimum",
+    resources: [db()],
+    config: { "rds-backup-retention": { minimumRetentionDays: 30 } },
+    message: /at least 30/,
+  });
+
+  complies({ rule: "rds-deletion-protection", title: "on", resources: [db()] });
+  violates({ rule: "rds-deletion-protection", title: "off", resources: [db({ deletionProtection: undefined })] });
+
+  complies({ rule: "rds-enhanced-monitoring", title: "60 s", resources: [db()] });
+  violates({ rule: "rds-enhanced-monitoring", title: "0", resources: [db({ monitoringInterval: 0 })] });
+
+  complies({ rule: "rds-cloudwatch-log-exports", title: "postgresql + upgrade", resources: [db()] });
+  violates({
+    rule: "rds-cloudwatch-log-exports",
+    title: "only upgrade",
+    resources: [db({ enabledCloudwatchLogsExports: ["upgrade"] })],
+    message: /lacks postgresql/,
+  });
+  violates({
+    rule: "rds-cloudwatch-log-exports",
+    title: "none",
+    resources: [db({ enabledCloudwatchLogsExports: undefined })],
+    message: /empty/,
+  });
+
+  complies({ rule: "rds-iam-authentication", title: "on", resources: [db()] });
+  violates({
+    rule: "rds-iam-authentication",
+    title: "off",
+    resources: [db({ iamDatabaseAuthenticationEnabled: false })],
+  });
+
+  complies({
+    rule: "rds-auto-minor-version-upgrade",
+    title: "default",
+    resources: [db({ autoMinorVersionUpgrade: undefined })],
+  });
+  violates({
+    rule: "rds-auto-minor-version-upgrade",
+    title: "false",
+    resources: [db({ autoMinorVersionUpgrade: false })],
+  });
+
+  complies({ rule: "rds-copy-tags-to-snapshots", title: "on", resources: [db()] });
+  violates({ rule: "rds-copy-tags-to-snapshots", title: "off", resources: [db({ copyTagsToSnapshot: false })] });
+
+  complies({ rule: "rds-non-default-port", title: "5433", resources: [db()] });
+  violates({
+    rule: "rds-non-default-port",
+    title: "the default (port unset)",
+    resources: [db({ port: undefined })],
+    message: /default port 5432/,
+  });
+  violates({
+    rule: "rds-non-default-port",
+    title: "3306 on MySQL",
+    resources: [db({ engine: "mysql", port: 3306 })],
+    message: /3306/,
+  });
+
+  complies({ rule: "rds-non-default-admin-username", title: "huntaze_admin", resources: [db()] });
+  violates({
+    rule: "rds-non-default-admin-username",
+    title: "postgres",
+    resources: [db({ username: "postgres" })],
+    message: /"postgres"/,
+  });
+
+  complies({
+    rule: "rds-force-ssl",
+    title: "rds.force_ssl = 1 in the attached group (by name)",
+    resources: [db(), params()],
+  });
+  complies({
+    rule: "rds-force-ssl",
+    title: "a group name unknown during preview, joined by dependency",
+    resources: [
+      db({ parameterGroupName: UNKNOWN_STRING }, { propertyDependencies: { parameterGroupName: ["db-params"] } }),
+      params(),
+    ],
+  });
+  complies({
+    rule: "rds-force-ssl",
+    title: "MySQL with require_secure_transport ON",
+    resources: [
+      db({ engine: "mysql", port: 3307 }),
+      params({ family: "mysql8.0", parameters: [{ name: "require_secure_transport", value: "ON" }] }),
+    ],
+  });
+  violates({
+    rule: "rds-force-ssl",
+    title: "rds.force_ssl = 0",
+    resources: [db(), params({ parameters: [{ name: "rds.force_ssl", value: "0" }] })],
+    message: /accepts unencrypted connections: parameter group db-params has rds.force_ssl = 0/,
+  });
+  violates({
+    rule: "rds-force-ssl",
+    title: "the default parameter group",
+    resources: [db({ parameterGroupName: undefined })],
+    message: /default parameter group/,
+  });
+
+  complies({ rule: "rds-performance-insights-cmk", title: "on with a CMK", resources: [db()] });
+  violates({
+    rule: "rds-performance-insights-cmk",
+    title: "on without a key",
+    resources: [db({ performanceInsightsKmsKeyId: undefined })],
+    message: /AWS-managed key/,
+  });
+
+  complies({
+    rule: "rds-modern-ca-certificate",
+    title: "rds-ca-rsa2048-g1, and the default",
+    resources: [db(), db({ caCertIdentifier: undefined }, { name: "db2" })],
+  });
+  violates({
+    rule: "rds-modern-ca-certificate",
+    title: "rds-ca-2019",
+    resources: [db({ caCertIdentifier: "rds-ca-2019" })],
+    message: /rds-ca-2019/,
+  });
+});
