@@ -7,7 +7,10 @@ import type { PolicyResource } from "@pulumi/policy";
 export type Known<T> = { known: true; value: T } | { known: false };
 
 // biome-ignore lint/suspicious/noExplicitAny: property bags are untyped on the wire.
-export function read<T = any>(props: Record<string, any> | undefined, key: string): Known<T | undefined> {
+type Untyped = any;
+type Bag = Record<string, Untyped>;
+
+export function read<T = Untyped>(props: Bag | undefined, key: string): Known<T | undefined> {
   if (props === undefined || props === null) return { known: true, value: undefined };
   try {
     return { known: true, value: props[key] as T | undefined };
@@ -17,13 +20,11 @@ export function read<T = any>(props: Record<string, any> | undefined, key: strin
 }
 
 /** Reads a nested path; `known: false` as soon as any step is unknown. */
-// biome-ignore lint/suspicious/noExplicitAny: property bags are untyped on the wire.
-export function readPath<T = any>(
-  props: Record<string, any> | undefined,
+export function readPath<T = Untyped>(
+  props: Bag | undefined,
   path: readonly (string | number)[],
 ): Known<T | undefined> {
-  // biome-ignore lint/suspicious/noExplicitAny: walking an untyped bag.
-  let current: any = props;
+  let current: Untyped = props;
   for (const step of path) {
     if (current === undefined || current === null) return { known: true, value: undefined };
     try {
