@@ -72,6 +72,8 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     snapshotRetentionDays: redisConfig.snapshotRetentionDays,
     snapshotWindow: redisConfig.snapshotWindow,
     maintenanceWindow: redisConfig.maintenanceWindow,
+    // Snapshot names are unique per account and region, which staging and production share.
+    finalSnapshotIdentifier: `${redisConfig.replicationGroupId ?? `${prefix}-redis`}-final`,
     authTokenUpdateStrategy: redisConfig.authTokenUpdateStrategy,
     authTokenVersion: redisConfig.authTokenVersion,
     transitEncryptionMigration: redisConfig.transitEncryptionMigration,

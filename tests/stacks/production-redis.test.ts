@@ -139,7 +139,12 @@ describe("production stack: encrypted Redis (seed 000)", function () {
   it("staging gets a smaller group: no restore, no CNAME, auto-named", async () => {
     const run = await build("staging");
     const group = inputsOf(one(run, T.group));
-    expect(group).to.include({ nodeType: "cache.t4g.micro", numCacheClusters: 2, snapshotRetentionLimit: 1 });
+    expect(group).to.include({
+      nodeType: "cache.t4g.micro",
+      numCacheClusters: 2,
+      snapshotRetentionLimit: 1,
+      finalSnapshotIdentifier: "huntaze-staging-redis-final",
+    });
     expect(group).to.not.have.property("snapshotName");
     expect(group).to.not.have.property("replicationGroupId");
     expect(ofType(run, T.record).filter((r) => r.name.startsWith("redis-"))).to.have.length(0);
