@@ -97,14 +97,15 @@ export interface EncryptedRedisArgs {
    */
   readonly kmsKeyArn?: pulumi.Input<string>;
   /**
-   * Length of the generated AUTH token (letters and digits only, so never `@`, `"` or `/`).
+   * Length of the generated AUTH token (letters and digits only, so never `@`, `"`, `/` or `%`).
    * @default 64
    */
   readonly authTokenLength?: number;
   /**
    * Bump to generate a new AUTH token (rotation). Rotate in two applies: bump this with
    * `authTokenUpdateStrategy: "ROTATE"` (old and new tokens both work while clients re-read the
-   * secret), then set `"SET"` again to retire the old token.
+   * secret), then set `"SET"` again to retire the old token. Run both applies with
+   * `applyImmediately: true`, as AWS's AUTH rotation procedure does.
    * @default 1
    */
   readonly authTokenVersion?: number;
@@ -496,7 +497,7 @@ export class EncryptedRedis extends pulumi.ComponentResource {
       this.kmsKeyArn = key.arn;
     }
 
-    // Letters and digits only: never one of the characters ElastiCache refuses (@ " /).
+    // Letters and digits only: never one of the characters ElastiCache refuses (@ " / %).
     const token = new random.RandomPassword(
       `${name}-auth-token`,
       { length: s.authTokenLength, special: false, keepers: { version: String(s.authTokenVersion) } },

@@ -56,6 +56,8 @@ export interface RedisStackConfig {
   readonly authTokenVersion: number;
   /** TLS `preferred` while enabling it on an existing group. @default false */
   readonly transitEncryptionMigration: boolean;
+  /** Apply modifications now (AUTH token rotation) instead of in the maintenance window. @default false */
+  readonly applyImmediately: boolean;
   /** @default - no CNAME */
   readonly cname?: RedisCnameConfig;
   readonly alarms: RedisAlarmsConfig;
@@ -113,6 +115,7 @@ export function readRedisConfig(c: ConfigReader): RedisStackConfig | undefined {
     "SET") as RedisStackConfig["authTokenUpdateStrategy"];
   const authTokenVersion = r.integer("authTokenVersion", { min: 1, default: 1 });
   const transitEncryptionMigration = r.boolean("transitEncryptionMigration", false);
+  const applyImmediately = r.boolean("applyImmediately", false);
 
   const n = r.object("cname", { optional: true });
   const rollbackToEndpoint = n?.optionalString("rollbackToEndpoint", {
@@ -159,6 +162,7 @@ export function readRedisConfig(c: ConfigReader): RedisStackConfig | undefined {
     authTokenUpdateStrategy,
     authTokenVersion,
     transitEncryptionMigration,
+    applyImmediately,
     ...(cname ? { cname } : {}),
     alarms,
   };

@@ -77,6 +77,7 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     authTokenUpdateStrategy: redisConfig.authTokenUpdateStrategy,
     authTokenVersion: redisConfig.authTokenVersion,
     transitEncryptionMigration: redisConfig.transitEncryptionMigration,
+    applyImmediately: redisConfig.applyImmediately,
     cname: redisConfig.cname,
     vpcId: config.network.vpcId,
     subnetIds: config.network.privateSubnetIds,
