@@ -452,8 +452,9 @@ export class EncryptedRedis extends pulumi.ComponentResource {
           description: `Encrypts ElastiCache group ${name} (data, snapshots) and its AUTH token secret`,
           enableKeyRotation: true,
           deletionWindowInDays: 30,
-          // Root administration keeps the key manageable (a key nobody administers cannot be
-          // fixed); data use is limited to ElastiCache and Secrets Manager acting for this account.
+          // The account administers the key (IAM decides who), so it can never be locked out; data
+          // use goes only through ElastiCache and Secrets Manager (kms:ViaService), so a principal
+          // allowed to read the secret still cannot decrypt snapshots or data keys directly.
           policy: pulumi.all([account, region]).apply(([accountId, regionName]) =>
             JSON.stringify({
               Version: "2012-10-17",
@@ -462,7 +463,23 @@ export class EncryptedRedis extends pulumi.ComponentResource {
                   Sid: "AccountAdministration",
                   Effect: "Allow",
                   Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-                  Action: "kms:*",
+                  Action: [
+                    "kms:Create*",
+                    "kms:Describe*",
+                    "kms:Enable*",
+                    "kms:List*",
+                    "kms:Put*",
+                    "kms:Update*",
+                    "kms:Revoke*",
+                    "kms:Disable*",
+                    "kms:Get*",
+                    "kms:Delete*",
+                    "kms:TagResource",
+                    "kms:UntagResource",
+                    "kms:ScheduleKeyDeletion",
+                    "kms:CancelKeyDeletion",
+                    "kms:RotateKeyOnDemand",
+                  ],
                   Resource: "*",
                 },
                 {

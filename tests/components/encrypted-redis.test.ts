@@ -81,11 +81,20 @@ describe("EncryptedRedis", () => {
       expect(group.kmsKeyId).to.be.a("string").and.to.equal(outputOf(key, "arn"));
       expect(group.kmsKeyId).to.match(/^arn:aws:kms:us-east-1:317805897534:key\/[0-9a-f-]{36}$/);
       expect(inputsOf(key).enableKeyRotation).to.equal(true);
-      const statements = (jsonInput(key, "policy") as { Statement: { Principal: unknown }[] }).Statement;
+      type Statement = { Principal: unknown; Action: string[]; Condition?: unknown };
+      const statements = (jsonInput(key, "policy") as { Statement: Statement[] }).Statement;
       expect(statements.map((st) => st.Principal)).to.deep.equal([
         { AWS: "arn:aws:iam::317805897534:root" },
         { AWS: "arn:aws:iam::317805897534:root" },
       ]);
+      // Administration without data use; data use only through the two services.
+      expect(statements[0]!.Action).to.not.include.members(["kms:Decrypt", "kms:*"]);
+      expect(statements[1]!.Action).to.include("kms:Decrypt");
+      expect(statements[1]!.Condition).to.deep.equal({
+        StringEquals: {
+          "kms:ViaService": ["elasticache.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"],
+        },
+      });
       expect(group.transitEncryptionEnabled).to.equal(true);
       expect(group.transitEncryptionMode).to.equal("required");
     });
