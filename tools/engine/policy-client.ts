@@ -84,6 +84,11 @@ async function buildPack(packDir: string): Promise<string> {
     // The pack reads its version from package.json in its working directory.
     for (const f of ["PulumiPolicy.yaml", "package.json"]) fs.copyFileSync(path.join(packDir, f), path.join(outDir, f));
     fs.renameSync(`${outFile}.tmp`, outFile);
+    // Bundles of earlier pack sources are dead weight once the sources changed.
+    for (const stale of fs.readdirSync(path.dirname(outDir))) {
+      const full = path.join(path.dirname(outDir), stale);
+      if (stale.startsWith("policy-pack-") && full !== outDir) fs.rmSync(full, { recursive: true, force: true });
+    }
   }
   return outDir;
 }
