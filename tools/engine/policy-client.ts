@@ -73,7 +73,7 @@ async function buildPack(packDir: string): Promise<string> {
     const esbuild = await import("esbuild");
     await esbuild.build({
       entryPoints: [path.join(packDir, "index.ts")],
-      outfile: `${outFile}.tmp`,
+      outfile: `${outFile}.${process.pid}.tmp`,
       bundle: true,
       platform: "node",
       target: "node20",
@@ -83,7 +83,7 @@ async function buildPack(packDir: string): Promise<string> {
     });
     // The pack reads its version from package.json in its working directory.
     for (const f of ["PulumiPolicy.yaml", "package.json"]) fs.copyFileSync(path.join(packDir, f), path.join(outDir, f));
-    fs.renameSync(`${outFile}.tmp`, outFile);
+    fs.renameSync(`${outFile}.${process.pid}.tmp`, outFile);
     // Bundles of earlier pack sources are dead weight once the sources changed.
     for (const stale of fs.readdirSync(path.dirname(outDir))) {
       const full = path.join(path.dirname(outDir), stale);
