@@ -87,6 +87,28 @@ describe("RateLimiterPipeline", () => {
       expect(inputsOf(key).enableKeyRotation).to.equal(true);
     });
 
+    it("lets CloudWatch Logs use the created key for its log group only, and named senders encrypt via SQS", async () => {
+      const sender = "arn:aws:iam::317805897534:role/huntaze-app-task";
+      const run = await pipeline({ senderRoleArns: [sender] });
+      const policy = jsonInput(one(run, "aws:kms/key:Key"), "policy") as { Statement: PlainObject[] };
+      const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid as string, s]));
+      expect(bySid.CloudWatchLogsOfTheFunction?.Principal).to.deep.equal({ Service: "logs.us-east-1.amazonaws.com" });
+      expect(bySid.CloudWatchLogsOfTheFunction?.Condition).to.deep.equal({
+        ArnEquals: {
+          "kms:EncryptionContext:aws:logs:arn":
+            "arn:aws:logs:us-east-1:317805897534:log-group:/aws/lambda/huntaze-rate-limiter",
+        },
+      });
+      expect(bySid.QueueSendersEncrypt).to.deep.include({
+        Principal: { AWS: [sender] },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Condition: { StringEquals: { "kms:ViaService": "sqs.us-east-1.amazonaws.com" } },
+      });
+      const queuePolicy = ofType(run, "aws:sqs/queuePolicy:QueuePolicy").find((p) => p.name.endsWith("-queue-policy"));
+      const statements = (jsonInput(queuePolicy!, "policy") as { Statement: PlainObject[] }).Statement;
+      expect(statements[1]).to.deep.include({ Effect: "Allow", Principal: { AWS: [sender] } });
+    });
+
     it("uses a given key instead of creating one", async () => {
       const run = await pipeline({ kmsKeyArn: REDIS_KEY });
       expect(ofType(run, "aws:kms/key:Key")).to.have.length(0);
