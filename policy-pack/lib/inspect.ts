@@ -168,7 +168,9 @@ export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazeP
         config: args.getConfig<Record<string, unknown>>() ?? {},
         report: (message) => {
           reported++;
-          report(message);
+          // The CLI fills in the analyzed resource's URN when none is given; naming it keeps tools
+          // that read the diagnostics directly (the offline engine) pointing at the right resource.
+          report(message, args.urn);
         },
         unknown: (what) => unknowns.push(what),
       });
@@ -239,4 +241,16 @@ export function refersTo(from: Resource, key: string, to: Resource, ...toKeys: s
   const ids = identifiers(to, ...toKeys);
   const values = asArray(from.props[key]).filter((v): v is string => typeof v === "string");
   return values.some((v) => ids.has(v) || [...ids].some((id) => v.endsWith(`:${id}`) || v.endsWith(`/${id}`)));
+}
+
+/** A non-secret input value for a message; safe on unknowns nested anywhere (never throws). */
+export function show(value: unknown): string {
+  if (isUnknown(value)) return "unknown until apply";
+  if (value === undefined || value === null) return "not set";
+  try {
+    const text = JSON.stringify(value, (_key, v) => (isUnknown(v) ? "<unknown>" : v));
+    return text === undefined ? "an unreadable value" : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  } catch {
+    return "an unreadable value";
+  }
 }

@@ -1,4 +1,4 @@
-import { asArray, isUnknown, type Resource, refersTo, UNKNOWN, type Unknown } from "./inspect";
+import { asArray, hasUnknown, isUnknown, type Resource, refersTo, UNKNOWN, type Unknown } from "./inspect";
 
 // Ingress can be declared three ways on aws v7: inline `ingress` blocks on aws.ec2.SecurityGroup
 // (and DefaultSecurityGroup), aws.ec2.SecurityGroupRule (type "ingress"), and
@@ -97,16 +97,22 @@ const portless = new Set(["icmp", "icmpv6", "1", "58"]);
 
 /** The port range a rule opens: [from, to], `undefined` for port-less protocols (ICMP), UNKNOWN when unknown. */
 export function portRange(rule: IngressRule): [number, number] | undefined | Unknown {
-  if (isUnknown(rule.protocol)) return UNKNOWN;
-  const protocol = String(rule.protocol ?? "-1").toLowerCase();
+  if (hasUnknown(rule.protocol) || hasUnknown(rule.fromPort) || hasUnknown(rule.toPort)) return UNKNOWN;
+  const p = rule.protocol;
+  const protocol = typeof p === "string" || typeof p === "number" ? String(p).toLowerCase() : "-1";
   if (allProtocols.has(protocol)) return [0, 65535];
   if (portless.has(protocol)) return undefined;
-  if (isUnknown(rule.fromPort) || isUnknown(rule.toPort)) return UNKNOWN;
-  const from = Number(rule.fromPort ?? 0);
-  const to = Number(rule.toPort ?? from);
+  const from = portNumber(rule.fromPort) ?? 0;
+  const to = portNumber(rule.toPort) ?? from;
   // fromPort -1 / toPort -1 means "all" for tcp/udp in the EC2 API.
   if (from < 0 || to < 0) return [0, 65535];
   return [Math.min(from, to), Math.max(from, to)];
+}
+
+function portNumber(v: unknown): number | undefined {
+  if (typeof v === "number" && Number.isFinite(v)) return v;
+  if (typeof v === "string" && /^-?\d+$/.test(v.trim())) return Number(v);
+  return undefined;
 }
 
 export function describeRange([from, to]: [number, number]): string {

@@ -1,5 +1,5 @@
 import { dynamodb } from "../lib/aws-types";
-import { at, type Check, isUnknown, type Resource, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { at, type Check, isUnknown, type Resource, resourcePolicy, show, stackPolicy } from "../lib/inspect";
 import type { HuntazePolicy } from "../rule";
 
 const table = dynamodb.table;
@@ -7,7 +7,7 @@ const table = dynamodb.table;
 function requireTrue(c: Check, path: string, message: string): void {
   const v = at(c.props, path);
   if (isUnknown(v)) c.unknown(path);
-  else if (v !== true) c.report(`${message} (${path} is ${v === undefined ? "not set" : JSON.stringify(v)})`);
+  else if (v !== true) c.report(`${message} (${path} is ${show(v)})`);
 }
 
 const pitr = resourcePolicy({
@@ -87,7 +87,7 @@ const capacity = stackPolicy({
       if (missing.length)
         s.report(
           tbl,
-          `table ${tbl.name} is provisioned (billingMode ${mode ?? "PROVISIONED by default"}) without autoscaling for ${missing.map((d) => d.split(":").pop()).join(" and ")}: add aws.appautoscaling.Target (resourceId table/<name>) or use PAY_PER_REQUEST`,
+          `table ${tbl.name} is provisioned (billingMode ${mode === undefined ? "PROVISIONED by default" : show(mode)}) without autoscaling for ${missing.map((d) => d.split(":").pop()).join(" and ")}: add aws.appautoscaling.Target (resourceId table/<name>) or use PAY_PER_REQUEST`,
         );
     }
   },

@@ -1,5 +1,5 @@
 import { ec2 } from "../lib/aws-types";
-import { asArray, type Check, isUnknown, refersTo, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { asArray, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
 import {
   describeRange,
   type IngressRule,
@@ -126,7 +126,7 @@ const descriptions = resourcePolicy({
     if (ec2.securityGroup.includes(c.resource.type as never)) {
       const d = c.props.description;
       if (missing(d) || d === PULUMI_DEFAULT_DESCRIPTION)
-        c.report(`security group ${c.resource.name} has no description of its own (got ${d ? `"${d}"` : "none"})`);
+        c.report(`security group ${c.resource.name} has no description of its own (got ${show(d)})`);
       for (const key of ["ingress", "egress"]) {
         asArray(c.props[key]).forEach((b, i) => {
           if (!isUnknown(b) && missing((b as Record<string, unknown>)?.description))

@@ -1,5 +1,5 @@
 import { ec2, elasticache } from "../lib/aws-types";
-import { asArray, type Check, isUnknown, refersTo, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { asArray, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
 import { describeRange, ingressOf, isOpen, portRange } from "../lib/security-groups";
 import type { HuntazePolicy } from "../rule";
 
@@ -12,7 +12,7 @@ const types = elasticache.replicationGroup;
 function requireTrue(c: Check, key: string, message: string): void {
   const v = c.props[key];
   if (isUnknown(v)) c.unknown(key);
-  else if (v !== true) c.report(`${message} (${key} is ${v === undefined ? "not set" : JSON.stringify(v)})`);
+  else if (v !== true) c.report(`${message} (${key} is ${show(v)})`);
 }
 
 const atRest = resourcePolicy({
@@ -136,7 +136,9 @@ const snapshots = resourcePolicy({
     const v = c.props.snapshotRetentionLimit;
     if (isUnknown(v)) c.unknown("snapshotRetentionLimit");
     else if (typeof v !== "number" || v < min)
-      c.report(`snapshotRetentionLimit is ${v ?? "not set (0: no automatic backups)"}; keep at least ${min} day(s)`);
+      c.report(
+        `snapshotRetentionLimit is ${v === undefined ? "not set (0: no automatic backups)" : show(v)}; keep at least ${min} day(s)`,
+      );
   },
 });
 

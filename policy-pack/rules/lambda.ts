@@ -1,5 +1,5 @@
 import { lambda } from "../lib/aws-types";
-import { asArray, at, type Check, isUnknown, refersTo, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { asArray, at, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
 import type { HuntazePolicy } from "../rule";
 
 const fn = lambda.function;
@@ -233,7 +233,8 @@ const tracing = resourcePolicy({
   check: (c) => {
     const mode = at(c.props, "tracingConfig.mode");
     if (isUnknown(mode)) c.unknown("tracingConfig.mode");
-    else if (mode !== "Active") c.report(`X-Ray tracing is ${mode ?? "off"}: set tracingConfig.mode to "Active"`);
+    else if (mode !== "Active")
+      c.report(`X-Ray tracing is ${mode === undefined ? "off" : show(mode)}: set tracingConfig.mode to "Active"`);
   },
 });
 

@@ -1,5 +1,5 @@
 import { rds } from "../lib/aws-types";
-import { asArray, type Check, isUnknown, type Resource, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { asArray, type Check, isUnknown, type Resource, resourcePolicy, show, stackPolicy } from "../lib/inspect";
 import type { HuntazePolicy } from "../rule";
 
 const instance = rds.instance;
@@ -7,7 +7,7 @@ const instance = rds.instance;
 function flag(c: Check, key: string, message: string, expected = true): void {
   const v = c.props[key];
   if (isUnknown(v)) c.unknown(key);
-  else if (v !== expected) c.report(`${message} (${key} is ${v === undefined ? "not set" : JSON.stringify(v)})`);
+  else if (v !== expected) c.report(`${message} (${key} is ${show(v)})`);
 }
 
 function engineOf(props: Record<string, unknown>): string {
@@ -78,7 +78,7 @@ const backups = resourcePolicy({
     const v = c.props.backupRetentionPeriod;
     if (isUnknown(v)) c.unknown("backupRetentionPeriod");
     else if (typeof v !== "number" || v < min)
-      c.report(`backupRetentionPeriod is ${v ?? "not set"}; keep at least ${min} days (minimumRetentionDays)`);
+      c.report(`backupRetentionPeriod is ${show(v)}; keep at least ${min} days (minimumRetentionDays)`);
   },
 });
 
@@ -268,7 +268,7 @@ const forceSsl = stackPolicy({
       else if (!entry || !param.values.includes(String(entry.value).toLowerCase()))
         s.report(
           inst,
-          `instance ${inst.name} accepts unencrypted connections: parameter group ${group.name} has ${param.name} = ${entry ? String(entry.value) : "(not set)"}, expected 1`,
+          `instance ${inst.name} accepts unencrypted connections: parameter group ${group.name} has ${param.name} = ${entry ? show(entry.value) : "(not set)"}, expected 1`,
         );
     }
   },

@@ -58,6 +58,8 @@ describe("ElastiCache rules", () => {
     title: "at-rest encryption off",
     resources: [rg({ atRestEncryptionEnabled: false })],
     message: /at-rest encryption is off/,
+    andThen: (violations) =>
+      expect(of(violations, "elasticache-at-rest-encryption")[0]?.urn).to.match(/ReplicationGroup::redis$/),
   });
   violates({
     rule: "elasticache-at-rest-encryption",

@@ -168,7 +168,7 @@ describe("RDS rules", () => {
     rule: "rds-force-ssl",
     title: "rds.force_ssl = 0",
     resources: [db(), params({ parameters: [{ name: "rds.force_ssl", value: "0" }] })],
-    message: /accepts unencrypted connections: parameter group db-params has rds.force_ssl = 0/,
+    message: /accepts unencrypted connections: parameter group db-params has rds.force_ssl = "0"/,
   });
   violates({
     rule: "rds-force-ssl",
