@@ -169,6 +169,24 @@ describe("EncryptedRedis", () => {
       expect(group.options.ignoreChanges).to.include.members(["snapshotName", "snapshotArns"]);
     });
 
+    it("restores from RDB files in S3 as well, under the same ignoreChanges guard", async () => {
+      const r = await run({ snapshotArns: ["arn:aws:s3:::huntaze-redis-exports/dump.rdb"] });
+      const group = one(r, T.group);
+      expect(inputsOf(group).snapshotArns).to.deep.equal(["arn:aws:s3:::huntaze-redis-exports/dump.rdb"]);
+      expect(group.options.ignoreChanges).to.include("snapshotArns");
+    });
+
+    it("rotates: a new token version regenerates the token, applied with ROTATE", async () => {
+      const r = await run({ authTokenVersion: 2, authTokenUpdateStrategy: "ROTATE", applyImmediately: true });
+      expect(inputsOf(one(r, T.password)).keepers).to.deep.equal({ version: "2" });
+      expect(inputsOf(one(r, T.group))).to.include({ authTokenUpdateStrategy: "ROTATE", applyImmediately: true });
+      const [rotated] = [...collectSecretStrings(one(r, T.group).inputs)];
+      const [original] = [...collectSecretStrings(one(await defaultRun(), T.group).inputs)];
+      expect(rotated).to.match(/^[A-Za-z0-9]{64}$/);
+      expect(inputsOf(one(await defaultRun(), T.password)).keepers).to.deep.equal({ version: "1" });
+      expect(original).to.match(/^[A-Za-z0-9]{64}$/);
+    });
+
     it("offers transit mode preferred only behind the migration flag", async () => {
       const group = inputsOf(one(await run({ transitEncryptionMigration: true }), T.group));
       expect(group.transitEncryptionEnabled).to.equal(true);
