@@ -3,10 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
 // ElastiCache for Redis, encrypted at rest (customer KMS key) and in transit (TLS required), with
-// an AUTH token that exists only as a secret. The AWS quirks this file is shaped around are listed
-// in docs' aws-gotchas §ElastiCache; the migration it serves is seed 000 (snapshot the old
-// standalone cluster, restore into a new encrypted group, cut over with a CNAME, roll back by
-// flipping the CNAME back).
+// an AUTH token that exists only as a secret. The AWS quirks it is shaped around: at-rest
+// encryption and the key are fixed at creation, a key id or alias replaces the group, snapshotName
+// forces replacement and is never read back, authTokenUpdateStrategy has no default. The migration
+// it serves is the ElastiCache encryption runbook: snapshot the old standalone cluster, restore
+// into a new encrypted group, cut over with a CNAME, roll back by flipping the CNAME back.
 
 /** The alarm thresholds; each alarm exists once per member node (ElastiCache names them `<groupId>-00N`). */
 export interface EncryptedRedisAlarmThresholds {
