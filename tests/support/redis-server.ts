@@ -67,10 +67,18 @@ const live = new Set<ChildProcess>();
 const dirs = new Set<string>();
 const reserved = new Set<number>();
 
-process.on("exit", () => {
+function cleanUpEverything(): void {
   for (const child of live) child.kill("SIGKILL");
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
-});
+}
+process.on("exit", cleanUpEverything);
+// A CI timeout sends SIGTERM, which skips "exit": without this, servers outlive the run.
+for (const signal of ["SIGTERM", "SIGHUP"] as const) {
+  process.once(signal, () => {
+    cleanUpEverything();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
