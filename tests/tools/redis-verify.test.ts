@@ -279,10 +279,12 @@ describe("redis-verify: snapshot/restore into TLS + AUTH (seed 000, locally)", f
       extra: ["written-after-cutover"],
     });
 
-    // Token passed through the environment, so it is not even in the child's argv.
-    const result = await runCli(["--ca", target.tls!.caFile], {
+    // Token passed through the environment, so it is not even in the child's argv; the CA comes
+    // from NODE_EXTRA_CA_CERTS, as on a host that already trusts it.
+    const result = await runCli([], {
       REDIS_VERIFY_SOURCE: source.url,
       REDIS_VERIFY_TARGET: target.url,
+      NODE_EXTRA_CA_CERTS: target.tls!.caFile,
     });
     expect(result.code, result.stderr).to.equal(1);
     expect(result.stdout).to.match(/missing: +1\n/);
