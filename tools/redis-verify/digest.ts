@@ -7,9 +7,6 @@ import { createHash, type Hash } from "node:crypto";
 /** The content reply for one key, as read with the command in {@link contentCommand}. */
 export type ContentReply = Buffer | null | ContentReply[];
 
-export const KNOWN_TYPES = ["string", "hash", "list", "set", "zset", "stream"] as const;
-export type KnownType = (typeof KNOWN_TYPES)[number];
-
 /** The read that fetches a key's whole content, by type. Anything else falls back to DUMP. */
 export function contentCommand(type: string): [command: string, ...args: string[]] {
   switch (type) {
