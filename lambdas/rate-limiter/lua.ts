@@ -14,7 +14,9 @@
 //   the line: grants its head(s) while both constraints allow, whichever message's wake-up is
 //   running. So the order of sends is the order the limiter first saw messages, even when SQS
 //   delivers delayed copies out of order, and a waiting message keeps its place (reserved) without
-//   re-polling. Bodies of waiting messages are kept so any wake-up can send them.
+//   re-polling. Bodies of waiting messages are kept so any wake-up can send them. The line does
+//   not move while a send of the creator is in flight, so POSTs from concurrent invocations cannot
+//   overtake one another on the way to OnlyFans.
 // - Idempotency: `done` remembers sent / dead-lettered messageIds for the idempotency TTL;
 //   `inflight` holds granted sends until the OnlyFans POST finishes (a lease: a crashed invocation's
 //   message goes back to the head of the line when it expires). A POST failure puts the message
@@ -71,6 +73,8 @@ for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], keyTtl) end
  * ARGV[7] failedAttempts carried by this copy (stored only when the message is new)
  * ARGV[8] body (stored so that any wake-up can send it)
  * ARGV[9] deadlineMs: server time after which the call is stale (a retried command) and does nothing; 0 = none
+ * ARGV[10] busyWaitMs: while another send of this creator is in flight the line does not move (so
+ *          POSTs cannot overtake each other across invocations); a waiting message re-asks this much later
  *
  * Reply: {status, waitMs, nowMs, known, id1, attempts1, body1, id2, ...} where status is
  * 1 granted (this message is among the grants), 2 wait (in line; waitMs = projected grant - now),
@@ -93,7 +97,8 @@ else
 end
 local reply = {0, 0, now, known}
 local mine = false
-if now >= nb then
+local busy = redis.call('ZCARD', KEYS[6]) > 0
+if now >= nb and not busy then
   local count = redis.call('ZCARD', KEYS[2])
   while lvl >= cost and count < N do
     local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
@@ -129,6 +134,7 @@ else
     for i = 2, #g, 2 do times[#times + 1] = tonumber(g[i]) end
     local line = redis.call('ZRANGE', KEYS[3], 0, -1)
     local L, T0, at = lvl, ts, math.max(now, nb, ts)
+    if busy then at = math.max(at, now + tonumber(ARGV[10])) end
     for i = 1, #line do
       local s = at
       if L + N * (s - T0) < cost then s = T0 + math.floor((cost - L + N - 1) / N) end

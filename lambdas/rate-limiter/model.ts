@@ -85,6 +85,7 @@ export interface DecideInput {
   readonly body: string;
   readonly leaseMs: number;
   readonly deadlineMs: number;
+  readonly busyWaitMs: number;
 }
 
 /** DECIDE_LUA, at server time `now`. Mutates `s`. */
@@ -108,7 +109,8 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
   }
   const grants: Grant[] = [];
   let mine = false;
-  if (now >= l.nb) {
+  const busy = s.inflight.size > 0;
+  if (now >= l.nb && !busy) {
     let count = s.log.length;
     while (l.lvl >= cost && count < N) {
       const head = lineInOrder(s)[0];
@@ -136,6 +138,7 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
     let L = l.lvl;
     let T0 = l.ts;
     let at = Math.max(now, l.nb, l.ts);
+    if (busy) at = Math.max(at, now + input.busyWaitMs);
     for (const lineId of lineInOrder(s)) {
       let t = at;
       if (L + N * (t - T0) < cost) t = T0 + Math.floor((cost - L + N - 1) / N);

@@ -9,6 +9,9 @@ import type { Decision, FinishReply, Grant, OutcomeCode, StatusCode } from "./mo
 
 export type RedisClient = Redis | Cluster;
 
+/** How soon a message waiting behind an in-flight send of its creator asks again (a POST takes ms). */
+export const BUSY_WAIT_MS = 20;
+
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
 interface WithScripts {
@@ -87,6 +90,7 @@ export class RedisRateStore {
       a.attempts,
       a.body,
       a.deadlineMs,
+      BUSY_WAIT_MS,
     );
     return parseDecision(reply);
   }
