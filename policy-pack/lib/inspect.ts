@@ -139,12 +139,20 @@ export interface StackCheck {
   ofType(types: readonly string[]): Resource[];
   report(resource: Resource, message: string): void;
   unknown(what: string): void;
+  /** Records a part the rule cannot check in this stack at all (e.g. a resource declared elsewhere). */
+  outside(why: string): void;
 }
 
-function finish(unknowns: string[], reported: number, notApplicable: (reason: string) => void): void {
-  if (reported === 0 && unknowns.length > 0) {
-    notApplicable(`${[...new Set(unknowns)].join(", ")}: ${RECHECK_NOTE}`);
-  }
+function finish(
+  unknowns: string[],
+  reported: number,
+  notApplicable: (reason: string) => void,
+  outside: string[] = [],
+): void {
+  if (reported > 0 || (unknowns.length === 0 && outside.length === 0)) return;
+  const parts = [...new Set(outside)];
+  if (unknowns.length) parts.push(`${[...new Set(unknowns)].join(", ")}: ${RECHECK_NOTE}`);
+  notApplicable(parts.join("; "));
 }
 
 /** A rule over one resource at a time (the CLI's Analyze call). */
@@ -197,6 +205,7 @@ export function stackPolicy(spec: Spec & { check(s: StackCheck): void }): Huntaz
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const relevant = args.resources.filter((r) => spec.resourceTypes.includes(r.type)).map(toResource);
       const unknowns: string[] = [];
+      const outside: string[] = [];
       let reported = 0;
       spec.check({
         resources: relevant,
@@ -207,8 +216,9 @@ export function stackPolicy(spec: Spec & { check(s: StackCheck): void }): Huntaz
           report(message, resource.urn);
         },
         unknown: (what) => unknowns.push(what),
+        outside: (why) => outside.push(why),
       });
-      finish(unknowns, reported, args.notApplicable);
+      finish(unknowns, reported, args.notApplicable, outside);
     },
   };
 }

@@ -252,8 +252,9 @@ const forceSsl = stackPolicy({
       }
       const group = groupFor(inst, groups);
       if (!group) {
-        // Declared outside this stack (or unknown during preview): nothing to read here.
-        s.unknown(`parameter group of ${inst.name}`);
+        if (isUnknown(ref)) s.unknown(`parameter group of ${inst.name}`);
+        else
+          s.outside(`parameter group ${show(ref)} of ${inst.name} is not declared in this stack: check it where it is`);
         continue;
       }
       const parameters = group.props.parameters;

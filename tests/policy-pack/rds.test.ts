@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import { rdsPolicies } from "../../policy-pack/rules/rds";
-import { complies, factory, UNKNOWN_STRING, violates } from "../support/policy-cases";
+import { complies, factory, stackNotApplicableReason, UNKNOWN_STRING, violates } from "../support/policy-cases";
 import { evaluate, of } from "../support/policy-harness";
 
 const INSTANCE = "aws:rds/instance:Instance";
@@ -169,6 +169,19 @@ describe("RDS rules", () => {
     title: "rds.force_ssl = 0",
     resources: [db(), params({ parameters: [{ name: "rds.force_ssl", value: "0" }] })],
     message: /accepts unencrypted connections: parameter group db-params has rds.force_ssl = "0"/,
+  });
+  complies({
+    rule: "rds-force-ssl",
+    title: "a parameter group declared in another stack",
+    resources: [db({ parameterGroupName: "shared-pg16" })],
+  });
+  it("rds-force-ssl: says why it cannot decide (declared elsewhere / unknown until apply)", () => {
+    expect(stackNotApplicableReason("rds-force-ssl", [db({ parameterGroupName: "shared-pg16" })])).to.match(
+      /parameter group "shared-pg16" of db is not declared in this stack/,
+    );
+    expect(stackNotApplicableReason("rds-force-ssl", [db({ parameterGroupName: UNKNOWN_STRING }), params()])).to.match(
+      /parameter group of db: .*pulumi up/,
+    );
   });
   violates({
     rule: "rds-force-ssl",

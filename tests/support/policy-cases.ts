@@ -1,4 +1,4 @@
-import type { ResourceValidationArgs } from "@pulumi/policy";
+import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import * as policyProxy from "@pulumi/policy/proxy";
 import { expect } from "chai";
 import { it } from "mocha";
@@ -107,4 +107,41 @@ export function without(inputs: Record<string, unknown>, ...keys: string[]): Rec
   const copy = { ...inputs };
   for (const k of keys) delete copy[k];
   return copy;
+}
+
+/** As `notApplicableReason`, for a stack rule over `resources` (outputs default to inputs + id). */
+export function stackNotApplicableReason(rule: string, resources: TestResource[]): string | undefined {
+  const policy = allPolicies.find((p) => p.name === rule);
+  if (!policy || !("validateStack" in policy) || !policy.validateStack) throw new Error(`${rule} is not a stack rule`);
+  const urn = (r: TestResource) => `urn:pulumi:test::p::${r.type}::${r.name}`;
+  const built = resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    urn: urn(r),
+    props: unknownCheckingProxy(r.outputs ?? { id: r.name, ...r.inputs }),
+    opts: {},
+    dependencies: [] as unknown[],
+    propertyDependencies: {} as Record<string, unknown[]>,
+  }));
+  resources.forEach((r, i) => {
+    for (const [key, names] of Object.entries(r.propertyDependencies ?? {}))
+      built[i]!.propertyDependencies[key] = names.map((n) => built.find((b) => b.name === n));
+  });
+  let reason: string | undefined;
+  const reported: string[] = [];
+  const args = {
+    resources: built,
+    getConfig: () => ({}),
+    notApplicable: (why?: string): never => {
+      reason = why ?? "";
+      throw new Error("not applicable");
+    },
+  } as unknown as StackValidationArgs;
+  try {
+    policy.validateStack(args, (message: string) => reported.push(message));
+  } catch (e) {
+    if (reason === undefined) throw e;
+  }
+  if (reported.length) throw new Error(`${rule} reported ${reported.join("; ")}`);
+  return reason;
 }
