@@ -40,6 +40,8 @@ export function violates(c: Case): void {
     expect(mine, `expected ${c.rule} to report; got ${JSON.stringify(violations.map((v) => v.policy))}`).to.not.be
       .empty;
     if (c.message) for (const v of mine) expect(v.message).to.match(c.message);
+    const level = allPolicies.find((p) => p.name === c.rule)?.enforcementLevel;
+    if (!c.config) for (const v of mine) expect(v.enforcement, `${c.rule} level`).to.equal(level);
     if (c.neverInMessages) for (const v of violations) expect(v.message).to.not.include(c.neverInMessages);
     c.andThen?.(violations);
   });
