@@ -60,7 +60,7 @@ function encryptionRules(
   for (const c of configs) {
     const r = read<unknown[]>(c.props, "rules");
     if (!r.known) unknown = true;
-    else rules.push(...(r.value ?? []));
+    else if (Array.isArray(r.value)) rules.push(...r.value);
   }
   // Legacy inline configuration on the bucket itself (deprecated in v7, still accepted).
   const inline = readPath<unknown[]>(bucket.props, ["serverSideEncryptionConfiguration", "rules"]);
@@ -271,7 +271,7 @@ const lifecycle = stackRule({
       const rules = configs.map((c) => read<Record<string, unknown>[]>(c.props, "rules"));
       if (rules.some((r) => !r.known)) return undefined;
       const aborts = rules.some((r) =>
-        (r.known && r.value ? r.value : []).some(
+        (r.known && Array.isArray(r.value) ? r.value : []).some(
           (rule) => rule?.status === "Enabled" && rule?.abortIncompleteMultipartUpload,
         ),
       );

@@ -32,6 +32,14 @@ describe("policy pack through the Analyzer protocol", () => {
     expect(disabled).to.deep.equal([]);
   });
 
+  it("attributes a per-resource violation to the analyzed resource, as the CLI does", async () => {
+    const resources = [
+      { type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", inputs: { bucket: "b", policy: publicPolicy } },
+    ];
+    const [violation] = of(await evaluate(resources), "s3-no-public-bucket-policy");
+    expect(violation?.urn).to.equal("urn:pulumi:test::huntaze-hardening::aws:s3/bucketPolicy:BucketPolicy::p");
+  });
+
   it("rejects configuration naming an unknown rule, a bad level or a value outside the schema, all at once", async () => {
     const a = await analyzer();
     const error = await a

@@ -226,11 +226,12 @@ function optionsOf(r: RecordedResource): analyzerproto.AnalyzerResourceOptions {
   return o;
 }
 
-function violationsOf(res: analyzerproto.AnalyzeResponse): Violation[] {
+/** `subject` is the analyzed resource: the CLI attributes a per-resource diagnostic without a URN to it. */
+function violationsOf(res: analyzerproto.AnalyzeResponse, subject?: string): Violation[] {
   return res.getDiagnosticsList().map((d) => ({
     policy: d.getPolicyname(),
     enforcement: levelNames[d.getEnforcementlevel()] ?? "advisory",
-    urn: d.getUrn(),
+    urn: d.getUrn() || subject || "",
     message: d.getMessage(),
   }));
 }
@@ -320,7 +321,7 @@ export async function startAnalyzer(
       req.setUrn(r.urn);
       req.setProperties(toStruct(r.inputs));
       req.setOptions(optionsOf(r));
-      return violationsOf(await unary(client, "analyze", req));
+      return violationsOf(await unary(client, "analyze", req), r.urn);
     },
     async analyzeStack(resources) {
       const req = new analyzerproto.AnalyzeStackRequest();
