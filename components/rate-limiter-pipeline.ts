@@ -146,7 +146,7 @@ export const RATE_LIMITER_ENV = {
   queueUrl: "QUEUE_URL",
   dlqUrl: "DLQ_URL",
   onlyfansApiUrl: "ONLYFANS_API_URL",
-  onlyfansSecretArn: "ONLYFANS_CREDENTIALS_SECRET_ARN",
+  onlyfansSecretArn: "ONLYFANS_API_TOKEN_SECRET_ARN",
   perWindow: "RATE_LIMIT_PER_WINDOW",
   windowSeconds: "RATE_LIMIT_WINDOW_SECONDS",
   burst: "RATE_LIMIT_BURST",
