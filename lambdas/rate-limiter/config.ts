@@ -168,3 +168,47 @@ export function delaySecondsFor(waitMs: number, roundUp = false): number {
   const seconds = roundUp ? Math.ceil(waitMs / 1000) : Math.floor(waitMs / 1000);
   return Math.min(MAX_DELAY_SECONDS, Math.max(0, seconds));
 }
+
+/** Environment variables read by the Lambda (the Pulumi component sets them). */
+export const SETTINGS_ENV = {
+  perWindow: "RATE_LIMIT_PER_WINDOW",
+  windowSeconds: "RATE_LIMIT_WINDOW_SECONDS",
+  burst: "RATE_LIMIT_BURST",
+  maxConcurrency: "MAX_CONCURRENCY",
+  maxAttempts: "MAX_ATTEMPTS",
+  idempotencyTtlSeconds: "IDEMPOTENCY_TTL_SECONDS",
+  httpTimeoutMs: "ONLYFANS_TIMEOUT_MS",
+  redisTimeoutMs: "REDIS_TIMEOUT_MS",
+  maxInlineWaitMs: "MAX_INLINE_WAIT_MS",
+  retryBaseMs: "RETRY_BASE_MS",
+} as const;
+
+/** Reads the settings from the environment; unset variables take the defaults; every problem at once. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): Validated<RateLimiterSettings> {
+  const problems: string[] = [];
+  const num = (name: string): number | undefined => {
+    const raw = env[name]?.trim();
+    if (raw === undefined || raw === "") return undefined;
+    if (!/^-?\d+$/.test(raw)) {
+      problems.push(`${name} must be an integer, got "${raw}"`);
+      return undefined;
+    }
+    return Number(raw);
+  };
+  const resolved = resolveSettings({
+    limits: {
+      perWindow: num(SETTINGS_ENV.perWindow),
+      windowSeconds: num(SETTINGS_ENV.windowSeconds),
+      burst: num(SETTINGS_ENV.burst),
+    } as Partial<Limits>,
+    maxConcurrency: num(SETTINGS_ENV.maxConcurrency),
+    maxAttempts: num(SETTINGS_ENV.maxAttempts),
+    idempotencyTtlSeconds: num(SETTINGS_ENV.idempotencyTtlSeconds),
+    httpTimeoutMs: num(SETTINGS_ENV.httpTimeoutMs),
+    redisTimeoutMs: num(SETTINGS_ENV.redisTimeoutMs),
+    maxInlineWaitMs: num(SETTINGS_ENV.maxInlineWaitMs),
+    retryBaseMs: num(SETTINGS_ENV.retryBaseMs),
+  } as Partial<Omit<RateLimiterSettings, "limits">> & { limits?: Partial<Limits> });
+  if (!resolved.ok) problems.push(...resolved.problems);
+  return problems.length === 0 && resolved.ok ? resolved : { ok: false, problems };
+}

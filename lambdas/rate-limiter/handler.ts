@@ -344,6 +344,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     const m = parsed.value;
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? "1") || 1;
     let busyChecks = 0;
+    let pass = 0;
     for (;;) {
       if (!(await healthy())) return processDegraded(record, m, attempts, wakeup);
       let d: Decision;
@@ -373,8 +374,10 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         if (own?.kind === "released") await requeue(record, 1, attempts);
         return;
       }
+      // `known` on a later pass only means this record's own first pass put the message in the line.
+      const firstPass = pass++ === 0;
       if (d.status === Status.done) {
-        if (!wakeup && !results.has(m.messageId)) {
+        if (firstPass && !wakeup && !results.has(m.messageId)) {
           metrics.count("DuplicatesSuppressed");
           logger.info("duplicate suppressed", {
             event: "rate_limiter_duplicate",
@@ -385,7 +388,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         return;
       }
       // wait or busy
-      if (!wakeup && d.known && receiveCount === 1) {
+      if (firstPass && !wakeup && d.known && receiveCount === 1) {
         // A second copy of a message that is already waiting in the line (its own copy will wake it).
         metrics.count("DuplicatesSuppressed");
         return;

@@ -1,0 +1,128 @@
+// Lambda entry point: wires the handler to real SQS (@aws-sdk/client-sqs, shipped by the nodejs22.x
+// runtime), the shared Redis client factory and the OnlyFans endpoint, all from the environment.
+// Everything is built on the first invocation (not at import), so a cold start only loads code and
+// a configuration error surfaces as a clear invocation error listing every problem.
+//
+// Environment (set by the RateLimiterPipeline component):
+//   QUEUE_URL                      the source queue (throttled messages are re-queued here)
+//   DLQ_URL                        the dead-letter queue (malformed and 5-times-failed messages)
+//   ONLYFANS_API_URL               the send endpoint (JSON POST)
+//   ONLYFANS_API_TOKEN_SECRET_ARN  Secrets Manager secret holding the bearer token (preferred), or
+//   ONLYFANS_API_TOKEN             the token itself (local runs)
+//   RATE_LIMIT_PER_WINDOW / RATE_LIMIT_WINDOW_SECONDS / RATE_LIMIT_BURST   limits (10 / 60 / 3)
+//   MAX_CONCURRENCY                the event source mapping's maximumConcurrency (degraded budget; 2)
+//   MAX_ATTEMPTS, IDEMPOTENCY_TTL_SECONDS, ONLYFANS_TIMEOUT_MS, REDIS_TIMEOUT_MS,
+//   MAX_INLINE_WAIT_MS, RETRY_BASE_MS  optional tuning (see config.ts)
+//   REDIS_URL / REDIS_HOST / REDIS_PORT / REDIS_PASSWORD | REDIS_AUTH_TOKEN / REDIS_TLS_* / REDIS_CLUSTER
+//                                  read by lambdas/shared/redis-client.ts
+
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { createRedisClient } from "../shared/redis-client";
+import { settingsFromEnv } from "./config";
+import {
+  type BatchResponse,
+  createRateLimiterHandler,
+  type LambdaContextLike,
+  type QueueSender,
+  type SqsEvent,
+} from "./handler";
+import { createOnlyFansClient } from "./onlyfans";
+import { jsonLogger } from "./telemetry";
+
+export interface EntryConfigProblem {
+  readonly problems: string[];
+}
+
+function required(env: NodeJS.ProcessEnv, name: string, problems: string[]): string {
+  const v = env[name]?.trim();
+  if (v === undefined || v === "") problems.push(`${name} must be set`);
+  return v ?? "";
+}
+
+async function tokenFromSecret(arn: string): Promise<string> {
+  // Loaded only when used: the runtime ships SDK v3, and the bundle keeps @aws-sdk/* external.
+  const moduleName = "@aws-sdk/client-secrets-manager";
+  const sm = (await import(moduleName)) as {
+    SecretsManagerClient: new (c: object) => { send(cmd: unknown): Promise<{ SecretString?: string }> };
+    GetSecretValueCommand: new (i: { SecretId: string }) => unknown;
+  };
+  const out = await new sm.SecretsManagerClient({}).send(new sm.GetSecretValueCommand({ SecretId: arn }));
+  const s = out.SecretString ?? "";
+  // A JSON secret {"token": "..."} or the bare token.
+  try {
+    const parsed = JSON.parse(s) as { token?: string };
+    if (typeof parsed.token === "string") return parsed.token;
+  } catch {
+    // bare string
+  }
+  return s;
+}
+
+type Handler = (event: SqsEvent, context?: LambdaContextLike) => Promise<BatchResponse>;
+
+export async function buildHandler(env: NodeJS.ProcessEnv = process.env): Promise<Handler> {
+  const logger = jsonLogger();
+  const problems: string[] = [];
+  const queueUrl = required(env, "QUEUE_URL", problems);
+  const dlqUrl = required(env, "DLQ_URL", problems);
+  const onlyFansUrl = required(env, "ONLYFANS_API_URL", problems);
+  const settings = settingsFromEnv(env);
+  if (!settings.ok) problems.push(...settings.problems);
+  if (problems.length > 0 || !settings.ok) {
+    throw new Error(`rate limiter configuration is invalid:\n  - ${problems.join("\n  - ")}`);
+  }
+  const secretArn = env["ONLYFANS_API_TOKEN_SECRET_ARN"]?.trim();
+  const token = secretArn ? await tokenFromSecret(secretArn) : env["ONLYFANS_API_TOKEN"];
+  const redis = createRedisClient(env);
+  let lastRedisError = "";
+  redis.on("error", (error: Error) => {
+    // ioredis repeats the error on every reconnect attempt: log each distinct one once.
+    if (error.message === lastRedisError) return;
+    lastRedisError = error.message;
+    logger.warn("redis client error", { event: "redis_client_error", error: error.message });
+  });
+  redis.on("ready", () => {
+    lastRedisError = "";
+  });
+  const sqs = new SQSClient({});
+  const attrs = (a: Record<string, string>) =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, { DataType: "String", StringValue: v }]));
+  const queue: QueueSender = {
+    async requeue(body, delaySeconds, attributes) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          DelaySeconds: delaySeconds,
+          MessageAttributes: attrs(attributes),
+        }),
+      );
+    },
+    async deadLetter(body, _reason, attributes) {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: body, MessageAttributes: attrs(attributes) }),
+      );
+    },
+  };
+  return createRateLimiterHandler({
+    redis,
+    queue,
+    onlyFans: createOnlyFansClient({
+      url: onlyFansUrl,
+      ...(token ? { token } : {}),
+      timeoutMs: settings.value.httpTimeoutMs,
+    }),
+    settings: settings.value,
+    logger,
+  });
+}
+
+let built: Promise<Handler> | undefined;
+
+export const handler: Handler = async (event, context) => {
+  built ??= buildHandler().catch((error: unknown) => {
+    built = undefined;
+    throw error;
+  });
+  return (await built)(event, context);
+};
