@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
-import { AlertTopics, EncryptedRedis, HardenedBucket } from "../components";
+import * as pulumi from "@pulumi/pulumi";
+import { AlertTopics, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
 import type { StackConfig } from "./config";
 
 /**
@@ -94,6 +94,36 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     tags,
   });
 
+  // Seed 002 "rate limiting layer" / 003 §7. Staging and production share account and region, so
+  // only production keeps the seed's queue name (huntaze-rate-limiter-queue).
+  const rl = config.rateLimiter;
+  const rateLimiter = new RateLimiterPipeline("rate-limiter", {
+    namePrefix: config.environment === "production" ? "huntaze-rate-limiter" : `${prefix}-rate-limiter`,
+    vpcId: config.network.vpcId,
+    subnetIds: config.network.privateSubnetIds,
+    redis: {
+      // Dial the CNAME when there is one (cutover/rollback), verify the real endpoint's certificate.
+      host: pulumi.all([redis.cname, redis.primaryEndpoint]).apply(([cname, primary]) => cname ?? primary),
+      tlsServername: redis.tlsServername,
+      authTokenSecretArn: redis.authSecretArn,
+      authTokenSecretKmsKeyArn: redis.kmsKeyArn,
+      // Adds the function's security group to the Redis allowed sources (one ingress rule).
+      securityGroupId: redis.securityGroup.id,
+    },
+    onlyfans: { apiUrl: rl.onlyfansApiUrl, apiToken: pulumi.secret(rl.onlyfansApiToken) },
+    alarmTopicArn: alerts.ops.arn,
+    lambdaTimeoutSeconds: rl.lambdaTimeoutSeconds,
+    memoryMb: rl.memoryMb,
+    visibilityTimeoutSeconds: rl.visibilityTimeoutSeconds,
+    batchSize: rl.batchSize,
+    maximumConcurrency: rl.maximumConcurrency,
+    reservedConcurrentExecutions: rl.reservedConcurrentExecutions,
+    limits: { perWindow: rl.perWindow, windowSeconds: rl.windowSeconds, burst: rl.burst },
+    logRetentionDays: rl.logRetentionDays,
+    alarmThresholds: rl.alarms,
+    tags,
+  });
+
   return {
     auditLogBucketName: auditLogs.bucketName,
     accessLogBucketName: accessLogs.bucketName,
@@ -107,5 +137,9 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     redisAuthSecretArn: redis.authSecretArn,
     redisTlsServername: redis.tlsServername,
     ...(redisConfig.cname ? { redisCname: redis.cname } : {}),
+    // Seed 002's sqs_rate_limiter_queue_url.
+    rateLimiterQueueUrl: rateLimiter.queueUrl,
+    rateLimiterDlqUrl: rateLimiter.dlqUrl,
+    rateLimiterFunctionName: rateLimiter.functionName,
   };
 }
