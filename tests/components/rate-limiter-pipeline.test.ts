@@ -156,6 +156,10 @@ describe("RateLimiterPipeline", () => {
       expect(inputsOf(logs)).to.include({ name: "/aws/lambda/huntaze-rate-limiter", retentionInDays: 30 });
       expect(inputsOf(logs).kmsKeyId).to.equal(one(run, "aws:kms/key:Key").outputs.arn);
       expect(fn.dependencies).to.include(logs.urn);
+      // VPC functions and SQS mappings are validated against the role at creation: policy first.
+      const rolePolicy = one(run, "aws:iam/rolePolicy:RolePolicy");
+      expect(fn.dependencies).to.include(rolePolicy.urn);
+      expect(one(run, "aws:lambda/eventSourceMapping:EventSourceMapping").dependencies).to.include(rolePolicy.urn);
     });
 
     it("passes configuration and secret ARNs in the environment, never a secret value", async () => {
@@ -278,6 +282,17 @@ describe("RateLimiterPipeline", () => {
         toPort: 6379,
       });
     });
+  });
+
+  it("without the Redis security group, sends Redis traffic to the given CIDR and touches no other group", async () => {
+    const { securityGroupId: _, ...redis } = baseArgs().redis;
+    const run = await pipeline({ redis, vpcCidrBlock: "10.20.0.0/16" });
+    const egress = ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => inputsOf(r));
+    expect(egress.find((e) => e.fromPort === 6379)).to.include({ cidrIpv4: "10.20.0.0/16" });
+    expect(ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).to.have.length(0);
+    expect(() => new RateLimiterPipeline("bad", baseArgs({ redis }))).to.throw(
+      "redis.securityGroupId or vpcCidrBlock must be given",
+    );
   });
 
   describe("event source mapping", () => {
