@@ -88,8 +88,20 @@ local id = ARGV[6]
 local deadline = tonumber(ARGV[9])
 if deadline > 0 and now > deadline then return {5, 0, now, 0} end
 local known = 0
+local busy = redis.call('ZCARD', KEYS[6]) > 0
 if redis.call('ZSCORE', KEYS[3], id) or redis.call('ZSCORE', KEYS[5], id) or redis.call('ZSCORE', KEYS[6], id) then
   known = 1
+elseif not busy and now >= nb and lvl >= cost and redis.call('ZCARD', KEYS[3]) == 0
+    and redis.call('ZCARD', KEYS[2]) < N then
+  -- Fast path: a new message, nobody waiting, both limits allow: granted without entering the line.
+  redis.call('ZADD', KEYS[2], now, now .. ':' .. id)
+  redis.call('ZADD', KEYS[6], now + lease, id)
+  lvl = lvl - cost
+  redis.call('HSET', KEYS[1], 'lvl', lvl, 'ts', ts, 'seq', seq, 'nb', nb)
+  redis.call('PEXPIRE', KEYS[1], keyTtl)
+  redis.call('PEXPIRE', KEYS[2], keyTtl)
+  redis.call('PEXPIRE', KEYS[6], keyTtl)
+  return {1, 0, now, 0, id, tonumber(ARGV[7]), ARGV[8]}
 else
   seq = seq + 1
   redis.call('ZADD', KEYS[3], seq, id)
@@ -97,7 +109,6 @@ else
 end
 local reply = {0, 0, now, known}
 local mine = false
-local busy = redis.call('ZCARD', KEYS[6]) > 0
 if now >= nb and not busy then
   local count = redis.call('ZCARD', KEYS[2])
   while lvl >= cost and count < N do
@@ -171,9 +182,21 @@ return reply
  * Reply: {nowMs, failedAttempts}: failed attempts after this call; 0 for outcomes 1 and 2; -1 when a
  * failed or released message is unknown here (its own SQS copy must carry the retry).
  */
-export const FINISH_LUA = `${PROLOGUE}
+export const FINISH_LUA = `
 local id = ARGV[5]
 local outcome = tonumber(ARGV[6])
+if outcome <= 2 then
+  -- The common case, kept short: the message leaves flight, line and bodies for \`done\`.
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  redis.call('ZREM', KEYS[6], id)
+  redis.call('HDEL', KEYS[4], id)
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), id)
+  redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[4]))
+  return {now, 0}
+end
+${PROLOGUE}
 redis.call('ZREM', KEYS[6], id)
 local v = redis.call('HGET', KEYS[4], id)
 local attempts = 0
@@ -183,17 +206,14 @@ if outcome >= 3 and v then
   if outcome == 3 then
     attempts = attempts + 1
     redis.call('HSET', KEYS[4], id, q .. ':' .. attempts .. ':' .. b)
-    nb = math.max(nb, now + tonumber(ARGV[8]))
   end
   redis.call('ZADD', KEYS[3], tonumber(q), id)
-elseif outcome >= 3 then
-  -- The body is gone (Redis lost its data meanwhile): the message's own SQS copy carries the retry.
-  attempts = -1
 else
-  redis.call('HDEL', KEYS[4], id)
-  redis.call('ZREM', KEYS[3], id)
-  redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), id)
+  -- No body here (granted on the fast path, or Redis lost its data): the message's own SQS copy
+  -- carries the retry.
+  attempts = -1
 end
+if outcome == 3 then nb = math.max(nb, now + tonumber(ARGV[8])) end
 ${EPILOGUE}
 return {now, attempts}
 `;

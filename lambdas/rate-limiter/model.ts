@@ -100,8 +100,21 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
     return { status: Status.stale, waitMs: 0, nowMs: now, known: false, grants: [] };
   }
   let known = false;
+  const busy = s.inflight.size > 0;
   if (s.line.has(id) || s.done.has(id) || s.inflight.has(id)) {
     known = true;
+  } else if (!busy && now >= l.nb && l.lvl >= cost && s.line.size === 0 && s.log.length < N) {
+    s.log.push({ member: `${now}:${id}`, ms: now });
+    s.inflight.set(id, now + input.leaseMs);
+    l.lvl -= cost;
+    epilogue(s, l);
+    return {
+      status: Status.granted,
+      waitMs: 0,
+      nowMs: now,
+      known: false,
+      grants: [{ messageId: id, attempts: input.attempts, body: input.body }],
+    };
   } else {
     l.seq += 1;
     s.line.set(id, l.seq);
@@ -109,7 +122,6 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
   }
   const grants: Grant[] = [];
   let mine = false;
-  const busy = s.inflight.size > 0;
   if (now >= l.nb && !busy) {
     let count = s.log.length;
     while (l.lvl >= cost && count < N) {
@@ -168,6 +180,13 @@ export function finish(
   doneTtlMs: number,
   pauseMs: number,
 ): FinishReply {
+  if (outcome === Outcome.sent || outcome === Outcome.deadLettered) {
+    s.inflight.delete(id);
+    s.body.delete(id);
+    s.line.delete(id);
+    s.done.set(id, now + doneTtlMs);
+    return { nowMs: now, attempts: 0 };
+  }
   const l = prologue(s, u, now);
   s.inflight.delete(id);
   const v = s.body.get(id);
@@ -177,16 +196,12 @@ export function finish(
     if (outcome === Outcome.failed) {
       attempts += 1;
       s.body.set(id, { ...v, attempts });
-      l.nb = Math.max(l.nb, now + pauseMs);
     }
     s.line.set(id, v.seq);
-  } else if (outcome >= Outcome.failed) {
-    attempts = -1;
   } else {
-    s.body.delete(id);
-    s.line.delete(id);
-    s.done.set(id, now + doneTtlMs);
+    attempts = -1;
   }
+  if (outcome === Outcome.failed) l.nb = Math.max(l.nb, now + pauseMs);
   epilogue(s, l);
   return { nowMs: now, attempts };
 }
