@@ -107,6 +107,16 @@ function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/**
+ * A Redis error reply that is not about availability (a script error, a wrong key type) is a bug to
+ * surface, not a reason for degraded mode; LOADING / MASTERDOWN / CLUSTERDOWN / TRYAGAIN / READONLY
+ * (a restart or a failover in progress) and every connection error are outages.
+ */
+function isBugNotOutage(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== "ReplyError") return false;
+  return !/^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|BUSY|NOAUTH|WRONGPASS)/.test(error.message);
+}
+
 /** Remembers recently sent messageIds per instance (duplicate guard when Redis lost its data). */
 class RecentIds {
   private readonly ids = new Map<string, number>();
@@ -168,9 +178,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     try {
       return await withTimeout(fn(), settings.redisTimeoutMs);
     } catch (error) {
-      if (error instanceof Error && /script|ERR|WRONGTYPE/.test(error.message) && !/timed out/.test(error.message)) {
-        throw error;
-      }
+      if (isBugNotOutage(error)) throw error;
       enterDegraded(error);
       throw new RedisDown(error);
     }
@@ -289,7 +297,16 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
   }
 
   /** POSTs grants in line order; after a retryable failure the rest go back to the line unsent. */
-  async function postGrants(userId: string, grants: readonly Grant[]): Promise<Map<string, GrantResult>> {
+  async function postGrants(
+    userId: string,
+    grants: readonly Grant[],
+    grantedAtMs: number,
+  ): Promise<Map<string, GrantResult>> {
+    // Remembered locally too: if Redis loses its data, the merge on recovery puts these back.
+    const localNow = clock.now();
+    for (const g of grants) {
+      local.record(userId, { localMs: localNow, serverMs: grantedAtMs, member: `${grantedAtMs}:${g.messageId}` });
+    }
     const results = new Map<string, GrantResult>();
     let stop = false;
     for (const g of grants) {
@@ -367,7 +384,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         enterDegraded(error);
         return processDegraded(record, m, attempts, wakeup);
       }
-      const results = await postGrants(m.userId, d.grants);
+      const results = await postGrants(m.userId, d.grants, d.nowMs);
       if (d.status === Status.granted) {
         const own = results.get(m.messageId);
         if (own?.kind === "retry") await requeue(record, delaySecondsFor(own.delayMs, true), own.attempts);

@@ -82,6 +82,7 @@ describe("rate limiter pipeline end to end (real Redis)", function () {
     expect(r.queues.dlq.size).to.equal(0);
     expect(r.handler.metrics.totals.RedisUnavailable).to.be.at.least(1);
     expect(r.handler.metrics.totals.RedisRecovered).to.be.at.least(1);
+    expect(r.handler.metrics.totals.DegradedDecisions).to.be.at.least(1);
     expect(r.logs.some((l) => l["event"] === "rate_limiter_degraded")).to.equal(true);
     expect(r.emf.some((l) => l.includes('"RedisUnavailable"'))).to.equal(true);
     expect(r.violations().posts).to.deep.equal([]);
