@@ -35,6 +35,11 @@ export interface StackConfig {
   readonly accountId: string;
   readonly tags: Record<string, string>;
   readonly monthlyBudgetUsd: number;
+  /**
+   * Whether this stack owns the account-wide settings (the account-level S3 public access block).
+   * Staging and production share one account: exactly one stack may own them.
+   */
+  readonly manageAccountBaseline: boolean;
   readonly alerts: AlertsConfig;
   readonly network: NetworkConfig;
   readonly auditLogs: AuditLogsConfig;
@@ -82,6 +87,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
   const environment = c.string("environment", { oneOf: environments }) as StackConfig["environment"];
   const accountId = c.string("accountId", { pattern: patterns.accountId, describe: "a 12-digit AWS account id" });
   const monthlyBudgetUsd = c.number("monthlyBudgetUsd", { min: 1, max: 1_000_000 });
+  const manageAccountBaseline = c.boolean("manageAccountBaseline", false);
 
   const tags = c.stringMap("tags");
 
@@ -136,6 +142,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     accountId,
     tags: { Project: "huntaze", Environment: environment, ManagedBy: "pulumi", ...tags },
     monthlyBudgetUsd,
+    manageAccountBaseline,
     alerts,
     network,
     auditLogs,

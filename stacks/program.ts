@@ -38,12 +38,44 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     tags,
   });
 
+  // An explicit policy (not the implicit default): IAM in this account decides who may use the key,
+  // and S3 may use it only on behalf of this account's buckets.
   const auditKey = new aws.kms.Key("audit-logs-key", {
     description: `Encrypts ${prefix} audit logs`,
     enableKeyRotation: true,
     deletionWindowInDays: 30,
+    policy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "AccountAdministration",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${config.accountId}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+        {
+          Sid: "S3BucketEncryption",
+          Effect: "Allow",
+          Principal: { Service: "s3.amazonaws.com" },
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+          Resource: "*",
+          Condition: { StringEquals: { "aws:SourceAccount": config.accountId } },
+        },
+      ],
+    }),
     tags,
   });
+
+  // Account-wide backstop: no bucket of this account can be made public, whatever its own settings.
+  if (config.manageAccountBaseline) {
+    new aws.s3.AccountPublicAccessBlock("account-public-access-block", {
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+  }
 
   // Server access logs of every bucket land here; it cannot log to itself.
   const accessLogs = new HardenedBucket("access-logs", {

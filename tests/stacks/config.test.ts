@@ -35,6 +35,14 @@ describe("stack configuration", () => {
     expect(config.alerts.costEmails).to.have.length.greaterThan(0);
   });
 
+  it("lets exactly one stack of the shared account own the account baseline", () => {
+    const owners = ["production", "staging"].filter((stack) => {
+      const file = readStackFile(stack);
+      return parseStackConfig(file.config, file.secretKeys).manageAccountBaseline;
+    });
+    expect(owners).to.deep.equal(["production"]);
+  });
+
   it("turns `secure:` values into secret placeholders, never the ciphertext", () => {
     const file = readStackFile("production");
     for (const key of file.secretKeys) {
