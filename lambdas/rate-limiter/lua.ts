@@ -32,7 +32,6 @@ local cap = tonumber(ARGV[3]) * W
 local keyTtl = tonumber(ARGV[4])
 local cost = W
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - W)
-redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
 local st = redis.call('HMGET', KEYS[1], 'lvl', 'ts', 'seq', 'nb')
 local lvl = tonumber(st[1]) or cap
 local ts = tonumber(st[2]) or now
@@ -42,11 +41,16 @@ if now > ts then
   lvl = math.min(cap, lvl + N * (now - ts))
   ts = now
 end
-local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now)
-for i = 1, #expired do
-  local v = redis.call('HGET', KEYS[4], expired[i])
-  if v then redis.call('ZADD', KEYS[3], tonumber(string.match(v, '^(%d+):')), expired[i]) end
-  redis.call('ZREM', KEYS[6], expired[i])
+-- Expired entries of \`done\` are trimmed by finish; readers compare the score with now.
+local nin = redis.call('ZCARD', KEYS[6])
+if nin > 0 then
+  local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now)
+  for i = 1, #expired do
+    local v = redis.call('HGET', KEYS[4], expired[i])
+    if v then redis.call('ZADD', KEYS[3], tonumber(string.match(v, '^(%d+):')), expired[i]) end
+    redis.call('ZREM', KEYS[6], expired[i])
+  end
+  nin = nin - #expired
 end
 `;
 
@@ -88,11 +92,13 @@ local id = ARGV[6]
 local deadline = tonumber(ARGV[9])
 if deadline > 0 and now > deadline then return {5, 0, now, 0} end
 local known = 0
-local busy = redis.call('ZCARD', KEYS[6]) > 0
-if redis.call('ZSCORE', KEYS[3], id) or redis.call('ZSCORE', KEYS[5], id) or redis.call('ZSCORE', KEYS[6], id) then
+local busy = nin > 0
+local nln = redis.call('ZCARD', KEYS[3])
+local doneUntil = tonumber(redis.call('ZSCORE', KEYS[5], id))
+local isDone = doneUntil ~= nil and doneUntil > now
+if (nln > 0 and redis.call('ZSCORE', KEYS[3], id)) or isDone or (busy and redis.call('ZSCORE', KEYS[6], id)) then
   known = 1
-elseif not busy and now >= nb and lvl >= cost and redis.call('ZCARD', KEYS[3]) == 0
-    and redis.call('ZCARD', KEYS[2]) < N then
+elseif not busy and now >= nb and lvl >= cost and nln == 0 and redis.call('ZCARD', KEYS[2]) < N then
   -- Fast path: a new message, nobody waiting, both limits allow: granted without entering the line.
   redis.call('ZADD', KEYS[2], now, now .. ':' .. id)
   redis.call('ZADD', KEYS[6], now + lease, id)
@@ -129,7 +135,7 @@ if now >= nb and not busy then
 end
 if mine then
   reply[1] = 1
-elseif redis.call('ZSCORE', KEYS[5], id) then
+elseif isDone then
   reply[1] = 3
 else
   local leaseEnd = redis.call('ZSCORE', KEYS[6], id)
@@ -192,6 +198,7 @@ if outcome <= 2 then
   redis.call('ZREM', KEYS[6], id)
   redis.call('HDEL', KEYS[4], id)
   redis.call('ZREM', KEYS[3], id)
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
   redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), id)
   redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[4]))
   return {now, 0}

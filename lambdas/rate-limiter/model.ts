@@ -55,7 +55,6 @@ interface Loaded {
 function prologue(s: UserState, u: Units, now: number): Loaded {
   const W = u.windowMs;
   s.log = s.log.filter((e) => e.ms > now - W);
-  for (const [id, exp] of s.done) if (exp <= now) s.done.delete(id);
   const st = s.st ?? { lvl: u.capacity, ts: now, seq: 0, nb: 0 };
   let { lvl, ts } = st;
   if (now > ts) {
@@ -101,7 +100,8 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
   }
   let known = false;
   const busy = s.inflight.size > 0;
-  if (s.line.has(id) || s.done.has(id) || s.inflight.has(id)) {
+  const isDone = (s.done.get(id) ?? Number.NEGATIVE_INFINITY) > now;
+  if (s.line.has(id) || isDone || s.inflight.has(id)) {
     known = true;
   } else if (!busy && now >= l.nb && l.lvl >= cost && s.line.size === 0 && s.log.length < N) {
     s.log.push({ member: `${now}:${id}`, ms: now });
@@ -140,7 +140,7 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
   let status: StatusCode;
   let waitMs = 0;
   if (mine) status = Status.granted;
-  else if (s.done.has(id)) status = Status.done;
+  else if (isDone) status = Status.done;
   else if (s.inflight.has(id)) {
     status = Status.busy;
     waitMs = (s.inflight.get(id) as number) - now;
@@ -184,6 +184,7 @@ export function finish(
     s.inflight.delete(id);
     s.body.delete(id);
     s.line.delete(id);
+    for (const [d, exp] of s.done) if (exp <= now) s.done.delete(d);
     s.done.set(id, now + doneTtlMs);
     return { nowMs: now, attempts: 0 };
   }
