@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   try {
     await client.ping();
     const run = crypto.randomBytes(4).toString("hex");
-    const users = 20_000;
+    const users = 100_000;
     const store = new RedisRateStore(client, DEFAULT_SETTINGS);
     const body = JSON.stringify({ messageId: "m", userId: "u", fanId: "f", message: "Hey! Thanks for subscribing" });
     // Every cell starts from fresh creators, so cells do not inherit each other's throttled state.

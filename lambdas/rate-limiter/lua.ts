@@ -7,7 +7,8 @@
 // The model these scripts implement (and `model.ts` mirrors, line for line):
 // - A *send* is a grant made at server time `now`; only grants are recorded, never future slots,
 //   so both invariants hold on the recorded times whatever SQS does with delays.
-// - Window log: a zset of grant times; a grant needs fewer than perWindow grants in (now - W, now].
+// - Window log: the grant times still inside the window, packed in the state hash (field lg); a
+//   grant needs fewer than perWindow of them in (now - W, now].
 // - Token bucket: level in units (one token = W units, refill perWindow units per ms, capacity
 //   burst × W); a grant costs one token.
 // - The line: a FIFO of waiting messages per creator (ticket = seq). Every decision first *drains*
@@ -21,8 +22,12 @@
 //   `inflight` holds granted sends until the OnlyFans POST finishes (a lease: a crashed invocation's
 //   message goes back to the head of the line when it expires). A POST failure puts the message
 //   back at the head and pauses the line (backoff / Retry-After): retried, never suppressed.
+// - Cost: the common decision (a new message, nobody waiting, limits allow) is TIME, HMGET, ZSCORE,
+//   ZADD, PEXPIRE and HSET; the sizes of the line and of the in-flight set are kept as counters
+//   (nln, nin) in the state hash, updated from ZADD / ZREM return values, so empty sets cost nothing;
+//   TTLs are refreshed every half TTL (field xp) and whenever a script creates a set.
 
-/** Shared prologue: server time, limits, trimming, bucket refill, expired leases back to the line. */
+/** Shared prologue: server time, stale check, state, window trim, bucket refill, expired leases. */
 const PROLOGUE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -31,39 +36,69 @@ local W = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3]) * W
 local keyTtl = tonumber(ARGV[4])
 local cost = W
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - W)
-local st = redis.call('HMGET', KEYS[1], 'lvl', 'ts', 'seq', 'nb')
+local st = redis.call('HMGET', KEYS[1], 'lvl', 'ts', 'seq', 'nb', 'lg', 'nin', 'nln', 'xp')
 local lvl = tonumber(st[1]) or cap
 local ts = tonumber(st[2]) or now
 local seq = tonumber(st[3]) or 0
 local nb = tonumber(st[4]) or 0
+local log = {}
+if st[5] then
+  for x in string.gmatch(st[5], '%d+') do
+    local v = tonumber(x)
+    if v > now - W then log[#log + 1] = v end
+  end
+  table.sort(log)
+end
+local nin = math.max(0, tonumber(st[6]) or 0)
+local nln = math.max(0, tonumber(st[7]) or 0)
+local xp = tonumber(st[8]) or 0
+local refresh = false
 if now > ts then
   lvl = math.min(cap, lvl + N * (now - ts))
   ts = now
 end
--- Expired entries of \`done\` are trimmed by finish; readers compare the score with now.
-local nin = redis.call('ZCARD', KEYS[6])
 if nin > 0 then
   local expired = redis.call('ZRANGEBYSCORE', KEYS[6], '-inf', now)
   for i = 1, #expired do
     local v = redis.call('HGET', KEYS[4], expired[i])
-    if v then redis.call('ZADD', KEYS[3], tonumber(string.match(v, '^(%d+):')), expired[i]) end
-    redis.call('ZREM', KEYS[6], expired[i])
+    if v then
+      nln = nln + redis.call('ZADD', KEYS[3], tonumber(string.match(v, '^(%d+):')), expired[i])
+      refresh = true
+    end
+    nin = nin - redis.call('ZREM', KEYS[6], expired[i])
   end
-  nin = nin - #expired
 end
 `;
 
+const STATE_FIELDS = `'lvl', lvl, 'ts', ts, 'seq', seq, 'nb', nb, 'lg', table.concat(log, ','), 'nin', nin, 'nln', nln`;
+
+/** Writes the state; refreshes every TTL when a set may have been created or the last refresh is old. */
 const EPILOGUE = `
-redis.call('HSET', KEYS[1], 'lvl', lvl, 'ts', ts, 'seq', seq, 'nb', nb)
-for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], keyTtl) end
+if refresh or now - xp > keyTtl / 2 then
+  redis.call('HSET', KEYS[1], ${STATE_FIELDS}, 'xp', now)
+  for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], keyTtl) end
+else
+  redis.call('HSET', KEYS[1], ${STATE_FIELDS})
+end
+`;
+
+/** Stale check before any side effect: a command retried after its caller gave up must not act. */
+const STALE_CHECK = `
+local deadline = tonumber(ARGV[9])
+if deadline > 0 then
+  local t0 = redis.call('TIME')
+  local now0 = tonumber(t0[1]) * 1000 + math.floor(tonumber(t0[2]) / 1000)
+  if now0 > deadline then return {5, 0, now0, 0} end
+end
 `;
 
 /**
  * decide: admit or place one message, draining the creator's line.
  *
- * KEYS[1] state    hash: lvl (bucket units), ts (ms of lvl), seq (last ticket), nb (line paused until, ms)
- * KEYS[2] log      zset: "<ms>:<messageId>" -> ms of each grant still inside the window
+ * KEYS[1] state    hash: lvl (bucket units), ts (ms of lvl), seq (last ticket), nb (line paused until, ms),
+ *                  lg (grant times in the window, comma-separated ms), nin / nln (sizes of inflight / line),
+ *                  xp (ms of the last TTL refresh)
+ * KEYS[2] log      (reserved: the window log lives in the state hash; kept so every script names the same six keys)
  * KEYS[3] line     zset: messageId -> ticket, the FIFO of waiting messages
  * KEYS[4] body     hash: messageId -> "<ticket>:<failedAttempts>:<body>" while waiting or in flight
  * KEYS[5] done     zset: messageId -> ms until which it counts as sent / dead-lettered
@@ -86,45 +121,42 @@ for i = 1, 6 do redis.call('PEXPIRE', KEYS[i], keyTtl) end
  * 5 stale (deadline passed, nothing changed); known = 1 when the messageId was already in the line,
  * in flight or done; then one triple per grant, in line order: the caller must POST each of them.
  */
-export const DECIDE_LUA = `${PROLOGUE}
+export const DECIDE_LUA = `${STALE_CHECK}${PROLOGUE}
 local lease = tonumber(ARGV[5])
 local id = ARGV[6]
-local deadline = tonumber(ARGV[9])
-if deadline > 0 and now > deadline then return {5, 0, now, 0} end
 local known = 0
 local busy = nin > 0
-local nln = redis.call('ZCARD', KEYS[3])
 local doneUntil = tonumber(redis.call('ZSCORE', KEYS[5], id))
 local isDone = doneUntil ~= nil and doneUntil > now
-if (nln > 0 and redis.call('ZSCORE', KEYS[3], id)) or isDone or (busy and redis.call('ZSCORE', KEYS[6], id)) then
+local inFlight = busy and redis.call('ZSCORE', KEYS[6], id)
+if isDone or inFlight or (nln > 0 and redis.call('ZSCORE', KEYS[3], id)) then
   known = 1
-elseif not busy and now >= nb and lvl >= cost and nln == 0 and redis.call('ZCARD', KEYS[2]) < N then
-  -- Fast path: a new message, nobody waiting, both limits allow: granted without entering the line.
-  redis.call('ZADD', KEYS[2], now, now .. ':' .. id)
+elseif not busy and now >= nb and lvl >= cost and nln == 0 and #log < N then
+  -- Fast path: a new message, nobody waiting or sending, both limits allow: granted at once.
+  log[#log + 1] = now
   redis.call('ZADD', KEYS[6], now + lease, id)
-  lvl = lvl - cost
-  redis.call('HSET', KEYS[1], 'lvl', lvl, 'ts', ts, 'seq', seq, 'nb', nb)
-  redis.call('PEXPIRE', KEYS[1], keyTtl)
-  redis.call('PEXPIRE', KEYS[2], keyTtl)
   redis.call('PEXPIRE', KEYS[6], keyTtl)
+  nin = 1
+  lvl = lvl - cost
+  ${EPILOGUE}
   return {1, 0, now, 0, id, tonumber(ARGV[7]), ARGV[8]}
 else
   seq = seq + 1
-  redis.call('ZADD', KEYS[3], seq, id)
+  refresh = true
+  nln = nln + redis.call('ZADD', KEYS[3], seq, id)
   redis.call('HSET', KEYS[4], id, seq .. ':' .. ARGV[7] .. ':' .. ARGV[8])
 end
 local reply = {0, 0, now, known}
 local mine = false
 if now >= nb and not busy then
-  local count = redis.call('ZCARD', KEYS[2])
-  while lvl >= cost and count < N do
+  while lvl >= cost and #log < N do
     local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
     if not head then break end
-    redis.call('ZREM', KEYS[3], head)
-    redis.call('ZADD', KEYS[2], now, now .. ':' .. head)
-    redis.call('ZADD', KEYS[6], now + lease, head)
+    nln = nln - redis.call('ZREM', KEYS[3], head)
+    log[#log + 1] = now
+    if nin == 0 then refresh = true end
+    nin = nin + redis.call('ZADD', KEYS[6], now + lease, head)
     lvl = lvl - cost
-    count = count + 1
     local v = redis.call('HGET', KEYS[4], head) or '0:0:'
     local a, b = string.match(v, '^%d+:(%d+):(.*)$')
     reply[#reply + 1] = head
@@ -137,35 +169,31 @@ if mine then
   reply[1] = 1
 elseif isDone then
   reply[1] = 3
+elseif inFlight then
+  reply[1] = 4
+  reply[2] = tonumber(inFlight) - now
 else
-  local leaseEnd = redis.call('ZSCORE', KEYS[6], id)
-  if leaseEnd then
-    reply[1] = 4
-    reply[2] = tonumber(leaseEnd) - now
-  else
-    -- Project the line forward from the current state: each message ahead takes the earliest
-    -- time both constraints allow, in order. That time is this message's reserved place.
-    reply[1] = 2
-    local g = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
-    local times = {}
-    for i = 2, #g, 2 do times[#times + 1] = tonumber(g[i]) end
-    local line = redis.call('ZRANGE', KEYS[3], 0, -1)
-    local L, T0, at = lvl, ts, math.max(now, nb, ts)
-    if busy then at = math.max(at, now + tonumber(ARGV[10])) end
-    for i = 1, #line do
-      local s = at
-      if L + N * (s - T0) < cost then s = T0 + math.floor((cost - L + N - 1) / N) end
-      local k = #times
-      if k >= N and times[k - N + 1] + W > s then s = times[k - N + 1] + W end
-      if s < at then s = at end
-      L = math.min(cap, L + N * (s - T0)) - cost
-      T0 = s
-      at = s
-      times[k + 1] = s
-      if line[i] == id then break end
-    end
-    reply[2] = at - now
+  -- Project the line forward from the current state: each message ahead takes the earliest
+  -- time both constraints allow, in order. That time is this message's reserved place.
+  reply[1] = 2
+  local times = {}
+  for i = 1, #log do times[i] = log[i] end
+  local line = redis.call('ZRANGE', KEYS[3], 0, -1)
+  local L, T0, at = lvl, ts, math.max(now, nb, ts)
+  if busy then at = math.max(at, now + tonumber(ARGV[10])) end
+  for i = 1, #line do
+    local s = at
+    if L + N * (s - T0) < cost then s = T0 + math.floor((cost - L + N - 1) / N) end
+    local k = #times
+    if k >= N and times[k - N + 1] + W > s then s = times[k - N + 1] + W end
+    if s < at then s = at end
+    L = math.min(cap, L + N * (s - T0)) - cost
+    T0 = s
+    at = s
+    times[k + 1] = s
+    if line[i] == id then break end
   end
+  reply[2] = at - now
 end
 ${EPILOGUE}
 return reply
@@ -180,7 +208,7 @@ return reply
  * ARGV[3] burst
  * ARGV[4] keyTtlMs
  * ARGV[5] messageId
- * ARGV[6] outcome: 1 sent, 2 dead-lettered (both end in `done`), 3 failed (back to the head of the line,
+ * ARGV[6] outcome: 1 sent, 2 dead-lettered (both end in \`done\`), 3 failed (back to the head of the line,
  *         one more failed attempt, line paused), 4 released unsent (back to the head, nothing counted)
  * ARGV[7] doneTtlMs (idempotency memory)
  * ARGV[8] pauseMs: for outcome 3, the line waits this long (backoff, at least Retry-After)
@@ -195,32 +223,39 @@ if outcome <= 2 then
   -- The common case, kept short: the message leaves flight, line and bodies for \`done\`.
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-  redis.call('ZREM', KEYS[6], id)
+  local r = redis.call('ZREM', KEYS[6], id)
+  local l = redis.call('ZREM', KEYS[3], id)
   redis.call('HDEL', KEYS[4], id)
-  redis.call('ZREM', KEYS[3], id)
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
   redis.call('ZADD', KEYS[5], now + tonumber(ARGV[7]), id)
   redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[4]))
+  if r + l > 0 then
+    local c = redis.call('HMGET', KEYS[1], 'nin', 'nln')
+    if c[1] then
+      redis.call('HSET', KEYS[1], 'nin', math.max(0, tonumber(c[1]) - r), 'nln', math.max(0, (tonumber(c[2]) or 0) - l))
+    end
+  end
   return {now, 0}
 end
 ${PROLOGUE}
-redis.call('ZREM', KEYS[6], id)
+nin = nin - redis.call('ZREM', KEYS[6], id)
 local v = redis.call('HGET', KEYS[4], id)
 local attempts = 0
-if outcome >= 3 and v then
+if v then
   local q, a, b = string.match(v, '^(%d+):(%d+):(.*)$')
   attempts = tonumber(a)
   if outcome == 3 then
     attempts = attempts + 1
     redis.call('HSET', KEYS[4], id, q .. ':' .. attempts .. ':' .. b)
   end
-  redis.call('ZADD', KEYS[3], tonumber(q), id)
+  nln = nln + redis.call('ZADD', KEYS[3], tonumber(q), id)
 else
   -- No body here (granted on the fast path, or Redis lost its data): the message's own SQS copy
   -- carries the retry.
   attempts = -1
 end
 if outcome == 3 then nb = math.max(nb, now + tonumber(ARGV[8])) end
+refresh = true
 ${EPILOGUE}
 return {now, attempts}
 `;
@@ -234,23 +269,30 @@ return {now, attempts}
  * ARGV[2] windowMs
  * ARGV[3] burst
  * ARGV[4] keyTtlMs
- * ARGV[5..] pairs: log member ("<ms>:<messageId>", the same member a grant writes, so a send Redis
- *           still knows is not counted twice), then the send's server time in ms
+ * ARGV[5..] pairs: an identifier of the send ("<ms>:<messageId>", informational), then its server time in ms
  *
+ * A send Redis still knows must not count twice: per millisecond value, the window keeps as many
+ * entries as the larger of what it holds and what the merge brings (two different sends in the
+ * same millisecond, one known and one not, would count once: the only imprecision, and only here).
  * The bucket is replayed conservatively: empty at now - W (a full window earlier, when it was at
  * least empty), then every send in the window; the stored level becomes the lower of that and the
  * stored one, so a merge can only delay, never over-admit.
  * Reply: {nowMs, sendsInWindow}.
  */
 export const MERGE_LUA = `${PROLOGUE}
+local have, bring = {}, {}
+for i = 1, #log do have[log[i]] = (have[log[i]] or 0) + 1 end
 for i = 5, #ARGV, 2 do
   local ms = tonumber(ARGV[i + 1])
-  if ms > now - W then redis.call('ZADD', KEYS[2], 'NX', ms, ARGV[i]) end
+  if ms > now - W then bring[ms] = (bring[ms] or 0) + 1 end
 end
-local g = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
+for ms, n in pairs(bring) do
+  for _ = (have[ms] or 0) + 1, n do log[#log + 1] = ms end
+end
+table.sort(log)
 local L, T0 = 0, now - W
-for i = 2, #g, 2 do
-  local x = tonumber(g[i])
+for i = 1, #log do
+  local x = log[i]
   if x > T0 then
     L = math.min(cap, L + N * (x - T0))
     T0 = x
@@ -259,8 +301,9 @@ for i = 2, #g, 2 do
 end
 L = math.min(cap, L + N * (now - T0))
 if L < lvl then lvl = L end
+refresh = true
 ${EPILOGUE}
-return {now, #g / 2}
+return {now, #log}
 `;
 
 /** The benchmark's ceiling: one EVALSHA doing the least a decision must (TIME and one write). */

@@ -89,15 +89,15 @@ export interface DecideInput {
 
 /** DECIDE_LUA, at server time `now`. Mutates `s`. */
 export function decide(s: UserState, u: Units, now: number, input: DecideInput): Decision {
+  if (input.deadlineMs > 0 && now > input.deadlineMs) {
+    // The script returns before touching anything.
+    return { status: Status.stale, waitMs: 0, nowMs: now, known: false, grants: [] };
+  }
   const l = prologue(s, u, now);
   const { messageId: id } = input;
   const N = u.perWindow;
   const W = u.windowMs;
   const cost = u.cost;
-  if (input.deadlineMs > 0 && now > input.deadlineMs) {
-    // The script returns before its epilogue: trims already happened, state is not written.
-    return { status: Status.stale, waitMs: 0, nowMs: now, known: false, grants: [] };
-  }
   let known = false;
   const busy = s.inflight.size > 0;
   const isDone = (s.done.get(id) ?? Number.NEGATIVE_INFINITY) > now;
