@@ -1,4 +1,4 @@
-// npm run bench:rate-limiter -- [--json] [--seconds N]
+// npm run bench:rate-limiter -- [--json] [--seconds N] [--repeats N]
 //
 // Decisions per second and p50/p99 latency over TLS (+ AUTH) to a loopback redis-server, at
 // concurrency 1 and 64, side by side in one run:
@@ -131,6 +131,8 @@ async function main(): Promise<void> {
   const json = process.argv.includes("--json");
   const secIdx = process.argv.indexOf("--seconds");
   const seconds = secIdx >= 0 ? Number(process.argv[secIdx + 1]) : 3;
+  const repIdx = process.argv.indexOf("--repeats");
+  const repeats = repIdx >= 0 ? Number(process.argv[repIdx + 1]) : 2;
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const password = crypto.randomBytes(24).toString("hex");
@@ -189,14 +191,23 @@ async function main(): Promise<void> {
       rateLimiterFlexible: {},
       evalshaCeiling: {},
     };
+    // Each cell runs `repeats` times, the three contenders interleaved, and keeps its best run: on a
+    // shared machine a burst of someone else's load then hurts no contender more than another.
+    const best = (name: string, c: number, r: Result) => {
+      const row = table[name] as Record<number, Result>;
+      const prev = row[c];
+      if (prev === undefined || r.opsPerSec > prev.opsPerSec) row[c] = r;
+    };
     for (const c of [1, 64]) {
-      cell = `c${c}-decide`;
-      (table["ours"] as Record<number, Result>)[c] = await measureRounds(oursTimed, c, seconds, users, finishAll);
-      cell = `c${c}-cycle`;
-      (table["oursWithOutcome"] as Record<number, Result>)[c] = await measure(ours, c, seconds, oursTimed);
-      cell = `c${c}-rlf`;
-      (table["rateLimiterFlexible"] as Record<number, Result>)[c] = await measure(none, c, seconds, rlfTimed);
-      (table["evalshaCeiling"] as Record<number, Result>)[c] = await measure(none, c, seconds, ceilTimed);
+      for (let rep = 0; rep < repeats; rep++) {
+        cell = `c${c}-decide-${rep}`;
+        best("ours", c, await measureRounds(oursTimed, c, seconds, users, finishAll));
+        cell = `c${c}-rlf-${rep}`;
+        best("rateLimiterFlexible", c, await measure(none, c, seconds, rlfTimed));
+        best("evalshaCeiling", c, await measure(none, c, seconds, ceilTimed));
+        cell = `c${c}-cycle-${rep}`;
+        best("oursWithOutcome", c, await measure(ours, c, seconds, oursTimed));
+      }
     }
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "rl-bench-bundle-"));

@@ -138,7 +138,13 @@ elseif not busy and now >= nb and lvl >= cost and nln == 0 and #log < N then
   redis.call('PEXPIRE', KEYS[6], keyTtl)
   nin = 1
   lvl = lvl - cost
-  ${EPILOGUE}
+  if xp == 0 then
+    -- A new creator: only the state hash and the in-flight set exist, and the latter has its TTL.
+    redis.call('HSET', KEYS[1], ${STATE_FIELDS}, 'xp', now)
+    redis.call('PEXPIRE', KEYS[1], keyTtl)
+  else
+    ${EPILOGUE}
+  end
   return {1, 0, now, 0, id, tonumber(ARGV[7]), ARGV[8]}
 else
   seq = seq + 1
