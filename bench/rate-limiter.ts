@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     const fmt = (r: Result) =>
       `${String(r.opsPerSec).padStart(7)} ops/s  p50 ${r.p50Ms.toFixed(3)} ms  p99 ${r.p99Ms.toFixed(3)} ms`;
     say(
-      `rate limiter decisions over TLS+AUTH to redis-server ${server.port} on 127.0.0.1, ${seconds} s per cell, ${users} creators`,
+      `rate limiter decisions over TLS+AUTH to redis-server ${server.port} on 127.0.0.1, ${seconds} s per cell, best of ${repeats}, ${users} creators`,
     );
     for (const c of [1, 64]) {
       const o = table["ours"]?.[c] as Result;
