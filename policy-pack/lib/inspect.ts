@@ -7,13 +7,14 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import type { HuntazePolicy, RuleReferences } from "../rule";
-import { RECHECK_NOTE } from "./values";
 
 // Rules read a plain snapshot of a resource's properties instead of @pulumi/policy's proxy, which
 // throws on the first unknown value it meets (during preview, anything computed from another
 // resource). In the snapshot an unknown value is the `UNKNOWN` symbol: a rule decides what it can
 // from the known fields and records what it could not, and when it reported nothing the pack marks
 // the rule not applicable with a note that `pulumi up` checks it again.
+
+const RECHECK_NOTE = "this value is unknown until apply; the rule checks it again on `pulumi up`";
 
 export const UNKNOWN: unique symbol = Symbol.for("huntaze.policy.unknown");
 export type Unknown = typeof UNKNOWN;

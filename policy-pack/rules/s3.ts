@@ -1,33 +1,56 @@
-import type { PolicyResource } from "@pulumi/policy";
 import { s3 } from "../lib/aws-types";
+import { readPolicy } from "../lib/documents";
+import { at, isUnknown, type Resource, resourcePolicy, type StackCheck, stackPolicy } from "../lib/inspect";
 import { deniesInsecureTransport, isPublicAllow, parsePolicy, principalAccounts } from "../lib/policy-document";
-import { attachedToBucket, read, readPath } from "../lib/values";
-import { type HuntazePolicy, resourceRule, type StackCheck, stackRule } from "../rule";
+import type { HuntazePolicy } from "../rule";
 
 // S3 on @pulumi/aws v7: a bucket's protections live in side resources (access block, encryption,
 // policy, ...) joined to it by `bucket`, so most rules are stack rules that look for them.
 
 const blockFlags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"] as const;
 
-function label(bucket: PolicyResource): string {
-  const name = read<string>(bucket.props, "bucket");
-  return name.known && name.value ? `bucket "${name.value}" (${bucket.name})` : `bucket ${bucket.name}`;
+type Bag = Record<string, unknown> | null | undefined;
+
+function bucketLabel(bucket: Resource): string {
+  const name = bucket.props.bucket;
+  return typeof name === "string" && name ? `bucket "${name}" (${bucket.name})` : `bucket ${bucket.name}`;
 }
+
+/** Side resources that belong to `bucket`: by the `bucket` property dependency, else by `bucket` equal to its id or name. */
+function attachedTo(bucket: Resource, side: Resource[]): Resource[] {
+  const ids = new Set<unknown>(
+    [bucket.props.id, bucket.props.bucket].filter((v) => typeof v === "string" && v.length > 0),
+  );
+  return side.filter((r) => (r.dependsOn.bucket ?? []).includes(bucket.urn) || ids.has(r.props.bucket));
+}
+
+/** A bucket's verdict: a problem to report, what is unknown until apply, or nothing. */
+type Verdict = string | { unknown: string[] } | undefined;
 
 /** Checks each bucket against its attached side resources of `sideTypes`. */
 function perBucket(
   s: StackCheck,
   sideTypes: readonly string[],
-  check: (bucket: PolicyResource, attached: PolicyResource[]) => string | undefined,
+  check: (bucket: Resource, attached: Resource[]) => Verdict,
 ) {
+  const buckets = s.ofType(s3.bucket);
   const side = s.ofType(sideTypes);
-  for (const bucket of s.ofType(s3.bucket)) {
-    const problem = check(bucket, attachedToBucket(bucket, side));
-    if (problem) s.report(bucket, `${label(bucket)}: ${problem}`);
+  // A side resource whose `bucket` is unknown and not computed from a bucket of this stack may
+  // belong to any of them: a bucket that looks unprotected is then undecided, not a violation.
+  const urns = new Set(buckets.map((b) => b.urn));
+  const unjoined = side.filter(
+    (r) => isUnknown(r.props.bucket) && !(r.dependsOn.bucket ?? []).some((urn) => urns.has(urn)),
+  );
+  for (const bucket of buckets) {
+    const verdict = check(bucket, attachedTo(bucket, side));
+    if (verdict === undefined) continue;
+    if (typeof verdict !== "string") for (const what of verdict.unknown) s.unknown(what);
+    else if (unjoined.length) for (const r of unjoined) s.unknown(`bucket of ${r.name}`);
+    else s.report(bucket, `${bucketLabel(bucket)}: ${verdict}`);
   }
 }
 
-const publicAccessBlock = stackRule({
+const publicAccessBlock = stackPolicy({
   name: "s3-bucket-public-access-block",
   summary: "Every S3 bucket has a public access block with all four flags set",
   enforcementLevel: "mandatory",
@@ -40,47 +63,66 @@ const publicAccessBlock = stackRule({
   check: (s) =>
     perBucket(s, s3.publicAccessBlock, (_bucket, blocks) => {
       if (blocks.length === 0) return "no aws.s3.BucketPublicAccessBlock is attached";
-      const flagsOff = blockFlags.filter(
-        (flag) =>
-          !blocks.some((b) => {
-            const v = read<boolean>(b.props, flag);
-            return !v.known || v.value === true;
-          }),
-      );
-      return flagsOff.length ? `the public access block leaves ${flagsOff.join(", ")} unset or false` : undefined;
+      const flagsOff: string[] = [];
+      const unknown: string[] = [];
+      for (const flag of blockFlags) {
+        if (blocks.some((b) => b.props[flag] === true)) continue;
+        const undecided = blocks.filter((b) => isUnknown(b.props[flag]));
+        if (undecided.length) unknown.push(...undecided.map((b) => `${flag} of ${b.name}`));
+        else flagsOff.push(flag);
+      }
+      if (flagsOff.length) return `the public access block leaves ${flagsOff.join(", ")} unset or false`;
+      return unknown.length ? { unknown } : undefined;
     }),
 });
 
-function encryptionRules(
-  bucket: PolicyResource,
-  configs: PolicyResource[],
-): { algorithms: string[]; kmsKeys: number; unknown: boolean } {
-  const rules: unknown[] = [];
-  let unknown = false;
-  for (const c of configs) {
-    const r = read<unknown[]>(c.props, "rules");
-    if (!r.known) unknown = true;
-    else if (Array.isArray(r.value)) rules.push(...r.value);
-  }
-  // Legacy inline configuration on the bucket itself (deprecated in v7, still accepted).
-  const inline = readPath<unknown[]>(bucket.props, ["serverSideEncryptionConfiguration", "rules"]);
-  if (!inline.known) unknown = true;
-  else if (Array.isArray(inline.value)) rules.push(...inline.value);
-  const inlineSingle = readPath(bucket.props, ["serverSideEncryptionConfiguration", "rule"]);
-  if (inlineSingle.known && inlineSingle.value) rules.push(inlineSingle.value);
-
-  const algorithms: string[] = [];
-  let kmsKeys = 0;
-  for (const rule of rules) {
-    const byDefault = (rule as Record<string, Record<string, unknown>>)?.applyServerSideEncryptionByDefault;
-    if (!byDefault) continue;
-    if (typeof byDefault.sseAlgorithm === "string") algorithms.push(byDefault.sseAlgorithm);
-    if (byDefault.kmsMasterKeyId) kmsKeys++;
-  }
-  return { algorithms, kmsKeys, unknown };
+interface Encryption {
+  readonly algorithms: string[];
+  readonly kmsKeys: number;
+  /** Where an algorithm (or a whole rule) is unknown. */
+  readonly unknown: string[];
+  /** Where only a kmsMasterKeyId is unknown. */
+  readonly unknownKeys: string[];
 }
 
-const defaultEncryption = stackRule({
+function encryption(bucket: Resource, configs: Resource[]): Encryption {
+  const rules: { rule: unknown; where: string }[] = [];
+  const unknown: string[] = [];
+  for (const c of configs) {
+    const where = `rules of ${c.name}`;
+    const r = c.props.rules;
+    if (isUnknown(r)) unknown.push(where);
+    else if (Array.isArray(r)) rules.push(...r.map((rule) => ({ rule, where })));
+  }
+  // Legacy inline configuration on the bucket itself (deprecated in v7, still accepted).
+  const where = `serverSideEncryptionConfiguration of ${bucket.name}`;
+  const inline = at(bucket.props, "serverSideEncryptionConfiguration.rules");
+  if (isUnknown(inline)) unknown.push(where);
+  else if (Array.isArray(inline)) rules.push(...inline.map((rule) => ({ rule, where })));
+  const inlineSingle = at(bucket.props, "serverSideEncryptionConfiguration.rule");
+  if (isUnknown(inlineSingle)) unknown.push(where);
+  else if (inlineSingle) rules.push({ rule: inlineSingle, where });
+
+  const algorithms: string[] = [];
+  const unknownKeys: string[] = [];
+  let kmsKeys = 0;
+  for (const { rule, where } of rules) {
+    const byDefault = isUnknown(rule) ? rule : (rule as Bag)?.applyServerSideEncryptionByDefault;
+    if (isUnknown(byDefault)) {
+      unknown.push(where);
+      continue;
+    }
+    if (!byDefault) continue;
+    const { sseAlgorithm, kmsMasterKeyId } = byDefault as Record<string, unknown>;
+    if (isUnknown(sseAlgorithm)) unknown.push(where);
+    else if (typeof sseAlgorithm === "string") algorithms.push(sseAlgorithm);
+    if (isUnknown(kmsMasterKeyId)) unknownKeys.push(where);
+    else if (kmsMasterKeyId) kmsKeys++;
+  }
+  return { algorithms, kmsKeys, unknown, unknownKeys };
+}
+
+const defaultEncryption = stackPolicy({
   name: "s3-bucket-default-encryption",
   summary: "Every S3 bucket has default server-side encryption configured (SSE-S3 or SSE-KMS)",
   enforcementLevel: "mandatory",
@@ -88,8 +130,8 @@ const defaultEncryption = stackRule({
   resourceTypes: [...s3.bucket, ...s3.encryption],
   check: (s) =>
     perBucket(s, s3.encryption, (bucket, configs) => {
-      const { algorithms, unknown } = encryptionRules(bucket, configs);
-      if (unknown) return undefined;
+      const { algorithms, unknown } = encryption(bucket, configs);
+      if (unknown.length) return { unknown };
       if (algorithms.length === 0)
         return "no default encryption (aws.s3.BucketServerSideEncryptionConfiguration) is attached";
       const bad = algorithms.filter((a) => !["AES256", "aws:kms", "aws:kms:dsse"].includes(a));
@@ -97,7 +139,7 @@ const defaultEncryption = stackRule({
     }),
 });
 
-const kmsEncryption = stackRule({
+const kmsEncryption = stackPolicy({
   name: "s3-bucket-encryption-kms-cmk",
   summary: "S3 default encryption uses SSE-KMS with a customer-managed key",
   enforcementLevel: "advisory",
@@ -105,25 +147,30 @@ const kmsEncryption = stackRule({
   resourceTypes: [...s3.bucket, ...s3.encryption],
   check: (s) =>
     perBucket(s, s3.encryption, (bucket, configs) => {
-      const { algorithms, kmsKeys, unknown } = encryptionRules(bucket, configs);
-      if (unknown) return undefined;
+      const { algorithms, kmsKeys, unknown, unknownKeys } = encryption(bucket, configs);
+      if (unknown.length) return { unknown };
       if (!algorithms.some((a) => a.startsWith("aws:kms")))
         return "default encryption is not SSE-KMS (pass a KMS key to use a customer-managed key)";
-      return kmsKeys === 0 ? "SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key" : undefined;
+      if (kmsKeys > 0) return undefined;
+      return unknownKeys.length
+        ? { unknown: unknownKeys.map((w) => `kmsMasterKeyId in ${w}`) }
+        : "SSE-KMS without kmsMasterKeyId uses the AWS-managed aws/s3 key";
     }),
 });
 
-function bucketPolicies(bucket: PolicyResource, policies: PolicyResource[]): { docs: unknown[]; unknown: boolean } {
+/** Bucket policies of `bucket` (side resources, then the legacy inline one) and where one is unknown. */
+function bucketPolicies(bucket: Resource, policies: Resource[]): { docs: unknown[]; unknown: string[] } {
   const docs: unknown[] = [];
-  let unknown = false;
-  for (const p of [...policies.map((r) => read(r.props, "policy")), read(bucket.props, "policy")]) {
-    if (!p.known) unknown = true;
-    else if (p.value) docs.push(p.value);
+  const unknown: string[] = [];
+  for (const r of [...policies, bucket]) {
+    const policy = readPolicy(r.props.policy);
+    if (policy.state === "unknown") unknown.push(`policy of ${r.name}`);
+    else if (r.props.policy) docs.push(r.props.policy);
   }
   return { docs, unknown };
 }
 
-const tlsOnly = stackRule({
+const tlsOnly = stackPolicy({
   name: "s3-bucket-tls-only-policy",
   summary: "Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false)",
   enforcementLevel: "mandatory",
@@ -132,10 +179,11 @@ const tlsOnly = stackRule({
   check: (s) =>
     perBucket(s, s3.policy, (bucket, policies) => {
       const { docs, unknown } = bucketPolicies(bucket, policies);
-      if (docs.length === 0) return unknown ? undefined : "no bucket policy denies non-TLS requests (none is attached)";
       const statements = docs.flatMap((d) => parsePolicy(d) ?? []);
-      return statements.some((st) => deniesInsecureTransport(st, "s3"))
-        ? undefined
+      if (statements.some((st) => deniesInsecureTransport(st, "s3"))) return undefined;
+      if (unknown.length) return { unknown };
+      return docs.length === 0
+        ? "no bucket policy denies non-TLS requests (none is attached)"
         : "the bucket policy has no Deny for aws:SecureTransport = false";
     }),
 });
@@ -146,17 +194,25 @@ const publicGroupUris = [
   "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 ];
 
-function publicAclProblem(acl: unknown, grants: unknown): string | undefined {
+/** The grantee URI a grant names (`uri`, or `grantee.uri` in an access control policy). */
+function granteeUri(grant: unknown): unknown {
+  if (isUnknown(grant)) return grant;
+  const g = grant as Bag;
+  const grantee = g?.grantee;
+  return g?.uri ?? (isUnknown(grantee) ? grantee : (grantee as Bag)?.uri);
+}
+
+function publicAclProblem(acl: unknown, grants: unknown[]): string | undefined {
   if (typeof acl === "string" && publicCannedAcls.has(acl))
     return `canned ACL "${acl}" makes objects readable outside the account`;
-  for (const grant of (Array.isArray(grants) ? grants : []) as Record<string, unknown>[]) {
-    const uri = grant?.uri ?? (grant?.grantee as Record<string, unknown> | undefined)?.uri;
+  for (const grant of grants) {
+    const uri = granteeUri(grant);
     if (typeof uri === "string" && publicGroupUris.includes(uri)) return `a grant to ${uri.split("/").pop()} is public`;
   }
   return undefined;
 }
 
-const noPublicAcl = resourceRule({
+const noPublicAcl = resourcePolicy({
   name: "s3-no-public-acl",
   summary: "No S3 bucket ACL grants access to AllUsers or AuthenticatedUsers",
   enforcementLevel: "mandatory",
@@ -166,19 +222,22 @@ const noPublicAcl = resourceRule({
     checkov: ["CKV_AWS_20", "CKV_AWS_57", "CKV2_AWS_43", "CKV_AWS_375"],
   },
   resourceTypes: [...s3.acl, ...s3.bucket],
-  check: (r) => {
-    const acl = read(r.props, "acl");
-    const policyGrants = readPath(r.props, ["accessControlPolicy", "grants"]);
-    const grants = read(r.props, "grants");
-    const problem = publicAclProblem(acl.known ? acl.value : undefined, [
-      ...(policyGrants.known && Array.isArray(policyGrants.value) ? policyGrants.value : []),
-      ...(grants.known && Array.isArray(grants.value) ? grants.value : []),
-    ]);
-    if (problem) r.report(problem);
+  check: (c) => {
+    const acl = c.props.acl;
+    const lists = { "accessControlPolicy.grants": at(c.props, "accessControlPolicy.grants"), grants: c.props.grants };
+    const grants = Object.values(lists).flatMap((g) => (Array.isArray(g) ? g : []));
+    const problem = publicAclProblem(acl, grants);
+    if (problem) {
+      c.report(problem);
+      return;
+    }
+    if (isUnknown(acl)) c.unknown("acl");
+    for (const [key, list] of Object.entries(lists))
+      if (isUnknown(list) || (Array.isArray(list) && list.some((g) => isUnknown(granteeUri(g))))) c.unknown(key);
   },
 });
 
-const noPublicPolicy = resourceRule({
+const noPublicPolicy = resourcePolicy({
   name: "s3-no-public-bucket-policy",
   summary: "No S3 bucket policy allows Principal * (without a condition pinning the caller) or an untrusted account",
   enforcementLevel: "mandatory",
@@ -195,27 +254,24 @@ const noPublicPolicy = resourceRule({
       },
     },
   },
-  check: (r) => {
-    const policy = read(r.props, "policy");
-    if (!policy.known) return;
-    const statements = parsePolicy(policy.value);
-    if (statements === null) {
-      r.report("the bucket policy is not valid JSON");
-      return;
-    }
-    const trusted = (r.config.trustedAccountIds as string[] | undefined) ?? [];
-    for (const st of statements ?? []) {
+  check: (c) => {
+    const policy = readPolicy(c.props.policy);
+    if (policy.state === "unknown") c.unknown("policy");
+    if (policy.state === "invalid") c.report("the bucket policy is not valid JSON");
+    if (policy.state !== "parsed") return;
+    const trusted = (c.config.trustedAccountIds as string[] | undefined) ?? [];
+    for (const st of policy.statements) {
       if (isPublicAllow(st))
-        r.report(`allows ${st.actions.join(", ")} to Principal "*" with no condition on the caller`);
+        c.report(`allows ${st.actions.join(", ")} to Principal "*" with no condition on the caller`);
       if (st.effect === "Allow" && trusted.length > 0) {
         const foreign = principalAccounts(st).filter((a) => !trusted.includes(a));
-        if (foreign.length) r.report(`allows account(s) ${foreign.join(", ")} that are not in trustedAccountIds`);
+        if (foreign.length) c.report(`allows account(s) ${foreign.join(", ")} that are not in trustedAccountIds`);
       }
     }
   },
 });
 
-const ownerEnforced = stackRule({
+const ownerEnforced = stackPolicy({
   name: "s3-bucket-owner-enforced",
   summary: "Every S3 bucket disables ACLs (object ownership BucketOwnerEnforced)",
   enforcementLevel: "advisory",
@@ -223,13 +279,15 @@ const ownerEnforced = stackRule({
   resourceTypes: [...s3.bucket, ...s3.ownership],
   check: (s) =>
     perBucket(s, s3.ownership, (_bucket, controls) => {
-      const owners = controls.map((c) => readPath(c.props, ["rule", "objectOwnership"]));
-      if (owners.some((o) => !o.known || o.value === "BucketOwnerEnforced")) return undefined;
+      const owners = controls.map((c) => ({ c, owner: at(c.props, "rule.objectOwnership") }));
+      if (owners.some((o) => o.owner === "BucketOwnerEnforced")) return undefined;
+      const unknown = owners.filter((o) => isUnknown(o.owner)).map((o) => `rule.objectOwnership of ${o.c.name}`);
+      if (unknown.length) return { unknown };
       return "ACLs are not disabled: attach aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced";
     }),
 });
 
-const versioning = stackRule({
+const versioning = stackPolicy({
   name: "s3-bucket-versioning",
   summary: "Every S3 bucket has versioning enabled",
   enforcementLevel: "advisory",
@@ -237,15 +295,19 @@ const versioning = stackRule({
   resourceTypes: [...s3.bucket, ...s3.versioning],
   check: (s) =>
     perBucket(s, s3.versioning, (bucket, configs) => {
-      const states = configs.map((c) => readPath(c.props, ["versioningConfiguration", "status"]));
-      const inline = readPath(bucket.props, ["versioning", "enabled"]);
-      if (states.some((st) => !st.known || st.value === "Enabled") || !inline.known || inline.value === true)
-        return undefined;
+      const states = configs.map((c) => ({ c, status: at(c.props, "versioningConfiguration.status") }));
+      const inline = at(bucket.props, "versioning.enabled");
+      if (states.some((st) => st.status === "Enabled") || inline === true) return undefined;
+      const unknown = states
+        .filter((st) => isUnknown(st.status))
+        .map((st) => `versioningConfiguration.status of ${st.c.name}`);
+      if (isUnknown(inline)) unknown.push(`versioning of ${bucket.name}`);
+      if (unknown.length) return { unknown };
       return "versioning is not enabled (aws.s3.BucketVersioning with status Enabled)";
     }),
 });
 
-const accessLogging = stackRule({
+const accessLogging = stackPolicy({
   name: "s3-bucket-access-logging",
   summary: "Every S3 bucket has server access logging to another bucket",
   enforcementLevel: "advisory",
@@ -253,13 +315,14 @@ const accessLogging = stackRule({
   resourceTypes: [...s3.bucket, ...s3.logging],
   check: (s) =>
     perBucket(s, s3.logging, (bucket, configs) => {
-      const inline = readPath(bucket.props, ["logging", "targetBucket"]);
-      if (configs.length > 0 || !inline.known || inline.value) return undefined;
-      return "server access logging is off (aws.s3.BucketLogging)";
+      if (configs.length > 0) return undefined;
+      const inline = at(bucket.props, "logging.targetBucket");
+      if (isUnknown(inline)) return { unknown: [`logging of ${bucket.name}`] };
+      return inline ? undefined : "server access logging is off (aws.s3.BucketLogging)";
     }),
 });
 
-const lifecycle = stackRule({
+const lifecycle = stackPolicy({
   name: "s3-bucket-lifecycle",
   summary: "Every S3 bucket has a lifecycle configuration that aborts incomplete multipart uploads",
   enforcementLevel: "advisory",
@@ -268,20 +331,24 @@ const lifecycle = stackRule({
   check: (s) =>
     perBucket(s, s3.lifecycle, (_bucket, configs) => {
       if (configs.length === 0) return "no lifecycle configuration is attached";
-      const rules = configs.map((c) => read<Record<string, unknown>[]>(c.props, "rules"));
-      if (rules.some((r) => !r.known)) return undefined;
-      const aborts = rules.some((r) =>
-        (r.known && Array.isArray(r.value) ? r.value : []).some(
-          (rule) => rule?.status === "Enabled" && rule?.abortIncompleteMultipartUpload,
-        ),
-      );
-      return aborts
-        ? undefined
-        : "no enabled abortIncompleteMultipartUpload rule: incomplete uploads are billed until deleted";
+      const unknown: string[] = [];
+      let aborts = false;
+      for (const c of configs) {
+        const rules = c.props.rules;
+        for (const rule of isUnknown(rules) ? [rules] : Array.isArray(rules) ? rules : []) {
+          const status = isUnknown(rule) ? rule : (rule as Bag)?.status;
+          const abort = status === "Enabled" ? (rule as Bag)?.abortIncompleteMultipartUpload : undefined;
+          if (isUnknown(status) || isUnknown(abort)) unknown.push(`rules of ${c.name}`);
+          else if (abort) aborts = true;
+        }
+      }
+      if (aborts) return undefined;
+      if (unknown.length) return { unknown };
+      return "no enabled abortIncompleteMultipartUpload rule: incomplete uploads are billed until deleted";
     }),
 });
 
-const notifications = stackRule({
+const notifications = stackPolicy({
   name: "s3-bucket-event-notifications",
   summary: "Every S3 bucket sends event notifications",
   enforcementLevel: "advisory",
