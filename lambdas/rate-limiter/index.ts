@@ -15,6 +15,8 @@
 //   MAX_INLINE_WAIT_MS, RETRY_BASE_MS  optional tuning (see config.ts)
 //   REDIS_URL / REDIS_HOST / REDIS_PORT / REDIS_PASSWORD | REDIS_AUTH_TOKEN / REDIS_TLS_* / REDIS_CLUSTER
 //                                  read by lambdas/shared/redis-client.ts
+//   REDIS_AUTH_TOKEN_SECRET_ARN    Secrets Manager secret holding the AUTH token (EncryptedRedis' JSON
+//                                  {authToken, ...}); resolved here into REDIS_AUTH_TOKEN
 
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createRedisClient } from "../shared/redis-client";
@@ -39,7 +41,10 @@ function required(env: NodeJS.ProcessEnv, name: string, problems: string[]): str
   return v ?? "";
 }
 
-async function tokenFromSecret(arn: string): Promise<string> {
+export type SecretReader = (arn: string) => Promise<string>;
+
+/** Secrets Manager GetSecretValue. */
+export const readSecretFromAws: SecretReader = async (arn) => {
   // Loaded only when used: the runtime ships SDK v3, and the bundle keeps @aws-sdk/* external.
   const moduleName = "@aws-sdk/client-secrets-manager";
   const sm = (await import(moduleName)) as {
@@ -47,20 +52,47 @@ async function tokenFromSecret(arn: string): Promise<string> {
     GetSecretValueCommand: new (i: { SecretId: string }) => unknown;
   };
   const out = await new sm.SecretsManagerClient({}).send(new sm.GetSecretValueCommand({ SecretId: arn }));
-  const s = out.SecretString ?? "";
-  // A JSON secret {"token": "..."} or the bare token.
+  return out.SecretString ?? "";
+};
+
+/** A JSON secret's first present field among `fields`, or the bare secret string. */
+export function secretValue(secret: string, fields: readonly string[]): string {
   try {
-    const parsed = JSON.parse(s) as { token?: string };
-    if (typeof parsed.token === "string") return parsed.token;
+    const parsed = JSON.parse(secret) as Record<string, unknown>;
+    if (typeof parsed === "object" && parsed !== null) {
+      for (const f of fields) if (typeof parsed[f] === "string") return parsed[f] as string;
+    }
   } catch {
     // bare string
   }
-  return s;
+  return secret;
+}
+
+/**
+ * Resolves the secrets named by ARN: ONLYFANS_API_TOKEN_SECRET_ARN (JSON {token} or bare) and
+ * REDIS_AUTH_TOKEN_SECRET_ARN (EncryptedRedis' JSON {authToken, ...} or bare) → REDIS_AUTH_TOKEN
+ * for the shared client factory, unless a password is already set directly.
+ */
+export async function resolveSecrets(
+  env: NodeJS.ProcessEnv,
+  readSecret: SecretReader,
+): Promise<{ env: NodeJS.ProcessEnv; onlyFansToken?: string }> {
+  const out: NodeJS.ProcessEnv = { ...env };
+  const redisArn = env["REDIS_AUTH_TOKEN_SECRET_ARN"]?.trim();
+  if (redisArn && !env["REDIS_AUTH_TOKEN"] && !env["REDIS_PASSWORD"]) {
+    out["REDIS_AUTH_TOKEN"] = secretValue(await readSecret(redisArn), ["authToken", "password", "token"]);
+  }
+  const ofArn = env["ONLYFANS_API_TOKEN_SECRET_ARN"]?.trim();
+  const onlyFansToken = ofArn ? secretValue(await readSecret(ofArn), ["token", "apiToken"]) : env["ONLYFANS_API_TOKEN"];
+  return { env: out, ...(onlyFansToken ? { onlyFansToken } : {}) };
 }
 
 type Handler = (event: SqsEvent, context?: LambdaContextLike) => Promise<BatchResponse>;
 
-export async function buildHandler(env: NodeJS.ProcessEnv = process.env): Promise<Handler> {
+export async function buildHandler(
+  env: NodeJS.ProcessEnv = process.env,
+  readSecret: SecretReader = readSecretFromAws,
+): Promise<Handler> {
   const logger = jsonLogger();
   const problems: string[] = [];
   const queueUrl = required(env, "QUEUE_URL", problems);
@@ -71,9 +103,9 @@ export async function buildHandler(env: NodeJS.ProcessEnv = process.env): Promis
   if (problems.length > 0 || !settings.ok) {
     throw new Error(`rate limiter configuration is invalid:\n  - ${problems.join("\n  - ")}`);
   }
-  const secretArn = env["ONLYFANS_API_TOKEN_SECRET_ARN"]?.trim();
-  const token = secretArn ? await tokenFromSecret(secretArn) : env["ONLYFANS_API_TOKEN"];
-  const redis = createRedisClient(env);
+  const secrets = await resolveSecrets(env, readSecret);
+  const token = secrets.onlyFansToken;
+  const redis = createRedisClient(secrets.env);
   let lastRedisError = "";
   redis.on("error", (error: Error) => {
     // ioredis repeats the error on every reconnect attempt: log each distinct one once.

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { bundleLambda } from "../../../lambdas/build";
 import { settingsFromEnv } from "../../../lambdas/rate-limiter/config";
-import { buildHandler } from "../../../lambdas/rate-limiter/index";
+import { buildHandler, resolveSecrets } from "../../../lambdas/rate-limiter/index";
 
 describe("rate limiter Lambda bundle and entry", function () {
   this.timeout(60_000);
@@ -56,6 +56,23 @@ describe("rate limiter Lambda bundle and entry", function () {
       expect(bad.problems).to.include('RATE_LIMIT_PER_WINDOW must be an integer, got "ten"');
       expect(bad.problems).to.include("burst must be an integer from 1 to perWindow (10), got 50");
     }
+  });
+
+  it("resolves the OnlyFans token and the Redis AUTH token from Secrets Manager ARNs", async () => {
+    const secrets: Record<string, string> = {
+      "arn:redis": JSON.stringify({ authToken: "redis-auth-token", host: "h", port: 6379, tls: true }),
+      "arn:of": "bare-onlyfans-token",
+    };
+    const read = async (arn: string) => secrets[arn] ?? "";
+    const r = await resolveSecrets(
+      { REDIS_AUTH_TOKEN_SECRET_ARN: "arn:redis", ONLYFANS_API_TOKEN_SECRET_ARN: "arn:of" },
+      read,
+    );
+    expect(r.env["REDIS_AUTH_TOKEN"]).to.equal("redis-auth-token");
+    expect(r.onlyFansToken).to.equal("bare-onlyfans-token");
+    // A password given directly wins (and is not contradicted).
+    const direct = await resolveSecrets({ REDIS_AUTH_TOKEN_SECRET_ARN: "arn:redis", REDIS_PASSWORD: "p" }, read);
+    expect(direct.env["REDIS_AUTH_TOKEN"]).to.equal(undefined);
   });
 
   it("refuses to start without its queue and endpoint settings, naming each", async () => {
