@@ -30,7 +30,8 @@ export async function bundleLambda(entry: string, outDir: string): Promise<Bundl
     // legal-comment files, no metafile, paths relative to the project root.
     sourcemap: false,
     legalComments: "none",
-    absWorkingDir: process.cwd(),
+    // The repository root, not the caller's directory: the hash must not depend on where `pulumi up` ran.
+    absWorkingDir: path.resolve(__dirname, ".."),
     charset: "utf8",
     logLevel: "silent",
     write: false,

@@ -41,6 +41,19 @@ describe("rate limiter Lambda bundle and entry", function () {
     expect(out).to.equal("function");
   });
 
+  it("gives the same bytes whichever directory the build runs from", async () => {
+    const entry = path.resolve("lambdas/rate-limiter/index.ts");
+    const here = await bundleLambda(entry, tmp());
+    const cwd = process.cwd();
+    try {
+      process.chdir(os.tmpdir());
+      const elsewhere = await bundleLambda(entry, tmp());
+      expect(elsewhere.sha256).to.equal(here.sha256);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it("reads limits and tuning from the environment, reporting every problem at once", () => {
     const ok = settingsFromEnv({
       RATE_LIMIT_PER_WINDOW: "20",
