@@ -1,39 +1,18 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { expect } from "chai";
-import * as yaml from "js-yaml";
 import { describe, it } from "mocha";
 import { parseStackConfig } from "../../stacks/config";
 import { buildStack } from "../../stacks/program";
 import { ConfigValidationError } from "../../stacks/validation";
 import type { ProgramRun } from "../../tools/engine/recorder";
 import { collectSecretStrings, maskSecrets } from "../../tools/engine/secrets";
+import { readStackFile } from "../../tools/engine/stack-file";
 import { inputsOf, ofType, one, record } from "../support/pulumi-harness";
 
 // Pulumi.<stack>.yaml read the way the CLI hands it to the program (objects as JSON text,
 // `secure:` values as secret keys), then the whole stack built under the recording mocks.
 
-const root = path.resolve(__dirname, "../..");
-
-function stackConfig(stack: string): { config: Record<string, string>; secretKeys: string[] } {
-  const doc = yaml.load(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")) as {
-    config: Record<string, unknown>;
-  };
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [key, value] of Object.entries(doc.config)) {
-    if (value !== null && typeof value === "object" && "secure" in value) {
-      secretKeys.push(key);
-      config[key] = `offline-placeholder-secret-${key}`;
-    } else {
-      config[key] = typeof value === "object" ? JSON.stringify(value) : String(value);
-    }
-  }
-  return { config, secretKeys };
-}
-
 function build(stack: string): Promise<ProgramRun> {
-  const { config, secretKeys } = stackConfig(stack);
+  const { config, secretKeys } = readStackFile(stack);
   return record(() => buildStack(parseStackConfig(config, secretKeys)), { stack, config, secretKeys });
 }
 
@@ -57,7 +36,7 @@ describe("production stack: encrypted Redis (seed 000)", function () {
   this.timeout(30_000);
 
   it("reads huntaze:redis from Pulumi.production.yaml", () => {
-    const { config, secretKeys } = stackConfig("production");
+    const { config, secretKeys } = readStackFile("production");
     expect(parseStackConfig(config, secretKeys).redis).to.deep.include({
       nodeType: "cache.t3.micro",
       numCacheClusters: 2,
@@ -152,7 +131,7 @@ describe("production stack: encrypted Redis (seed 000)", function () {
   });
 
   it("reports every bad redis setting at once", () => {
-    const { config, secretKeys } = stackConfig("production");
+    const { config, secretKeys } = readStackFile("production");
     const redis = JSON.parse(config["huntaze:redis"]!);
     const bad = {
       ...config,
@@ -183,7 +162,7 @@ describe("production stack: encrypted Redis (seed 000)", function () {
   });
 
   it("requires the section and rejects unknown keys in it", () => {
-    const { config, secretKeys } = stackConfig("production");
+    const { config, secretKeys } = readStackFile("production");
     const { "huntaze:redis": _omitted, ...without } = config;
     const missing = (() => {
       try {
