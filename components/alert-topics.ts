@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountAdministration } from "./key-policy";
 
 export interface AlertTopicsArgs {
   /** Email subscribers per topic; each address must confirm its subscription. */
@@ -43,13 +44,7 @@ export class AlertTopics extends pulumi.ComponentResource {
           JSON.stringify({
             Version: "2012-10-17",
             Statement: [
-              {
-                Sid: "AccountAdministration",
-                Effect: "Allow",
-                Principal: { AWS: `arn:aws:iam::${account}:root` },
-                Action: "kms:*",
-                Resource: "*",
-              },
+              accountAdministration(account),
               {
                 Sid: "AlertPublishers",
                 Effect: "Allow",

@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accountAdministration } from "./key-policy";
 
 // The OnlyFans rate limiter's infrastructure: SQS queue + DLQ, the bundled Lambda, its event source
 // mapping and alarms. The SQS + Lambda traps it avoids are in docs (aws-gotchas §SQS + Lambda):
@@ -382,14 +383,8 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
               JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
-                  {
-                    // Delegates to IAM: the function's role policy grants its own kms use.
-                    Sid: "AccountAdministration",
-                    Effect: "Allow",
-                    Principal: { AWS: `arn:aws:iam::${account}:root` },
-                    Action: "kms:*",
-                    Resource: "*",
-                  },
+                  // Delegates to IAM: the function's role policy grants its own kms use.
+                  accountAdministration(account),
                   {
                     Sid: "CloudWatchLogsOfTheFunction",
                     Effect: "Allow",

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertTopics, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
+import { accountAdministration } from "../components/key-policy";
 import type { StackConfig } from "./config";
 
 /**
@@ -47,13 +48,7 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     policy: JSON.stringify({
       Version: "2012-10-17",
       Statement: [
-        {
-          Sid: "AccountAdministration",
-          Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${config.accountId}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
+        accountAdministration(config.accountId),
         {
           Sid: "S3BucketEncryption",
           Effect: "Allow",
