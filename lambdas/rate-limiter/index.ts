@@ -18,6 +18,7 @@
 //   REDIS_AUTH_TOKEN_SECRET_ARN    Secrets Manager secret holding the AUTH token (EncryptedRedis' JSON
 //                                  {authToken, ...}); resolved here into REDIS_AUTH_TOKEN
 
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createRedisClient } from "../shared/redis-client";
 import { settingsFromEnv } from "./config";
@@ -43,15 +44,9 @@ function required(env: NodeJS.ProcessEnv, name: string, problems: string[]): str
 
 export type SecretReader = (arn: string) => Promise<string>;
 
-/** Secrets Manager GetSecretValue. */
+/** Secrets Manager GetSecretValue (the client is external to the bundle: the runtime ships SDK v3). */
 export const readSecretFromAws: SecretReader = async (arn) => {
-  // Loaded only when used: the runtime ships SDK v3, and the bundle keeps @aws-sdk/* external.
-  const moduleName = "@aws-sdk/client-secrets-manager";
-  const sm = (await import(moduleName)) as {
-    SecretsManagerClient: new (c: object) => { send(cmd: unknown): Promise<{ SecretString?: string }> };
-    GetSecretValueCommand: new (i: { SecretId: string }) => unknown;
-  };
-  const out = await new sm.SecretsManagerClient({}).send(new sm.GetSecretValueCommand({ SecretId: arn }));
+  const out = await new SecretsManagerClient({}).send(new GetSecretValueCommand({ SecretId: arn }));
   return out.SecretString ?? "";
 };
 
