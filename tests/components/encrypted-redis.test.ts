@@ -185,6 +185,7 @@ describe("EncryptedRedis", () => {
       expect(rotated).to.match(/^[A-Za-z0-9]{64}$/);
       expect(inputsOf(one(await defaultRun(), T.password)).keepers).to.deep.equal({ version: "1" });
       expect(original).to.match(/^[A-Za-z0-9]{64}$/);
+      expect(rotated).to.not.equal(original);
     });
 
     it("offers transit mode preferred only behind the migration flag", async () => {

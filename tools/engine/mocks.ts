@@ -93,7 +93,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
 
     if (pkg === "random") {
       if (kind === "RandomPassword" || kind === "RandomString") {
-        return { result: mockRandomString(seed, inputs), id: "none" };
+        // New keepers replace the resource for real, so they give a new result here too.
+        const keepers = inputs.keepers === undefined ? "" : JSON.stringify(inputs.keepers);
+        return { result: mockRandomString(`${seed}#${keepers}`, inputs), id: "none" };
       }
       if (kind === "RandomId") return { hex: digest(seed, 16), b64Std: "", id: digest(seed, 16) };
       return {};
@@ -129,7 +131,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
           primaryEndpointAddress: `master.${groupId}.${cluster}.use1.cache.amazonaws.com`,
           readerEndpointAddress: `replica.${groupId}.${cluster}.use1.cache.amazonaws.com`,
           port: typeof inputs.port === "number" ? inputs.port : 6379,
-          memberClusters: [1, 2].map((n) => `${groupId}-00${n}`),
+          memberClusters: Array.from(
+            { length: typeof inputs.numCacheClusters === "number" ? inputs.numCacheClusters : 1 },
+            (_, i) => `${groupId}-00${i + 1}`,
+          ),
           engineVersionActual: "7.1.0",
         };
       }
