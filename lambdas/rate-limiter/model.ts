@@ -31,7 +31,7 @@ export interface FinishReply {
 export const Outcome = { sent: 1, deadLettered: 2, failed: 3, released: 4 } as const;
 export type OutcomeCode = (typeof Outcome)[keyof typeof Outcome];
 
-/** Mirrors one creator's six keys. */
+/** Mirrors one creator's keys: the state string (st, log, inflight), line, body and done. */
 export interface UserState {
   st?: { lvl: number; ts: number; seq: number; nb: number };
   log: { member: string; ms: number }[];

@@ -4,7 +4,7 @@
 import type { Cluster, Redis } from "ioredis";
 import { keyTtlMs, leaseMs, type RateLimiterSettings, type Units, units } from "./config";
 import { DECIDE_LUA, FINISH_LUA, MERGE_LUA } from "./lua";
-import { keyList, userKeys } from "./message";
+import { userKeys } from "./message";
 import type { Decision, FinishReply, Grant, OutcomeCode, StatusCode } from "./model";
 
 export type RedisClient = Redis | Cluster;
@@ -24,11 +24,21 @@ interface WithScripts {
 export function withScripts(client: RedisClient): RedisClient & WithScripts {
   const c = client as RedisClient & Partial<WithScripts>;
   if (typeof c.rlDecide !== "function") {
-    client.defineCommand("rlDecide", { numberOfKeys: 6, lua: DECIDE_LUA });
-    client.defineCommand("rlFinish", { numberOfKeys: 6, lua: FINISH_LUA });
-    client.defineCommand("rlMerge", { numberOfKeys: 6, lua: MERGE_LUA });
+    client.defineCommand("rlDecide", { numberOfKeys: 4, lua: DECIDE_LUA });
+    client.defineCommand("rlFinish", { numberOfKeys: 4, lua: FINISH_LUA });
+    client.defineCommand("rlMerge", { numberOfKeys: 4, lua: MERGE_LUA });
   }
   return c as RedisClient & WithScripts;
+}
+
+/**
+ * The scripts' four keys (KEYS[1..4] in lua.ts), all in the `{userId}` slot. The state is one string
+ * at `<state key>:p` (a new name: a hash left at the old state key by an earlier layout would
+ * otherwise make every script fail with WRONGTYPE until it expires).
+ */
+export function scriptKeys(userId: string): [string, string, string, string] {
+  const k = userKeys(userId);
+  return [`${k.state}:p`, k.line, k.body, k.done];
 }
 
 function toInt(v: unknown, what: string): number {
@@ -83,7 +93,7 @@ export class RedisRateStore {
 
   async decide(a: DecideArgs): Promise<Decision> {
     const reply = await this.client.rlDecide(
-      ...keyList(userKeys(a.userId)),
+      ...scriptKeys(a.userId),
       ...this.limitArgs,
       this.leaseMs,
       a.messageId,
@@ -97,7 +107,7 @@ export class RedisRateStore {
 
   async finish(userId: string, messageId: string, outcome: OutcomeCode, pauseMs = 0): Promise<FinishReply> {
     const reply = (await this.client.rlFinish(
-      ...keyList(userKeys(userId)),
+      ...scriptKeys(userId),
       ...this.limitArgs,
       messageId,
       outcome,
@@ -110,7 +120,7 @@ export class RedisRateStore {
   /** Adds sends Redis does not know (members "<ms>:<messageId>") to the window and bucket. */
   async merge(userId: string, sends: readonly { member: string; ms: number }[]): Promise<number> {
     const flat = sends.flatMap((s) => [s.member, s.ms]);
-    const reply = (await this.client.rlMerge(...keyList(userKeys(userId)), ...this.limitArgs, ...flat)) as unknown[];
+    const reply = (await this.client.rlMerge(...scriptKeys(userId), ...this.limitArgs, ...flat)) as unknown[];
     return toInt(reply[1], "count");
   }
 }
