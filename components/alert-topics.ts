@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountAdministration } from "./key-policy";
+import { accountAdministration } from "./policy-statements";
 
 export interface AlertTopicsArgs {
   /** Email subscribers per topic; each address must confirm its subscription. */

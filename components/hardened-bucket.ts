@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport } from "./policy-statements";
 
 export interface HardenedBucketArgs {
   /** Physical bucket name. @default - Pulumi auto-names it from the component name (replacement-safe). */
@@ -206,14 +207,7 @@ export class HardenedBucket extends pulumi.ComponentResource {
         JSON.stringify({
           Version: "2012-10-17",
           Statement: [
-            {
-              Sid: "DenyInsecureTransport",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "s3:*",
-              Resource: [arn, `${arn}/*`],
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
+            denyInsecureTransport("s3", [arn, `${arn}/*`]),
             ...(args.acceptAccessLogs
               ? [
                   {

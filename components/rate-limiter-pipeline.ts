@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountAdministration } from "./key-policy";
+import { accountAdministration, denyInsecureTransport } from "./policy-statements";
 
 // The OnlyFans rate limiter's infrastructure: SQS queue + DLQ, the bundled Lambda, its event source
 // mapping and alarms. The SQS + Lambda traps it avoids are in docs (aws-gotchas §SQS + Lambda):
@@ -470,14 +470,7 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
             JSON.stringify({
               Version: "2012-10-17",
               Statement: [
-                {
-                  Sid: "DenyInsecureTransport",
-                  Effect: "Deny",
-                  Principal: "*",
-                  Action: "sqs:*",
-                  Resource: arn,
-                  Condition: { Bool: { "aws:SecureTransport": "false" } },
-                },
+                denyInsecureTransport("sqs", arn),
                 ...(senderArns.length > 0
                   ? [
                       {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertTopics, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
-import { accountAdministration } from "../components/key-policy";
+import { accountAdministration } from "../components/policy-statements";
 import type { StackConfig } from "./config";
 
 /**
