@@ -82,6 +82,16 @@ export interface RateLimiterAlarmThresholds {
   readonly throttles?: number;
 }
 
+/** The seed's alarm thresholds (seed 002, "Monitoring & Alerts"); stack config defaults to them too. */
+export const DEFAULT_ALARM_THRESHOLDS: Required<RateLimiterAlarmThresholds> = {
+  oldestMessageAgeSeconds: 300,
+  visibleMessages: 1000,
+  dlqMessages: 10,
+  errorRatePercent: 5,
+  durationMs: 10_000,
+  throttles: 0,
+};
+
 export interface RateLimiterPipelineArgs {
   /**
    * Physical name prefix: queue `<prefix>-queue`, DLQ `<prefix>-dlq`, function `<prefix>`, log
@@ -204,15 +214,7 @@ export function resolveRateLimiterArgs(name: string, args: RateLimiterPipelineAr
     reservedConcurrentExecutions: args.reservedConcurrentExecutions,
     limits,
     logRetentionDays: args.logRetentionDays ?? 30,
-    alarms: {
-      oldestMessageAgeSeconds: 300,
-      visibleMessages: 1000,
-      dlqMessages: 10,
-      errorRatePercent: 5,
-      durationMs: 10_000,
-      throttles: 0,
-      ...stripUndefined(args.alarmThresholds ?? {}),
-    },
+    alarms: { ...DEFAULT_ALARM_THRESHOLDS, ...stripUndefined(args.alarmThresholds ?? {}) },
     redisPort: args.redis.port ?? 6379,
     redisTls: args.redis.tls ?? true,
   };

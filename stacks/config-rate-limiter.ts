@@ -1,3 +1,4 @@
+import { DEFAULT_ALARM_THRESHOLDS } from "../components/rate-limiter-pipeline";
 import { type ConfigReader, patterns } from "./validation";
 
 // `huntaze:rateLimiter` (the OnlyFans send pipeline) and `huntaze:onlyfansApiToken` (a Pulumi
@@ -45,15 +46,6 @@ export interface RateLimiterConfig {
   readonly alarms: RateLimiterAlarmsConfig;
 }
 
-const ALARM_DEFAULTS: RateLimiterAlarmsConfig = {
-  oldestMessageAgeSeconds: 300,
-  visibleMessages: 1000,
-  dlqMessages: 10,
-  errorRatePercent: 5,
-  durationMs: 10_000,
-  throttles: 0,
-};
-
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653];
 
 /**
@@ -96,7 +88,7 @@ export function readRateLimiterConfig(c: ConfigReader): RateLimiterConfig {
 
   const a = r?.object("alarms", { optional: true });
   const threshold = (key: keyof RateLimiterAlarmsConfig, max: number) =>
-    a?.number(key, { min: 0, max, default: ALARM_DEFAULTS[key] }) ?? ALARM_DEFAULTS[key];
+    a?.number(key, { min: 0, max, default: DEFAULT_ALARM_THRESHOLDS[key] }) ?? DEFAULT_ALARM_THRESHOLDS[key];
   const alarms: RateLimiterAlarmsConfig = {
     oldestMessageAgeSeconds: threshold("oldestMessageAgeSeconds", 1_209_600),
     visibleMessages: threshold("visibleMessages", 1_000_000_000),
