@@ -156,8 +156,8 @@ function finish(
   notApplicable(parts.join("; "));
 }
 
-/** A rule over one resource at a time (the CLI's Analyze call). */
-export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazePolicy {
+/** What every rule declares, whichever call (Analyze or AnalyzeStack) it answers. */
+function metadata(spec: Spec) {
   return {
     name: spec.name,
     description: describe(spec.summary, spec.references),
@@ -165,6 +165,13 @@ export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazeP
     configSchema: spec.configSchema,
     references: spec.references,
     resourceTypes: spec.resourceTypes,
+  };
+}
+
+/** A rule over one resource at a time (the CLI's Analyze call). */
+export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazePolicy {
+  return {
+    ...metadata(spec),
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       if (!spec.resourceTypes.includes(args.type)) return;
       const props = (plain(args.props) ?? {}) as Props;
@@ -197,12 +204,7 @@ function toResource(r: PolicyResource): Resource {
 /** A rule over the whole stack (the CLI's AnalyzeStack call), for checks that join resources. */
 export function stackPolicy(spec: Spec & { check(s: StackCheck): void }): HuntazePolicy {
   return {
-    name: spec.name,
-    description: describe(spec.summary, spec.references),
-    enforcementLevel: spec.enforcementLevel,
-    configSchema: spec.configSchema,
-    references: spec.references,
-    resourceTypes: spec.resourceTypes,
+    ...metadata(spec),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const relevant = args.resources.filter((r) => spec.resourceTypes.includes(r.type)).map(toResource);
       const unknowns: string[] = [];
