@@ -1,5 +1,6 @@
 import { cloudtrail } from "../lib/aws-types";
 import { asArray, isUnknown, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { logFileValidationProblem, trailCoverageProblem } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const trail = cloudtrail.trail;
@@ -36,7 +37,7 @@ const multiRegion = stackPolicy({
       const multi = t.props.isMultiRegionTrail;
       const mgmt = managementEvents(t.props);
       if (isUnknown(multi) || mgmt === "unknown") undecided = true;
-      else if (multi === true && mgmt === true && t.props.enableLogging !== false) return;
+      else if (mgmt === true && !trailCoverageProblem({ multiRegion: multi, logging: t.props.enableLogging })) return;
     }
     if (undecided) {
       s.unknown("trail settings");
@@ -75,8 +76,9 @@ const validation = resourcePolicy({
   resourceTypes: trail,
   check: (c) => {
     const v = c.props.enableLogFileValidation;
+    const problem = isUnknown(v) ? undefined : logFileValidationProblem(v);
     if (isUnknown(v)) c.unknown("enableLogFileValidation");
-    else if (v !== true) c.report("log file validation is off: tampered or deleted log files go unnoticed");
+    else if (problem) c.report(problem);
   },
 });
 

@@ -1,5 +1,6 @@
 import { cloudwatch } from "../lib/aws-types";
 import { asArray, isUnknown, resourcePolicy } from "../lib/inspect";
+import { logRetentionProblem } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const retention = resourcePolicy({
@@ -25,10 +26,9 @@ const retention = resourcePolicy({
   check: (c) => {
     const min = Number(c.config.minimumRetentionDays ?? 30);
     const days = c.props.retentionInDays;
+    const problem = isUnknown(days) ? undefined : logRetentionProblem(days, min);
     if (isUnknown(days)) c.unknown("retentionInDays");
-    else if (typeof days !== "number" || days === 0)
-      c.report("retentionInDays is not set: events never expire (and are billed forever)");
-    else if (days < min) c.report(`retentionInDays is ${days}; keep at least ${min} days (minimumRetentionDays)`);
+    else if (problem) c.report(`retentionInDays: ${problem} (minimumRetentionDays ${min})`);
   },
 });
 

@@ -1,5 +1,6 @@
 import { ecs } from "../lib/aws-types";
 import { asArray, at, type Check, isUnknown, parseJson, resourcePolicy } from "../lib/inspect";
+import { credentialEnvironmentNames } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const containerInsights = resourcePolicy({
@@ -164,13 +165,6 @@ const logConfiguration = resourcePolicy({
   ),
 });
 
-const credentialNames = new Set([
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-  "AWS_SESSION_TOKEN",
-  "ECS_ENGINE_AUTH_DATA",
-]);
-
 const noCredentials = resourcePolicy({
   name: "ecs-task-no-aws-credentials-in-environment",
   summary: "ECS container environments hold no AWS credentials (use the task role)",
@@ -178,13 +172,7 @@ const noCredentials = resourcePolicy({
   references: { catalogue: [48], fsbp: ["ECS.8"], checkov: [] },
   resourceTypes: ecs.taskDefinition,
   check: perContainer((k) => {
-    const found = (asArray(k.environment) as Record<string, unknown>[])
-      .filter((e) => {
-        const name = String(e?.name ?? "");
-        const value = typeof e?.value === "string" ? e.value : "";
-        return credentialNames.has(name.toUpperCase()) || /^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value);
-      })
-      .map((e) => String(e?.name));
+    const found = credentialEnvironmentNames(asArray(k.environment) as Record<string, unknown>[]);
     // Names only: the values are credentials.
     return found.length
       ? `environment holds AWS credentials in ${found.join(", ")} (values not shown); use the task role`

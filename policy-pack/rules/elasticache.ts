@@ -1,5 +1,6 @@
 import { ec2, elasticache } from "../lib/aws-types";
 import { asArray, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
+import { elasticacheAtRestProblem, elasticacheAuthProblem, elasticacheTransit } from "../lib/judgements";
 import { describeRange, ingressOf, isOpen, portRange } from "../lib/security-groups";
 import type { HuntazePolicy } from "../rule";
 
@@ -21,12 +22,12 @@ const atRest = resourcePolicy({
   enforcementLevel: "mandatory",
   references: { catalogue: [1], fsbp: ["ElastiCache.4"], checkov: ["CKV_AWS_29"] },
   resourceTypes: types,
-  check: (c) =>
-    requireTrue(
-      c,
-      "atRestEncryptionEnabled",
-      "at-rest encryption is off; it can only be set at creation, so migrate through a snapshot restore",
-    ),
+  check: (c) => {
+    const v = c.props.atRestEncryptionEnabled;
+    const problem = isUnknown(v) ? undefined : elasticacheAtRestProblem(v);
+    if (isUnknown(v)) c.unknown("atRestEncryptionEnabled");
+    else if (problem) c.report(`${problem} (atRestEncryptionEnabled is ${show(v)})`);
+  },
 });
 
 const cmk = resourcePolicy({
@@ -65,11 +66,11 @@ const inTransit = resourcePolicy({
   check: (c) => {
     requireTrue(c, "transitEncryptionEnabled", "in-transit encryption (TLS) is off");
     const mode = c.props.transitEncryptionMode;
+    // The mode is judged on its own: an unset or unknown transitEncryptionEnabled is reported above.
+    const verdict = elasticacheTransit(true, mode);
     if (isUnknown(mode)) c.unknown("transitEncryptionMode");
-    else if (mode === "preferred" && c.config.allowPreferredMode !== true)
-      c.report(
-        'transitEncryptionMode is "preferred": clients may still connect without TLS; move to "required" (or set allowPreferredMode while migrating)',
-      );
+    else if (verdict.kind === "preferred" && c.config.allowPreferredMode !== true)
+      c.report(`${verdict.message} (or set allowPreferredMode while migrating)`);
   },
 });
 
@@ -87,17 +88,12 @@ const auth = resourcePolicy({
     };
     const hasAuth = present("authToken") || present("authTokenWo") || present("userGroupIds");
     const tls = c.props.transitEncryptionEnabled;
-    if (!hasAuth) {
-      c.report(
-        "no AUTH token (authToken) and no RBAC user group (userGroupIds): any client that reaches the port can run commands",
-      );
-    } else if (isUnknown(tls)) {
+    if (hasAuth && isUnknown(tls)) {
       c.unknown("transitEncryptionEnabled");
-    } else if (tls !== true) {
-      c.report(
-        "authentication is configured but TLS is off: ElastiCache requires transitEncryptionEnabled for AUTH/RBAC, and the credential would cross the network in clear text",
-      );
+      return;
     }
+    const problem = elasticacheAuthProblem(hasAuth, tls);
+    if (problem) c.report(`${problem} (authToken / userGroupIds, transitEncryptionEnabled)`);
   },
 });
 

@@ -1,5 +1,6 @@
 import { guardduty } from "../lib/aws-types";
 import { asArray, isUnknown, refersTo, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { disabledGuardDutyFeatures, GUARDDUTY_REQUIRED_FEATURES } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const enabled = resourcePolicy({
@@ -41,20 +42,14 @@ const features = stackPolicy({
       requiredFeatures: {
         type: "array",
         items: { type: "string" },
-        default: [
-          "S3_DATA_EVENTS",
-          "EBS_MALWARE_PROTECTION",
-          "RDS_LOGIN_EVENTS",
-          "LAMBDA_NETWORK_LOGS",
-          "RUNTIME_MONITORING",
-        ],
+        default: [...GUARDDUTY_REQUIRED_FEATURES],
         description:
           "DetectorFeature names that must not be DISABLED (features not declared keep their account defaults).",
       },
     },
   },
   check: (s) => {
-    const required = new Set(asArray(s.config.requiredFeatures).map(String));
+    const required = asArray(s.config.requiredFeatures).map(String);
     const all = s.ofType(guardduty.feature);
     for (const detector of s.ofType(guardduty.detector)) {
       for (const f of all.filter((f) => refersTo(f, "detectorId", detector))) {
@@ -64,7 +59,7 @@ const features = stackPolicy({
           s.unknown(`feature ${f.name}`);
           continue;
         }
-        if (typeof name === "string" && required.has(name) && status === "DISABLED")
+        if (typeof name === "string" && disabledGuardDutyFeatures([{ name, status: String(status) }], required).length)
           s.report(f, `GuardDuty feature ${name} is DISABLED on detector ${detector.name}; it is in requiredFeatures`);
       }
     }

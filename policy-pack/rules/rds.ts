@@ -1,5 +1,6 @@
 import { rds } from "../lib/aws-types";
 import { asArray, type Check, isUnknown, type Resource, resourcePolicy, show, stackPolicy } from "../lib/inspect";
+import { enforcesTls, tlsParameter } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const instance = rds.instance;
@@ -213,13 +214,6 @@ const nonDefaultUsername = resourcePolicy({
   },
 });
 
-/** The TLS-enforcing parameter of an engine family, or undefined when none applies. */
-function tlsParameter(engine: string): { name: string; values: string[] } | undefined {
-  if (isPostgres(engine) || engine.startsWith("sqlserver")) return { name: "rds.force_ssl", values: ["1"] };
-  if (isMysql(engine)) return { name: "require_secure_transport", values: ["1", "on"] };
-  return undefined;
-}
-
 function groupFor(inst: Resource, groups: Resource[]): Resource | undefined {
   const ref = inst.props.parameterGroupName;
   return groups.find(
@@ -266,7 +260,7 @@ const forceSsl = stackPolicy({
         (p) => typeof p?.name === "string" && p.name.toLowerCase() === param.name,
       );
       if (entry && isUnknown(entry.value)) s.unknown(`${param.name} of ${group.name}`);
-      else if (!entry || !param.values.includes(String(entry.value).toLowerCase()))
+      else if (!entry || !enforcesTls(param, entry.value))
         s.report(
           inst,
           `instance ${inst.name} accepts unencrypted connections: parameter group ${group.name} has ${param.name} = ${entry ? show(entry.value) : "(not set)"}, expected 1`,

@@ -1,5 +1,6 @@
 import { s3 } from "../lib/aws-types";
 import { isUnknown, stackPolicy } from "../lib/inspect";
+import { publicAccessBlockGaps } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const flags = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
@@ -15,7 +16,8 @@ const accountBlock = stackPolicy({
   check: (s) => {
     const blocks = s.ofType(s3.accountPublicAccessBlock);
     for (const block of blocks) {
-      const off = flags.filter((f) => !isUnknown(block.props[f]) && block.props[f] !== true);
+      const gaps = new Set(publicAccessBlockGaps(block.props).map((g) => g[0]!.toLowerCase() + g.slice(1)));
+      const off = flags.filter((f) => gaps.has(f) && !isUnknown(block.props[f]));
       if (flags.some((f) => isUnknown(block.props[f]))) s.unknown(`flags of ${block.name}`);
       if (off.length) s.report(block, `the account-level public access block leaves ${off.join(", ")} unset or false`);
     }
