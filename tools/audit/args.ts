@@ -1,0 +1,79 @@
+import { parseArgs as parseNodeArgs } from "node:util";
+import type { FailOn } from "./report";
+
+export const USAGE = `Usage: npm run audit -- [--region REGION]... [--profile NAME] [--json] [--fail-on critical|warning] [--all]
+
+Audits the live AWS account (read-only) and judges it with the same rules as the policy pack:
+ElastiCache encryption/TLS/AUTH, RDS PostgreSQL rds.force_ssl, S3 public access blocks (account and
+buckets), a logging multi-region CloudTrail trail, GuardDuty, Security Hub FSBP, ECS task roles and
+environments, log group retention.
+
+Options:
+  --region REGION   a region to audit; repeat it (or separate by commas) for several
+                    (default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region)
+  --profile NAME    a profile of ~/.aws/config (default: AWS_PROFILE, then the default credential chain)
+  --json            print OCSF-style findings as JSON instead of the table
+  --fail-on LEVEL   critical: only critical findings fail; warning (default): warnings exit 2
+  --all             also list the checks that passed
+  --help            this text
+
+Exit codes: 0 every check passed; 1 a critical finding; 2 warnings only; 3 something could not be
+evaluated (missing credentials or region, AccessDenied, throttled after retries); 4 bad arguments.
+Runbook: docs/runbooks/security-audit.md
+`;
+
+export interface AuditOptions {
+  readonly regions: readonly string[];
+  readonly profile?: string;
+  readonly json: boolean;
+  readonly failOn: FailOn;
+  readonly all: boolean;
+}
+
+export type Parsed = { kind: "help" } | { kind: "error"; problems: string[] } | { kind: "ok"; options: AuditOptions };
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const PROFILE = /^[\w.+@-]{1,128}$/;
+
+export function parseArgs(argv: readonly string[]): Parsed {
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseNodeArgs({
+      args: [...argv],
+      options: {
+        region: { type: "string", multiple: true },
+        profile: { type: "string" },
+        json: { type: "boolean", default: false },
+        "fail-on": { type: "string", default: "warning" },
+        all: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return { kind: "error", problems: [error instanceof Error ? error.message : String(error)] };
+  }
+  if (values.help) return { kind: "help" };
+  const problems: string[] = [];
+  const regions = ((values.region as string[] | undefined) ?? []).flatMap((r) => r.split(",")).map((r) => r.trim());
+  for (const r of regions)
+    if (!REGION.test(r)) problems.push(`--region must be an AWS region name such as us-east-1, got "${r}"`);
+  const profile = values.profile as string | undefined;
+  if (profile !== undefined && !PROFILE.test(profile))
+    problems.push(`--profile must be a profile name (letters, digits, . _ + @ -), got "${profile}"`);
+  const failOn = values["fail-on"] as string;
+  if (failOn !== "critical" && failOn !== "warning")
+    problems.push(`--fail-on must be critical or warning, got "${failOn}"`);
+  if (problems.length) return { kind: "error", problems };
+  return {
+    kind: "ok",
+    options: {
+      regions: [...new Set(regions)],
+      profile,
+      json: values.json === true,
+      failOn: failOn as FailOn,
+      all: values.all === true,
+    },
+  };
+}
