@@ -1,0 +1,427 @@
+import { expect } from "chai";
+import { CHECKS, judge } from "../../../tools/audit/checks";
+import type { Result } from "../../../tools/audit/checks/types";
+import { CLOUDTRAIL_CHECKS } from "../../../tools/audit/collect/cloudtrail";
+import { ECS_CHECKS } from "../../../tools/audit/collect/ecs";
+import { ELASTICACHE_CHECKS } from "../../../tools/audit/collect/elasticache";
+import { GUARDDUTY_CHECKS } from "../../../tools/audit/collect/guardduty";
+import { LOGS_CHECKS } from "../../../tools/audit/collect/logs";
+import { RDS_CHECKS } from "../../../tools/audit/collect/rds";
+import { S3_ACCOUNT_CHECKS, S3_BUCKET_CHECKS } from "../../../tools/audit/collect/s3";
+import { SECURITYHUB_CHECKS } from "../../../tools/audit/collect/securityhub";
+import type { AccountFacts } from "../../../tools/audit/facts";
+import {
+  ACCOUNT,
+  account,
+  bucket,
+  cache,
+  detector,
+  FSBP_ARN,
+  logGroup,
+  rdsInstance,
+  region,
+  service,
+  trail,
+} from "./facts";
+
+function run(id: string, facts: AccountFacts): Result[] {
+  const c = CHECKS.find((x) => x.id === id);
+  if (!c) throw new Error(`no check ${id}`);
+  return c.run(facts);
+}
+
+/** The single result of `id` on `facts`, asserting there is exactly one. */
+function only(id: string, facts: AccountFacts): Result {
+  const results = run(id, facts);
+  expect(results, `results of ${id}`).to.have.length(1);
+  return results[0]!;
+}
+
+const failed = (r: Result, severity: "critical" | "warning", detail: RegExp) => {
+  expect(r.status).to.equal("FAIL");
+  expect(r.severity).to.equal(severity);
+  expect(r.detail).to.match(detail);
+};
+
+const withRegion = (o: Parameters<typeof region>[0]) => account({ regions: [region(o)] });
+
+describe("audit checks: metadata", () => {
+  it("every check has an id, a risk, a remediation naming this repository's fix, and a unique id", () => {
+    const ids = CHECKS.map((c) => c.id);
+    expect(new Set(ids).size).to.equal(ids.length);
+    for (const c of CHECKS) {
+      expect(c.title, c.id).to.not.equal("");
+      expect(c.risk, c.id).to.not.equal("");
+      expect(c.remediation, c.id).to.match(
+        /EncryptedRedis|HardenedBucket|manageAccountBaseline|parameter group|task role|taskRoleArn|retentionInDays/,
+      );
+    }
+  });
+
+  it("the collectors' could-not-evaluate records name real checks, and every check is covered by a collector", () => {
+    const named = [
+      ...ELASTICACHE_CHECKS,
+      ...RDS_CHECKS,
+      ...S3_ACCOUNT_CHECKS,
+      ...S3_BUCKET_CHECKS,
+      ...CLOUDTRAIL_CHECKS,
+      ...GUARDDUTY_CHECKS,
+      ...SECURITYHUB_CHECKS,
+      ...ECS_CHECKS,
+      ...LOGS_CHECKS,
+    ];
+    expect([...named].sort()).to.deep.equal(CHECKS.map((c) => c.id).sort());
+  });
+
+  it("a clean account passes every check, with at least one result per check", () => {
+    const results = judge(account());
+    expect(results.filter((r) => r.status === "FAIL").map((r) => `${r.check.id}: ${r.detail}`)).to.deep.equal([]);
+    expect(new Set(results.map((r) => r.check.id)).size).to.equal(CHECKS.length);
+  });
+
+  it("facts that could not be read produce no result (never a pass)", () => {
+    const facts = account({ regions: [{ region: "us-east-1" }], s3: {}, trails: undefined });
+    expect(judge(facts)).to.deep.equal([]);
+  });
+});
+
+describe("audit checks: ElastiCache", () => {
+  it("at rest: on passes, off fails critical, for groups and standalone clusters; Memcached is not judged", () => {
+    expect(only("elasticache-at-rest-encryption", account()).status).to.equal("PASS");
+    failed(
+      only("elasticache-at-rest-encryption", withRegion({ caches: [cache({ atRestEncryption: false })] })),
+      "critical",
+      /at-rest encryption is off/,
+    );
+    const standalone = cache({ kind: "cache-cluster", id: "old-redis-001", atRestEncryption: false });
+    const r = only("elasticache-at-rest-encryption", withRegion({ caches: [standalone] }));
+    failed(r, "critical", /off/);
+    expect(r.resource.type).to.equal("AwsElastiCacheCacheCluster");
+    expect(
+      run(
+        "elasticache-at-rest-encryption",
+        withRegion({ caches: [cache({ engine: "memcached", atRestEncryption: false })] }),
+      ),
+    ).to.deep.equal([]);
+  });
+
+  it("customer key: a key ARN passes, no key fails as a warning, and an unencrypted group is left to the at-rest check", () => {
+    expect(only("elasticache-at-rest-cmk", account()).status).to.equal("PASS");
+    failed(
+      only("elasticache-at-rest-cmk", withRegion({ caches: [cache({ kmsKeyId: undefined })] })),
+      "warning",
+      /AWS-managed/,
+    );
+    failed(
+      only("elasticache-at-rest-cmk", withRegion({ caches: [cache({ kmsKeyId: "alias/aws/elasticache" })] })),
+      "warning",
+      /AWS-managed/,
+    );
+    expect(
+      run("elasticache-at-rest-cmk", withRegion({ caches: [cache({ atRestEncryption: false, kmsKeyId: undefined })] })),
+    ).to.deep.equal([]);
+  });
+
+  it('in transit: "required" passes, "preferred" is a warning (not a pass), off is critical', () => {
+    expect(only("elasticache-transit-encryption", account()).status).to.equal("PASS");
+    failed(
+      only("elasticache-transit-encryption", withRegion({ caches: [cache({ transitEncryptionMode: "preferred" })] })),
+      "warning",
+      /preferred.*without TLS/,
+    );
+    failed(
+      only(
+        "elasticache-transit-encryption",
+        withRegion({ caches: [cache({ transitEncryption: false, transitEncryptionMode: undefined })] }),
+      ),
+      "critical",
+      /TLS\) is off/,
+    );
+  });
+
+  it("AUTH: a token or an RBAC user group passes; neither, or AUTH without TLS, fails critical", () => {
+    expect(only("elasticache-auth", account()).status).to.equal("PASS");
+    const rbac = only(
+      "elasticache-auth",
+      withRegion({ caches: [cache({ authTokenEnabled: false, userGroupIds: ["huntaze-users"] })] }),
+    );
+    expect(rbac.status).to.equal("PASS");
+    expect(rbac.detail).to.match(/huntaze-users/);
+    failed(
+      only("elasticache-auth", withRegion({ caches: [cache({ authTokenEnabled: false })] })),
+      "critical",
+      /no AUTH token/,
+    );
+    failed(
+      only("elasticache-auth", withRegion({ caches: [cache({ transitEncryption: false })] })),
+      "critical",
+      /TLS is off/,
+    );
+  });
+});
+
+describe("audit checks: RDS rds.force_ssl", () => {
+  it("a custom group with rds.force_ssl = 1 passes; = 0 fails critical naming the group", () => {
+    expect(only("rds-force-ssl", account()).status).to.equal("PASS");
+    failed(
+      only("rds-force-ssl", withRegion({ rdsInstances: [rdsInstance({ parameterGroup: { forceSsl: "0" } })] })),
+      "critical",
+      /huntaze-postgres14 sets rds.force_ssl = 0/,
+    );
+  });
+
+  it("a default group follows the engine default: on from PostgreSQL 15, off before", () => {
+    const onDefault = (version: string) =>
+      withRegion({
+        rdsInstances: [
+          rdsInstance({
+            engineVersion: version,
+            parameterGroup: { name: `default.postgres${version.split(".")[0]}`, isDefault: true, forceSsl: undefined },
+          }),
+        ],
+      });
+    const r16 = only("rds-force-ssl", onDefault("16.3"));
+    expect(r16.status).to.equal("PASS");
+    expect(r16.detail).to.match(/default group.*16\.3, which is on/);
+    failed(only("rds-force-ssl", onDefault("14.12")), "critical", /default group.*off before 15/);
+    failed(only("rds-force-ssl", onDefault("9.6.24")), "critical", /off before 15/);
+  });
+
+  it("a custom group that leaves the value unset follows the engine default too", () => {
+    const unset = (v: string) =>
+      withRegion({ rdsInstances: [rdsInstance({ engineVersion: v, parameterGroup: { forceSsl: undefined } })] });
+    expect(only("rds-force-ssl", unset("15.7")).status).to.equal("PASS");
+    expect(only("rds-force-ssl", unset("13.4")).status).to.equal("FAIL");
+  });
+
+  it("Aurora is judged on its cluster parameter group: unset is a failure whatever the version", () => {
+    const aurora = (forceSsl: string | undefined) =>
+      withRegion({
+        rdsInstances: [
+          rdsInstance({
+            engine: "aurora-postgresql",
+            engineVersion: "16.4",
+            parameterGroup: { name: "default.aurora-postgresql16", kind: "cluster", isDefault: true, forceSsl },
+          }),
+        ],
+      });
+    expect(only("rds-force-ssl", aurora("1")).status).to.equal("PASS");
+    failed(
+      only("rds-force-ssl", aurora(undefined)),
+      "critical",
+      /cluster parameter group default.aurora-postgresql16 does not set/,
+    );
+    failed(only("rds-force-ssl", aurora("0")), "critical", /= 0/);
+  });
+});
+
+describe("audit checks: S3 public access blocks", () => {
+  const three = {
+    BlockPublicAcls: true,
+    IgnorePublicAcls: true,
+    BlockPublicPolicy: true,
+    RestrictPublicBuckets: false,
+  };
+
+  it("the account block: all four pass; 3 of 4 fail naming the missing one; not configured is a failure", () => {
+    const r = only("s3-account-public-access-block", account());
+    expect(r.status).to.equal("PASS");
+    expect(r.resource.arn).to.equal(`AWS::::Account:${ACCOUNT}`);
+    failed(
+      only("s3-account-public-access-block", account({ s3: { accountBlock: three, buckets: [] } })),
+      "critical",
+      /leaves RestrictPublicBuckets off/,
+    );
+    failed(
+      only("s3-account-public-access-block", account({ s3: { accountBlock: null, buckets: [] } })),
+      "critical",
+      /NoSuchPublicAccessBlockConfiguration/,
+    );
+    expect(run("s3-account-public-access-block", account({ s3: { buckets: [] } }))).to.deep.equal([]);
+  });
+
+  it("a bucket: its own four pass; gaps covered by the account are a warning; gaps the account leaves open are critical", () => {
+    expect(only("s3-bucket-public-access-block", account()).status).to.equal("PASS");
+    const full = bucket().block;
+    failed(
+      only(
+        "s3-bucket-public-access-block",
+        account({ s3: { accountBlock: full, buckets: [bucket({ block: null })] } }),
+      ),
+      "warning",
+      /no public access block; the account-level block covers them/,
+    );
+    failed(
+      only(
+        "s3-bucket-public-access-block",
+        account({ s3: { accountBlock: three, buckets: [bucket({ block: three })] } }),
+      ),
+      "critical",
+      /leaves RestrictPublicBuckets off, and the account-level block does not cover RestrictPublicBuckets/,
+    );
+    failed(
+      only(
+        "s3-bucket-public-access-block",
+        account({ s3: { accountBlock: null, buckets: [bucket({ block: null })] } }),
+      ),
+      "critical",
+      /does not cover BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy, RestrictPublicBuckets/,
+    );
+    // The account setting could not be read: nothing proves the bucket is covered.
+    failed(
+      only("s3-bucket-public-access-block", account({ s3: { buckets: [bucket({ block: three })] } })),
+      "critical",
+      /does not cover/,
+    );
+  });
+});
+
+describe("audit checks: CloudTrail", () => {
+  it("a multi-region logging trail passes, with its status read in its home region", () => {
+    const r = only("cloudtrail-multi-region-logging", account({ trails: [trail({ homeRegion: "eu-west-1" })] }));
+    expect(r.status).to.equal("PASS");
+    expect(r.resource.region).to.equal("eu-west-1");
+    expect(r.detail).to.match(/read in eu-west-1/);
+  });
+
+  it("a trail seen from another region counts: one multi-region trail covers the account", () => {
+    const shadow = trail({ arn: "arn:aws:cloudtrail:eu-west-1:317805897534:trail/org", homeRegion: "eu-west-1" });
+    const single = trail({
+      name: "local",
+      arn: "arn:aws:cloudtrail:us-east-1:317805897534:trail/local",
+      multiRegion: false,
+    });
+    const results = run("cloudtrail-multi-region-logging", account({ trails: [single, shadow] }));
+    expect(results.map((r) => [r.status, r.resource.arn])).to.deep.equal([["PASS", shadow.arn]]);
+  });
+
+  it("no trail, a single-region trail, or a stopped trail fails critical on the account", () => {
+    failed(only("cloudtrail-multi-region-logging", account({ trails: [] })), "critical", /no trail/);
+    failed(
+      only("cloudtrail-multi-region-logging", account({ trails: [trail({ multiRegion: false })] })),
+      "critical",
+      /huntaze-trail: the trail is single-region/,
+    );
+    failed(
+      only("cloudtrail-multi-region-logging", account({ trails: [trail({ logging: false })] })),
+      "critical",
+      /not logging/,
+    );
+  });
+
+  it("log file validation on the covering trail: on passes, off is a warning", () => {
+    expect(only("cloudtrail-log-file-validation", account()).status).to.equal("PASS");
+    failed(
+      only("cloudtrail-log-file-validation", account({ trails: [trail({ logFileValidation: false })] })),
+      "warning",
+      /validation is off/,
+    );
+  });
+});
+
+describe("audit checks: GuardDuty and Security Hub", () => {
+  it("GuardDuty: enabled passes; suspended or absent fails critical", () => {
+    expect(only("guardduty-enabled", account()).status).to.equal("PASS");
+    failed(
+      only("guardduty-enabled", withRegion({ detectors: [detector({ status: "DISABLED" })] })),
+      "critical",
+      /suspended/,
+    );
+    const none = only("guardduty-enabled", withRegion({ detectors: [] }));
+    failed(none, "critical", /no detector in us-east-1/);
+    expect(none.resource.region).to.equal("us-east-1");
+  });
+
+  it("GuardDuty features: a required feature DISABLED is a warning naming it; other features are not judged", () => {
+    expect(only("guardduty-features", account()).status).to.equal("PASS");
+    const features = detector().features.map((f) => (f.name === "RDS_LOGIN_EVENTS" ? { ...f, status: "DISABLED" } : f));
+    failed(
+      only("guardduty-features", withRegion({ detectors: [detector({ features })] })),
+      "warning",
+      /^features DISABLED: RDS_LOGIN_EVENTS$/,
+    );
+  });
+
+  it("Security Hub: FSBP READY passes; off or FSBP missing is critical; INCOMPLETE without Config is a warning that says so", () => {
+    const hubArn = "arn:aws:securityhub:us-east-1:317805897534:hub/default";
+    const hub = (standards: { arn: string; status: string; reason?: string }[], enabled = true) =>
+      withRegion({ securityHub: { region: "us-east-1", hubArn: enabled ? hubArn : undefined, standards } });
+    expect(only("securityhub-fsbp", account()).status).to.equal("PASS");
+    failed(only("securityhub-fsbp", hub([], false)), "critical", /not enabled in us-east-1/);
+    failed(
+      only(
+        "securityhub-fsbp",
+        hub([{ arn: "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0", status: "READY" }]),
+      ),
+      "critical",
+      /FSBP is not subscribed/,
+    );
+    failed(
+      only(
+        "securityhub-fsbp",
+        hub([{ arn: FSBP_ARN, status: "INCOMPLETE", reason: "NO_AVAILABLE_CONFIGURATION_RECORDER" }]),
+      ),
+      "warning",
+      /INCOMPLETE because AWS Config is not recording/,
+    );
+    failed(only("securityhub-fsbp", hub([{ arn: FSBP_ARN, status: "PENDING" }])), "warning", /PENDING/);
+    failed(
+      only("securityhub-fsbp", hub([{ arn: FSBP_ARN, status: "FAILED", reason: "INTERNAL_ERROR" }])),
+      "critical",
+      /FAILED \(INTERNAL_ERROR\)/,
+    );
+  });
+});
+
+describe("audit checks: ECS and log groups", () => {
+  it("task role: distinct passes; equal to the execution role is critical; none is a warning", () => {
+    expect(only("ecs-task-role-separate", account()).status).to.equal("PASS");
+    const exec = "arn:aws:iam::317805897534:role/shared";
+    failed(
+      only(
+        "ecs-task-role-separate",
+        withRegion({ ecsServices: [service({ taskDefinition: { taskRoleArn: exec, executionRoleArn: exec } })] }),
+      ),
+      "critical",
+      /task role is the execution role/,
+    );
+    failed(
+      only(
+        "ecs-task-role-separate",
+        withRegion({ ecsServices: [service({ taskDefinition: { taskRoleArn: undefined } })] }),
+      ),
+      "warning",
+      /no task role/,
+    );
+  });
+
+  it("AWS keys in a container environment fail critical by name, and their values never appear", () => {
+    expect(only("ecs-no-aws-keys-in-environment", account()).status).to.equal("PASS");
+    const secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    const containers = [
+      {
+        name: "api",
+        environment: [
+          { name: "AWS_ACCESS_KEY_ID", value: "AKIAIOSFODNN7EXAMPLE" },
+          { name: "AWS_SECRET_ACCESS_KEY", value: secret },
+        ],
+      },
+      { name: "worker", environment: [{ name: "LEGACY_KEY", value: "AKIAIOSFODNN7EXAMPLE" }] },
+    ];
+    const r = only(
+      "ecs-no-aws-keys-in-environment",
+      withRegion({ ecsServices: [service({ taskDefinition: { containers } })] }),
+    );
+    failed(r, "critical", /api: AWS_ACCESS_KEY_ID, api: AWS_SECRET_ACCESS_KEY, worker: LEGACY_KEY \(values not shown/);
+    expect(JSON.stringify(r)).to.not.include(secret).and.not.include("AKIAIOSFODNN7EXAMPLE");
+  });
+
+  it("log groups: a retention passes; none (never expire) is a warning", () => {
+    expect(only("logs-retention", account()).status).to.equal("PASS");
+    failed(
+      only("logs-retention", withRegion({ logGroups: [logGroup({ retentionInDays: undefined })] })),
+      "warning",
+      /never expire/,
+    );
+  });
+});

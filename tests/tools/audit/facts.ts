@@ -1,0 +1,138 @@
+// Hand-built facts of a clean account (every check passes), with factories to spoil one thing.
+
+import type {
+  AccountFacts,
+  BucketFacts,
+  CacheFacts,
+  DetectorFacts,
+  EcsServiceFacts,
+  LogGroupFacts,
+  RdsInstanceFacts,
+  RegionFacts,
+  TrailFacts,
+} from "../../../tools/audit/facts";
+
+export const ACCOUNT = "317805897534";
+export const REGION = "us-east-1";
+export const CMK = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+export const FSBP_ARN = `arn:aws:securityhub:${REGION}::standards/aws-foundational-security-best-practices/v/1.0.0`;
+
+export const cache = (o: Partial<CacheFacts> = {}): CacheFacts => ({
+  kind: "replication-group",
+  id: "huntaze-production-redis",
+  arn: `arn:aws:elasticache:${REGION}:${ACCOUNT}:replicationgroup:huntaze-production-redis`,
+  region: REGION,
+  engine: "redis",
+  atRestEncryption: true,
+  kmsKeyId: CMK,
+  transitEncryption: true,
+  transitEncryptionMode: "required",
+  authTokenEnabled: true,
+  userGroupIds: [],
+  ...o,
+});
+
+export const rdsInstance = (
+  o: Partial<Omit<RdsInstanceFacts, "parameterGroup">> & {
+    parameterGroup?: Partial<RdsInstanceFacts["parameterGroup"]>;
+  } = {},
+): RdsInstanceFacts => ({
+  id: "huntaze-db",
+  arn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:huntaze-db`,
+  region: REGION,
+  engine: "postgres",
+  engineVersion: "14.12",
+  ...o,
+  parameterGroup: {
+    name: "huntaze-postgres14",
+    kind: "instance",
+    isDefault: false,
+    forceSsl: "1",
+    ...o.parameterGroup,
+  },
+});
+
+export const bucket = (o: Partial<BucketFacts> = {}): BucketFacts => ({
+  name: "huntaze-production-audit-logs",
+  arn: "arn:aws:s3:::huntaze-production-audit-logs",
+  region: REGION,
+  block: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+  ...o,
+});
+
+export const trail = (o: Partial<TrailFacts> = {}): TrailFacts => ({
+  name: "huntaze-trail",
+  arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/huntaze-trail`,
+  homeRegion: REGION,
+  multiRegion: true,
+  logFileValidation: true,
+  logging: true,
+  ...o,
+});
+
+export const detector = (o: Partial<DetectorFacts> = {}): DetectorFacts => ({
+  id: "12abc34d567e8fa901bc2d34e56789f0",
+  arn: `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/12abc34d567e8fa901bc2d34e56789f0`,
+  region: REGION,
+  status: "ENABLED",
+  features: [
+    { name: "S3_DATA_EVENTS", status: "ENABLED" },
+    { name: "EBS_MALWARE_PROTECTION", status: "ENABLED" },
+    { name: "RDS_LOGIN_EVENTS", status: "ENABLED" },
+    { name: "LAMBDA_NETWORK_LOGS", status: "ENABLED" },
+    { name: "RUNTIME_MONITORING", status: "ENABLED" },
+    { name: "EKS_AUDIT_LOGS", status: "DISABLED" },
+  ],
+  ...o,
+});
+
+export const service = (
+  o: Partial<Omit<EcsServiceFacts, "taskDefinition">> & {
+    taskDefinition?: Partial<EcsServiceFacts["taskDefinition"]>;
+  } = {},
+): EcsServiceFacts => ({
+  arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:service/huntaze-production/api`,
+  cluster: `arn:aws:ecs:${REGION}:${ACCOUNT}:cluster/huntaze-production`,
+  region: REGION,
+  ...o,
+  taskDefinition: {
+    arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/api:7`,
+    taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/huntaze-api-task`,
+    executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/huntaze-api-execution`,
+    containers: [{ name: "api", environment: [{ name: "NODE_ENV", value: "production" }] }],
+    ...o.taskDefinition,
+  },
+});
+
+export const logGroup = (o: Partial<LogGroupFacts> = {}): LogGroupFacts => ({
+  name: "/aws/lambda/huntaze-production-rate-limiter",
+  arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/huntaze-production-rate-limiter`,
+  region: REGION,
+  retentionInDays: 30,
+  ...o,
+});
+
+export const region = (o: Partial<RegionFacts> = {}): RegionFacts => ({
+  region: REGION,
+  caches: [cache()],
+  rdsInstances: [rdsInstance()],
+  detectors: [detector()],
+  securityHub: {
+    region: REGION,
+    hubArn: `arn:aws:securityhub:${REGION}:${ACCOUNT}:hub/default`,
+    standards: [{ arn: FSBP_ARN, status: "READY" }],
+  },
+  ecsServices: [service()],
+  logGroups: [logGroup()],
+  ...o,
+});
+
+export const account = (o: Partial<AccountFacts> = {}): AccountFacts => ({
+  accountId: ACCOUNT,
+  partition: "aws",
+  regions: [region()],
+  s3: { accountBlock: bucket().block, buckets: [bucket()] },
+  trails: [trail()],
+  unreadable: [],
+  ...o,
+});
