@@ -1,6 +1,6 @@
 import { ec2, elasticache } from "../lib/aws-types";
 import { asArray, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
-import { elasticacheAtRestProblem, elasticacheAuthProblem, elasticacheTransit } from "../lib/judgements";
+import { elasticacheAtRestProblem, elasticacheAuthProblem, elasticacheTransit, isCustomerKey } from "../lib/judgements";
 import { describeRange, ingressOf, isOpen, portRange } from "../lib/security-groups";
 import type { HuntazePolicy } from "../rule";
 
@@ -41,8 +41,7 @@ const cmk = resourcePolicy({
     if (isUnknown(key)) c.unknown("kmsKeyId");
     else if (typeof key !== "string" || key === "")
       c.report("at-rest encryption does not use a customer-managed key: set kmsKeyId to a KMS key ARN");
-    else if (key.startsWith("alias/aws/") || key.includes(":alias/aws/"))
-      c.report(`kmsKeyId names the AWS-managed key ${key}; use a customer-managed key ARN`);
+    else if (!isCustomerKey(key)) c.report(`kmsKeyId names the AWS-managed key ${key}; use a customer-managed key ARN`);
   },
 });
 
