@@ -53,6 +53,8 @@ export interface RdsInstanceFacts {
     readonly isDefault: boolean;
     /** The group's rds.force_ssl value; undefined when the group sets none (the engine default applies). */
     readonly forceSsl?: string;
+    /** The group was attached or changed and the instance has not rebooted since: its values are not in effect yet. */
+    readonly pendingReboot?: boolean;
   };
 }
 

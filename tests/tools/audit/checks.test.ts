@@ -170,6 +170,17 @@ describe("audit checks: RDS rds.force_ssl", () => {
     );
   });
 
+  it("a group that turns it on but is pending-reboot is a warning (not yet in effect)", () => {
+    const pending = withRegion({
+      rdsInstances: [rdsInstance({ parameterGroup: { forceSsl: "1", pendingReboot: true } })],
+    });
+    failed(only("rds-force-ssl", pending), "warning", /pending-reboot: not in effect until the instance reboots/);
+    const offAndPending = withRegion({
+      rdsInstances: [rdsInstance({ parameterGroup: { forceSsl: "0", pendingReboot: true } })],
+    });
+    failed(only("rds-force-ssl", offAndPending), "critical", /accepts unencrypted connections/);
+  });
+
   it("a default group follows the engine default: on from PostgreSQL 15, off before", () => {
     const onDefault = (version: string) =>
       withRegion({

@@ -161,7 +161,9 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
               DBInstanceIdentifier: "huntaze-db-16",
               Engine: "postgres",
               EngineVersion: "16.3",
-              DBParameterGroups: [{ DBParameterGroupName: "default.postgres16" }],
+              DBParameterGroups: [
+                { DBParameterGroupName: "default.postgres16", ParameterApplyStatus: "pending-reboot" },
+              ],
             },
             {
               DBInstanceIdentifier: "huntaze-aurora-1",
@@ -174,7 +176,19 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
         })
         .on(DescribeDBClustersCommand)
         .resolves({
-          DBClusters: [{ DBClusterIdentifier: "huntaze-aurora", DBClusterParameterGroup: "huntaze-aurora-pg16" }],
+          DBClusters: [
+            {
+              DBClusterIdentifier: "huntaze-aurora",
+              DBClusterParameterGroup: "huntaze-aurora-pg16",
+              DBClusterMembers: [
+                {
+                  DBInstanceIdentifier: "huntaze-aurora-1",
+                  IsClusterWriter: true,
+                  DBClusterParameterGroupStatus: "in-sync",
+                },
+              ],
+            },
+          ],
         })
         .on(DescribeDBParametersCommand, { DBParameterGroupName: "huntaze-pg14", Marker: undefined })
         .resolves({
@@ -188,9 +202,18 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
       const { facts, unreadable } = await collectRdsInstances(client(RDSClient), REGION);
       expect(unreadable).to.deep.equal([]);
       expect(facts!.map((i) => [i.id, i.parameterGroup])).to.deep.equal([
-        ["huntaze-db", { name: "huntaze-pg14", kind: "instance", isDefault: false, forceSsl: "0" }],
-        ["huntaze-db-16", { name: "default.postgres16", kind: "instance", isDefault: true, forceSsl: undefined }],
-        ["huntaze-aurora-1", { name: "huntaze-aurora-pg16", kind: "cluster", isDefault: false, forceSsl: "1" }],
+        [
+          "huntaze-db",
+          { name: "huntaze-pg14", kind: "instance", isDefault: false, forceSsl: "0", pendingReboot: false },
+        ],
+        [
+          "huntaze-db-16",
+          { name: "default.postgres16", kind: "instance", isDefault: true, forceSsl: undefined, pendingReboot: true },
+        ],
+        [
+          "huntaze-aurora-1",
+          { name: "huntaze-aurora-pg16", kind: "cluster", isDefault: false, forceSsl: "1", pendingReboot: false },
+        ],
       ]);
       expect(
         rds.commandCalls(DescribeDBParametersCommand, { DBParameterGroupName: "default.postgres16" }),

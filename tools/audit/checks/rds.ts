@@ -19,7 +19,7 @@ export const rdsForceSsl: AuditCheck = check(
     severity: "critical",
     risk: "A client without sslmode=require sends the password and every query in clear; nothing on the server refuses it.",
     remediation:
-      "Attach a custom parameter group (Aurora: cluster parameter group) with rds.force_ssl = 1 and reboot; the policy rule rds-force-ssl keeps it in code",
+      "Attach a custom parameter group (Aurora: cluster parameter group) with rds.force_ssl = 1 and reboot the instance; the policy rule rds-force-ssl keeps it in code",
     fsbp: [],
   },
   (facts, r) =>
@@ -32,7 +32,15 @@ export const rdsForceSsl: AuditCheck = check(
           i.engineVersion,
           i.parameterGroup.kind === "instance",
         );
-        return effective ? r.pass(ref, where(i)) : r.fail(ref, `accepts unencrypted connections: ${where(i)}`);
+        if (!effective) return r.fail(ref, `accepts unencrypted connections: ${where(i)}`);
+        // The group says on, but the instance has not rebooted since it was attached or changed.
+        if (i.parameterGroup.pendingReboot)
+          return r.fail(
+            ref,
+            `${where(i)}, but the group is pending-reboot: not in effect until the instance reboots`,
+            "warning",
+          );
+        return r.pass(ref, where(i));
       }),
 );
 

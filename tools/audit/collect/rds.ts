@@ -32,7 +32,10 @@ interface Target {
   readonly instance: DBInstance;
   readonly group: string;
   readonly kind: "instance" | "cluster";
+  readonly pendingReboot: boolean;
 }
+
+const PENDING_REBOOT = "pending-reboot";
 
 /**
  * Every PostgreSQL instance (RDS and Aurora) with the rds.force_ssl value that governs it: the
@@ -63,15 +66,20 @@ export async function collectRdsInstances(client: RDSClient, region: string): Pr
   for (const instance of instances) {
     const name = instance.DBInstanceIdentifier ?? "(unnamed)";
     if (isAurora(instance.Engine)) {
-      const group = clusters.get(instance.DBClusterIdentifier ?? "")?.DBClusterParameterGroup;
-      if (group) targets.push({ instance, group, kind: "cluster" });
+      const cluster = clusters.get(instance.DBClusterIdentifier ?? "");
+      const group = cluster?.DBClusterParameterGroup;
+      const member = cluster?.DBClusterMembers?.find((m) => m.DBInstanceIdentifier === instance.DBInstanceIdentifier);
+      const pendingReboot = member?.DBClusterParameterGroupStatus === PENDING_REBOOT;
+      if (group) targets.push({ instance, group, kind: "cluster", pendingReboot });
       else
         unreadable.push(
           problem(`cluster parameter group of ${name}`, new Error("the instance's cluster was not listed")),
         );
     } else {
-      const group = instance.DBParameterGroups?.[0]?.DBParameterGroupName;
-      if (group) targets.push({ instance, group, kind: "instance" });
+      const attached = instance.DBParameterGroups?.[0];
+      const group = attached?.DBParameterGroupName;
+      const pendingReboot = attached?.ParameterApplyStatus === PENDING_REBOOT;
+      if (group) targets.push({ instance, group, kind: "instance", pendingReboot });
       else
         unreadable.push(
           problem(`parameter group of ${name}`, new Error("DescribeDBInstances listed no parameter group")),
@@ -106,7 +114,7 @@ export async function collectRdsInstances(client: RDSClient, region: string): Pr
       region,
       engine: t.instance.Engine ?? "postgres",
       engineVersion: t.instance.EngineVersion,
-      parameterGroup: { name: t.group, kind: t.kind, isDefault, forceSsl },
+      parameterGroup: { name: t.group, kind: t.kind, isDefault, forceSsl, pendingReboot: t.pendingReboot },
     };
   });
   return { facts: readings.filter((f) => f !== undefined), unreadable };
