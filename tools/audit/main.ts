@@ -3,10 +3,16 @@
 
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { type AuditOptions, parseArgs, USAGE } from "./args";
 import { judge } from "./checks";
-import { type AuditClients, collectAccount, type Identity, MAX_ATTEMPTS, sdkClients } from "./collect";
+import {
+  type AuditClients,
+  type Credentials,
+  collectAccount,
+  type Identity,
+  MAX_ATTEMPTS,
+  sdkClients,
+} from "./collect";
 import { classify, reasonOf } from "./errors";
 import { type AuditReport, EXIT_NOT_EVALUATED, EXIT_USAGE, exitCodeFor, formatJson, formatText } from "./report";
 
@@ -15,14 +21,14 @@ export interface AuditDeps {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   /** The SDK clients to read with (tests pass mocked ones). @default real clients with the resolved credentials */
-  readonly clients?: (credentials: AwsCredentialIdentityProvider) => AuditClients;
+  readonly clients?: (credentials: Credentials) => AuditClients;
 }
 
 /**
  * The default credential chain (or one profile). Without the metadata service's short timeout, a
  * laptop with no credentials would wait on 169.254.169.254 before saying so.
  */
-function credentialsFor(options: AuditOptions): AwsCredentialIdentityProvider {
+function credentialsFor(options: AuditOptions): Credentials {
   if (options.profile) return fromIni({ profile: options.profile });
   return fromNodeProviderChain({ timeout: 1000, maxRetries: 0 });
 }
@@ -59,11 +65,7 @@ async function regionsOf(options: AuditOptions, env: NodeJS.ProcessEnv): Promise
   return [region];
 }
 
-async function identify(
-  credentials: AwsCredentialIdentityProvider,
-  region: string,
-  profile?: string,
-): Promise<Identity> {
+async function identify(credentials: Credentials, region: string, profile?: string): Promise<Identity> {
   const sts = new STSClient({ region, credentials, profile, retryMode: "standard", maxAttempts: MAX_ATTEMPTS });
   const out = await sts.send(new GetCallerIdentityCommand({}));
   return { accountId: out.Account ?? "(unknown)", partition: out.Arn?.split(":")[1] || "aws" };

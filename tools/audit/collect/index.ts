@@ -7,7 +7,7 @@ import { RDSClient } from "@aws-sdk/client-rds";
 import { S3Client } from "@aws-sdk/client-s3";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
-import type { AwsCredentialIdentityProvider } from "@smithy/types";
+import type { STSClientConfig } from "@aws-sdk/client-sts";
 import type { AccountFacts, Collected, RegionFacts, Unreadable } from "../facts";
 import { mapLimit } from "../limit";
 import { collectTrails } from "./cloudtrail";
@@ -18,6 +18,9 @@ import { collectLogGroups } from "./logs";
 import { collectRdsInstances } from "./rds";
 import { collectS3 } from "./s3";
 import { collectSecurityHub } from "./securityhub";
+
+/** What every SDK client accepts as `credentials` (a provider from @aws-sdk/credential-providers). */
+export type Credentials = NonNullable<STSClientConfig["credentials"]>;
 
 /** One SDK client per service and region. */
 export interface AuditClients {
@@ -35,15 +38,10 @@ export interface AuditClients {
 /** Attempts per call under the SDK's standard retry mode (exponential backoff with jitter, throttling-aware). */
 export const MAX_ATTEMPTS = 5;
 
-type Ctor<C> = new (config: {
-  region: string;
-  credentials?: AwsCredentialIdentityProvider;
-  retryMode: string;
-  maxAttempts: number;
-}) => C;
+type Ctor<C> = new (config: { region: string; credentials?: Credentials; retryMode: string; maxAttempts: number }) => C;
 
 /** Real SDK clients, created on first use and cached per service and region. */
-export function sdkClients(credentials?: AwsCredentialIdentityProvider): AuditClients {
+export function sdkClients(credentials?: Credentials): AuditClients {
   const cache = new Map<string, unknown>();
   const make =
     <C>(service: string, ctor: Ctor<C>) =>
