@@ -63,13 +63,14 @@ export function formatText(report: AuditReport, options: { all?: boolean; failOn
   ];
   const shown = ordered(report.results).filter((r) => options.all || r.status === "FAIL");
   if (shown.length) {
-    const width = (f: (r: Result) => string) => Math.max(...shown.map((r) => f(r).length));
+    const width = (header: string, f: (r: Result) => string) =>
+      Math.max(header.length, ...shown.map((r) => f(r).length));
     const w = {
-      status: 6,
-      severity: width((r) => r.severity),
+      status: "STATUS".length,
+      severity: width("SEVERITY", (r) => r.severity),
       arn: Math.min(
         80,
-        width((r) => r.resource.arn),
+        width("RESOURCE", (r) => r.resource.arn),
       ),
     };
     lines.push(
