@@ -3,10 +3,9 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { analyzerproto, analyzerrpc, policyPackLauncher } from "../../lib/pulumi-internals";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject } from "./secrets";
 
@@ -241,7 +240,7 @@ export async function startAnalyzer(
   options: { packDir?: string; stack?: string; project?: string; dryRun?: boolean } = {},
 ): Promise<AnalyzerSession> {
   const packDir = await buildPack(options.packDir ?? defaultPackDir);
-  const launcher = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [repoRoot] });
+  const launcher = policyPackLauncher(repoRoot);
   // The first argument is the engine address; the pack only needs it for logging, which we don't serve.
   const child: ChildProcess = spawn(process.execPath, [launcher, "127.0.0.1:0", packDir], {
     cwd: packDir,
@@ -294,7 +293,7 @@ export async function startAnalyzer(
 
   const stackReq = new analyzerproto.AnalyzerStackConfigureRequest();
   stackReq.setStack(options.stack ?? "offline");
-  stackReq.setProject(options.project ?? "huntaze-hardening");
+  stackReq.setProject(options.project ?? "offline");
   stackReq.setDryRun(options.dryRun ?? true);
   await unary(client, "configureStack", stackReq);
 

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { readProject } from "./project";
 
 // Reads Pulumi.<stack>.yaml the way the CLI hands config to a program: "namespace:key" -> string,
 // structured values as JSON text, and `secure:` values marked secret. Offline there is no key to
@@ -30,7 +31,8 @@ function placeholderFor(key: string): string {
   return `offline-secret-${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
 }
 
-export function readStackFile(stack: string, root = repoRoot, projectName = "huntaze-hardening"): StackFile {
+/** `projectName` namespaces keys written without one, as the CLI does with the project's own name. */
+export function readStackFile(stack: string, root = repoRoot, projectName = readProject(root).name): StackFile {
   if (!/^[\w.-]+$/.test(stack)) throw new StackFileError(`invalid stack name ${JSON.stringify(stack)}`);
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {

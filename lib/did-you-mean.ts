@@ -1,0 +1,46 @@
+// "Did you mean" for typos in config keys, rule names and command-line flags: the closest allowed
+// name by edit distance, offered only when it is close enough to be a plausible typo.
+
+/** Levenshtein distance (insertions, deletions, substitutions), case-insensitive. */
+export function editDistance(a: string, b: string): number {
+  const s = a.toLowerCase();
+  const t = b.toLowerCase();
+  let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[t.length] ?? 0;
+}
+
+/**
+ * The allowed name closest to `given`, when at most a third of its length (at least 1, at most 3
+ * edits) away; undefined when nothing is that close. Ties go to the first in `allowed`.
+ */
+export function closest(given: string, allowed: Iterable<string>): string | undefined {
+  const limit = Math.min(3, Math.max(1, Math.floor(given.length / 3)));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of allowed) {
+    const d = editDistance(given, candidate);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= limit ? best : undefined;
+}
+
+/** " (did you mean X?)" for the closest allowed name, or "" when none is close. */
+export function didYouMean(
+  given: string,
+  allowed: Iterable<string>,
+  show: (name: string) => string = (n) => n,
+): string {
+  const match = closest(given, allowed);
+  return match === undefined ? "" : ` (did you mean ${show(match)}?)`;
+}
