@@ -34,6 +34,11 @@ export const previewOptions = {
     placeholder: "DIR",
     help: "where Pulumi.NAME.yaml lives, next to or below the project's Pulumi.yaml\n(default: the repository root)",
   },
+  "policy-pack": {
+    type: "string",
+    placeholder: "DIR",
+    help: "the policy pack to enforce, as `pulumi preview --policy-pack DIR` takes it\n(default: the repository's policy-pack)",
+  },
   quiet: { type: "boolean", help: "no progress lines on stderr" },
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;
@@ -58,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
     stack: flags.stack,
     program: flags.program === undefined ? undefined : callerPath(flags.program),
     stackDir: flags["stack-dir"] === undefined ? undefined : callerPath(flags["stack-dir"]),
+    policyPack: flags["policy-pack"] === undefined ? undefined : callerPath(flags["policy-pack"]),
     policyConfig: readPolicyConfig(flags["policy-config"]),
     progress: progressPrinter(!flags.quiet),
   });

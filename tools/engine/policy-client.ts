@@ -58,8 +58,11 @@ export const defaultPackDir = path.join(repoRoot, "policy-pack");
 /**
  * The pack is TypeScript; the CLI's loader would type-check it on every start (seconds). We bundle
  * it once with esbuild (dependencies left external) and reuse the bundle while the sources are unchanged.
+ * A pack without index.ts is compiled already and is started from its own directory.
  */
 async function buildPack(packDir: string): Promise<string> {
+  // A compiled pack (the installed package's dist/policy-pack) runs as it is.
+  if (!fs.existsSync(path.join(packDir, "index.ts"))) return packDir;
   const sources = fs
     .readdirSync(packDir, { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".ts") || f.endsWith(".yaml") || f === "package.json")

@@ -10,7 +10,7 @@ import {
 import { locateProject } from "./project";
 import { type RecordedResource, runProgram } from "./recorder";
 import type { PlainObject } from "./secrets";
-import { readStackFile, repoRoot } from "./stack-file";
+import { readStackFile, repoRoot, StackFileError } from "./stack-file";
 
 export interface PreviewResult {
   readonly stack: string;
@@ -26,6 +26,8 @@ export interface PreviewOptions {
   readonly program?: string;
   /** Where Pulumi.<stack>.yaml lives; the project is the Pulumi.yaml there or above. @default the repository root */
   readonly stackDir?: string;
+  /** The policy pack directory, as `pulumi preview --policy-pack DIR` takes it. @default the repository's policy-pack */
+  readonly policyPack?: string;
   readonly policyConfig?: PolicyPackConfig;
   readonly progress?: (message: string) => void;
 }
@@ -47,10 +49,12 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
     stack: options.stack,
     project: project.name,
     dryRun: true,
+    ...(options.policyPack !== undefined ? { packDir: path.resolve(options.policyPack) } : {}),
   });
   analyzer.catch(() => {});
   try {
     progress(`running ${path.relative(process.cwd(), program)} for stack ${options.stack} under the offline engine`);
+    if (file.empty) progress(`${path.basename(file.path)} is empty: the program runs with no stack config`);
     const run = await runProgram(async () => require(program) as Record<string, unknown>, {
       project: project.name,
       stack: options.stack,
@@ -63,6 +67,13 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
       config: file.config,
       secretKeys: file.secretKeys,
       preview: true,
+    }).catch((error: unknown) => {
+      // A program that needs config fails on the first missing key; say why there is none.
+      if (!file.empty) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new StackFileError(
+        `${path.basename(file.path)} is empty (no "config:" values), and the program failed without them:\n${message}`,
+      );
     });
     const session = await analyzer;
     await session.configure(options.policyConfig ?? {});

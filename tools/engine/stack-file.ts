@@ -13,6 +13,8 @@ export interface StackFile {
   readonly path: string;
   readonly config: Record<string, string>;
   readonly secretKeys: string[];
+  /** The file holds no config at all (empty, or only comments). */
+  readonly empty: boolean;
 }
 
 export class StackFileError extends Error {}
@@ -62,5 +64,11 @@ export function readStackFile(stack: string, root = repoRoot, projectName = read
       config[fullKey] = String(value);
     }
   }
-  return { stack, path: file, config, secretKeys };
+  return {
+    stack,
+    path: file,
+    config,
+    secretKeys,
+    empty: doc === undefined || doc === null || Object.keys(raw).length === 0,
+  };
 }
