@@ -20,6 +20,8 @@ main: index.ts
   ${CONSUMER_PROJECT}:subnetIds:
     - subnet-0a1b2c3d4e5f60001
     - subnet-0a1b2c3d4e5f60002
+  ${CONSUMER_PROJECT}:appSecurityGroupIds:
+    - sg-0a1b2c3d4e5f60011
   ${CONSUMER_PROJECT}:alarmTopicArn: arn:aws:sns:us-east-1:123456789012:acme-ops
   ${CONSUMER_PROJECT}:onlyfansApiToken:
     secure: AAABAOfflinePlaceholderCiphertext
@@ -46,15 +48,17 @@ import { EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "huntaze-har
 const config = new pulumi.Config(); // this project's own keys: ${CONSUMER_PROJECT}:*
 const vpcId = config.require("vpcId");
 const subnetIds = config.requireObject<string[]>("subnetIds");
+const appSecurityGroupIds = config.requireObject<string[]>("appSecurityGroupIds");
 const alarmTopicArn = config.require("alarmTopicArn");
 
-const exports = new HardenedBucket("exports", { tags: { Team: "notifications" } });
+const archive = new HardenedBucket("exports", { tags: { Team: "notifications" } });
 
 const redis = new EncryptedRedis("cache", {
   description: "Notifications cache",
   nodeType: "cache.t4g.small",
   vpcId,
   subnetIds,
+  allowedSecurityGroupIds: appSecurityGroupIds,
   alarmTopicArn,
 });
 
@@ -73,7 +77,7 @@ const sender = new RateLimiterPipeline("sender", {
   alarmTopicArn,
 });
 
-export const bucketName = exports.bucketName;
+export const bucketName = archive.bucketName;
 export const queueUrl = sender.queue.url;
 export const codeHash = sender.sourceCodeHash;
 `,

@@ -40,7 +40,7 @@ export interface PreviewOptions {
 export async function previewStack(options: PreviewOptions): Promise<PreviewResult> {
   const progress = options.progress ?? (() => {});
   const stackDir = path.resolve(options.stackDir ?? repoRoot);
-  const project = locateProject(stackDir, options.program);
+  const project = locateProject(stackDir, options.program, repoRoot);
   const file = readStackFile(options.stack, stackDir, project.name);
   const program = path.resolve(options.program ?? project.main);
 

@@ -43,12 +43,10 @@ export function readProject(dir: string): PulumiProject {
 
 /**
  * The project of a preview: the Pulumi.yaml in or above the stack directory, else in or above the
- * program's directory.
+ * program's directory, else in `fallbackDir` (the default program's project).
  */
-export function locateProject(stackDir: string | undefined, program: string | undefined): PulumiProject {
-  const starts = [stackDir, program === undefined ? undefined : path.dirname(program)].filter(
-    (s): s is string => s !== undefined,
-  );
+export function locateProject(stackDir: string, program: string | undefined, fallbackDir: string): PulumiProject {
+  const starts = [stackDir, program === undefined ? fallbackDir : path.dirname(program)];
   for (const start of starts) {
     const dir = findProjectDir(start);
     if (dir !== undefined) return readProject(dir);
