@@ -17,7 +17,7 @@ import { BUSY_WAIT_MS } from "../lambdas/rate-limiter/store";
 import { silentLogger } from "../lambdas/rate-limiter/telemetry";
 import { createRedisClient } from "../lambdas/shared/redis-client";
 import { startRedis } from "../tests/support/redis-server";
-import { formatOptions, parseOrExit, positiveInteger } from "../tools/cli/options";
+import { parseOrExit, positiveInteger } from "../tools/cli/options";
 import { startFakeOnlyFans } from "../tools/local-sqs/fake-onlyfans";
 import { createLocalQueues, runPipeline, type ScenarioMessage } from "../tools/local-sqs/pipeline";
 
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const flags = parseOrExit(
     process.argv.slice(2),
     benchOptions,
-    `usage: npm run bench:pipeline -- [--minutes N] [--max-concurrency N] [--json]\n\n${formatOptions(benchOptions)}`,
+    `usage: npm run bench:pipeline -- [--minutes N] [--max-concurrency N] [--json]`,
   );
   const minutes = positiveInteger("minutes", flags.minutes, 1);
   const maxConcurrency = positiveInteger("max-concurrency", flags["max-concurrency"], 4);

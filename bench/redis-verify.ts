@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type RunningRedis, rawCommand, startRedis } from "../tests/support/redis-server";
-import { formatOptions, parseOrExit, positiveInteger } from "../tools/cli/options";
+import { parseOrExit, positiveInteger } from "../tools/cli/options";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -25,7 +25,7 @@ const benchOptions = {
 } as const;
 
 function parseBenchArgs(argv: string[]): BenchArgs {
-  const usage = `usage: npm run bench:redis-verify -- [--keys N] [--batch N] [--parallel N]\n\n${formatOptions(benchOptions)}`;
+  const usage = `usage: npm run bench:redis-verify -- [--keys N] [--batch N] [--parallel N]`;
   const flags = parseOrExit(argv, benchOptions, usage);
   return {
     keys: positiveInteger("keys", flags.keys, 1_000_000),

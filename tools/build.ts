@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { bundleLambda } from "../lambdas/build";
 import { bundlesRoot, HASH_FILE, LAMBDA_BUNDLES, type LambdaBundleName } from "../lambdas/bundle";
-import { formatOptions, parseOrExit } from "./cli/options";
+import { parseOrExit } from "./cli/options";
 
 const repoRoot = path.resolve(__dirname, "..");
 export const distDir = path.join(repoRoot, "dist");
@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   const flags = parseOrExit(
     process.argv.slice(2),
     buildOptions,
-    `usage: npm run build            (dist/: the installable package)\n       npm run build:lambdas    (bundles/ only)\n\n${formatOptions(buildOptions)}`,
+    `usage: npm run build            (dist/: the installable package)\n       npm run build:lambdas    (bundles/ only)`,
   );
   if (flags.lambdas) {
     const hashes = await buildLambdaBundles(bundlesRoot);

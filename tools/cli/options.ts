@@ -110,21 +110,23 @@ export function callerPath(file: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /**
- * For simple commands (the benchmarks): --help prints `usage` to stdout and exits 0; any problem
- * prints every one and the usage to stderr and exits 2; otherwise the values.
+ * For simple commands (the benchmarks): --help prints `usage` and the option lines to stdout and
+ * exits 0; any problem prints every one and the usage to stderr and exits 2; otherwise the values.
  */
 export function parseOrExit<T extends OptionTable>(
   argv: readonly string[],
   table: T,
   usage: string,
 ): OptionValues<T> & { help?: boolean } {
-  const parsed = parseCommandLine(argv, { ...table, help: { type: "boolean", short: "h", help: "this help" } });
+  const full = { ...table, help: { type: "boolean", short: "h", help: "this help" } } as const;
+  const parsed = parseCommandLine(argv, full);
+  const text = `${usage}\n\n${formatOptions(full)}`;
   if (parsed.values.help) {
-    process.stdout.write(`${usage}\n`);
+    process.stdout.write(`${text}\n`);
     process.exit(0);
   }
   if (parsed.problems.length > 0) {
-    process.stderr.write(`error: ${parsed.problems.join("\n       ")}\n\n${usage}\n`);
+    process.stderr.write(`error: ${parsed.problems.join("\n       ")}\n\n${text}\n`);
     process.exit(2);
   }
   return parsed.values as OptionValues<T>;

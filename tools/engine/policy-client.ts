@@ -5,6 +5,7 @@ import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { didYouMean } from "../../lib/did-you-mean";
 import { analyzerproto, analyzerrpc, policyPackLauncher } from "../../lib/pulumi-internals";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject } from "./secrets";
@@ -168,7 +169,9 @@ export function resolvePolicyConfig(
   );
   for (const key of Object.keys(config)) {
     if (key !== "all" && !byName.has(key))
-      problems.push(`${key}: no such policy in the pack (see policy:check -- --list)`);
+      problems.push(
+        `${key}: no such policy in the pack${didYouMean(key, [...byName.keys(), "all"])} (see policy:check -- --list)`,
+      );
   }
   const resolved = new Map<string, { level: EnforcementLevel; properties: PlainObject }>();
   for (const policy of policies) {
@@ -187,7 +190,7 @@ export function resolvePolicyConfig(
         if (!schema) {
           const allowed = Object.keys(policy.configSchema?.properties ?? {});
           problems.push(
-            `${policy.name}.${prop}: not a setting of this policy (settings: ${allowed.join(", ") || "none"})`,
+            `${policy.name}.${prop}: not a setting of this policy${didYouMean(prop, allowed)} (settings: ${allowed.join(", ") || "none"})`,
           );
           continue;
         }
