@@ -17,6 +17,7 @@ import { BUSY_WAIT_MS } from "../lambdas/rate-limiter/store";
 import { silentLogger } from "../lambdas/rate-limiter/telemetry";
 import { createRedisClient } from "../lambdas/shared/redis-client";
 import { startRedis } from "../tests/support/redis-server";
+import { parseOrExit, positiveInteger } from "../tools/cli/options";
 import { startFakeOnlyFans } from "../tools/local-sqs/fake-onlyfans";
 import { createLocalQueues, runPipeline, type ScenarioMessage } from "../tools/local-sqs/pipeline";
 
@@ -33,10 +34,11 @@ interface Report {
   elapsedMs: number;
 }
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const benchOptions = {
+  minutes: { type: "string", placeholder: "N", help: "simulated minutes of traffic (default 1)" },
+  "max-concurrency": { type: "string", placeholder: "N", help: "concurrent handler invocations (default 4)" },
+  json: { type: "boolean", help: "print one JSON object" },
+} as const;
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */
 function prng(seed: number): () => number {
@@ -119,9 +121,14 @@ async function scenario(
 }
 
 async function main(): Promise<void> {
-  const minutes = arg("--minutes", 1);
-  const maxConcurrency = arg("--max-concurrency", 4);
-  const json = process.argv.includes("--json");
+  const flags = parseOrExit(
+    process.argv.slice(2),
+    benchOptions,
+    `usage: npm run bench:pipeline -- [--minutes N] [--max-concurrency N] [--json]`,
+  );
+  const minutes = positiveInteger("minutes", flags.minutes, 1);
+  const maxConcurrency = positiveInteger("max-concurrency", flags["max-concurrency"], 4);
+  const json = flags.json === true;
   const password = crypto.randomBytes(24).toString("hex");
   const server = await startRedis({ password, tls: true });
   const env = {

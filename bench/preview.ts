@@ -9,7 +9,7 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import { HardenedBucket } from "../components/hardened-bucket";
 import { record } from "../tests/support/pulumi-harness";
-import { parseFlags } from "../tools/engine/cli";
+import { parseOrExit, positiveInteger } from "../tools/cli/options";
 import { toStackExport } from "../tools/engine/state-file";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -63,9 +63,16 @@ async function generateExport(target: number, file: string): Promise<number> {
 }
 
 async function main() {
-  const flags = parseFlags(process.argv.slice(2), { "--runs": "string", "--resources": "string" });
-  const runs = Number(flags.runs ?? 5);
-  const target = Number(flags.resources ?? 5000);
+  const flags = parseOrExit(
+    process.argv.slice(2),
+    {
+      runs: { type: "string", placeholder: "N", help: "runs per command; the median is reported (default 5)" },
+      resources: { type: "string", placeholder: "N", help: "resources in the generated stack export (default 5000)" },
+    },
+    "usage: npm run bench:preview -- [--runs N] [--resources N]",
+  );
+  const runs = positiveInteger("runs", flags.runs, 5);
+  const target = positiveInteger("resources", flags.resources, 5000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntaze-bench-"));
   const big = path.join(dir, "big.json");
   const small = path.join(dir, "small.json");

@@ -26,6 +26,7 @@ import { Outcome } from "../lambdas/rate-limiter/model";
 import { RedisRateStore } from "../lambdas/rate-limiter/store";
 import { createRedisClient } from "../lambdas/shared/redis-client";
 import { startRedis } from "../tests/support/redis-server";
+import { parseOrExit, positiveInteger } from "../tools/cli/options";
 
 interface Result {
   opsPerSec: number;
@@ -128,11 +129,18 @@ function coldInitMs(file: string, runs = 5): number {
 }
 
 async function main(): Promise<void> {
-  const json = process.argv.includes("--json");
-  const secIdx = process.argv.indexOf("--seconds");
-  const seconds = secIdx >= 0 ? Number(process.argv[secIdx + 1]) : 3;
-  const repIdx = process.argv.indexOf("--repeats");
-  const repeats = repIdx >= 0 ? Number(process.argv[repIdx + 1]) : 2;
+  const flags = parseOrExit(
+    process.argv.slice(2),
+    {
+      json: { type: "boolean", help: "print one JSON object" },
+      seconds: { type: "string", placeholder: "N", help: "seconds per measurement (default 3)" },
+      repeats: { type: "string", placeholder: "N", help: "measurements per line; the median is kept (default 2)" },
+    },
+    "usage: npm run bench:rate-limiter -- [--json] [--seconds N] [--repeats N]",
+  );
+  const json = flags.json === true;
+  const seconds = positiveInteger("seconds", flags.seconds, 3);
+  const repeats = positiveInteger("repeats", flags.repeats, 2);
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
   const password = crypto.randomBytes(24).toString("hex");

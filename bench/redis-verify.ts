@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { type RunningRedis, rawCommand, startRedis } from "../tests/support/redis-server";
+import { parseOrExit, positiveInteger } from "../tools/cli/options";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -17,20 +18,20 @@ interface BenchArgs {
   parallel: number;
 }
 
+const benchOptions = {
+  keys: { type: "string", placeholder: "N", help: "keys written to the source (default 1000000)" },
+  batch: { type: "string", placeholder: "N", help: "redis-verify --batch (default 1000)" },
+  parallel: { type: "string", placeholder: "N", help: "redis-verify --parallel (default 4)" },
+} as const;
+
 function parseBenchArgs(argv: string[]): BenchArgs {
-  const args: BenchArgs = { keys: 1_000_000, batch: 1000, parallel: 4 };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = Number(argv[i + 1]);
-    if ((flag === "--keys" || flag === "--batch" || flag === "--parallel") && Number.isInteger(value) && value > 0) {
-      args[flag.slice(2) as keyof BenchArgs] = value;
-      i++;
-    } else {
-      process.stderr.write(`usage: bench/redis-verify.ts [--keys N] [--batch N] [--parallel N] (bad: ${flag})\n`);
-      process.exit(2);
-    }
-  }
-  return args;
+  const usage = `usage: npm run bench:redis-verify -- [--keys N] [--batch N] [--parallel N]`;
+  const flags = parseOrExit(argv, benchOptions, usage);
+  return {
+    keys: positiveInteger("keys", flags.keys, 1_000_000),
+    batch: positiveInteger("batch", flags.batch, 1000),
+    parallel: positiveInteger("parallel", flags.parallel, 4),
+  };
 }
 
 function resp(args: string[]): string {

@@ -1,6 +1,8 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { rateLimiterBundle } from "../lambdas/bundle";
 import { accountAdministration, denyInsecureTransport } from "./policy-statements";
 
 // The OnlyFans rate limiter's infrastructure: SQS queue + DLQ, the bundled Lambda, its event source
@@ -121,7 +123,10 @@ export interface RateLimiterPipelineArgs {
   readonly logGroupKmsKeyArn?: pulumi.Input<string>;
   /** IAM roles that send to the queue: allowed by the queue policy and, for a created key, by the key policy. @default - none (senders in the account need their own IAM grants) */
   readonly senderRoleArns?: pulumi.Input<string>[];
-  /** Where the code comes from. @default - lambdas/rate-limiter/index.ts, bundled into .build/lambdas/<name> */
+  /**
+   * Where the code comes from: an entry module bundled by `bundler` into `buildDir`.
+   * @default - the rate-limiter bundle prebuilt and shipped with the package (lambdas/bundle.ts); nothing is built at deploy time
+   */
   readonly code?: { readonly entry?: string; readonly buildDir?: string; readonly bundler?: LambdaBundler };
   /** @default "nodejs22.x" */
   readonly runtime?: string;
@@ -331,10 +336,16 @@ export function toBase64Sha256(digest: string): string {
   return /^[0-9a-f]{64}$/i.test(digest) ? Buffer.from(digest, "hex").toString("base64") : digest;
 }
 
-function defaultBundler(): LambdaBundler {
-  // Loaded lazily so that importing the component library does not load esbuild.
-  const build = require("../lambdas/build") as { bundleLambda: LambdaBundler };
-  return build.bundleLambda;
+/** The function's code: the prebuilt bundle by default, or `code`'s own entry bundled by its bundler. */
+async function codeBundle(name: string, code: RateLimiterPipelineArgs["code"]): Promise<LambdaBundle> {
+  if (code === undefined) {
+    const prebuilt = rateLimiterBundle();
+    return { file: prebuilt.path, bytes: fs.statSync(prebuilt.path).size, sha256: prebuilt.sha256 };
+  }
+  // Loaded lazily: only custom code needs esbuild (a dev dependency of this package).
+  const bundler = code.bundler ?? (require("../lambdas/build") as { bundleLambda: LambdaBundler }).bundleLambda;
+  const entry = code.entry ?? path.resolve(__dirname, "../lambdas/rate-limiter/index.ts");
+  return bundler(entry, code.buildDir ?? path.resolve(".build", "lambdas", name));
 }
 
 /**
@@ -701,10 +712,7 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     );
 
     // --- Code ----------------------------------------------------------------------------------
-    const entry = args.code?.entry ?? path.resolve(__dirname, "../lambdas/rate-limiter/index.ts");
-    const buildDir = args.code?.buildDir ?? path.resolve(__dirname, "../.build/lambdas", name);
-    const bundler = args.code?.bundler ?? defaultBundler();
-    const bundle = pulumi.output(bundler(entry, buildDir));
+    const bundle = pulumi.output(codeBundle(name, args.code));
     this.sourceCodeHash = bundle.apply((b) => toBase64Sha256(b.sha256));
 
     const env = RATE_LIMITER_ENV;

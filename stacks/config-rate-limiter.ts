@@ -1,4 +1,4 @@
-import { DEFAULT_ALARM_THRESHOLDS } from "../components/rate-limiter-pipeline";
+import { DEFAULT_ALARM_THRESHOLDS } from "../components";
 import { type ConfigReader, patterns } from "./validation";
 
 // `huntaze:rateLimiter` (the OnlyFans send pipeline) and `huntaze:onlyfansApiToken` (a Pulumi

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isConfigSecret } from "../tools/engine/pulumi-internals";
+import { isConfigSecret } from "../lib/pulumi-internals";
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
 import { type RedisStackConfig, readRedisConfig } from "./config-redis";
 import { awsRegions, type ConfigProblem, ConfigReader, ConfigValidationError, patterns } from "./validation";

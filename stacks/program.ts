@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AlertTopics, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
-import { accountAdministration } from "../components/policy-statements";
+// Only the package's public entry point, as another project imports it ("huntaze-hardening").
+import { AlertTopics, accountAdministration, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
 import type { StackConfig } from "./config";
 
 /**

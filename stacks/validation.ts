@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { didYouMean } from "../lib/did-you-mean";
 
 // Stack configuration is validated as data: every reader below records a problem instead of
 // throwing, so a broken Pulumi.<stack>.yaml is reported with every mistake at once, each naming
@@ -184,7 +185,11 @@ export class ConfigReader {
   rejectUnknownKeys(): void {
     for (const key of Object.keys(this.values)) {
       if (!this.seen.has(key))
-        this.problem(key, `no such setting (known: ${[...this.seen].sort().join(", ")})`, this.values[key]);
+        this.problem(
+          key,
+          `no such setting${didYouMean(key, [...this.seen].sort(), (k) => this.path(k))} (known: ${[...this.seen].sort().join(", ")})`,
+          this.values[key],
+        );
     }
   }
 }

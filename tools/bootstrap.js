@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // First-use set-up shared by `npm test` and `npm run preview`: a fresh clone has only Node and npm,
 // so this installs the locked dependencies (and, with --services, Debian's redis-server) when they
-// are missing or stale. Plain JavaScript with no dependencies, because it runs before any exist.
+// are missing or stale, and builds the Lambda bundles (bundles/, see lambdas/bundle.ts) when the
+// runtime sources changed since the last build. Plain JavaScript with no dependencies, because it
+// runs before any exist. Required as a module (the mocha set-up), it only exports its steps.
 
 const { execFileSync, spawnSync } = require("node:child_process");
 const crypto = require("node:crypto");
@@ -69,11 +71,47 @@ function ensureDebianPackages(packages) {
   }
 }
 
-ensureNodeModules();
-if (process.argv.includes("--services")) {
-  ensureDebianPackages([
-    { command: "redis-server", debian: "redis-server" },
-    { command: "redis-cli", debian: "redis-tools" },
-    { command: "openssl", debian: "openssl" },
-  ]);
+/** sha256 over what a bundle is made of: the runtime sources, the bundler and the locked dependencies. */
+function lambdaInputsHash() {
+  const hash = crypto.createHash("sha256");
+  const dir = path.join(root, "lambdas");
+  const files = fs
+    .readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts") || f.endsWith(".lua"))
+    .sort();
+  for (const f of files) hash.update(`lambdas/${f}\0`).update(fs.readFileSync(path.join(dir, f)));
+  hash.update(fs.readFileSync(path.join(root, "package-lock.json")));
+  return hash.digest("hex");
+}
+
+/** Rebuilds bundles/ (npm run build:lambdas) when its inputs changed; a no-op costing one hash otherwise. */
+function ensureLambdaBundles() {
+  const stamp = path.join(root, "bundles", ".inputs-sha256");
+  const wanted = lambdaInputsHash();
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === wanted) return;
+  log("building the Lambda bundles (npm run build:lambdas)...");
+  const result = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", path.join(root, "tools", "build.ts"), "--lambdas"],
+    { cwd: root, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  if (result.status !== 0) {
+    log("building the Lambda bundles failed; see the output above");
+    process.exit(result.status ?? 1);
+  }
+  fs.writeFileSync(stamp, `${wanted}\n`);
+}
+
+module.exports = { ensureNodeModules, ensureLambdaBundles };
+
+if (require.main === module) {
+  ensureNodeModules();
+  ensureLambdaBundles();
+  if (process.argv.includes("--services")) {
+    ensureDebianPackages([
+      { command: "redis-server", debian: "redis-server" },
+      { command: "redis-cli", debian: "redis-tools" },
+      { command: "openssl", debian: "openssl" },
+    ]);
+  }
 }

@@ -3,49 +3,57 @@
 // Audits a `pulumi stack export` file with the same pack, through the same Analyzer path, as the
 // offline preview; or lists the pack's rules.
 import { allPolicies } from "../policy-pack/policies";
-import { formatOf, parseFlags, progressPrinter, readPolicyConfig, reportError, UsageError } from "./engine/cli";
+import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
+import { checkCommandLine, formatOf, progressPrinter, readPolicyConfig, reportError, UsageError } from "./engine/cli";
 import { analyzeAll, startAnalyzer } from "./engine/policy-client";
 import { exitCodeFor, type Report, renderJson, renderMarkdown, renderText } from "./engine/render";
 import { renderRuleList } from "./engine/rule-list";
 import { readStackExport, StateFileError } from "./engine/state-file";
 
+/** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
+export const policyCheckOptions = {
+  state: { type: "string", placeholder: "FILE", help: "a `pulumi stack export` file (deployment version 3)" },
+  list: { type: "boolean", help: "list the rules: enforcement, resource types, FSBP / Checkov references" },
+  json: { type: "boolean", help: "output format JSON (default: text)" },
+  markdown: { type: "boolean", help: "output format Markdown (default: text)" },
+  "policy-config": {
+    type: "string",
+    placeholder: "FILE",
+    help: "policy pack config, the JSON `pulumi preview --policy-pack-config` takes",
+  },
+  quiet: { type: "boolean", help: "no progress lines on stderr" },
+  help: { type: "boolean", short: "h", help: "this help" },
+} as const;
+
 const usage = `usage: npm run policy:check -- --state FILE [--json | --markdown] [--policy-config FILE] [--quiet]
        npm run policy:check -- --list [--json | --markdown]
 
-  --state FILE          a \`pulumi stack export\` file (deployment version 3)
-  --list                list the rules: enforcement, resource types, FSBP / Checkov references
-  --json, --markdown    output format (default: text)
-  --policy-config FILE  policy pack config, the JSON \`pulumi preview --policy-pack-config\` takes
+${formatOptions(policyCheckOptions)}
+
+Relative paths are resolved against the directory the command was run from.
 
 exit codes: 0 clean or advisory-only, 1 a mandatory policy violation, 2 a usage, state or config error`;
 
 async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, {
-    "--state": "string",
-    "--list": "boolean",
-    "--json": "boolean",
-    "--markdown": "boolean",
-    "--policy-config": "string",
-    "--quiet": "boolean",
-    "--help": "boolean",
-  });
-  if (flags.help) {
+  const parsed = parseCommandLine(argv, policyCheckOptions);
+  if (parsed.values.help) {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
+  const flags = checkCommandLine(parsed);
   const format = formatOf(flags);
   if (flags.list) {
     if (flags.state) throw new UsageError("--list and --state are exclusive");
     process.stdout.write(`${renderRuleList(allPolicies, format)}\n`);
     return 0;
   }
-  if (typeof flags.state !== "string") throw new UsageError("--state FILE or --list is required");
+  if (flags.state === undefined) throw new UsageError("--state FILE or --list is required");
   const progress = progressPrinter(!flags.quiet);
-  const policyConfig = readPolicyConfig(flags["policy-config"] as string | undefined);
-  const analyzer = startAnalyzer({ dryRun: false });
+  const policyConfig = readPolicyConfig(flags["policy-config"]);
+  const state = readStackExport(callerPath(flags.state));
+  const analyzer = startAnalyzer({ stack: state.stack, project: state.project, dryRun: false });
   analyzer.catch(() => {});
   try {
-    const state = readStackExport(flags.state);
     const session = await analyzer;
     await session.configure(policyConfig);
     progress(

@@ -1,9 +1,10 @@
 // `npm run preview -- --stack <name> [--json | --markdown] [--policy-config FILE]`
 // The offline `pulumi preview --policy-pack policy-pack`: see README "Offline preview".
+import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
 import {
+  checkCommandLine,
   EXIT_ERROR,
   formatOf,
-  parseFlags,
   progressPrinter,
   readPolicyConfig,
   reportError,
@@ -13,40 +14,57 @@ import { previewStack } from "./engine/preview";
 import { exitCodeFor, type Report, renderJson, renderMarkdown, renderText } from "./engine/render";
 import { availableStacks } from "./engine/stack-file";
 
+/** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
+export const previewOptions = {
+  stack: { type: "string", placeholder: "NAME", help: "the stack to preview (reads Pulumi.NAME.yaml)" },
+  json: { type: "boolean", help: "one JSON document: stack, resources, violations, outputs" },
+  markdown: { type: "boolean", help: "a Markdown report for a pull-request comment" },
+  "policy-config": {
+    type: "string",
+    placeholder: "FILE",
+    help: "policy pack config, the JSON `pulumi preview --policy-pack-config` takes",
+  },
+  program: {
+    type: "string",
+    placeholder: "FILE",
+    help: "another Pulumi program entry module to preview (default: the project's `main`)",
+  },
+  "stack-dir": {
+    type: "string",
+    placeholder: "DIR",
+    help: "where Pulumi.NAME.yaml lives, next to or below the project's Pulumi.yaml\n(default: the repository root)",
+  },
+  "policy-pack": {
+    type: "string",
+    placeholder: "DIR",
+    help: "the policy pack to enforce, as `pulumi preview --policy-pack DIR` takes it\n(default: the repository's policy-pack)",
+  },
+  quiet: { type: "boolean", help: "no progress lines on stderr" },
+  help: { type: "boolean", short: "h", help: "this help" },
+} as const;
+
 const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--policy-config FILE] [--quiet]
 
-  --stack NAME          the stack to preview (reads Pulumi.NAME.yaml)
-  --json                one JSON document: stack, resources, violations, outputs
-  --markdown            a Markdown report for a pull-request comment
-  --policy-config FILE  policy pack config, the JSON \`pulumi preview --policy-pack-config\` takes
-  --program FILE        another Pulumi program entry module to preview (default: stacks/index.ts)
-  --stack-dir DIR       where Pulumi.NAME.yaml lives (default: the repository root)
-  --quiet               no progress lines on stderr
+${formatOptions(previewOptions)}
 
+Relative paths are resolved against the directory the command was run from.
 exit codes: 0 clean or advisory-only, 1 a mandatory policy violation, 2 a config or program error`;
 
 async function main(argv: string[]): Promise<number> {
-  const flags = parseFlags(argv, {
-    "--stack": "string",
-    "--json": "boolean",
-    "--markdown": "boolean",
-    "--policy-config": "string",
-    "--quiet": "boolean",
-    "--help": "boolean",
-    "--program": "string",
-    "--stack-dir": "string",
-  });
-  if (flags.help) {
+  const parsed = parseCommandLine(argv, previewOptions);
+  if (parsed.values.help) {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
-  if (typeof flags.stack !== "string") throw new UsageError("--stack is required");
+  const flags = checkCommandLine(parsed);
+  if (flags.stack === undefined) throw new UsageError("--stack is required");
   const format = formatOf(flags);
   const result = await previewStack({
     stack: flags.stack,
-    program: flags.program as string | undefined,
-    stackDir: flags["stack-dir"] as string | undefined,
-    policyConfig: readPolicyConfig(flags["policy-config"] as string | undefined),
+    program: flags.program === undefined ? undefined : callerPath(flags.program),
+    stackDir: flags["stack-dir"] === undefined ? undefined : callerPath(flags["stack-dir"]),
+    policyPack: flags["policy-pack"] === undefined ? undefined : callerPath(flags["policy-pack"]),
+    policyConfig: readPolicyConfig(flags["policy-config"]),
     progress: progressPrinter(!flags.quiet),
   });
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };

@@ -7,6 +7,7 @@ import { connectRedisWithConfig, RedisConnectionError } from "../lambdas/shared/
 import { parseRedisConfig } from "../lambdas/shared/redis-config";
 import { clientEnv, parseArgs, USAGE, type VerifyOptions } from "./redis-verify/args";
 import { maskUrl, scrub, secretsOf } from "./redis-verify/mask";
+import { speaksPlaintextRedis } from "./redis-verify/probe";
 import {
   EXIT_USAGE,
   exitCodeFor,
@@ -40,6 +41,12 @@ async function connect(side: "source" | "target", url: string, ca?: string, serv
   const parsed = parseRedisConfig(clientEnv(url, ca, servername));
   if (!parsed.ok) throw new UsageError(`${side} ${maskUrl(url)}: ${parsed.problems.join("; ")}`);
   for (const warning of parsed.warnings) process.stderr.write(`[redis-verify] ${side}: warning: ${warning}\n`);
+  const { host, port, tls } = parsed.config;
+  if (tls && !parsed.config.cluster && (await speaksPlaintextRedis(host, port))) {
+    throw new UsageError(
+      `cannot connect to the ${side}: TLS mismatch: ${maskUrl(url)} asks for TLS (rediss://) but ${host}:${port} answers in plaintext; use redis:// for a server without transit encryption`,
+    );
+  }
   try {
     // No reconnect loop: a verification that silently waits on a dead server helps nobody. A short
     // disconnectTimeout because ioredis keeps a timer of that length alive after a failed connect.

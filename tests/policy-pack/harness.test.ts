@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import { PolicyConfigError } from "../../tools/engine/policy-client";
 import { analyzer, evaluate, of } from "../support/policy-harness";
+import { testProject } from "../support/pulumi-harness";
 
 const publicPolicy = JSON.stringify({
   Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:GetObject", Resource: "*" }],
@@ -37,7 +38,7 @@ describe("policy pack through the Analyzer protocol", () => {
       { type: "aws:s3/bucketPolicy:BucketPolicy", name: "p", inputs: { bucket: "b", policy: publicPolicy } },
     ];
     const [violation] = of(await evaluate(resources), "s3-no-public-bucket-policy");
-    expect(violation?.urn).to.equal("urn:pulumi:test::huntaze-hardening::aws:s3/bucketPolicy:BucketPolicy::p");
+    expect(violation?.urn).to.equal(`urn:pulumi:test::${testProject}::aws:s3/bucketPolicy:BucketPolicy::p`);
   });
 
   it("rejects configuration naming an unknown rule, a bad level or a value outside the schema, all at once", async () => {

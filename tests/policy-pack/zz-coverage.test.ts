@@ -11,8 +11,8 @@ for (const file of fs.readdirSync(__dirname).sort()) {
   if (file.endsWith(".test.ts") && file !== path.basename(__filename)) require(path.join(__dirname, file));
 }
 
-const repoRoot = path.resolve(__dirname, "..", "..");
-const cataloguePath = path.resolve(repoRoot, "..", "shared", "design", "policy-rules.md");
+/** The catalogue as data (policy-pack/catalogue.json, converted from the design's table). */
+const catalogueFile = path.resolve(__dirname, "..", "..", "policy-pack", "catalogue.json");
 
 interface Row {
   readonly number: number;
@@ -30,17 +30,20 @@ function idsOf(text: string): string[] {
   return ids;
 }
 
-/** The catalogue's table rows: number, FSBP + Checkov ids, and the "static?" column. */
+interface CatalogueRow {
+  readonly number: number;
+  readonly rule: string;
+  readonly resourceType: string;
+  readonly fsbp: string;
+  readonly checkov: string;
+  readonly awsguard: string;
+  readonly static: string;
+}
+
+/** The catalogue's rows: number, FSBP + Checkov ids, and the "static" column. */
 function catalogue(): Row[] {
-  const rows: Row[] = [];
-  for (const line of fs.readFileSync(cataloguePath, "utf8").split("\n")) {
-    const cells = line.split("|").map((c) => c.trim());
-    // | # | rule | type | FSBP | Checkov | awsguard | static |
-    if (cells.length < 9 || !/^\d+$/.test(cells[1] ?? "")) continue;
-    const ids = idsOf(`${cells[4]} ${cells[5]}`);
-    rows.push({ number: Number(cells[1]), ids, statics: cells[7] ?? "" });
-  }
-  return rows;
+  const { rows } = JSON.parse(fs.readFileSync(catalogueFile, "utf8")) as { rows: CatalogueRow[] };
+  return rows.map((r) => ({ number: r.number, ids: idsOf(`${r.fsbp} ${r.checkov}`), statics: r.static }));
 }
 
 function awsTypeTokens(): Set<string> {
@@ -90,11 +93,18 @@ describe("policy pack coverage (catalogue, metadata, cases)", () => {
     expect(unknownNames, "cases naming no rule of the pack").to.deep.equal([]);
   });
 
-  describe("against the catalogue (../shared/design/policy-rules.md)", () => {
-    it("every row is covered by a rule (yes, stack and partial rows alike)", function () {
-      if (!fs.existsSync(cataloguePath)) {
-        this.skip(); // the design folder sits beside the clone in CI; a bare clone has no catalogue to compare
+  describe("against the catalogue (policy-pack/catalogue.json)", () => {
+    it("the catalogue is complete: rows 1 to 79, each with a rule, a resource type and a static column", () => {
+      const { rows } = JSON.parse(fs.readFileSync(catalogueFile, "utf8")) as { rows: CatalogueRow[] };
+      expect(rows.map((r) => r.number)).to.deep.equal(Array.from({ length: 79 }, (_, i) => i + 1));
+      for (const r of rows) {
+        expect(r.rule, `row ${r.number} rule`).to.not.equal("");
+        expect(r.resourceType, `row ${r.number} resource type`).to.not.equal("");
+        expect(r.static, `row ${r.number} static`).to.match(/yes|stack|partial|runtime|no/);
       }
+    });
+
+    it("every row is covered by a rule (yes, stack and partial rows alike)", () => {
       const rows = catalogue();
       expect(rows.length, "rows parsed from the catalogue").to.be.greaterThanOrEqual(79);
       const covered = new Set(allPolicies.flatMap((p) => p.references.catalogue));
@@ -103,8 +113,7 @@ describe("policy pack coverage (catalogue, metadata, cases)", () => {
       expect(missing, "catalogue rows without a rule").to.deep.equal([]);
     });
 
-    it("every rule's description names an FSBP or Checkov id of its rows when the catalogue has one", function () {
-      if (!fs.existsSync(cataloguePath)) this.skip();
+    it("every rule's description names an FSBP or Checkov id of its rows when the catalogue has one", () => {
       const byNumber = new Map(catalogue().map((r) => [r.number, r]));
       for (const p of allPolicies) {
         const ids = p.references.catalogue.flatMap((n) => byNumber.get(n)?.ids ?? []);

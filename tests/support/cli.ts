@@ -17,7 +17,8 @@ export function runTool(tool: string, args: string[], env: NodeJS.ProcessEnv = {
       ["-r", "ts-node/register/transpile-only", path.join(repoRoot, "tools", tool), ...args],
       {
         cwd: repoRoot,
-        env: { ...process.env, ...env },
+        // As `npm run <tool>` typed in the repository root: relative paths are the root's (INIT_CWD).
+        env: { ...process.env, INIT_CWD: repoRoot, ...env },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );

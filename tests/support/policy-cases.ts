@@ -1,7 +1,7 @@
 import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import * as policyProxy from "@pulumi/policy/proxy";
 import { expect } from "chai";
 import { it } from "mocha";
+import { unknownCheckingProxy } from "../../lib/pulumi-internals";
 import { allPolicies } from "../../policy-pack/policies";
 import type { PolicyPackConfig, Violation } from "../../tools/engine/policy-client";
 import { evaluate, of, type TestResource } from "./policy-harness";
@@ -71,9 +71,6 @@ export function factory(type: string, name: string, base: Record<string, unknown
  * pack sees them during preview) and returns the not-applicable reason it gave, if any. The
  * Analyzer harness reports violations only, so the "re-checked on up" note is asserted here.
  */
-// @internal in @pulumi/policy (absent from its typings): the proxy the server wraps inputs in.
-const { unknownCheckingProxy } = policyProxy as unknown as { unknownCheckingProxy(props: unknown): unknown };
-
 export function notApplicableReason(rule: string, type: string, inputs: Record<string, unknown>): string | undefined {
   const policy = allPolicies.find((p) => p.name === rule);
   if (!policy || !("validateResource" in policy) || !policy.validateResource)

@@ -8,7 +8,7 @@ import {
 } from "../../tools/engine/policy-client";
 import type { ProgramRun, RecordedResource } from "../../tools/engine/recorder";
 import type { PlainObject } from "../../tools/engine/secrets";
-import { type HarnessOptions, record } from "./pulumi-harness";
+import { type HarnessOptions, record, testProject } from "./pulumi-harness";
 
 // Evaluates the real policy pack through the Analyzer gRPC path, exactly as the preview does: one
 // pack process is shared by every test file and stopped when mocha finishes.
@@ -16,7 +16,7 @@ import { type HarnessOptions, record } from "./pulumi-harness";
 let session: Promise<AnalyzerSession> | undefined;
 
 export function analyzer(): Promise<AnalyzerSession> {
-  session ??= startAnalyzer({ stack: "test" });
+  session ??= startAnalyzer({ stack: "test", project: testProject });
   return session;
 }
 
@@ -36,7 +36,7 @@ export interface TestResource {
   readonly parent?: string;
 }
 
-const urnOf = (type: string, name: string) => `urn:pulumi:test::huntaze-hardening::${type}::${name}`;
+const urnOf = (type: string, name: string) => `urn:pulumi:test::${testProject}::${type}::${name}`;
 
 export function toRecorded(resources: TestResource[]): RecordedResource[] {
   const urnByName = new Map(resources.map((r) => [r.name, urnOf(r.type, r.name)]));

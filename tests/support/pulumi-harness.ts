@@ -1,10 +1,15 @@
+import * as path from "node:path";
 import { OfflineMocks } from "../../tools/engine/mocks";
+import { readProject } from "../../tools/engine/project";
 import { type ProgramRun, type RecordedResource, runProgram } from "../../tools/engine/recorder";
 import { maskSecrets, type PlainObject, type PlainValue } from "../../tools/engine/secrets";
 
 // Runs a component or stack program under the offline engine's recording mocks, for component tests.
 
 export const testAccount = { accountId: "317805897534", region: "us-east-1" };
+
+/** This repository's project name, from its Pulumi.yaml (it appears in every URN). */
+export const testProject = readProject(path.resolve(__dirname, "..", "..")).name;
 
 export interface HarnessOptions {
   readonly stack?: string;
@@ -23,7 +28,7 @@ export async function record(
       return out && typeof out === "object" ? (out as Record<string, unknown>) : undefined;
     },
     {
-      project: "huntaze-hardening",
+      project: testProject,
       stack: options.stack ?? "test",
       mocks: new OfflineMocks(testAccount),
       config: { "aws:region": testAccount.region, ...options.config },

@@ -126,6 +126,6 @@ describe("offline preview (tools/preview.ts)", function () {
     expect([noStack.code, unknown.code, badFlag.code]).to.deep.equal([2, 2, 2]);
     expect(noStack.stderr).to.match(/--stack is required/);
     expect(unknown.stderr).to.match(/no stack named "qa".*stacks: production, staging/);
-    expect(badFlag.stderr).to.match(/unknown argument "--yaml"/);
+    expect(badFlag.stderr).to.match(/unknown option --yaml/);
   });
 });

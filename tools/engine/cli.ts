@@ -1,9 +1,11 @@
 import * as fs from "node:fs";
-import { ConfigValidationError } from "../../stacks/validation";
+import * as pulumi from "@pulumi/pulumi";
+import { callerPath, type OptionTable, type OptionValues, type ParsedCommandLine } from "../cli/options";
 import { PolicyConfigError, type PolicyPackConfig } from "./policy-client";
+import { ProjectFileError } from "./project";
 import { StackFileError } from "./stack-file";
 
-// What the engine's command-line tools share: argument parsing, the exit-code contract
+// What the engine's command-line tools share: argument checking, the exit-code contract
 // (0 clean or advisory only, 1 mandatory violation, 2 config or program error) and error printing
 // without stack traces for problems the user can fix.
 
@@ -15,36 +17,13 @@ export class UsageError extends Error {}
 
 export type Format = "text" | "json" | "markdown";
 
-export interface FlagSpec {
-  readonly [flag: string]: "boolean" | "string";
+/** Throws the parser's problems as one usage error (each on its own line). */
+export function checkCommandLine<T extends OptionTable>(parsed: ParsedCommandLine<T>): OptionValues<T> {
+  if (parsed.problems.length > 0) throw new UsageError(parsed.problems.join("\n       "));
+  return parsed.values;
 }
 
-/** Parses `--flag value` / `--flag=value` / `--switch`; unknown flags and missing values are usage errors. */
-export function parseFlags(argv: string[], spec: FlagSpec): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    const [flag, inline] = arg.startsWith("--")
-      ? arg.includes("=")
-        ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-        : [arg, undefined]
-      : [arg, undefined];
-    const kind = spec[flag as string];
-    if (!kind) throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-    if (kind === "boolean") {
-      if (inline !== undefined) throw new UsageError(`${flag} takes no value`);
-      out[flag.slice(2)] = true;
-    } else {
-      const value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith("--")))
-        throw new UsageError(`${flag} needs a value`);
-      out[flag.slice(2)] = value;
-    }
-  }
-  return out;
-}
-
-export function formatOf(flags: Record<string, string | boolean>): Format {
+export function formatOf(flags: { json?: boolean; markdown?: boolean }): Format {
   if (flags.json && flags.markdown) throw new UsageError("--json and --markdown are exclusive");
   return flags.json ? "json" : flags.markdown ? "markdown" : "text";
 }
@@ -54,7 +33,7 @@ export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
   if (!file) return {};
   let text: string;
   try {
-    text = fs.readFileSync(file, "utf8");
+    text = fs.readFileSync(callerPath(file), "utf8");
   } catch {
     throw new UsageError(`cannot read policy config ${file}`);
   }
@@ -72,9 +51,12 @@ export function reportError(error: unknown, usage: string): number {
   if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n\n${usage}\n`);
   } else if (
-    error instanceof ConfigValidationError ||
+    // A program's RunError (the stacks' ConfigValidationError is one) is a message for the user, as
+    // `pulumi up` prints it: no stack trace. Matched by the SDK's base, so the engine knows no stack.
+    pulumi.RunError.isInstance(error) ||
     error instanceof PolicyConfigError ||
-    error instanceof StackFileError
+    error instanceof StackFileError ||
+    error instanceof ProjectFileError
   ) {
     process.stderr.write(`error: ${error.message}\n`);
   } else {

@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
-import * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
+import { didYouMean } from "../../lib/did-you-mean";
+import { analyzerproto, analyzerrpc, policyPackLauncher } from "../../lib/pulumi-internals";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject } from "./secrets";
 
@@ -59,8 +59,11 @@ export const defaultPackDir = path.join(repoRoot, "policy-pack");
 /**
  * The pack is TypeScript; the CLI's loader would type-check it on every start (seconds). We bundle
  * it once with esbuild (dependencies left external) and reuse the bundle while the sources are unchanged.
+ * A pack without index.ts is compiled already and is started from its own directory.
  */
 async function buildPack(packDir: string): Promise<string> {
+  // A compiled pack (the installed package's dist/policy-pack) runs as it is.
+  if (!fs.existsSync(path.join(packDir, "index.ts"))) return packDir;
   const sources = fs
     .readdirSync(packDir, { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".ts") || f.endsWith(".yaml") || f === "package.json")
@@ -166,7 +169,9 @@ export function resolvePolicyConfig(
   );
   for (const key of Object.keys(config)) {
     if (key !== "all" && !byName.has(key))
-      problems.push(`${key}: no such policy in the pack (see policy:check -- --list)`);
+      problems.push(
+        `${key}: no such policy in the pack${didYouMean(key, [...byName.keys(), "all"])} (see policy:check -- --list)`,
+      );
   }
   const resolved = new Map<string, { level: EnforcementLevel; properties: PlainObject }>();
   for (const policy of policies) {
@@ -185,7 +190,7 @@ export function resolvePolicyConfig(
         if (!schema) {
           const allowed = Object.keys(policy.configSchema?.properties ?? {});
           problems.push(
-            `${policy.name}.${prop}: not a setting of this policy (settings: ${allowed.join(", ") || "none"})`,
+            `${policy.name}.${prop}: not a setting of this policy${didYouMean(prop, allowed)} (settings: ${allowed.join(", ") || "none"})`,
           );
           continue;
         }
@@ -241,7 +246,7 @@ export async function startAnalyzer(
   options: { packDir?: string; stack?: string; project?: string; dryRun?: boolean } = {},
 ): Promise<AnalyzerSession> {
   const packDir = await buildPack(options.packDir ?? defaultPackDir);
-  const launcher = require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [repoRoot] });
+  const launcher = policyPackLauncher(repoRoot);
   // The first argument is the engine address; the pack only needs it for logging, which we don't serve.
   const child: ChildProcess = spawn(process.execPath, [launcher, "127.0.0.1:0", packDir], {
     cwd: packDir,
@@ -294,7 +299,7 @@ export async function startAnalyzer(
 
   const stackReq = new analyzerproto.AnalyzerStackConfigureRequest();
   stackReq.setStack(options.stack ?? "offline");
-  stackReq.setProject(options.project ?? "huntaze-hardening");
+  stackReq.setProject(options.project ?? "offline");
   stackReq.setDryRun(options.dryRun ?? true);
   await unary(client, "configureStack", stackReq);
 

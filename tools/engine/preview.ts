@@ -7,9 +7,10 @@ import {
   startAnalyzer,
   type Violation,
 } from "./policy-client";
+import { locateProject } from "./project";
 import { type RecordedResource, runProgram } from "./recorder";
 import type { PlainObject } from "./secrets";
-import { readStackFile, repoRoot } from "./stack-file";
+import { readStackFile, repoRoot, StackFileError } from "./stack-file";
 
 export interface PreviewResult {
   readonly stack: string;
@@ -21,15 +22,15 @@ export interface PreviewResult {
 
 export interface PreviewOptions {
   readonly stack: string;
-  /** The program's entry module, run as the Pulumi CLI runs Pulumi.yaml's `main`. @default stacks/index.ts */
+  /** The program's entry module, run as the Pulumi CLI runs Pulumi.yaml's `main`. @default the project's `main` */
   readonly program?: string;
-  /** Where Pulumi.<stack>.yaml lives. @default the repository root */
+  /** Where Pulumi.<stack>.yaml lives; the project is the Pulumi.yaml there or above. @default the repository root */
   readonly stackDir?: string;
+  /** The policy pack directory, as `pulumi preview --policy-pack DIR` takes it. @default the repository's policy-pack */
+  readonly policyPack?: string;
   readonly policyConfig?: PolicyPackConfig;
   readonly progress?: (message: string) => void;
 }
-
-export const defaultProgram = path.join(repoRoot, "stacks", "index.ts");
 
 /**
  * `pulumi preview --policy-pack policy-pack`, offline: load the stack's config, run the program's
@@ -38,20 +39,24 @@ export const defaultProgram = path.join(repoRoot, "stacks", "index.ts");
  */
 export async function previewStack(options: PreviewOptions): Promise<PreviewResult> {
   const progress = options.progress ?? (() => {});
-  const file = readStackFile(options.stack, options.stackDir ?? repoRoot);
-  const program = path.resolve(options.program ?? defaultProgram);
+  const stackDir = path.resolve(options.stackDir ?? repoRoot);
+  const project = locateProject(stackDir, options.program, repoRoot);
+  const file = readStackFile(options.stack, stackDir, project.name);
+  const program = path.resolve(options.program ?? project.main);
 
   // Starting the pack takes as long as running the program: do both at once.
   const analyzer: Promise<AnalyzerSession> = startAnalyzer({
     stack: options.stack,
-    project: "huntaze-hardening",
+    project: project.name,
     dryRun: true,
+    ...(options.policyPack !== undefined ? { packDir: path.resolve(options.policyPack) } : {}),
   });
   analyzer.catch(() => {});
   try {
     progress(`running ${path.relative(process.cwd(), program)} for stack ${options.stack} under the offline engine`);
+    if (file.empty) progress(`${path.basename(file.path)} is empty: the program runs with no stack config`);
     const run = await runProgram(async () => require(program) as Record<string, unknown>, {
-      project: "huntaze-hardening",
+      project: project.name,
       stack: options.stack,
       mocks: new OfflineMocks({
         accountId: /^\d{12}$/.test(file.config["huntaze:accountId"] ?? "")
@@ -62,6 +67,13 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
       config: file.config,
       secretKeys: file.secretKeys,
       preview: true,
+    }).catch((error: unknown) => {
+      // A program that needs config fails on the first missing key; say why there is none.
+      if (!file.empty) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw new StackFileError(
+        `${path.basename(file.path)} is empty (no "config:" values), and the program failed without them:\n${message}`,
+      );
     });
     const session = await analyzer;
     await session.configure(options.policyConfig ?? {});

@@ -1,9 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as resproto from "@pulumi/pulumi/proto/resource_pb";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
-import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
-import { getRuntimeStore, setMockOptions, waitForRPCs } from "./pulumi-internals";
+import {
+  deserializeProperties,
+  getRuntimeStore,
+  MockMonitor,
+  resproto,
+  serializeProperties,
+  setMockOptions,
+  waitForRPCs,
+} from "../../lib/pulumi-internals";
 import type { PlainObject } from "./secrets";
 import { wrapSecret } from "./secrets";
 
@@ -67,14 +72,14 @@ export class RecordingMonitor extends MockMonitor {
       const result = await this.offlineMocks.newResource({
         type,
         name,
-        inputs: rpc.deserializeProperties(req.getObject() ?? new structproto.Struct()),
+        inputs: deserializeProperties(req.getObject() ?? new structproto.Struct()),
         provider: req.getProvider(),
         custom: req.getCustom(),
         id: req.getImportid(),
       });
       const urn = this.urnFor(req.getParent(), type, name);
       const secretOutputs = req.getAdditionalsecretoutputsList();
-      const serializedState = (await rpc.serializeProperties("", result.state)) as PlainObject;
+      const serializedState = (await serializeProperties("", result.state)) as PlainObject;
       for (const key of secretOutputs) {
         if (key in serializedState) serializedState[key] = wrapSecret(serializedState[key]);
       }

@@ -87,10 +87,17 @@ function shortUrn(urn: string): string {
   return `${type}::${parts[3] ?? urn}`;
 }
 
-/** The resource tree: each resource under its parent, components first-class. */
-function tree(resources: RecordedResource[]): string[] {
+/**
+ * The resource tree: each resource under its parent, components first-class. A resource whose
+ * parent is not in the list (the stack resource a state file's export leaves out) is a root.
+ */
+export function tree(resources: RecordedResource[]): string[] {
+  const urns = new Set(resources.map((r) => r.urn));
   const children = new Map<string | undefined, RecordedResource[]>();
-  for (const r of resources) children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+  for (const r of resources) {
+    const parent = r.parent !== undefined && urns.has(r.parent) ? r.parent : undefined;
+    children.set(parent, [...(children.get(parent) ?? []), r]);
+  }
   const lines: string[] = [];
   const walk = (parent: string | undefined, depth: number) => {
     for (const r of children.get(parent) ?? []) {

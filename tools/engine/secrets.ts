@@ -1,4 +1,4 @@
-import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey, unknownValue } from "../../lib/pulumi-internals";
 
 // Values in Pulumi's wire form: a secret is { [specialSigKey]: specialSecretSig, value }, an unknown
 // (computed during preview) is a sentinel string. Everything the engine prints goes through here,

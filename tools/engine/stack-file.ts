@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { readProject } from "./project";
 
 // Reads Pulumi.<stack>.yaml the way the CLI hands config to a program: "namespace:key" -> string,
 // structured values as JSON text, and `secure:` values marked secret. Offline there is no key to
@@ -12,6 +13,8 @@ export interface StackFile {
   readonly path: string;
   readonly config: Record<string, string>;
   readonly secretKeys: string[];
+  /** The file holds no config at all (empty, or only comments). */
+  readonly empty: boolean;
 }
 
 export class StackFileError extends Error {}
@@ -30,7 +33,8 @@ function placeholderFor(key: string): string {
   return `offline-secret-${createHash("sha256").update(key).digest("hex").slice(0, 24)}`;
 }
 
-export function readStackFile(stack: string, root = repoRoot, projectName = "huntaze-hardening"): StackFile {
+/** `projectName` namespaces keys written without one, as the CLI does with the project's own name. */
+export function readStackFile(stack: string, root = repoRoot, projectName = readProject(root).name): StackFile {
   if (!/^[\w.-]+$/.test(stack)) throw new StackFileError(`invalid stack name ${JSON.stringify(stack)}`);
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
@@ -60,5 +64,11 @@ export function readStackFile(stack: string, root = repoRoot, projectName = "hun
       config[fullKey] = String(value);
     }
   }
-  return { stack, path: file, config, secretKeys };
+  return {
+    stack,
+    path: file,
+    config,
+    secretKeys,
+    empty: doc === undefined || doc === null || Object.keys(raw).length === 0,
+  };
 }

@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { specialSecretSig, specialSigKey } from "../../lib/pulumi-internals";
 import type { RecordedResource } from "./recorder";
 import { type PlainObject, type PlainValue, wrapSecret } from "./secrets";
 
@@ -12,6 +12,8 @@ export class StateFileError extends Error {}
 
 export interface StackState {
   readonly stack: string;
+  /** The project named in the URNs (`urn:pulumi:<stack>::<project>::...`). */
+  readonly project: string;
   readonly resources: RecordedResource[];
   readonly outputs: PlainObject;
 }
@@ -75,6 +77,7 @@ export function parseStackExport(text: string, source = "state file"): StackStat
   const problems: string[] = [];
   const resources: RecordedResource[] = [];
   let stack = "unknown";
+  let project = "unknown";
   let outputs: PlainObject = {};
   raw.forEach((r: ExportedResource, i) => {
     if (typeof r?.urn !== "string" || typeof r?.type !== "string") {
@@ -85,6 +88,7 @@ export function parseStackExport(text: string, source = "state file"): StackStat
     if (r.delete) return;
     if (r.type === "pulumi:pulumi:Stack") {
       stack = r.urn.split("::")[0]?.replace("urn:pulumi:", "") ?? stack;
+      project = r.urn.split("::")[1] ?? project;
       outputs = decode(r.outputs ?? {}) as PlainObject;
       return;
     }
@@ -115,7 +119,7 @@ export function parseStackExport(text: string, source = "state file"): StackStat
     throw new StateFileError(
       `${source}: ${problems.slice(0, 10).join("; ")}${problems.length > 10 ? ` (+${problems.length - 10} more)` : ""}`,
     );
-  return { stack, resources, outputs };
+  return { stack, project, resources, outputs };
 }
 
 export function readStackExport(file: string): StackState {
@@ -142,7 +146,9 @@ export function toStackExport(stack: string, resources: RecordedResource[], outp
     }
     return value;
   };
-  const stackUrn = `urn:pulumi:${stack}::huntaze-hardening::pulumi:pulumi:Stack::huntaze-hardening-${stack}`;
+  // The project is the one the resources' URNs name, as in a real export.
+  const project = resources.find((r) => r.urn.startsWith("urn:pulumi:"))?.urn.split("::")[1] ?? "offline";
+  const stackUrn = `urn:pulumi:${stack}::${project}::pulumi:pulumi:Stack::${project}-${stack}`;
   return {
     version: 3,
     deployment: {

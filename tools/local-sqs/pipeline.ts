@@ -6,6 +6,7 @@
 
 import type { BatchResponse, QueueSender, SqsEvent } from "../../lambdas/rate-limiter/handler";
 import { ATTR_REASON } from "../../lambdas/rate-limiter/handler";
+import { didYouMean } from "../../lib/did-you-mean";
 import { LocalQueue } from "./queue";
 
 export interface ScenarioMessage {
@@ -19,15 +20,59 @@ export interface Scenario {
   readonly messages: readonly ScenarioMessage[];
 }
 
-export function parseScenario(text: string): Scenario {
-  const data = JSON.parse(text) as Partial<Scenario>;
+/** A scenario file with every problem listed (not just the first). */
+export class ScenarioError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${source}: invalid scenario (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+    );
+    this.name = "ScenarioError";
+  }
+}
+
+const SCENARIO_KEYS = ["limits", "durationSeconds", "messages"];
+
+export function parseScenario(text: string, source = "scenario"): Scenario {
+  let data: Partial<Scenario> & Record<string, unknown>;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(source, [`not JSON: ${(e as Error).message}`]);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new ScenarioError(source, [
+      `expected a JSON object {${SCENARIO_KEYS.join(", ")}}, got ${JSON.stringify(data)}`,
+    ]);
+  const problems: string[] = [];
   if (typeof data.durationSeconds !== "number" || data.durationSeconds <= 0) {
-    throw new Error("scenario.durationSeconds must be a positive number");
+    problems.push(`scenario.durationSeconds must be a positive number, got ${JSON.stringify(data.durationSeconds)}`);
   }
-  if (!Array.isArray(data.messages)) throw new Error("scenario.messages must be an array");
-  for (const [i, m] of data.messages.entries()) {
-    if (typeof m?.atMs !== "number" || m.atMs < 0) throw new Error(`scenario.messages[${i}].atMs must be a number ≥ 0`);
+  if (
+    data.limits !== undefined &&
+    (typeof data.limits !== "object" || data.limits === null || Array.isArray(data.limits))
+  )
+    problems.push(
+      `scenario.limits must be an object {perWindow, windowSeconds, burst}, got ${JSON.stringify(data.limits)}`,
+    );
+  if (!Array.isArray(data.messages))
+    problems.push(`scenario.messages must be an array, got ${JSON.stringify(data.messages)}`);
+  else {
+    for (const [i, m] of data.messages.entries()) {
+      if (typeof m?.atMs !== "number" || m.atMs < 0)
+        problems.push(`scenario.messages[${i}].atMs must be a number ≥ 0, got ${JSON.stringify(m?.atMs)}`);
+      if (m?.body === undefined) problems.push(`scenario.messages[${i}].body is missing`);
+    }
   }
+  for (const key of Object.keys(data)) {
+    if (!SCENARIO_KEYS.includes(key))
+      problems.push(
+        `scenario.${key}: no such setting${didYouMean(key, SCENARIO_KEYS)} (settings: ${SCENARIO_KEYS.join(", ")})`,
+      );
+  }
+  if (problems.length > 0) throw new ScenarioError(source, problems);
   return data as Scenario;
 }
 

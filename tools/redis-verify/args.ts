@@ -1,5 +1,7 @@
 // Command-line parsing for `npm run redis:verify`. Pure: argv and env in, options or problems out.
 
+import { callerPath, formatOptions, parseCommandLine } from "../cli/options";
+
 export interface VerifyOptions {
   source: string;
   target: string;
@@ -22,45 +24,49 @@ export type ParsedArgs =
   | { kind: "run"; options: VerifyOptions }
   | { kind: "error"; problems: string[] };
 
+/** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
+export const verifyOptions = {
+  source: {
+    type: "string",
+    placeholder: "URL",
+    help: "redis://[user:password@]host:port[/db] or rediss://...\n(or env REDIS_VERIFY_SOURCE, which keeps the token out of `ps`)",
+  },
+  target: { type: "string", placeholder: "URL", help: "same, for the target (or env REDIS_VERIFY_TARGET)" },
+  ca: {
+    type: "string",
+    placeholder: "FILE",
+    help: "CA bundle for every rediss:// URL (NODE_EXTRA_CA_CERTS works too)",
+  },
+  "source-ca": { type: "string", placeholder: "FILE", help: "CA bundle for the source only" },
+  "target-ca": { type: "string", placeholder: "FILE", help: "CA bundle for the target only" },
+  servername: {
+    type: "string",
+    placeholder: "NAME",
+    help: "TLS name to verify, e.g. the ElastiCache endpoint behind a CNAME",
+  },
+  "source-servername": { type: "string", placeholder: "NAME", help: "TLS name for the source only" },
+  "target-servername": { type: "string", placeholder: "NAME", help: "TLS name for the target only" },
+  batch: { type: "string", placeholder: "N", help: "keys per SCAN/pipeline batch (default 1000, 1..100000)" },
+  parallel: { type: "string", placeholder: "N", help: "batches in flight (default 4, 1..64)" },
+  match: { type: "string", placeholder: "PATTERN", help: "only keys matching this SCAN pattern (default *)" },
+  json: { type: "boolean", help: "print one JSON object instead of text" },
+  strict: { type: "boolean", help: "also fail when the target has extra keys" },
+  quiet: { type: "boolean", help: "no progress on stderr" },
+  help: { type: "boolean", short: "h", help: "this help" },
+} as const;
+
 export const USAGE = `Usage: npm run redis:verify -- --source URL --target URL [options]
 
 Compares every key of the source with the target (after a snapshot/restore): existence, type,
 TTL presence and a canonical content digest, then looks for keys only the target has.
 Standalone servers or primary endpoints (cluster mode disabled); a cluster node is refused.
 
-  --source URL             redis://[user:password@]host:port[/db] or rediss://...
-                           (or env REDIS_VERIFY_SOURCE, which keeps the token out of \`ps\`)
-  --target URL             same, for the target (or env REDIS_VERIFY_TARGET)
-  --ca FILE                CA bundle for every rediss:// URL (NODE_EXTRA_CA_CERTS works too)
-  --source-ca FILE, --target-ca FILE            per side
-  --servername NAME        TLS name to verify, e.g. the ElastiCache endpoint behind a CNAME
-  --source-servername NAME, --target-servername NAME
-  --batch N                keys per SCAN/pipeline batch (default 1000, 1..100000)
-  --parallel N             batches in flight (default 4, 1..64)
-  --match PATTERN          only keys matching this SCAN pattern (default *)
-  --json                   print one JSON object instead of text
-  --strict                 also fail when the target has extra keys
-  --quiet                  no progress on stderr
-  -h, --help
+${formatOptions(verifyOptions)}
 
+Relative paths are resolved against the directory the command was run from.
 Exit status: 0 nothing missing or different; 1 keys missing or different (or extra, with
 --strict); 2 bad arguments or connection failure.
 `;
-
-const VALUE_FLAGS = new Set([
-  "--source",
-  "--target",
-  "--ca",
-  "--source-ca",
-  "--target-ca",
-  "--servername",
-  "--source-servername",
-  "--target-servername",
-  "--batch",
-  "--parallel",
-  "--match",
-]);
-const BOOLEAN_FLAGS = new Set(["--json", "--strict", "--quiet"]);
 
 function integer(flag: string, raw: string, min: number, max: number, problems: string[]): number {
   if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
@@ -80,35 +86,13 @@ function isRedisUrl(raw: string): { ok: boolean; tls: boolean } {
 }
 
 export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ParsedArgs {
-  const problems: string[] = [];
+  const parsed = parseCommandLine(argv, verifyOptions);
+  if (parsed.values.help) return { kind: "help" };
+  const problems = [...parsed.problems];
   const values = new Map<string, string>();
-  const flags = new Set<string>();
-
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "-h" || arg === "--help") return { kind: "help" };
-    const eq = arg.indexOf("=");
-    const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_FLAGS.has(name)) {
-      const value = eq > 0 && arg.startsWith("--") ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || (eq < 0 && value.startsWith("--"))) {
-        problems.push(`${name} needs a value`);
-        if (value !== undefined) i--;
-        continue;
-      }
-      if (values.has(name)) problems.push(`${name} is given twice`);
-      values.set(name, value);
-    } else if (BOOLEAN_FLAGS.has(name)) {
-      flags.add(name);
-    } else {
-      // May be a stray URL with a password in it: name it by position, not by value.
-      problems.push(
-        arg.startsWith("-")
-          ? `unknown option ${name}`
-          : `unexpected argument #${i + 1} (options take the form --name value)`,
-      );
-    }
-  }
+  for (const [name, value] of Object.entries(parsed.values))
+    if (typeof value === "string") values.set(`--${name}`, value);
+  const flag = (name: "json" | "strict" | "quiet") => parsed.values[name] === true;
 
   const source = values.get("--source") ?? env["REDIS_VERIFY_SOURCE"];
   const target = values.get("--target") ?? env["REDIS_VERIFY_TARGET"];
@@ -130,7 +114,8 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
         problems.push(`--${which}-servername is set but the ${which} URL is redis:// (no TLS)`);
       return {};
     }
-    return { ca: ownCa ?? ca, servername: ownName ?? servername };
+    const file = ownCa ?? ca;
+    return { ca: file === undefined ? undefined : callerPath(file, env), servername: ownName ?? servername };
   };
   const sourceTls = side("source", sourceUrl);
   const targetTls = side("target", targetUrl);
@@ -160,9 +145,9 @@ export function parseArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}):
       batch,
       parallel,
       match,
-      json: flags.has("--json"),
-      strict: flags.has("--strict"),
-      quiet: flags.has("--quiet"),
+      json: flag("json"),
+      strict: flag("strict"),
+      quiet: flag("quiet"),
     },
   };
 }

@@ -1,0 +1,56 @@
+// Every use of Pulumi SDK and policy SDK internals, in one module below the stacks, the engine and
+// the tests. Some are marked @internal (absent from the .d.ts files) but are what
+// `pulumi.runtime.setMocks` itself uses; others are deep imports of generated protocol code.
+// Typing them here keeps every private path in one place: an SDK upgrade that moves them breaks
+// this file only.
+
+interface RuntimeStore {
+  supportsSecrets: boolean;
+  supportsResourceReferences: boolean;
+  supportsOutputValues: boolean;
+  supportsDeletedWith: boolean;
+  supportsAliasSpecs: boolean;
+  supportsTransforms: boolean;
+}
+
+const state = require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore };
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
+  waitForRPCs(): Promise<void>;
+  getStack(): string;
+  getProject(): string;
+};
+
+export const getRuntimeStore = state.getStore;
+export const setMockOptions = settings.setMockOptions;
+export const waitForRPCs = settings.waitForRPCs;
+
+const config = require("@pulumi/pulumi/runtime/config") as { isConfigSecret(key: string): boolean };
+
+/** Whether a "namespace:key" config value was stored with --secret. */
+export const isConfigSecret = config.isConfigSecret;
+
+// The engine's protocol messages (resource monitor and Analyzer).
+export * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+export * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
+export * as resproto from "@pulumi/pulumi/proto/resource_pb";
+export { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+// Wire-format helpers and the mock monitor the offline engine extends.
+export {
+  deserializeProperties,
+  serializeProperties,
+  specialSecretSig,
+  specialSigKey,
+  unknownValue,
+} from "@pulumi/pulumi/runtime/rpc";
+
+/** The script the Pulumi CLI runs to start a policy pack as an Analyzer plugin. */
+export function policyPackLauncher(fromDir: string): string {
+  return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [fromDir] });
+}
+
+/** @pulumi/policy's proxy that makes unknown (computed) values throw when a rule reads them. */
+export function unknownCheckingProxy(props: unknown): unknown {
+  const proxy = require("@pulumi/policy/proxy") as { unknownCheckingProxy(props: unknown): unknown };
+  return proxy.unknownCheckingProxy(props);
+}
