@@ -104,3 +104,12 @@ export const ec2 = {
   ingressRule: ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"],
   egressRule: ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"],
 } as const;
+
+export const securityhub = {
+  account: ["aws:securityhub/account:Account"],
+  standardsSubscription: ["aws:securityhub/standardsSubscription:StandardsSubscription"],
+} as const;
+
+export const events = {
+  target: ["aws:cloudwatch/eventTarget:EventTarget"],
+} as const;
