@@ -86,6 +86,7 @@ export const secretsmanager = {
 export const rds = {
   instance: ["aws:rds/instance:Instance"],
   parameterGroup: ["aws:rds/parameterGroup:ParameterGroup"],
+  clusterInstance: ["aws:rds/clusterInstance:ClusterInstance"],
 } as const;
 
 export const cloudtrail = {

@@ -35,10 +35,10 @@ const storageEncrypted = resourcePolicy({
 
 const notPublic = resourcePolicy({
   name: "rds-not-publicly-accessible",
-  summary: "RDS instances are not publicly accessible",
+  summary: "RDS instances and Aurora cluster instances are not publicly accessible",
   enforcementLevel: "mandatory",
   references: { catalogue: [59], fsbp: ["RDS.2"], checkov: ["CKV_AWS_17"] },
-  resourceTypes: instance,
+  resourceTypes: [...instance, ...rds.clusterInstance],
   check: (c) => {
     const v = c.props.publiclyAccessible;
     if (isUnknown(v)) c.unknown("publiclyAccessible");
@@ -57,7 +57,8 @@ const multiAz = resourcePolicy({
 
 const backups = resourcePolicy({
   name: "rds-backup-retention",
-  summary: "RDS instances keep automated backups for at least minimumRetentionDays (default 7, as RDS.11)",
+  summary:
+    "RDS instances keep automated backups for at least minimumRetentionDays (default 7, as RDS.11) and at most 35 days (what AWS accepts); unlike CKV_AWS_133, an unset period fails (AWS then keeps 1 day, short of RDS.11's 7)",
   enforcementLevel: "advisory",
   references: { catalogue: [61], fsbp: ["RDS.11"], checkov: ["CKV_AWS_133"] },
   resourceTypes: instance,
@@ -79,6 +80,7 @@ const backups = resourcePolicy({
     if (isUnknown(v)) c.unknown("backupRetentionPeriod");
     else if (typeof v !== "number" || v < min)
       c.report(`backupRetentionPeriod is ${show(v)}; keep at least ${min} days (minimumRetentionDays)`);
+    else if (v > 35) c.report(`backupRetentionPeriod is ${v}; AWS accepts at most 35 days`);
   },
 });
 
@@ -93,7 +95,8 @@ const deletionProtection = resourcePolicy({
 
 const monitoring = resourcePolicy({
   name: "rds-enhanced-monitoring",
-  summary: "RDS instances have enhanced monitoring (monitoringInterval > 0 with a monitoringRoleArn)",
+  summary:
+    "RDS instances have enhanced monitoring (monitoringInterval > 0 with a monitoringRoleArn); unlike CKV_AWS_118, a role without an interval fails (the interval defaults to 0, monitoring off)",
   enforcementLevel: "advisory",
   references: { catalogue: [63], fsbp: ["RDS.6"], checkov: ["CKV_AWS_118"] },
   resourceTypes: instance,
@@ -137,7 +140,8 @@ const logExports = resourcePolicy({
 
 const iamAuth = resourcePolicy({
   name: "rds-iam-authentication",
-  summary: "RDS MySQL/MariaDB/PostgreSQL instances have IAM database authentication on",
+  summary:
+    "RDS MySQL/MariaDB/PostgreSQL instances have IAM database authentication on (unlike CKV_AWS_161, MariaDB is judged too: RDS supports IAM authentication for it)",
   // Advisory: IAM auth adds short-lived credentials next to password auth; its absence does not
   // leave the database unauthenticated, and it only exists for some engines.
   enforcementLevel: "advisory",
@@ -153,7 +157,8 @@ const iamAuth = resourcePolicy({
 
 const minorUpgrades = resourcePolicy({
   name: "rds-auto-minor-version-upgrade",
-  summary: "RDS instances take minor engine upgrades automatically (autoMinorVersionUpgrade not false)",
+  summary:
+    "RDS instances take minor engine upgrades automatically (autoMinorVersionUpgrade not false); unlike CKV_AWS_226, an unset flag passes (the provider and AWS default it to true)",
   enforcementLevel: "advisory",
   references: { catalogue: [66], fsbp: ["RDS.13"], checkov: ["CKV_AWS_226"] },
   resourceTypes: instance,
@@ -277,10 +282,11 @@ const forceSsl = stackPolicy({
 
 const performanceInsights = resourcePolicy({
   name: "rds-performance-insights-cmk",
-  summary: "RDS instances have Performance Insights on, encrypted with a customer-managed key",
+  summary:
+    "RDS instances and Aurora cluster instances have Performance Insights on, encrypted with a customer-managed key (CKV_AWS_353 and CKV_AWS_354 together: unlike CKV_AWS_353 alone, Performance Insights without a CMK fails; classes without Performance Insights fail too)",
   enforcementLevel: "advisory",
   references: { catalogue: [70], fsbp: [], checkov: ["CKV_AWS_353", "CKV_AWS_354"] },
-  resourceTypes: instance,
+  resourceTypes: [...instance, ...rds.clusterInstance],
   check: (c) => {
     const on = c.props.performanceInsightsEnabled;
     const key = c.props.performanceInsightsKmsKeyId;

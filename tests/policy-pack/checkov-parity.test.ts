@@ -1,0 +1,749 @@
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import { allPolicies } from "../../policy-pack/policies";
+import type { PolicyPackConfig } from "../../tools/engine/policy-client";
+import { UNKNOWN_NUMBER } from "../support/policy-cases";
+import { evaluate, of, type TestResource } from "../support/policy-harness";
+
+// Parity with the Checkov checks the pack cites: each row is one case of the check's own test
+// fixtures in bridgecrewio/checkov (tests/terraform/checks/resource/aws/test_<Check>.py and
+// example_<Check>/main.tf), its HCL converted to the Pulumi inputs of the same resource, and the
+// verdict Checkov's test expects. The pack's rule must reach that verdict, or the row records the
+// deliberate difference (`pack`), which the rule's description states as "unlike <check id>".
+// "UNKNOWN" rows are values Checkov cannot evaluate (a variable): the pack reports nothing and
+// re-checks on `up`.
+
+type Verdict = "PASSED" | "FAILED" | "UNKNOWN";
+
+interface Row {
+  readonly check: string;
+  readonly rule: string;
+  /** Fixture file and case, as named in Checkov's test. */
+  readonly fixture: string;
+  readonly checkov: Verdict;
+  /** The pack's verdict when it deliberately differs. @default checkov */
+  readonly pack?: Verdict;
+  readonly resources: TestResource[];
+  /** Rule settings that express the check's own threshold. */
+  readonly config?: PolicyPackConfig;
+}
+
+const res = (type: string, name: string, inputs: Record<string, unknown>): TestResource => ({ type, name, inputs });
+const TRAIL = "aws:cloudtrail/trail:Trail";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const DB = "aws:rds/instance:Instance";
+const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const ECS_CLUSTER = "aws:ecs/cluster:Cluster";
+const ECS_SERVICE = "aws:ecs/service:Service";
+const TOPIC = "aws:sns/topic:Topic";
+const KEY = "aws:kms/key:Key";
+const DETECTOR = "aws:guardduty/detector:Detector";
+
+const trailBase = { name: "tf-trail-foobar", s3BucketName: "foo", s3KeyPrefix: "prefix" };
+const trailConf = {
+  enableLogging: true,
+  s3BucketName: "foo",
+  isMultiRegionTrail: true,
+  includeGlobalServiceEvents: true,
+  name: "foo",
+};
+const alarmBase = {
+  name: "alarmname",
+  comparisonOperator: "LessThanThreshold",
+  evaluationPeriods: 1,
+  metricName: "HealthyHostCount",
+  namespace: "AWS/NetworkELB",
+  period: 60,
+  statistic: "Average",
+  threshold: 2,
+  alarmDescription: "Number of healthy nodes in Target Group",
+  alarmActions: ["arn:aws:sns:us-east-1:111122223333:sns"],
+  okActions: ["arn:aws:sns:us-east-1:111122223333:sns"],
+};
+const retention1: PolicyPackConfig = { "cloudwatch-log-group-retention": { minimumRetentionDays: 1 } };
+const retention365: PolicyPackConfig = { "cloudwatch-log-group-retention": { minimumRetentionDays: 365 } };
+const deletionBase = {
+  identifier: "aurora-cluster-demo",
+  dbName: "mydb",
+  username: "foo",
+  password: "bar",
+  backupRetentionPeriod: 5,
+  backupWindow: "07:00-09:00",
+};
+const minorBase = { publiclyAccessible: true, backupRetentionPeriod: 0, engine: "postgres", tags: { test: "Fail" } };
+const clusterInstanceBase = { clusterIdentifier: "id", instanceClass: "foo-bar" };
+const multiAzBase = { dbName: "name", engine: "mysql", identifier: "id", instanceClass: "foo" };
+const logBase = (engine: string) => ({
+  allocatedStorage: 5,
+  engine,
+  instanceClass: "db.t3.small",
+  password: engine,
+  username: engine,
+});
+
+const iamBase = (engine: string) => ({
+  allocatedStorage: 5,
+  engine,
+  instanceClass: "db.t3.small",
+  password: "password",
+  username: "username",
+});
+const piBase = {
+  identifier: "aurora-cluster-demo",
+  dbName: "mydb",
+  username: "foo",
+  password: "bar",
+  backupRetentionPeriod: 5,
+  backupWindow: "07:00-09:00",
+  instanceClass: "m4.large",
+};
+const piClusterBase = {
+  identifier: "aurora-cluster-demo-0",
+  clusterIdentifier: "aurora-cluster-demo",
+  instanceClass: "db.r4.large",
+  engine: "aurora-postgresql",
+};
+const caBase = {
+  allocatedStorage: 20,
+  storageType: "gp2",
+  engine: "mysql",
+  engineVersion: "5.7",
+  instanceClass: "db.t2.micro",
+  dbName: "mydb",
+  username: "foo",
+  password: "foobarbaz",
+  iamDatabaseAuthenticationEnabled: true,
+  storageEncrypted: true,
+};
+const serviceBase = {
+  name: "example",
+  cluster: "arn:aws:ecs:us-east-1:111122223333:cluster/example",
+  alarms: { enable: true, rollback: true, alarmNames: ["example"] },
+};
+const keyBase = { description: "KMS key 1", deletionWindowInDays: 10 };
+
+const rows: Row[] = [
+  // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
+  {
+    check: "CKV_AWS_67",
+    rule: "cloudtrail-multi-region-management-events",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "foobar", { ...trailBase, includeGlobalServiceEvents: false })],
+  },
+  {
+    check: "CKV_AWS_67",
+    rule: "cloudtrail-multi-region-management-events",
+    fixture: "test_failure_negative_multi_region",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "foobar", { ...trailBase, includeGlobalServiceEvents: false, isMultiRegionTrail: false })],
+  },
+  {
+    check: "CKV_AWS_67",
+    rule: "cloudtrail-multi-region-management-events",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TRAIL, "foobar", { ...trailBase, includeGlobalServiceEvents: false, isMultiRegionTrail: true })],
+  },
+  // CKV_AWS_35 CloudtrailEncryption (test_CloudtrailEncryption.py)
+  {
+    check: "CKV_AWS_35",
+    rule: "cloudtrail-kms-encryption",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "foo", { ...trailConf, enableLogFileValidation: true })],
+  },
+  {
+    check: "CKV_AWS_35",
+    rule: "cloudtrail-kms-encryption",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TRAIL, "foo", { ...trailConf, enableLogFileValidation: true, kmsKeyId: "foo" })],
+  },
+  // CKV_AWS_36 CloudtrailLogValidation (test_CloudtrailLogValidation.py)
+  {
+    check: "CKV_AWS_36",
+    rule: "cloudtrail-log-file-validation",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "foo", trailConf)],
+  },
+  {
+    check: "CKV_AWS_36",
+    rule: "cloudtrail-log-file-validation",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TRAIL, "foo", { ...trailConf, enableLogFileValidation: true, kmsKeyId: "foo" })],
+  },
+  // CKV_AWS_158 CloudWatchLogGroupKMSKey (example_CloudWatchLogGroupKMSKey/main.tf)
+  {
+    check: "CKV_AWS_158",
+    rule: "cloudwatch-log-group-kms",
+    fixture: "aws_cloudwatch_log_group.pass",
+    checkov: "PASSED",
+    resources: [res(LOG_GROUP, "pass", { retentionInDays: 1, kmsKeyId: "someKey" })],
+  },
+  {
+    check: "CKV_AWS_158",
+    rule: "cloudwatch-log-group-kms",
+    fixture: "aws_cloudwatch_log_group.fail",
+    checkov: "FAILED",
+    resources: [res(LOG_GROUP, "fail", { retentionInDays: 1 })],
+  },
+  // CKV_AWS_66 CloudwatchLogGroupRetention (example_CloudWatchLogGroupRetention/main.tf): any retention
+  {
+    check: "CKV_AWS_66",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.pass",
+    checkov: "PASSED",
+    resources: [res(LOG_GROUP, "pass", { retentionInDays: 3 })],
+    config: retention1,
+  },
+  {
+    check: "CKV_AWS_66",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.fail",
+    checkov: "FAILED",
+    resources: [res(LOG_GROUP, "fail", {})],
+    config: retention1,
+  },
+  // CKV_AWS_338 CloudWatchLogGroupRetentionYear (example_CloudWatchLogGroupRetentionYear/main.tf)
+  {
+    check: "CKV_AWS_338",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.pass_365",
+    checkov: "PASSED",
+    resources: [res(LOG_GROUP, "pass_365", { retentionInDays: 365 })],
+    config: retention365,
+  },
+  {
+    check: "CKV_AWS_338",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.pass_0",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(LOG_GROUP, "pass_0", { retentionInDays: 0 })],
+    config: retention365,
+  },
+  {
+    check: "CKV_AWS_338",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.fail",
+    checkov: "FAILED",
+    resources: [res(LOG_GROUP, "fail", { retentionInDays: 5 })],
+    config: retention365,
+  },
+  {
+    check: "CKV_AWS_338",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.unknown",
+    checkov: "UNKNOWN",
+    resources: [res(LOG_GROUP, "unknown", { retentionInDays: UNKNOWN_NUMBER })],
+    config: retention365,
+  },
+  // CKV_AWS_319 CloudWatchAlarmsEnabled (example_CloudWatchAlarmsEnabled/main.tf)
+  {
+    check: "CKV_AWS_319",
+    rule: "cloudwatch-alarm-actions-enabled",
+    fixture: "aws_cloudwatch_metric_alarm.pass",
+    checkov: "PASSED",
+    resources: [res(ALARM, "pass", alarmBase)],
+  },
+  {
+    check: "CKV_AWS_319",
+    rule: "cloudwatch-alarm-actions-enabled",
+    fixture: "aws_cloudwatch_metric_alarm.pass2",
+    checkov: "PASSED",
+    resources: [res(ALARM, "pass2", { ...alarmBase, actionsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_319",
+    rule: "cloudwatch-alarm-actions-enabled",
+    fixture: "aws_cloudwatch_metric_alarm.fail",
+    checkov: "FAILED",
+    resources: [res(ALARM, "fail", { ...alarmBase, actionsEnabled: false })],
+  },
+  // CKV_AWS_133 DBInstanceBackupRetentionPeriod (example_DBInstanceBackupRetentionPeriod/main.tf, aws_db_instance)
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.pass",
+    checkov: "PASSED",
+    resources: [res(DB, "pass", { backupRetentionPeriod: 35 })],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.pass2",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(DB, "pass2", {})],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.fail2",
+    checkov: "FAILED",
+    resources: [res(DB, "fail2", { backupRetentionPeriod: 0 })],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { backupRetentionPeriod: 36 })],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.unknown",
+    checkov: "UNKNOWN",
+    resources: [res(DB, "unknown", { backupRetentionPeriod: UNKNOWN_NUMBER })],
+  },
+  // CKV_AWS_293 RDSDeletionProtection (test_AWSDatabaseInstanceDeletionProtection.py)
+  {
+    check: "CKV_AWS_293",
+    rule: "rds-deletion-protection",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(DB, "default", { ...deletionBase, deletionProtection: false })],
+  },
+  {
+    check: "CKV_AWS_293",
+    rule: "rds-deletion-protection",
+    fixture: "test_failure_missing_attribute",
+    checkov: "FAILED",
+    resources: [res(DB, "default", deletionBase)],
+  },
+  {
+    check: "CKV_AWS_293",
+    rule: "rds-deletion-protection",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(DB, "default", { ...deletionBase, deletionProtection: true })],
+  },
+  // CKV_AWS_118 DBInstanceMonitoring (test_DBInstanceMonitoring.py)
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(DB, "example", { allocatedStorage: 10 })],
+  },
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_success",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(DB, "example", { allocatedStorage: 10, monitoringRoleArn: "iam_role_arn" })],
+  },
+  // CKV_AWS_129 DBInstanceLogging (example_DBInstanceLogging/main.tf)
+  {
+    check: "CKV_AWS_129",
+    rule: "rds-cloudwatch-log-exports",
+    fixture: "aws_db_instance.postgres",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "postgres", { ...logBase("postgres"), enabledCloudwatchLogsExports: ["postgresql", "upgrade"] }),
+    ],
+  },
+  {
+    check: "CKV_AWS_129",
+    rule: "rds-cloudwatch-log-exports",
+    fixture: "aws_db_instance.mysql",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "mysql", { ...logBase("mysql"), enabledCloudwatchLogsExports: ["general", "error", "slowquery"] }),
+    ],
+  },
+  {
+    check: "CKV_AWS_129",
+    rule: "rds-cloudwatch-log-exports",
+    fixture: "aws_db_instance.default",
+    checkov: "FAILED",
+    resources: [res(DB, "default", logBase("mysql"))],
+  },
+  {
+    check: "CKV_AWS_129",
+    rule: "rds-cloudwatch-log-exports",
+    fixture: "aws_db_instance.empty",
+    checkov: "FAILED",
+    resources: [res(DB, "empty", { ...logBase("mysql"), enabledCloudwatchLogsExports: [] })],
+  },
+  // CKV_AWS_226 DBInstanceMinorUpgrade (example_DBInstanceMinorUpgrade/main.tf, aws_db_instance)
+  {
+    check: "CKV_AWS_226",
+    rule: "rds-auto-minor-version-upgrade",
+    fixture: "aws_db_instance.pass",
+    checkov: "PASSED",
+    resources: [res(DB, "pass", { ...minorBase, autoMinorVersionUpgrade: true })],
+  },
+  {
+    check: "CKV_AWS_226",
+    rule: "rds-auto-minor-version-upgrade",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { ...minorBase, autoMinorVersionUpgrade: false })],
+  },
+  {
+    check: "CKV_AWS_226",
+    rule: "rds-auto-minor-version-upgrade",
+    fixture: "aws_db_instance.fail2",
+    checkov: "FAILED",
+    pack: "PASSED",
+    resources: [res(DB, "fail2", minorBase)],
+  },
+  // CKV_AWS_16 RDSEncryption (test_RDSEncryption.py)
+  {
+    check: "CKV_AWS_16",
+    rule: "rds-storage-encrypted",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [
+      res(DB, "db", {
+        engine: "postgres",
+        engineVersion: "9.6.3",
+        multiAz: false,
+        backupRetentionPeriod: 10,
+        autoMinorVersionUpgrade: true,
+        storageEncrypted: false,
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_16",
+    rule: "rds-storage-encrypted",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "db", {
+        engine: "postgres",
+        engineVersion: "9.6.3",
+        multiAz: false,
+        backupRetentionPeriod: 10,
+        autoMinorVersionUpgrade: true,
+        storageEncrypted: true,
+      }),
+    ],
+  },
+  // CKV_AWS_17 RDSPubliclyAccessible (test_RDSPubliclyAccessible.py: aws_rds_cluster_instance)
+  {
+    check: "CKV_AWS_17",
+    rule: "rds-not-publicly-accessible",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "rds_cluster_public", { ...clusterInstanceBase, publiclyAccessible: true })],
+  },
+  {
+    check: "CKV_AWS_17",
+    rule: "rds-not-publicly-accessible",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(CLUSTER_INSTANCE, "rds_cluster_public", { ...clusterInstanceBase, publiclyAccessible: false })],
+  },
+  {
+    check: "CKV_AWS_17",
+    rule: "rds-not-publicly-accessible",
+    fixture: "test_success2",
+    checkov: "PASSED",
+    resources: [res(CLUSTER_INSTANCE, "rds_cluster_public", clusterInstanceBase)],
+  },
+  // CKV_AWS_157 RDSMultiAZEnabled (test_RDSMultiAZEnabled.py)
+  {
+    check: "CKV_AWS_157",
+    rule: "rds-multi-az",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(DB, "default", { ...multiAzBase, multiAz: false })],
+  },
+  {
+    check: "CKV_AWS_157",
+    rule: "rds-multi-az",
+    fixture: "test_failure2",
+    checkov: "FAILED",
+    resources: [res(DB, "default", multiAzBase)],
+  },
+  {
+    check: "CKV_AWS_157",
+    rule: "rds-multi-az",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(DB, "default", { ...multiAzBase, multiAz: true })],
+  },
+  // CKV_AWS_65 ECSClusterContainerInsights (test_ECSClusterContainerInsights.py)
+  {
+    check: "CKV_AWS_65",
+    rule: "ecs-container-insights",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(ECS_CLUSTER, "my_cluster", { name: "white-hart" })],
+  },
+  {
+    check: "CKV_AWS_65",
+    rule: "ecs-container-insights",
+    fixture: "test_failure_explicit_disable",
+    checkov: "FAILED",
+    resources: [
+      res(ECS_CLUSTER, "my_cluster", {
+        name: "white-hart",
+        settings: [{ name: "containerInsights", value: "disabled" }],
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_65",
+    rule: "ecs-container-insights",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [
+      res(ECS_CLUSTER, "my_cluster", {
+        name: "white-hart",
+        settings: [{ name: "containerInsights", value: "enabled" }],
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_65",
+    rule: "ecs-container-insights",
+    fixture: "test_success_enhanced",
+    checkov: "PASSED",
+    resources: [
+      res(ECS_CLUSTER, "my_cluster", {
+        name: "white-hart",
+        settings: [{ name: "containerInsights", value: "enhanced" }],
+      }),
+    ],
+  },
+  // CKV_AWS_161 RDSIAMAuthentication (example_RDSIAMAuthentication/main.tf)
+  ...(
+    [
+      ["enabled_mysql", "postgres", true, "PASSED"],
+      ["enabled_postgres", "postgres", true, "PASSED"],
+      ["default_mysql", "mysql", undefined, "FAILED"],
+      ["default_postgres", "postgres", undefined, "FAILED"],
+      ["disabled_mysql", "postgres", false, "FAILED"],
+      ["disabled_postgres", "postgres", false, "FAILED"],
+    ] as const
+  ).map(
+    ([name, engine, flag, verdict]): Row => ({
+      check: "CKV_AWS_161",
+      rule: "rds-iam-authentication",
+      fixture: `aws_db_instance.${name}`,
+      checkov: verdict,
+      resources: [
+        res(DB, name, {
+          ...iamBase(engine),
+          ...(flag === undefined ? {} : { iamDatabaseAuthenticationEnabled: flag }),
+        }),
+      ],
+    }),
+  ),
+  {
+    check: "CKV_AWS_161",
+    rule: "rds-iam-authentication",
+    fixture: "aws_db_instance.mariadb",
+    checkov: "UNKNOWN",
+    pack: "FAILED",
+    resources: [res(DB, "mariadb", iamBase("mariadb"))],
+  },
+  // CKV_AWS_26 SNSTopicEncryption (test_SNSTopicEncryption.py)
+  {
+    check: "CKV_AWS_26",
+    rule: "sns-topic-encrypted",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TOPIC, "sns", { name: "terraform-example-sns" })],
+  },
+  {
+    check: "CKV_AWS_26",
+    rule: "sns-topic-encrypted",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TOPIC, "sns", { name: "terraform-example-sns", kmsMasterKeyId: "alias/aws/sqs" })],
+  },
+  // CKV_AWS_353 RDSInstancePerformanceInsights (example_RDSInstancePerformanceInsights/main.tf)
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { ...piBase, deletionProtection: false })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.fail2",
+    checkov: "FAILED",
+    resources: [res(DB, "fail2", { ...piBase, performanceInsightsEnabled: false })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.pass",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(DB, "pass", { ...piBase, deletionProtection: true, performanceInsightsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.pass (+ performance_insights_kms_key_id, CKV_AWS_354)",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "pass", {
+        ...piBase,
+        deletionProtection: true,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/1234",
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.fail",
+    checkov: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "fail", piClusterBase)],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.fail2",
+    checkov: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "fail2", { ...piClusterBase, performanceInsightsEnabled: false })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.pass",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "pass", { ...piClusterBase, performanceInsightsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.unknown_engine_class_combo (mariadb on db.t3.micro)",
+    checkov: "UNKNOWN",
+    pack: "FAILED",
+    resources: [
+      res(DB, "unknown_engine_class_combo", {
+        allocatedStorage: 20,
+        engine: "mariadb",
+        engineVersion: "10.5",
+        instanceClass: "db.t3.micro",
+        parameterGroupName: "default.mariadb10.5",
+      }),
+    ],
+  },
+  // CKV_AWS_211 RDSCACertIsRecent (example_RDSCACertIsRecent/main.tf)
+  {
+    check: "CKV_AWS_211",
+    rule: "rds-modern-ca-certificate",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { ...caBase, caCertIdentifier: "rds-ca-2015" })],
+  },
+  ...["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"].map(
+    (ca): Row => ({
+      check: "CKV_AWS_211",
+      rule: "rds-modern-ca-certificate",
+      fixture: `aws_db_instance.pass["${ca}"]`,
+      checkov: "PASSED",
+      resources: [res(DB, "pass", { ...caBase, caCertIdentifier: ca })],
+    }),
+  ),
+  // CKV_AWS_333 ECSServicePublicIP (example_ECSServicePublicIP/main.tf)
+  {
+    check: "CKV_AWS_333",
+    rule: "ecs-service-no-public-ip",
+    fixture: "aws_ecs_service.pass",
+    checkov: "PASSED",
+    resources: [res(ECS_SERVICE, "pass", serviceBase)],
+  },
+  {
+    check: "CKV_AWS_333",
+    rule: "ecs-service-no-public-ip",
+    fixture: "aws_ecs_service.pass2",
+    checkov: "PASSED",
+    resources: [
+      res(ECS_SERVICE, "pass2", { ...serviceBase, networkConfiguration: { subnets: [], assignPublicIp: false } }),
+    ],
+  },
+  {
+    check: "CKV_AWS_333",
+    rule: "ecs-service-no-public-ip",
+    fixture: "aws_ecs_service.fail",
+    checkov: "FAILED",
+    resources: [
+      res(ECS_SERVICE, "fail", { ...serviceBase, networkConfiguration: { subnets: [], assignPublicIp: true } }),
+    ],
+  },
+  // CKV_AWS_238 GuarddutyDetectorEnabled (example_GuarddutyDetectorEnabled/main.tf)
+  {
+    check: "CKV_AWS_238",
+    rule: "guardduty-detector-enabled",
+    fixture: "aws_guardduty_detector.pass",
+    checkov: "PASSED",
+    resources: [res(DETECTOR, "pass", { enable: true, tags: { test: "Fail" } })],
+  },
+  {
+    check: "CKV_AWS_238",
+    rule: "guardduty-detector-enabled",
+    fixture: "aws_guardduty_detector.pass2",
+    checkov: "PASSED",
+    resources: [res(DETECTOR, "pass2", { tags: { test: "Fail" } })],
+  },
+  {
+    check: "CKV_AWS_238",
+    rule: "guardduty-detector-enabled",
+    fixture: "aws_guardduty_detector.fail",
+    checkov: "FAILED",
+    resources: [res(DETECTOR, "fail", { enable: false, tags: { test: "Fail" } })],
+  },
+  // CKV_AWS_7 KMSRotation (example_KMSRotation/main.tf; the test lists pass1, pass2 and fail1-4)
+  ...(
+    [
+      ["pass1", { enableKeyRotation: true }, "PASSED"],
+      ["pass2", { customerMasterKeySpec: "RSA_2096" }, "PASSED"],
+      ["fail1", {}, "FAILED"],
+      ["fail2", { enableKeyRotation: false }, "FAILED"],
+      ["fail3", { customerMasterKeySpec: "SYMMETRIC_DEFAULT", enableKeyRotation: false }, "FAILED"],
+      ["fail4", { customerMasterKeySpec: "SYMMETRIC_DEFAULT" }, "FAILED"],
+    ] as const
+  ).map(
+    ([name, extra, verdict]): Row => ({
+      check: "CKV_AWS_7",
+      rule: "kms-key-rotation",
+      fixture: `aws_kms_key.${name}`,
+      checkov: verdict,
+      resources: [res(KEY, name, { ...keyBase, ...extra })],
+    }),
+  ),
+];
+
+describe("Checkov parity: the cited checks' own fixtures", () => {
+  for (const row of rows) {
+    const expected = row.pack ?? row.checkov;
+    it(`${row.check} ${row.fixture}: Checkov ${row.checkov}, ${row.rule} ${expected}`, async () => {
+      const rule = allPolicies.find((p) => p.name === row.rule);
+      expect(rule, row.rule).to.not.equal(undefined);
+      expect(rule!.references.checkov, `${row.rule} cites ${row.check}`).to.include(row.check);
+      if (row.pack !== undefined && row.pack !== row.checkov)
+        expect(rule!.description, `${row.rule} states its difference`).to.include(`unlike ${row.check}`);
+      const mine = of(await evaluate(row.resources, row.config), row.rule);
+      if (expected === "FAILED") expect(mine, "violations").to.not.be.empty;
+      else expect(mine.map((v) => v.message)).to.deep.equal([]);
+    });
+  }
+
+  it("records which cited checks have fixture rows", () => {
+    const cited = new Set(allPolicies.flatMap((p) => p.references.checkov));
+    const covered = new Set(rows.map((r) => r.check));
+    for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
+    // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
+    expect(covered.size).to.be.at.least(23);
+  });
+});
