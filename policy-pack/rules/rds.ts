@@ -218,11 +218,21 @@ const nonDefaultUsername = resourcePolicy({
   },
 });
 
-/** The TLS-enforcing parameter of an engine family, or undefined when none applies. */
+/**
+ * The TLS-enforcing parameter of an engine (or parameter group family: `postgres16`, `mariadb10.6`,
+ * `db2-ae-11.5`), or undefined when none applies.
+ */
 function tlsParameter(engine: string): { name: string; values: string[] } | undefined {
   if (isPostgres(engine) || engine.startsWith("sqlserver")) return { name: "rds.force_ssl", values: ["1"] };
   if (isMysql(engine)) return { name: "require_secure_transport", values: ["1", "on"] };
+  if (engine.includes("db2")) return { name: "db2comm", values: ["ssl"] };
   return undefined;
+}
+
+/** The TLS parameter of a group, from its family; undefined when unknown or not applicable. */
+function groupTlsParameter(group: Resource): { name: string; values: string[] } | undefined {
+  const family = group.props.family;
+  return typeof family === "string" ? tlsParameter(family.toLowerCase()) : undefined;
 }
 
 function groupFor(inst: Resource, groups: Resource[]): Resource | undefined {
@@ -237,18 +247,23 @@ function groupFor(inst: Resource, groups: Resource[]): Resource | undefined {
 const forceSsl = stackPolicy({
   name: "rds-force-ssl",
   summary:
-    "RDS instances use a parameter group that forces TLS (rds.force_ssl = 1 for PostgreSQL/SQL Server, require_secure_transport = 1 for MySQL/MariaDB)",
+    "RDS instances use a parameter group that forces TLS (rds.force_ssl = 1 for PostgreSQL/SQL Server, require_secure_transport = 1 for MySQL/MariaDB, db2comm = SSL for Db2; the engine comes from the instance or, when it names none, from the group's family), and no parameter group of the stack turns TLS off explicitly (unlike CKV2_AWS_69, which judges instances only)",
   enforcementLevel: "mandatory",
   references: { catalogue: [69], fsbp: [], checkov: ["CKV2_AWS_69"] },
   resourceTypes: [...instance, ...rds.parameterGroup],
   check: (s) => {
     const groups = s.ofType(rds.parameterGroup);
+    const attached = new Set<string>();
     for (const inst of s.ofType(instance)) {
       if (isUnknown(inst.props.engine)) {
         s.unknown(`engine of ${inst.name}`);
         continue;
       }
-      const param = tlsParameter(engineOf(inst.props));
+      const found = groupFor(inst, groups);
+      if (found) attached.add(found.urn);
+      // No engine given (as in Checkov's fixtures): the attached group's family names it.
+      const param =
+        inst.props.engine === undefined && found ? groupTlsParameter(found) : tlsParameter(engineOf(inst.props));
       if (!param) continue;
       const ref = inst.props.parameterGroupName;
       if (ref === undefined || ref === null || (typeof ref === "string" && ref.startsWith("default."))) {
@@ -274,7 +289,22 @@ const forceSsl = stackPolicy({
       else if (!entry || !param.values.includes(String(entry.value).toLowerCase()))
         s.report(
           inst,
-          `instance ${inst.name} accepts unencrypted connections: parameter group ${group.name} has ${param.name} = ${entry ? show(entry.value) : "(not set)"}, expected 1`,
+          `instance ${inst.name} accepts unencrypted connections: parameter group ${group.name} has ${param.name} = ${entry ? show(entry.value) : "(not set)"}, expected ${param.values[0]}`,
+        );
+    }
+    // A group whose instances are elsewhere is judged on its own: one that turns TLS off explicitly.
+    for (const group of groups) {
+      if (attached.has(group.urn)) continue;
+      const param = groupTlsParameter(group);
+      const parameters = group.props.parameters;
+      if (!param || isUnknown(parameters)) continue;
+      const entry = (asArray(parameters) as Record<string, unknown>[]).find(
+        (p) => typeof p?.name === "string" && p.name.toLowerCase() === param.name,
+      );
+      if (entry && !isUnknown(entry.value) && !param.values.includes(String(entry.value).toLowerCase()))
+        s.report(
+          group,
+          `parameter group ${group.name} sets ${param.name} = ${show(entry.value)}: every instance using it accepts unencrypted connections`,
         );
     }
   },

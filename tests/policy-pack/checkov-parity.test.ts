@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import { allPolicies } from "../../policy-pack/policies";
 import type { PolicyPackConfig } from "../../tools/engine/policy-client";
-import { UNKNOWN_NUMBER } from "../support/policy-cases";
+import { UNKNOWN_NUMBER, UNKNOWN_STRING } from "../support/policy-cases";
 import { evaluate, of, type TestResource } from "../support/policy-harness";
 
 // Parity with the Checkov checks the pack cites: each row is one case of the check's own test
@@ -122,6 +122,24 @@ const serviceBase = {
   alarms: { enable: true, rollback: true, alarmNames: ["example"] },
 };
 const keyBase = { description: "KMS key 1", deletionWindowInDays: 10 };
+const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+/** An instance naming no engine, attached to its parameter group (RDSEncryptionInTransit/main.tf). */
+function attachedTo(name: string, family: string, parameters: [string, string][] | undefined): TestResource[] {
+  const group = res(PARAMS, `${name}-group`, {
+    name: "my-pg",
+    family,
+    ...(parameters ? { parameters: parameters.map(([n, value]) => ({ name: n, value })) } : {}),
+  });
+  return [
+    group,
+    {
+      type: DB,
+      name,
+      inputs: { parameterGroupName: UNKNOWN_STRING, applyImmediately: true },
+      propertyDependencies: { parameterGroupName: [`${name}-group`] },
+    },
+  ];
+}
 
 const rows: Row[] = [
   // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
@@ -722,6 +740,79 @@ const rows: Row[] = [
       resources: [res(KEY, name, { ...keyBase, ...extra })],
     }),
   ),
+  // CKV2_AWS_69 RDSEncryptionInTransit (graph check: tests/terraform/graph/checks/resources/RDSEncryptionInTransit)
+  {
+    check: "CKV2_AWS_69",
+    rule: "rds-force-ssl",
+    fixture: "aws_db_instance.pass_no_param (its group is not declared)",
+    checkov: "PASSED",
+    resources: [res(DB, "pass_no_param", { parameterGroupName: "notexist", applyImmediately: true })],
+  },
+  ...(
+    [
+      [
+        "postgres_pass1",
+        "postgres13",
+        [
+          ["something_else", "0"],
+          ["rds.force_ssl", "1"],
+        ],
+        "PASSED",
+      ],
+      [
+        "postgres_fail1",
+        "postgres13",
+        [
+          ["something_else", "0"],
+          ["rds.force_ssl", "0"],
+        ],
+        "FAILED",
+      ],
+      ["postgres_fail_missing", "postgres13", [["something_else", "0"]], "FAILED"],
+      ["pass_other_fam", "other-fam", [["something_else", "0"]], "PASSED"],
+      ["maria_fail_0", "mariadb1", [["require_secure_transport", "0"]], "FAILED"],
+      [
+        "mariadb_pass",
+        "mariadb1",
+        [
+          ["something_else", "1"],
+          ["require_secure_transport", "1"],
+          ["something_else2", "1"],
+        ],
+        "PASSED",
+      ],
+      [
+        "mariadb_fail_missing",
+        "mariadb1",
+        [
+          ["something_else", "1"],
+          ["something_else2", "1"],
+        ],
+        "FAILED",
+      ],
+      ["db2_fail_0", "1db2-ae1", [["db2comm", "0"]], "FAILED"],
+      ["db2_pass", "1db2-ae1", [["db2comm", "SSL"]], "PASSED"],
+      ["db2_fail_missing", "1db2-ae1", undefined, "FAILED"],
+    ] as [string, string, [string, string][] | undefined, Verdict][]
+  ).map(
+    ([name, family, parameters, verdict]): Row => ({
+      check: "CKV2_AWS_69",
+      rule: "rds-force-ssl",
+      fixture: `aws_db_instance.${name}`,
+      checkov: verdict,
+      resources: attachedTo(name, family, parameters),
+    }),
+  ),
+  {
+    check: "CKV2_AWS_69",
+    rule: "rds-force-ssl",
+    fixture: "aws_db_parameter_group.no_connect (db2comm = 0, no instance)",
+    checkov: "UNKNOWN",
+    pack: "FAILED",
+    resources: [
+      res(PARAMS, "no_connect", { name: "my-pg", family: "db2-ae", parameters: [{ name: "db2comm", value: "0" }] }),
+    ],
+  },
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -744,6 +835,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(23);
+    expect(covered.size).to.be.at.least(24);
   });
 });
