@@ -171,7 +171,8 @@ const minorUpgrades = resourcePolicy({
 
 const copyTags = resourcePolicy({
   name: "rds-copy-tags-to-snapshots",
-  summary: "RDS instances copy their tags to snapshots",
+  summary:
+    "RDS instances copy their tags to snapshots (unlike CKV2_AWS_60, whatever the engine: it also fails engines such as neptune that share the RDS API)",
   enforcementLevel: "advisory",
   references: { catalogue: [67], fsbp: ["RDS.17"], checkov: ["CKV2_AWS_60"] },
   resourceTypes: instance,

@@ -813,6 +813,55 @@ const rows: Row[] = [
       res(PARAMS, "no_connect", { name: "my-pg", family: "db2-ae", parameters: [{ name: "db2comm", value: "0" }] }),
     ],
   },
+  // CKV_AWS_332 ECSServiceFargateLatest (example_ECSServiceFargateLatest/main.tf)
+  ...(
+    [
+      ["pass", { launchType: "FARGATE", platformVersion: "LATEST" }, "PASSED"],
+      ["pass2", { launchType: "FARGATE" }, "PASSED"],
+      ["fail", { launchType: "FARGATE", platformVersion: "1.4.0" }, "FAILED"],
+      ["unknown", { platformVersion: "LATEST" }, "UNKNOWN"],
+      ["unknown2", {}, "UNKNOWN"],
+    ] as [string, Record<string, unknown>, Verdict][]
+  ).map(
+    ([name, extra, verdict]): Row => ({
+      check: "CKV_AWS_332",
+      rule: "ecs-fargate-latest-platform",
+      fixture: `aws_ecs_service.${name}`,
+      checkov: verdict,
+      resources: [res(ECS_SERVICE, name, { name: "pike", ...extra })],
+    }),
+  ),
+  // CKV2_AWS_60 RDSEnableCopyTagsToSnapshot (graph check: RDSEnableCopyTagsToSnapshot/main.tf)
+  ...(
+    [
+      ["pass", "mysql", true, "PASSED", undefined],
+      ["fail_1", "neptune", true, "FAILED", "PASSED"],
+      ["fail_2", "mysql", false, "FAILED", undefined],
+      ["fail_3", "mysql", undefined, "FAILED", undefined],
+    ] as [string, string, boolean | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([name, engine, copy, verdict, pack]): Row => ({
+      check: "CKV2_AWS_60",
+      rule: "rds-copy-tags-to-snapshots",
+      fixture: `aws_db_instance.${name}`,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res(DB, name, {
+          allocatedStorage: 10,
+          dbName: "mydb",
+          engine,
+          engineVersion: "5.7",
+          instanceClass: "db.t3.micro",
+          username: "foo",
+          password: "foobarbaz",
+          parameterGroupName: "default.mysql5.7",
+          skipFinalSnapshot: true,
+          ...(copy === undefined ? {} : { copyTagsToSnapshot: copy }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -835,6 +884,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(24);
+    expect(covered.size).to.be.at.least(26);
   });
 });
