@@ -23,7 +23,7 @@ const containerInsights = resourcePolicy({
 const execLogging = resourcePolicy({
   name: "ecs-exec-logging-encrypted",
   summary:
-    "ECS clusters configure ECS Exec with a KMS key and logging that is not NONE (encrypted CloudWatch/S3 destination when OVERRIDE)",
+    "ECS clusters configure ECS Exec with a KMS key, logging that is not NONE and an encrypted CloudWatch/S3 log configuration (CKV_AWS_223 and CKV_AWS_224 together: unlike CKV_AWS_223 alone, a configuration without kmsKeyId fails; unlike CKV_AWS_224, a cluster without any ECS Exec configuration fails instead of being left unknown)",
   enforcementLevel: "advisory",
   references: { catalogue: [41], fsbp: [], checkov: ["CKV_AWS_223", "CKV_AWS_224"] },
   resourceTypes: ecs.cluster,
@@ -39,7 +39,7 @@ const execLogging = resourcePolicy({
     if (typeof exec.kmsKeyId !== "string" || exec.kmsKeyId === "")
       c.report("ECS Exec sessions are not encrypted with a KMS key (executeCommandConfiguration.kmsKeyId)");
     if (exec.logging === "NONE") c.report("ECS Exec sessions are not logged (logging: NONE)");
-    if (exec.logging === "OVERRIDE") {
+    if (exec.logging !== "NONE") {
       const log = (exec.logConfiguration ?? {}) as Record<string, unknown>;
       if (log.cloudWatchEncryptionEnabled !== true && log.s3BucketEncryptionEnabled !== true)
         c.report(

@@ -123,6 +123,14 @@ const serviceBase = {
 };
 const keyBase = { description: "KMS key 1", deletionWindowInDays: 10 };
 const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const EXEC_KEY = "arn:aws:kms:us-east-1:111122223333:key/exec";
+/** An ECS cluster with the given executeCommandConfiguration (undefined: no configuration block). */
+const execCluster = (name: string, exec: Record<string, unknown> | undefined): TestResource =>
+  res(ECS_CLUSTER, name, {
+    name: "white-hart",
+    ...(exec ? { configuration: { executeCommandConfiguration: exec } } : {}),
+    tags: { test: "fail" },
+  });
 /** An instance naming no engine, attached to its parameter group (RDSEncryptionInTransit/main.tf). */
 function attachedTo(name: string, family: string, parameters: [string, string][] | undefined): TestResource[] {
   const group = res(PARAMS, `${name}-group`, {
@@ -862,6 +870,52 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_223 ECSClusterLoggingEnabled (example_ECSClusterLoggingEnabled/main.tf)
+  {
+    check: "CKV_AWS_223",
+    rule: "ecs-exec-logging-encrypted",
+    fixture: "aws_ecs_cluster.fail",
+    checkov: "FAILED",
+    resources: [execCluster("fail", { logging: "NONE", logConfiguration: {} })],
+  },
+  {
+    check: "CKV_AWS_223",
+    rule: "ecs-exec-logging-encrypted",
+    fixture: "aws_ecs_cluster.pass",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [execCluster("pass", { logConfiguration: {} })],
+  },
+  {
+    check: "CKV_AWS_223",
+    rule: "ecs-exec-logging-encrypted",
+    fixture: "aws_ecs_cluster.pass2",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [execCluster("pass2", { logging: "DEFAULT", logConfiguration: {} })],
+  },
+  // CKV_AWS_224 ECSClusterLoggingEncryptedWithCMK (example_ECSClusterLoggingEncryptedWithCMK/main.tf)
+  ...(
+    [
+      ["fail4", { kmsKeyId: EXEC_KEY }, "FAILED", undefined],
+      ["unknown (no configuration)", undefined, "UNKNOWN", "FAILED"],
+      ["unknown (logging NONE)", { logging: "NONE", logConfiguration: {} }, "UNKNOWN", "FAILED"],
+      ["fail", { logConfiguration: {} }, "FAILED", undefined],
+      ["fail2", { kmsKeyId: EXEC_KEY, logConfiguration: {} }, "FAILED", undefined],
+      ["fail3", { kmsKeyId: EXEC_KEY, logConfiguration: { cloudWatchEncryptionEnabled: false } }, "FAILED", undefined],
+      ["pass", { kmsKeyId: EXEC_KEY, logConfiguration: { cloudWatchEncryptionEnabled: true } }, "PASSED", undefined],
+      ["pass2", { kmsKeyId: EXEC_KEY, logConfiguration: { s3BucketEncryptionEnabled: true } }, "PASSED", undefined],
+    ] as [string, Record<string, unknown> | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([name, exec, verdict, pack]): Row => ({
+      check: "CKV_AWS_224",
+      rule: "ecs-exec-logging-encrypted",
+      fixture: `aws_ecs_cluster.${name}`,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [execCluster(name.split(" ")[0]!, exec)],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -884,6 +938,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(26);
+    expect(covered.size).to.be.at.least(28);
   });
 });
