@@ -115,7 +115,8 @@ function perContainer(check: (container: Container) => string | undefined) {
 
 const nonPrivileged = resourcePolicy({
   name: "ecs-task-non-privileged",
-  summary: "ECS task definitions run no privileged containers",
+  summary:
+    "ECS task definitions run no privileged containers (privileged: true; unlike CKV_AWS_334's fixture, the misspelt key privilege, which ECS ignores, is not read)",
   // Mandatory: a privileged container is root on the host, an isolation break comparable to public
   // exposure. Fargate rejects it anyway, so Fargate stacks never trip it.
   enforcementLevel: "mandatory",
@@ -139,7 +140,8 @@ const readOnlyRoot = resourcePolicy({
 
 const noHostPid = resourcePolicy({
   name: "ecs-task-no-host-pid",
-  summary: 'ECS task definitions do not share the host\'s process namespace (pidMode not "host")',
+  summary:
+    "ECS task definitions do not share the host's process namespace (the task's pidMode not \"host\"; unlike CKV_AWS_335, which reads pidMode inside container definitions, where ECS ignores it)",
   // Mandatory for the same reason as privileged containers: it exposes every host process.
   enforcementLevel: "mandatory",
   references: { catalogue: [46], fsbp: ["ECS.3"], checkov: ["CKV_AWS_335"] },

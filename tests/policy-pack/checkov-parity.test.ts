@@ -123,6 +123,36 @@ const serviceBase = {
 };
 const keyBase = { description: "KMS key 1", deletionWindowInDays: 10 };
 const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const TASK = "aws:ecs/taskDefinition:TaskDefinition";
+/** A task definition of the fixtures' two containers (first: port 80, second: port 443) with extra keys each. */
+const task = (name: string, first: Record<string, unknown>, second: Record<string, unknown>): TestResource =>
+  res(TASK, name, {
+    family: "service",
+    containerDefinitions: JSON.stringify([
+      {
+        name: "first",
+        image: "service-first",
+        cpu: 10,
+        memory: 512,
+        essential: true,
+        ...first,
+        portMappings: [{ containerPort: 80, hostPort: 80 }],
+      },
+      {
+        name: "second",
+        image: "service-second",
+        cpu: 10,
+        memory: 256,
+        essential: true,
+        ...second,
+        portMappings: [{ containerPort: 443, hostPort: 443 }],
+      },
+    ]),
+    volumes: [{ name: "service-storage", hostPath: "/ecs/service-storage" }],
+    placementConstraints: [
+      { type: "memberOf", expression: "attribute:ecs.availability-zone in [us-west-2a, us-west-2b]" },
+    ],
+  });
 const EXEC_KEY = "arn:aws:kms:us-east-1:111122223333:key/exec";
 /** An ECS cluster with the given executeCommandConfiguration (undefined: no configuration block). */
 const execCluster = (name: string, exec: Record<string, unknown> | undefined): TestResource =>
@@ -916,6 +946,80 @@ const rows: Row[] = [
       resources: [execCluster(name.split(" ")[0]!, exec)],
     }),
   ),
+  // CKV_AWS_334 ECSContainerPrivilege (example_ECSContainerPrivilege/main.tf)
+  {
+    check: "CKV_AWS_334",
+    rule: "ecs-task-non-privileged",
+    fixture: "aws_ecs_task_definition.pass",
+    checkov: "PASSED",
+    resources: [task("pass", {}, {})],
+  },
+  {
+    check: "CKV_AWS_334",
+    rule: "ecs-task-non-privileged",
+    fixture: "aws_ecs_task_definition.fail (second container: privilege = true)",
+    checkov: "FAILED",
+    pack: "PASSED",
+    resources: [task("fail", {}, { privilege: true })],
+  },
+  {
+    check: "CKV_AWS_334",
+    rule: "ecs-task-non-privileged",
+    fixture: "aws_ecs_task_definition.fail with the key ECS reads (privileged = true)",
+    checkov: "FAILED",
+    resources: [task("fail", {}, { privileged: true })],
+  },
+  // CKV_AWS_335 ECSContainerHostProcess (example_ECSContainerHostProcess/main.tf)
+  {
+    check: "CKV_AWS_335",
+    rule: "ecs-task-no-host-pid",
+    fixture: "aws_ecs_task_definition.pass",
+    checkov: "PASSED",
+    resources: [task("pass", {}, {})],
+  },
+  {
+    check: "CKV_AWS_335",
+    rule: "ecs-task-no-host-pid",
+    fixture: "aws_ecs_task_definition.pass2",
+    checkov: "PASSED",
+    resources: [task("pass2", { pidMode: "task" }, {})],
+  },
+  {
+    check: "CKV_AWS_335",
+    rule: "ecs-task-no-host-pid",
+    fixture: "aws_ecs_task_definition.fail (pidMode host inside the second container)",
+    checkov: "FAILED",
+    pack: "PASSED",
+    resources: [task("fail", {}, { privilege: true, pidMode: "host" })],
+  },
+  // CKV_AWS_336 ECSContainerReadOnlyRoot (example_ECSContainerReadOnlyRoot/main.tf)
+  {
+    check: "CKV_AWS_336",
+    rule: "ecs-task-read-only-root-filesystem",
+    fixture: "aws_ecs_task_definition.pass",
+    checkov: "PASSED",
+    resources: [task("pass", { readonlyRootFilesystem: true }, { readonlyRootFilesystem: true })],
+  },
+  {
+    check: "CKV_AWS_336",
+    rule: "ecs-task-read-only-root-filesystem",
+    fixture: "aws_ecs_task_definition.fail",
+    checkov: "FAILED",
+    resources: [task("fail", { pidMode: "task", readonlyRootFilesystem: true }, {})],
+  },
+  {
+    check: "CKV_AWS_336",
+    rule: "ecs-task-read-only-root-filesystem",
+    fixture: "aws_ecs_task_definition.fail2",
+    checkov: "FAILED",
+    resources: [
+      task(
+        "fail2",
+        { readonlyRootFilesystem: false },
+        { privilege: true, pidMode: "host", readonlyRootFilesystem: false },
+      ),
+    ],
+  },
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -938,6 +1042,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(28);
+    expect(covered.size).to.be.at.least(31);
   });
 });
