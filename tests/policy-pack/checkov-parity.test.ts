@@ -1020,6 +1020,68 @@ const rows: Row[] = [
       ),
     ],
   },
+  // CKV_AWS_354 RDSInstancePerfInsightsEncryptionWithCMK (example_RDSInstancePerfInsightsEncryptionWithCMK/main.tf)
+  {
+    check: "CKV_AWS_354",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { ...piBase, performanceInsightsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_354",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.pass",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "pass", {
+        ...piBase,
+        deletionProtection: true,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/pike",
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_354",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.fail",
+    checkov: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "fail", { ...piClusterBase, performanceInsightsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_354",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.pass",
+    checkov: "PASSED",
+    resources: [
+      res(CLUSTER_INSTANCE, "pass", {
+        ...piClusterBase,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/pike",
+      }),
+    ],
+  },
+  // CKV_AWS_149 SecretManagerSecretEncrypted (example_SecretManagerSecretEncrypted/main.tf)
+  {
+    check: "CKV_AWS_149",
+    rule: "secretsmanager-secret-cmk",
+    fixture: "aws_secretsmanager_secret.enabled (kms_key_id = var.kms_key_id, here a key ARN)",
+    checkov: "PASSED",
+    resources: [
+      res("aws:secretsmanager/secret:Secret", "enabled", {
+        name: "secret",
+        kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/secret",
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_149",
+    rule: "secretsmanager-secret-cmk",
+    fixture: "aws_secretsmanager_secret.default",
+    checkov: "FAILED",
+    resources: [res("aws:secretsmanager/secret:Secret", "default", { name: "secret" })],
+  },
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1042,6 +1104,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(31);
+    expect(covered.size).to.be.at.least(33);
   });
 });
