@@ -226,7 +226,8 @@ const noLiteralSecrets = resourcePolicy({
 
 const tracing = resourcePolicy({
   name: "lambda-xray-tracing",
-  summary: "Lambda functions have X-Ray active tracing (tracingConfig.mode Active)",
+  summary:
+    "Lambda functions have X-Ray active tracing (tracingConfig.mode Active; unlike CKV_AWS_50, PassThrough fails: it only forwards a caller's trace header and samples nothing itself)",
   enforcementLevel: "advisory",
   references: { catalogue: [38], fsbp: [], checkov: ["CKV_AWS_50"] },
   resourceTypes: fn,

@@ -123,6 +123,39 @@ const serviceBase = {
 };
 const keyBase = { description: "KMS key 1", deletionWindowInDays: 10 };
 const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const LAMBDA = "aws:lambda/function:Function";
+const lambdaConf = {
+  description: "fn",
+  code: "fn.zip",
+  name: "fn",
+  handler: "index.handler",
+  memorySize: 128,
+  role: "arn:aws:iam::111122223333:role/fn",
+  runtime: "nodejs20.x",
+  timeout: 3,
+  vpcConfig: { securityGroupIds: ["sg-0a1b2c3d"], subnetIds: ["subnet-0a1b2c3d"] },
+};
+const TABLE = "aws:dynamodb/table:Table";
+const tableConf = {
+  name: "violations_for_resources",
+  billingMode: "PAY_PER_REQUEST",
+  hashKey: "id",
+  rangeKey: "violation_id",
+  localSecondaryIndexes: [{ name: "violation_id_index", projectionType: "ALL", rangeKey: "violation_id" }],
+  globalSecondaryIndexes: [
+    {
+      hashKey: "violation_id",
+      name: "violation_id-aws_account_id-index",
+      rangeKey: "aws_account_id",
+      projectionType: "ALL",
+    },
+  ],
+  attributes: [
+    { name: "id", type: "S" },
+    { name: "violation_id", type: "S" },
+    { name: "aws_account_id", type: "S" },
+  ],
+};
 const TASK = "aws:ecs/taskDefinition:TaskDefinition";
 /** A task definition of the fixtures' two containers (first: port 80, second: port 443) with extra keys each. */
 const task = (name: string, first: Record<string, unknown>, second: Record<string, unknown>): TestResource =>
@@ -1082,6 +1115,37 @@ const rows: Row[] = [
     checkov: "FAILED",
     resources: [res("aws:secretsmanager/secret:Secret", "default", { name: "secret" })],
   },
+  // CKV_AWS_50 LambdaXrayEnabled (test_LambdaXrayEnabled.py)
+  {
+    check: "CKV_AWS_50",
+    rule: "lambda-xray-tracing",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(LAMBDA, "fn", lambdaConf)],
+  },
+  {
+    check: "CKV_AWS_50",
+    rule: "lambda-xray-tracing",
+    fixture: "test_success (tracing_config mode PassThrough)",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(LAMBDA, "fn", { ...lambdaConf, tracingConfig: { mode: "PassThrough" } })],
+  },
+  // CKV_AWS_28 DynamodbRecovery (test_DynamodbRecovery.py)
+  {
+    check: "CKV_AWS_28",
+    rule: "dynamodb-point-in-time-recovery",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TABLE, "table", tableConf)],
+  },
+  {
+    check: "CKV_AWS_28",
+    rule: "dynamodb-point-in-time-recovery",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TABLE, "table", { ...tableConf, pointInTimeRecovery: { enabled: true } })],
+  },
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1104,6 +1168,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(33);
+    expect(covered.size).to.be.at.least(35);
   });
 });
