@@ -123,6 +123,18 @@ const serviceBase = {
 };
 const keyBase = { description: "KMS key 1", deletionWindowInDays: 10 };
 const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
+const redisConf = {
+  automaticFailoverEnabled: true,
+  preferredCacheClusterAzs: ["us-west-2a", "us-west-2b"],
+  replicationGroupId: "tf-rep-group-1",
+  description: "test description",
+  nodeType: "cache.m4.large",
+  numCacheClusters: 2,
+  parameterGroupName: "default.redis3.2",
+  port: 6379,
+  authToken: "auth-token-from-var-auth-token", // var.auth_token
+};
 const LAMBDA = "aws:lambda/function:Function";
 const lambdaConf = {
   description: "fn",
@@ -1146,6 +1158,28 @@ const rows: Row[] = [
     checkov: "PASSED",
     resources: [res(TABLE, "table", { ...tableConf, pointInTimeRecovery: { enabled: true } })],
   },
+  // CKV_AWS_30 ElasticacheReplicationGroupEncryptionAtTransit (test_ElasticacheReplicationGroupEncryptionAtTransit.py)
+  {
+    check: "CKV_AWS_30",
+    rule: "elasticache-in-transit-encryption",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(REDIS, "redis", { ...redisConf, atRestEncryptionEnabled: true, transitEncryptionEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_30",
+    rule: "elasticache-in-transit-encryption",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(REDIS, "redis", { ...redisConf, atRestEncryptionEnabled: false, transitEncryptionEnabled: false })],
+  },
+  {
+    check: "CKV_AWS_30",
+    rule: "elasticache-in-transit-encryption",
+    fixture: "test_failure_on_missing_property",
+    checkov: "FAILED",
+    resources: [res(REDIS, "redis", redisConf)],
+  },
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1168,6 +1202,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(35);
+    expect(covered.size).to.be.at.least(36);
   });
 });
