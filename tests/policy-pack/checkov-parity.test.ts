@@ -123,6 +123,24 @@ const serviceBase = {
 };
 const keyBase = { description: "KMS key 1", deletionWindowInDays: 10 };
 const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const gameScores = {
+  name: "GameScores",
+  billingMode: "PROVISIONED",
+  readCapacity: 20,
+  writeCapacity: 20,
+  hashKey: "UserId",
+  rangeKey: "UserId",
+  attributes: [{ name: "UserId", type: "S" }],
+};
+const dlqFn = {
+  code: "lambda_function_payload.zip",
+  name: "lambda_function_name",
+  role: "arn:aws:iam::111122223333:role/iam_for_lambda",
+  handler: "exports.test",
+  sourceCodeHash: "hash",
+  runtime: "nodejs12.x",
+  environment: { variables: { foo: "bar" } },
+};
 const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
 const redisConf = {
   automaticFailoverEnabled: true,
@@ -1180,6 +1198,63 @@ const rows: Row[] = [
     checkov: "FAILED",
     resources: [res(REDIS, "redis", redisConf)],
   },
+  // CKV_AWS_119 DynamoDBTablesEncrypted (example_DynamoDBTablesEncrypted/main.tf)
+  ...(
+    [
+      [
+        "cmk",
+        { enabled: true, kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+        "PASSED",
+      ],
+      ["default", undefined, "FAILED"],
+      ["encrypted_false", { enabled: false }, "FAILED"],
+      ["encrypted_no_cmk", { enabled: true }, "FAILED"],
+    ] as [string, Record<string, unknown> | undefined, Verdict][]
+  ).map(
+    ([name, sse, verdict]): Row => ({
+      check: "CKV_AWS_119",
+      rule: "dynamodb-encryption-cmk",
+      fixture: `aws_dynamodb_table.${name}`,
+      checkov: verdict,
+      resources: [res(TABLE, name, { ...gameScores, ...(sse ? { serverSideEncryption: sse } : {}) })],
+    }),
+  ),
+  // CKV_AWS_116 LambdaDLQConfigured (test_LambdaDLQConfigured.py)
+  {
+    check: "CKV_AWS_116",
+    rule: "lambda-dead-letter-or-on-failure",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(LAMBDA, "test_lambda", dlqFn)],
+  },
+  {
+    check: "CKV_AWS_116",
+    rule: "lambda-dead-letter-or-on-failure",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(LAMBDA, "test_lambda", { ...dlqFn, deadLetterConfig: { targetArn: "test" } })],
+  },
+  // CKV_AWS_27 SQSQueueEncryption (test_SQSQueueEncryption.py)
+  {
+    check: "CKV_AWS_27",
+    rule: "sqs-queue-encrypted",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res("aws:sqs/queue:Queue", "queue", { name: "terraform-example-queue" })],
+  },
+  {
+    check: "CKV_AWS_27",
+    rule: "sqs-queue-encrypted",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [
+      res("aws:sqs/queue:Queue", "queue", {
+        name: "terraform-example-queue",
+        kmsMasterKeyId: "alias/aws/sqs",
+        kmsDataKeyReusePeriodSeconds: 300,
+      }),
+    ],
+  },
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1202,6 +1277,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(36);
+    expect(covered.size).to.be.at.least(39);
   });
 });
