@@ -242,7 +242,7 @@ const tracing = resourcePolicy({
 const reservedConcurrency = resourcePolicy({
   name: "lambda-reserved-concurrency",
   summary:
-    "Lambda functions set reserved concurrency (bounds their share of the account's concurrency; for SQS sources keep it >= the mapping's maximumConcurrency)",
+    "Lambda functions set reserved concurrency (bounds their share of the account's concurrency; for SQS sources keep it >= the mapping's maximumConcurrency; unlike CKV_AWS_115, 0 fails: the function can never run)",
   enforcementLevel: "advisory",
   references: { catalogue: [39], fsbp: [], checkov: ["CKV_AWS_115"] },
   resourceTypes: fn,

@@ -1255,6 +1255,29 @@ const rows: Row[] = [
       }),
     ],
   },
+  // CKV_AWS_115 LambdaFunctionLevelConcurrentExecutionLimit (test_LambdaFunctionLevelConcurrentExecutionLimit.py)
+  ...(
+    [
+      ["test_failure1", undefined, "FAILED", undefined],
+      ["test_failure2", -1, "FAILED", undefined],
+      ["test_success1", 0, "PASSED", "FAILED"],
+      ["test_success2", 1000, "PASSED", undefined],
+    ] as [string, number | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, reserved, verdict, pack]): Row => ({
+      check: "CKV_AWS_115",
+      rule: "lambda-reserved-concurrency",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res(LAMBDA, "test_lambda", {
+          ...dlqFn,
+          ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1277,6 +1300,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(39);
+    expect(covered.size).to.be.at.least(40);
   });
 });
