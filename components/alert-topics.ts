@@ -2,6 +2,21 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accountAdministration } from "./policy-statements";
 
+/**
+ * The key policy statement that lets EventBridge encrypt messages for `topicArns` (SNS passes the
+ * topic ARN as encryption context `aws:sns:topicArn`; EventBridge sends no aws:SourceAccount).
+ */
+export function eventBridgeKeyStatement(topicArns: readonly string[]): Record<string, unknown> {
+  return {
+    Sid: "EventBridgePublishers",
+    Effect: "Allow",
+    Principal: { Service: "events.amazonaws.com" },
+    Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+    Resource: "*",
+    Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": [...topicArns] } },
+  };
+}
+
 export interface AlertTopicsArgs {
   /** Email subscribers per topic; each address must confirm its subscription. */
   readonly opsEmails: readonly string[];
@@ -27,12 +42,15 @@ export class AlertTopics extends pulumi.ComponentResource {
     super("huntaze:observability:AlertTopics", name, {}, opts);
     const parent = { parent: this };
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
     const publishers = [
       "cloudwatch.amazonaws.com",
       "events.amazonaws.com",
       "budgets.amazonaws.com",
       "costalerts.amazonaws.com",
     ];
+    const kinds = ["ops", "security", "cost"] as const;
+    const topicName = (kind: (typeof kinds)[number]) => `${args.namePrefix}-${kind}-alerts`;
 
     this.key = new aws.kms.Key(
       `${name}-key`,
@@ -40,7 +58,7 @@ export class AlertTopics extends pulumi.ComponentResource {
         description: `Encrypts the ${args.namePrefix} alert topics`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
-        policy: accountId.apply((account) =>
+        policy: pulumi.all([accountId, region]).apply(([account, reg]) =>
           JSON.stringify({
             Version: "2012-10-17",
             Statement: [
@@ -48,11 +66,14 @@ export class AlertTopics extends pulumi.ComponentResource {
               {
                 Sid: "AlertPublishers",
                 Effect: "Allow",
-                Principal: { Service: publishers },
+                Principal: { Service: publishers.filter((p) => p !== "events.amazonaws.com") },
                 Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
                 Resource: "*",
                 Condition: { StringEquals: { "aws:SourceAccount": account } },
               },
+              // EventBridge sends no aws:SourceAccount on its KMS calls (a condition on it drops every
+              // event silently): it is scoped to these topics by SNS's encryption context instead.
+              eventBridgeKeyStatement(kinds.map((k) => `arn:aws:sns:${reg}:${account}:${topicName(k)}`)),
             ],
           }),
         ),
@@ -61,10 +82,10 @@ export class AlertTopics extends pulumi.ComponentResource {
       parent,
     );
 
-    const topic = (kind: "ops" | "security" | "cost", emails: readonly string[]) => {
+    const topic = (kind: (typeof kinds)[number], emails: readonly string[]) => {
       const t = new aws.sns.Topic(
         `${name}-${kind}`,
-        { name: `${args.namePrefix}-${kind}-alerts`, kmsMasterKeyId: this.key.arn, tags: args.tags },
+        { name: topicName(kind), kmsMasterKeyId: this.key.arn, tags: args.tags },
         parent,
       );
       new aws.sns.TopicPolicy(

@@ -12,6 +12,7 @@ import { rdsPolicies } from "./rules/rds";
 import { s3Policies } from "./rules/s3";
 import { s3AccountPolicies } from "./rules/s3-account";
 import { secretsmanagerPolicies } from "./rules/secretsmanager";
+import { securityBaselinePolicies } from "./rules/security-baseline";
 import { snsPolicies } from "./rules/sns";
 import { sqsPolicies } from "./rules/sqs";
 
@@ -31,12 +32,18 @@ const byService: HuntazePolicy[] = [
   ...cloudtrailPolicies,
   ...guarddutyPolicies,
   ...ec2Policies,
+  ...securityBaselinePolicies,
 ];
+
+function firstRow(p: HuntazePolicy): number {
+  return p.references.catalogue.length ? Math.min(...p.references.catalogue) : Number.MAX_SAFE_INTEGER;
+}
 
 /**
  * Every rule of the pack, in catalogue order (by first catalogue row; the sort is stable, so rules
  * sharing a row keep their file order). Plain data: tests and tools load it without a server.
  */
 export const allPolicies: HuntazePolicy[] = [...byService].sort(
-  (a, b) => Math.min(...a.references.catalogue) - Math.min(...b.references.catalogue),
+  // Rules beyond the catalogue (no rows) come last.
+  (a, b) => firstRow(a) - firstRow(b),
 );

@@ -7,6 +7,11 @@ export interface RuleReferences {
   readonly catalogue: readonly number[];
   readonly fsbp: readonly string[];
   readonly checkov: readonly string[];
+  /**
+   * Why the rule has no row in docs' policy catalogue (a trap outside it); such a rule has an
+   * empty `catalogue`. @default - the rule covers catalogue rows
+   */
+  readonly beyondCatalogue?: string;
 }
 
 export interface RuleMeta {

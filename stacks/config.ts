@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../lib/pulumi-internals";
+import { type ObservabilityConfig, readObservabilityConfig } from "./config-observability";
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
 import { type RedisStackConfig, readRedisConfig } from "./config-redis";
+import { readSecurityConfig, type SecurityConfig } from "./config-security";
 import { awsRegions, type ConfigProblem, ConfigReader, ConfigValidationError, patterns } from "./validation";
 
 // The one place stack configuration is read and validated. Components never read config: the
@@ -45,6 +47,8 @@ export interface StackConfig {
   readonly auditLogs: AuditLogsConfig;
   readonly rateLimiter: RateLimiterConfig;
   readonly redis: RedisStackConfig;
+  readonly security: SecurityConfig;
+  readonly observability: ObservabilityConfig;
 }
 
 /** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
@@ -133,6 +137,8 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
 
   const rateLimiter = readRateLimiterConfig(c);
   const redis = readRedisConfig(c);
+  const security = readSecurityConfig(c);
+  const observability = readObservabilityConfig(c, environment);
 
   c.rejectUnknownKeys();
   if (problems.length > 0) throw new ConfigValidationError(problems);
@@ -149,6 +155,8 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     rateLimiter,
     // Undefined only when the section is missing, which is a recorded problem: never reached.
     redis: redis as RedisStackConfig,
+    security,
+    observability,
   };
 }
 

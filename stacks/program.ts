@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 // Only the package's public entry point, as another project imports it ("huntaze-hardening").
 import { AlertTopics, accountAdministration, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
 import type { StackConfig } from "./config";
+import { buildObservability } from "./observability";
+import { buildSecurity } from "./security";
 
 /**
  * The stack: typed config in, components out, and the outputs the seed's Terraform exposed.
@@ -61,16 +63,6 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     }),
     tags,
   });
-
-  // Account-wide backstop: no bucket of this account can be made public, whatever its own settings.
-  if (config.manageAccountBaseline) {
-    new aws.s3.AccountPublicAccessBlock("account-public-access-block", {
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-  }
 
   // Server access logs of every bucket land here; it cannot log to itself.
   const accessLogs = new HardenedBucket("access-logs", {
@@ -151,7 +143,12 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     tags,
   });
 
+  const security = buildSecurity(config, alerts, accessLogs); // account baseline (production)
+  const observability = buildObservability(config, alerts); // ECS clusters, RDS
+
   return {
+    ...security,
+    ...observability,
     auditLogBucketName: auditLogs.bucketName,
     accessLogBucketName: accessLogs.bucketName,
     opsAlertsTopicArn: alerts.ops.arn,

@@ -181,6 +181,25 @@ export class ConfigReader {
     return new ConfigReader(v as Record<string, unknown>, this.path(key), this.problems, this.secretKeys);
   }
 
+  /** An optional list of objects, one reader per item (problems under `key[i].`). @default - [] when absent */
+  objectList(key: string): ConfigReader[] {
+    const v = this.get(key);
+    if (v === undefined) return [];
+    if (!Array.isArray(v)) {
+      this.problem(key, "a list of objects", v);
+      return [];
+    }
+    return v.flatMap((item, i) => {
+      if (typeof item !== "object" || item === null || Array.isArray(item)) {
+        this.problem(`${key}[${i}]`, "an object", item);
+        return [];
+      }
+      return [
+        new ConfigReader(item as Record<string, unknown>, this.path(`${key}[${i}]`), this.problems, this.secretKeys),
+      ];
+    });
+  }
+
   /** Reports keys nobody read: a typo'd key is a problem, not silently ignored. */
   rejectUnknownKeys(): void {
     for (const key of Object.keys(this.values)) {

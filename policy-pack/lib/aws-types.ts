@@ -86,6 +86,7 @@ export const secretsmanager = {
 export const rds = {
   instance: ["aws:rds/instance:Instance"],
   parameterGroup: ["aws:rds/parameterGroup:ParameterGroup"],
+  clusterInstance: ["aws:rds/clusterInstance:ClusterInstance"],
 } as const;
 
 export const cloudtrail = {
@@ -103,4 +104,13 @@ export const ec2 = {
   securityGroupRule: ["aws:ec2/securityGroupRule:SecurityGroupRule"],
   ingressRule: ["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"],
   egressRule: ["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"],
+} as const;
+
+export const securityhub = {
+  account: ["aws:securityhub/account:Account"],
+  standardsSubscription: ["aws:securityhub/standardsSubscription:StandardsSubscription"],
+} as const;
+
+export const events = {
+  target: ["aws:cloudwatch/eventTarget:EventTarget"],
 } as const;

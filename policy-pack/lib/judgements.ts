@@ -92,6 +92,7 @@ export function tlsParameter(engine: string): { name: string; values: string[] }
   const e = engine.toLowerCase();
   if (e.includes("postgres") || e.startsWith("sqlserver")) return { name: "rds.force_ssl", values: ["1"] };
   if (e.includes("mysql") || e.includes("mariadb")) return { name: "require_secure_transport", values: ["1", "on"] };
+  if (e.includes("db2")) return { name: "db2comm", values: ["ssl"] };
   return undefined;
 }
 

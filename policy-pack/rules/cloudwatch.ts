@@ -6,7 +6,7 @@ import type { HuntazePolicy } from "../rule";
 const retention = resourcePolicy({
   name: "cloudwatch-log-group-retention",
   summary:
-    'CloudWatch log groups set a retention (never "never expire") of at least minimumRetentionDays (default 30; raise it to 365 where an audit standard requires)',
+    'CloudWatch log groups set a retention (never "never expire") of at least minimumRetentionDays (default 30; 1 is CKV_AWS_66\'s "any retention", 365 is CKV_AWS_338\'s); unlike CKV_AWS_338, retentionInDays 0 (never expire) fails',
   // Advisory, default 30 days: the production stack keeps Lambda logs 30-90 days (seed 002) for
   // cost, while CloudWatch.16 / CKV_AWS_338 ask for 365. Users with that requirement set it.
   enforcementLevel: "advisory",

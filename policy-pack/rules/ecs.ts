@@ -24,7 +24,7 @@ const containerInsights = resourcePolicy({
 const execLogging = resourcePolicy({
   name: "ecs-exec-logging-encrypted",
   summary:
-    "ECS clusters configure ECS Exec with a KMS key and logging that is not NONE (encrypted CloudWatch/S3 destination when OVERRIDE)",
+    "ECS clusters configure ECS Exec with a KMS key, logging that is not NONE and an encrypted CloudWatch/S3 log configuration (CKV_AWS_223 and CKV_AWS_224 together: unlike CKV_AWS_223 alone, a configuration without kmsKeyId fails; unlike CKV_AWS_224, a cluster without any ECS Exec configuration fails instead of being left unknown)",
   enforcementLevel: "advisory",
   references: { catalogue: [41], fsbp: [], checkov: ["CKV_AWS_223", "CKV_AWS_224"] },
   resourceTypes: ecs.cluster,
@@ -40,7 +40,7 @@ const execLogging = resourcePolicy({
     if (typeof exec.kmsKeyId !== "string" || exec.kmsKeyId === "")
       c.report("ECS Exec sessions are not encrypted with a KMS key (executeCommandConfiguration.kmsKeyId)");
     if (exec.logging === "NONE") c.report("ECS Exec sessions are not logged (logging: NONE)");
-    if (exec.logging === "OVERRIDE") {
+    if (exec.logging !== "NONE") {
       const log = (exec.logConfiguration ?? {}) as Record<string, unknown>;
       if (log.cloudWatchEncryptionEnabled !== true && log.s3BucketEncryptionEnabled !== true)
         c.report(
@@ -116,7 +116,8 @@ function perContainer(check: (container: Container) => string | undefined) {
 
 const nonPrivileged = resourcePolicy({
   name: "ecs-task-non-privileged",
-  summary: "ECS task definitions run no privileged containers",
+  summary:
+    "ECS task definitions run no privileged containers (privileged: true; unlike CKV_AWS_334's fixture, the misspelt key privilege, which ECS ignores, is not read)",
   // Mandatory: a privileged container is root on the host, an isolation break comparable to public
   // exposure. Fargate rejects it anyway, so Fargate stacks never trip it.
   enforcementLevel: "mandatory",
@@ -140,7 +141,8 @@ const readOnlyRoot = resourcePolicy({
 
 const noHostPid = resourcePolicy({
   name: "ecs-task-no-host-pid",
-  summary: 'ECS task definitions do not share the host\'s process namespace (pidMode not "host")',
+  summary:
+    "ECS task definitions do not share the host's process namespace (the task's pidMode not \"host\"; unlike CKV_AWS_335, which reads pidMode inside container definitions, where ECS ignores it)",
   // Mandatory for the same reason as privileged containers: it exposes every host process.
   enforcementLevel: "mandatory",
   references: { catalogue: [46], fsbp: ["ECS.3"], checkov: ["CKV_AWS_335"] },

@@ -34,7 +34,9 @@ const features = stackPolicy({
       "GuardDuty.12",
       "GuardDuty.13",
     ],
-    checkov: ["CKV2_AWS_3"],
+    // Not CKV2_AWS_3: that check is about the organization configuration auto-enabling members
+    // (its fixtures judge aws_guardduty_organization_configuration), not protection features.
+    checkov: [],
   },
   resourceTypes: [...guardduty.detector, ...guardduty.feature],
   configSchema: {

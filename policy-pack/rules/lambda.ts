@@ -226,7 +226,8 @@ const noLiteralSecrets = resourcePolicy({
 
 const tracing = resourcePolicy({
   name: "lambda-xray-tracing",
-  summary: "Lambda functions have X-Ray active tracing (tracingConfig.mode Active)",
+  summary:
+    "Lambda functions have X-Ray active tracing (tracingConfig.mode Active; unlike CKV_AWS_50, PassThrough fails: it only forwards a caller's trace header and samples nothing itself)",
   enforcementLevel: "advisory",
   references: { catalogue: [38], fsbp: [], checkov: ["CKV_AWS_50"] },
   resourceTypes: fn,
@@ -241,7 +242,7 @@ const tracing = resourcePolicy({
 const reservedConcurrency = resourcePolicy({
   name: "lambda-reserved-concurrency",
   summary:
-    "Lambda functions set reserved concurrency (bounds their share of the account's concurrency; for SQS sources keep it >= the mapping's maximumConcurrency)",
+    "Lambda functions set reserved concurrency (bounds their share of the account's concurrency; for SQS sources keep it >= the mapping's maximumConcurrency; unlike CKV_AWS_115, 0 fails: the function can never run)",
   enforcementLevel: "advisory",
   references: { catalogue: [39], fsbp: [], checkov: ["CKV_AWS_115"] },
   resourceTypes: fn,

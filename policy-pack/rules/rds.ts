@@ -36,10 +36,10 @@ const storageEncrypted = resourcePolicy({
 
 const notPublic = resourcePolicy({
   name: "rds-not-publicly-accessible",
-  summary: "RDS instances are not publicly accessible",
+  summary: "RDS instances and Aurora cluster instances are not publicly accessible",
   enforcementLevel: "mandatory",
   references: { catalogue: [59], fsbp: ["RDS.2"], checkov: ["CKV_AWS_17"] },
-  resourceTypes: instance,
+  resourceTypes: [...instance, ...rds.clusterInstance],
   check: (c) => {
     const v = c.props.publiclyAccessible;
     if (isUnknown(v)) c.unknown("publiclyAccessible");
@@ -58,7 +58,8 @@ const multiAz = resourcePolicy({
 
 const backups = resourcePolicy({
   name: "rds-backup-retention",
-  summary: "RDS instances keep automated backups for at least minimumRetentionDays (default 7, as RDS.11)",
+  summary:
+    "RDS instances keep automated backups for at least minimumRetentionDays (default 7, as RDS.11) and at most 35 days (what AWS accepts); unlike CKV_AWS_133, an unset period fails (AWS then keeps 1 day, short of RDS.11's 7)",
   enforcementLevel: "advisory",
   references: { catalogue: [61], fsbp: ["RDS.11"], checkov: ["CKV_AWS_133"] },
   resourceTypes: instance,
@@ -80,6 +81,7 @@ const backups = resourcePolicy({
     if (isUnknown(v)) c.unknown("backupRetentionPeriod");
     else if (typeof v !== "number" || v < min)
       c.report(`backupRetentionPeriod is ${show(v)}; keep at least ${min} days (minimumRetentionDays)`);
+    else if (v > 35) c.report(`backupRetentionPeriod is ${v}; AWS accepts at most 35 days`);
   },
 });
 
@@ -94,7 +96,8 @@ const deletionProtection = resourcePolicy({
 
 const monitoring = resourcePolicy({
   name: "rds-enhanced-monitoring",
-  summary: "RDS instances have enhanced monitoring (monitoringInterval > 0 with a monitoringRoleArn)",
+  summary:
+    "RDS instances have enhanced monitoring (monitoringInterval > 0 with a monitoringRoleArn); unlike CKV_AWS_118, a role without an interval fails (the interval defaults to 0, monitoring off)",
   enforcementLevel: "advisory",
   references: { catalogue: [63], fsbp: ["RDS.6"], checkov: ["CKV_AWS_118"] },
   resourceTypes: instance,
@@ -138,7 +141,8 @@ const logExports = resourcePolicy({
 
 const iamAuth = resourcePolicy({
   name: "rds-iam-authentication",
-  summary: "RDS MySQL/MariaDB/PostgreSQL instances have IAM database authentication on",
+  summary:
+    "RDS MySQL/MariaDB/PostgreSQL instances have IAM database authentication on (unlike CKV_AWS_161, MariaDB is judged too: RDS supports IAM authentication for it)",
   // Advisory: IAM auth adds short-lived credentials next to password auth; its absence does not
   // leave the database unauthenticated, and it only exists for some engines.
   enforcementLevel: "advisory",
@@ -154,7 +158,8 @@ const iamAuth = resourcePolicy({
 
 const minorUpgrades = resourcePolicy({
   name: "rds-auto-minor-version-upgrade",
-  summary: "RDS instances take minor engine upgrades automatically (autoMinorVersionUpgrade not false)",
+  summary:
+    "RDS instances take minor engine upgrades automatically (autoMinorVersionUpgrade not false); unlike CKV_AWS_226, an unset flag passes (the provider and AWS default it to true)",
   enforcementLevel: "advisory",
   references: { catalogue: [66], fsbp: ["RDS.13"], checkov: ["CKV_AWS_226"] },
   resourceTypes: instance,
@@ -167,7 +172,8 @@ const minorUpgrades = resourcePolicy({
 
 const copyTags = resourcePolicy({
   name: "rds-copy-tags-to-snapshots",
-  summary: "RDS instances copy their tags to snapshots",
+  summary:
+    "RDS instances copy their tags to snapshots (unlike CKV2_AWS_60, whatever the engine: it also fails engines such as neptune that share the RDS API)",
   enforcementLevel: "advisory",
   references: { catalogue: [67], fsbp: ["RDS.17"], checkov: ["CKV2_AWS_60"] },
   resourceTypes: instance,
@@ -214,6 +220,12 @@ const nonDefaultUsername = resourcePolicy({
   },
 });
 
+/** The TLS parameter of a group, from its family (`postgres16`, `mariadb10.6`, `db2-ae-11.5`); undefined when unknown or not applicable. */
+function groupTlsParameter(group: Resource): { name: string; values: string[] } | undefined {
+  const family = group.props.family;
+  return typeof family === "string" ? tlsParameter(family.toLowerCase()) : undefined;
+}
+
 function groupFor(inst: Resource, groups: Resource[]): Resource | undefined {
   const ref = inst.props.parameterGroupName;
   return groups.find(
@@ -226,18 +238,23 @@ function groupFor(inst: Resource, groups: Resource[]): Resource | undefined {
 const forceSsl = stackPolicy({
   name: "rds-force-ssl",
   summary:
-    "RDS instances use a parameter group that forces TLS (rds.force_ssl = 1 for PostgreSQL/SQL Server, require_secure_transport = 1 for MySQL/MariaDB)",
+    "RDS instances use a parameter group that forces TLS (rds.force_ssl = 1 for PostgreSQL/SQL Server, require_secure_transport = 1 for MySQL/MariaDB, db2comm = SSL for Db2; the engine comes from the instance or, when it names none, from the group's family), and no parameter group of the stack turns TLS off explicitly (unlike CKV2_AWS_69, which judges instances only)",
   enforcementLevel: "mandatory",
   references: { catalogue: [69], fsbp: [], checkov: ["CKV2_AWS_69"] },
   resourceTypes: [...instance, ...rds.parameterGroup],
   check: (s) => {
     const groups = s.ofType(rds.parameterGroup);
+    const attached = new Set<string>();
     for (const inst of s.ofType(instance)) {
       if (isUnknown(inst.props.engine)) {
         s.unknown(`engine of ${inst.name}`);
         continue;
       }
-      const param = tlsParameter(engineOf(inst.props));
+      const found = groupFor(inst, groups);
+      if (found) attached.add(found.urn);
+      // No engine given (as in Checkov's fixtures): the attached group's family names it.
+      const param =
+        inst.props.engine === undefined && found ? groupTlsParameter(found) : tlsParameter(engineOf(inst.props));
       if (!param) continue;
       const ref = inst.props.parameterGroupName;
       if (ref === undefined || ref === null || (typeof ref === "string" && ref.startsWith("default."))) {
@@ -263,7 +280,22 @@ const forceSsl = stackPolicy({
       else if (!entry || !enforcesTls(param, entry.value))
         s.report(
           inst,
-          `instance ${inst.name} accepts unencrypted connections: parameter group ${group.name} has ${param.name} = ${entry ? show(entry.value) : "(not set)"}, expected 1`,
+          `instance ${inst.name} accepts unencrypted connections: parameter group ${group.name} has ${param.name} = ${entry ? show(entry.value) : "(not set)"}, expected ${param.values[0]}`,
+        );
+    }
+    // A group whose instances are elsewhere is judged on its own: one that turns TLS off explicitly.
+    for (const group of groups) {
+      if (attached.has(group.urn)) continue;
+      const param = groupTlsParameter(group);
+      const parameters = group.props.parameters;
+      if (!param || isUnknown(parameters)) continue;
+      const entry = (asArray(parameters) as Record<string, unknown>[]).find(
+        (p) => typeof p?.name === "string" && p.name.toLowerCase() === param.name,
+      );
+      if (entry && !isUnknown(entry.value) && !enforcesTls(param, entry.value))
+        s.report(
+          group,
+          `parameter group ${group.name} sets ${param.name} = ${show(entry.value)}: every instance using it accepts unencrypted connections`,
         );
     }
   },
@@ -271,10 +303,11 @@ const forceSsl = stackPolicy({
 
 const performanceInsights = resourcePolicy({
   name: "rds-performance-insights-cmk",
-  summary: "RDS instances have Performance Insights on, encrypted with a customer-managed key",
+  summary:
+    "RDS instances and Aurora cluster instances have Performance Insights on, encrypted with a customer-managed key (CKV_AWS_353 and CKV_AWS_354 together: unlike CKV_AWS_353 alone, Performance Insights without a CMK fails; classes without Performance Insights fail too)",
   enforcementLevel: "advisory",
   references: { catalogue: [70], fsbp: [], checkov: ["CKV_AWS_353", "CKV_AWS_354"] },
-  resourceTypes: instance,
+  resourceTypes: [...instance, ...rds.clusterInstance],
   check: (c) => {
     const on = c.props.performanceInsightsEnabled;
     const key = c.props.performanceInsightsKmsKeyId;

@@ -56,7 +56,7 @@ export function renderRuleList(policies: HuntazePolicy[], format: Format): strin
     for (const r of rows) {
       const types = r.resourceTypes.map((t) => `\`${t}\``).join("<br>");
       lines.push(
-        `| \`${r.name}\` | ${r.enforcementLevel} | ${r.kind} | ${types} | ${r.catalogue.join(", ")} | ${r.fsbp.join(", ") || "–"} | ${r.checkov.join(", ") || "–"} | ${configSummary(r.config) || "–"} |`,
+        `| \`${r.name}\` | ${r.enforcementLevel} | ${r.kind} | ${types} | ${r.catalogue.join(", ") || "beyond"} | ${r.fsbp.join(", ") || "–"} | ${r.checkov.join(", ") || "–"} | ${configSummary(r.config) || "–"} |`,
       );
     }
     return lines.join("\n");

@@ -1,0 +1,339 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { type AlarmRow, alarmFromRow } from "./alarms";
+import { createComponentKey } from "./kms-key";
+import { LOG_RETENTION_DAYS, logKeyStatements } from "./observed-cluster";
+
+// The existing RDS PostgreSQL instance, hardened and watched (seed 002 "RDS PostgreSQL TLS", Day 8;
+// seed 003 §4.2, §6.2, §8): a parameter group of the instance's family forcing TLS and logging slow
+// queries, Performance Insights under a customer-managed key, enhanced monitoring, log exports with
+// a retention, and the seed's alarms. The instance is adopted by identifier (README: pulumi import).
+
+/**
+ * Memory (GiB) of the RDS instance classes this project sizes PostgreSQL with. Source: the RDS
+ * instance class tables (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html).
+ */
+export const RDS_CLASS_MEMORY_GIB: Readonly<Record<string, number>> = Object.fromEntries([
+  ...["t3", "t4g"].flatMap((f) =>
+    (
+      [
+        ["micro", 1],
+        ["small", 2],
+        ["medium", 4],
+        ["large", 8],
+        ["xlarge", 16],
+        ["2xlarge", 32],
+      ] as const
+    ).map(([size, gib]) => [`db.${f}.${size}`, gib]),
+  ),
+  ...["m5", "m6g", "m6i", "m7g", "m7i"].flatMap((f) =>
+    (
+      [
+        ["large", 8],
+        ["xlarge", 16],
+        ["2xlarge", 32],
+        ["4xlarge", 64],
+        ["8xlarge", 128],
+        ["12xlarge", 192],
+        ["16xlarge", 256],
+      ] as const
+    ).map(([size, gib]) => [`db.${f}.${size}`, gib]),
+  ),
+  ...["r5", "r6g", "r6i", "r7g", "r7i"].flatMap((f) =>
+    (
+      [
+        ["large", 16],
+        ["xlarge", 32],
+        ["2xlarge", 64],
+        ["4xlarge", 128],
+        ["8xlarge", 256],
+        ["12xlarge", 384],
+        ["16xlarge", 512],
+      ] as const
+    ).map(([size, gib]) => [`db.${f}.${size}`, gib]),
+  ),
+]);
+
+/** Classes on which RDS for PostgreSQL offers no Performance Insights. */
+export const NO_PERFORMANCE_INSIGHTS_CLASSES: readonly string[] = [
+  "db.t3.micro",
+  "db.t3.small",
+  "db.t4g.micro",
+  "db.t4g.small",
+];
+
+/**
+ * RDS for PostgreSQL's default `max_connections`: LEAST({DBInstanceClassMemory/9531392}, 5000).
+ * DBInstanceClassMemory is taken as the class's nominal memory, so this is the upper bound of the
+ * default (the OS reserve makes the live value slightly lower: set maxConnections explicitly when
+ * the parameter group overrides it). Throws on a class missing from the table, naming the allowed ones.
+ */
+export function postgresMaxConnections(instanceClass: string): number {
+  const gib = RDS_CLASS_MEMORY_GIB[instanceClass];
+  if (gib === undefined)
+    throw new Error(
+      `unknown RDS instance class "${instanceClass}": one of ${Object.keys(RDS_CLASS_MEMORY_GIB).join(", ")}`,
+    );
+  return Math.min(Math.floor((gib * 1024 ** 3) / 9531392), 5000);
+}
+
+/** The DatabaseConnections alarm threshold: `percent` % of max connections, rounded down. */
+export function connectionsThreshold(maxConnections: number, percent: number): number {
+  return Math.floor((maxConnections * percent) / 100);
+}
+
+/** The parameter group family of a PostgreSQL engine version (`16.4` -> `postgres16`; `9.6.x` -> `postgres9.6`). */
+export function postgresFamily(engineVersion: string): string {
+  const m = /^(\d+)(?:\.(\d+))?/.exec(engineVersion);
+  if (!m) throw new Error(`engineVersion must look like 16 or 16.4, got "${engineVersion}"`);
+  const major = Number(m[1]);
+  return major >= 10 ? `postgres${major}` : `postgres${major}.${m[2] ?? "0"}`;
+}
+
+/** The seed's RDS thresholds (seed 002 "Monitoring & Alerts", seed 003 §6.2). */
+export const DEFAULT_DATABASE_THRESHOLDS = {
+  cpuPercent: 80,
+  freeableMemoryBytes: 1024 ** 3,
+  connectionsPercent: 80,
+  readLatencySeconds: 0.1,
+  writeLatencySeconds: 0.1,
+} as const;
+
+export type DatabaseThresholds = { -readonly [K in keyof typeof DEFAULT_DATABASE_THRESHOLDS]: number };
+
+/** The instance's alarm table (pure). */
+export function databaseAlarmRows(identifier: string, maxConnections: number, t: DatabaseThresholds): AlarmRow[] {
+  const dimensions = { DBInstanceIdentifier: identifier };
+  const row = (
+    key: string,
+    metricName: string,
+    comparison: AlarmRow["comparison"],
+    threshold: number,
+    description: string,
+  ): AlarmRow => ({
+    key,
+    description: `${identifier} ${description} for 5 minutes`,
+    namespace: "AWS/RDS",
+    metricName,
+    dimensions,
+    statistic: "Average",
+    periodSeconds: 300,
+    comparison,
+    threshold,
+  });
+  const connections = connectionsThreshold(maxConnections, t.connectionsPercent);
+  return [
+    row("cpu", "CPUUtilization", "GreaterThanThreshold", t.cpuPercent, `CPUUtilization > ${t.cpuPercent}%`),
+    row(
+      "freeable-memory",
+      "FreeableMemory",
+      "LessThanThreshold",
+      t.freeableMemoryBytes,
+      `FreeableMemory < ${t.freeableMemoryBytes} bytes`,
+    ),
+    row(
+      "connections",
+      "DatabaseConnections",
+      "GreaterThanThreshold",
+      connections,
+      `DatabaseConnections > ${connections} (${t.connectionsPercent}% of max_connections ${maxConnections})`,
+    ),
+    row(
+      "read-latency",
+      "ReadLatency",
+      "GreaterThanThreshold",
+      t.readLatencySeconds,
+      `ReadLatency > ${t.readLatencySeconds}s`,
+    ),
+    row(
+      "write-latency",
+      "WriteLatency",
+      "GreaterThanThreshold",
+      t.writeLatencySeconds,
+      `WriteLatency > ${t.writeLatencySeconds}s`,
+    ),
+  ];
+}
+
+/** Parameters the group sets: TLS only, slow-query log. */
+export function databaseParameters(logMinDurationMs: number): { name: string; value: string; applyMethod: string }[] {
+  return [
+    // pending-reboot is valid for static and dynamic parameters alike; a new group takes effect on
+    // the reboot its association requires anyway (README: "What a change costs").
+    { name: "rds.force_ssl", value: "1", applyMethod: "pending-reboot" },
+    { name: "log_min_duration_statement", value: String(logMinDurationMs), applyMethod: "immediate" },
+  ];
+}
+
+export interface HardenedDatabaseArgs {
+  /**
+   * The existing instance's identifier (seed 003: `huntaze-postgres-production`); children's
+   * physical names start with it, so it must carry the environment.
+   */
+  readonly identifier: string;
+  /** Instance class, as it is today (a change resizes the instance). */
+  readonly instanceClass: string;
+  /** Engine version as it is today (`16.4`); the parameter group family derives from it. */
+  readonly engineVersion: string;
+  /** Log statements slower than this (ms). @default 1000 */
+  readonly logMinDurationStatementMs?: number;
+  /** @default - the default of the class (postgresMaxConnections) */
+  readonly maxConnections?: number;
+  /** @default false - the change waits for the maintenance window */
+  readonly applyImmediately?: boolean;
+  /** @default false */
+  readonly multiAz?: boolean;
+  /** @default 7 */
+  readonly backupRetentionDays?: number;
+  /** Enhanced monitoring interval (s). @default 60 */
+  readonly monitoringIntervalSeconds?: 0 | 1 | 5 | 10 | 15 | 30 | 60;
+  /** @default DEFAULT_DATABASE_THRESHOLDS */
+  readonly thresholds?: Partial<DatabaseThresholds>;
+  readonly alarmTopicArn: pulumi.Input<string>;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * The adopted PostgreSQL instance with its parameter group, Performance Insights (7 days, CMK),
+ * enhanced monitoring, log exports and alarms. The instance is `protect`ed: no plan can delete or
+ * replace it.
+ */
+export class HardenedDatabase extends pulumi.ComponentResource {
+  readonly instance: aws.rds.Instance;
+  readonly parameterGroupName: pulumi.Output<string>;
+  readonly endpoint: pulumi.Output<string>;
+  readonly kmsKeyArn: pulumi.Output<string>;
+
+  constructor(name: string, args: HardenedDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("huntaze:data:HardenedDatabase", name, {}, opts);
+    const parent = { parent: this };
+    const logMinMs = args.logMinDurationStatementMs ?? 1000;
+    const maxConnections = args.maxConnections ?? postgresMaxConnections(args.instanceClass);
+    const thresholds = { ...DEFAULT_DATABASE_THRESHOLDS, ...args.thresholds };
+    const family = postgresFamily(args.engineVersion);
+    const problems: string[] = [];
+    if (!Number.isInteger(logMinMs) || logMinMs < -1)
+      problems.push(`logMinDurationStatementMs must be an integer >= -1 (-1 turns it off), got ${logMinMs}`);
+    if (!Number.isInteger(maxConnections) || maxConnections < 1)
+      problems.push(`maxConnections must be a positive integer, got ${maxConnections}`);
+    if (NO_PERFORMANCE_INSIGHTS_CLASSES.includes(args.instanceClass))
+      problems.push(
+        `instanceClass ${args.instanceClass} has no Performance Insights: use a class from db.t3.medium up`,
+      );
+    if (problems.length) throw new Error(`HardenedDatabase ${name}: ${problems.join("; ")}`);
+    const tags = args.tags;
+    const id = args.identifier;
+    const logGroups = [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`];
+
+    const key = createComponentKey(
+      `${name}-key`,
+      {
+        description: `Encrypts Performance Insights and the exported logs of ${id}`,
+        alias: `${id}-rds`,
+        statements: (scope) => logKeyStatements(scope, logGroups),
+        tags,
+      },
+      parent,
+    );
+
+    // Created before the instance exports to them, so RDS does not create them without a retention.
+    const groups = logGroups.map(
+      (lg) =>
+        new aws.cloudwatch.LogGroup(
+          `${name}-log-${lg.split("/").pop()}`,
+          { name: lg, retentionInDays: LOG_RETENTION_DAYS.default, kmsKeyId: key.arn, tags },
+          parent,
+        ),
+    );
+
+    const parameterGroup = new aws.rds.ParameterGroup(
+      `${name}-params`,
+      {
+        name: `${id}-${family.replace(".", "-")}`,
+        family,
+        description: `TLS-only, slow-query logging (${id})`,
+        parameters: databaseParameters(logMinMs),
+        tags,
+      },
+      parent,
+    );
+
+    const monitoringInterval = args.monitoringIntervalSeconds ?? 60;
+    const monitoringRole =
+      monitoringInterval > 0
+        ? new aws.iam.Role(
+            `${name}-monitoring-role`,
+            {
+              name: `${id}-rds-monitoring`,
+              assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                  {
+                    Effect: "Allow",
+                    Principal: { Service: "monitoring.rds.amazonaws.com" },
+                    Action: "sts:AssumeRole",
+                  },
+                ],
+              }),
+              tags,
+            },
+            parent,
+          )
+        : undefined;
+    if (monitoringRole)
+      new aws.iam.RolePolicyAttachment(
+        `${name}-monitoring-policy`,
+        {
+          role: monitoringRole.name,
+          policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        },
+        parent,
+      );
+
+    this.instance = new aws.rds.Instance(
+      name,
+      {
+        identifier: id,
+        engine: "postgres",
+        engineVersion: args.engineVersion,
+        instanceClass: args.instanceClass,
+        parameterGroupName: parameterGroup.name,
+        storageEncrypted: true,
+        publiclyAccessible: false,
+        deletionProtection: true,
+        multiAz: args.multiAz ?? false,
+        backupRetentionPeriod: args.backupRetentionDays ?? 7,
+        copyTagsToSnapshot: true,
+        autoMinorVersionUpgrade: true,
+        caCertIdentifier: "rds-ca-rsa2048-g1",
+        iamDatabaseAuthenticationEnabled: true,
+        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+        performanceInsightsEnabled: true,
+        performanceInsightsRetentionPeriod: 7,
+        performanceInsightsKmsKeyId: key.arn,
+        monitoringInterval,
+        monitoringRoleArn: monitoringRole?.arn,
+        applyImmediately: args.applyImmediately ?? false,
+        skipFinalSnapshot: false,
+        finalSnapshotIdentifier: `${id}-final`,
+        tags,
+      },
+      {
+        parent: this,
+        dependsOn: groups,
+        // The instance exists and holds the data: no plan may delete or replace it.
+        protect: true,
+        // Storage autoscaling and the master password are managed outside this stack.
+        ignoreChanges: ["allocatedStorage", "password"],
+      },
+    );
+
+    for (const row of databaseAlarmRows(id, maxConnections, thresholds))
+      alarmFromRow({ name, namePrefix: id, topicArn: args.alarmTopicArn, tags }, row, parent);
+
+    this.parameterGroupName = parameterGroup.name;
+    this.endpoint = this.instance.endpoint;
+    this.kmsKeyArn = key.arn;
+    this.registerOutputs({ parameterGroupName: this.parameterGroupName, endpoint: this.endpoint });
+  }
+}

@@ -1,0 +1,229 @@
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import {
+  AccountBaseline,
+  fsbpStandardArn,
+  guardDutyFindingsPattern,
+  securityHubFindingsPattern,
+  trailArn,
+  trailBucketStatements,
+  trailKeyStatements,
+  trailLogsRolePolicy,
+} from "../../components/account-baseline";
+import { AlertTopics, eventBridgeKeyStatement } from "../../components/alert-topics";
+import { inputsOf, jsonInput, ofType, one, record, testAccount } from "../support/pulumi-harness";
+
+type Statement = {
+  Sid: string;
+  Effect: string;
+  Principal?: { Service?: string | string[] };
+  Action: string | string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, unknown>>;
+};
+
+const build = (extra: Partial<ConstructorParameters<typeof AccountBaseline>[1]> = {}) =>
+  record(
+    () =>
+      new AccountBaseline("baseline", {
+        namePrefix: "huntaze-production",
+        securityTopicArn: "arn:aws:sns:us-east-1:317805897534:huntaze-security-alerts",
+        gatewayEndpoints: { vpcId: "vpc-0a1b2c3d4e5f60718", routeTableIds: ["rtb-0a1b2c3d4e5f60021"] },
+        ...extra,
+      }),
+  );
+
+describe("components/account-baseline: pure documents", () => {
+  const trailName = "huntaze-production-trail";
+  const theTrail = `arn:aws:cloudtrail:us-east-1:${testAccount.accountId}:trail/${trailName}`;
+
+  it("knows the trail and FSBP ARNs before anything exists", () => {
+    expect(trailArn(testAccount, trailName)).to.equal(theTrail);
+    expect(fsbpStandardArn("eu-west-1")).to.equal(
+      "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+    );
+  });
+
+  it("lets only CloudTrail write to the trail bucket, for this trail, under this account's prefix", () => {
+    const st = trailBucketStatements(testAccount, "b", trailName, false) as Statement[];
+    expect(st.map((s) => s.Sid)).to.deep.equal(["CloudTrailAclCheck", "CloudTrailWrite"]);
+    for (const s of st) {
+      expect(s.Principal).to.deep.equal({ Service: "cloudtrail.amazonaws.com" });
+      expect(s.Condition?.StringEquals?.["aws:SourceArn"]).to.equal(theTrail);
+    }
+    expect(st[1]!.Resource).to.equal(`arn:aws:s3:::b/AWSLogs/${testAccount.accountId}/*`);
+    const withConfig = trailBucketStatements(testAccount, "b", trailName, true) as Statement[];
+    const config = withConfig.filter((s) => s.Sid.startsWith("Config"));
+    expect(config).to.have.length(2);
+    for (const s of config) expect(s.Condition?.StringEquals?.["aws:SourceAccount"]).to.equal(testAccount.accountId);
+  });
+
+  it("lets CloudTrail encrypt only for this trail, and Logs only for the trail's log group", () => {
+    const st = trailKeyStatements(testAccount, trailName, "/aws/cloudtrail/x", false) as Statement[];
+    const encrypt = st.find((s) => s.Sid === "CloudTrailEncrypt")!;
+    expect(encrypt.Condition?.StringEquals?.["aws:SourceArn"]).to.equal(theTrail);
+    const logs = st.find((s) => s.Sid === "CloudWatchLogsEncrypt")!;
+    expect(logs.Principal).to.deep.equal({ Service: "logs.us-east-1.amazonaws.com" });
+    expect(logs.Condition?.ArnEquals?.["kms:EncryptionContext:aws:logs:arn"]).to.equal(
+      `arn:aws:logs:us-east-1:${testAccount.accountId}:log-group:/aws/cloudtrail/x`,
+    );
+    expect(st.some((s) => s.Sid === "ConfigDelivery")).to.equal(false);
+    expect(
+      (trailKeyStatements(testAccount, trailName, "/x", true) as Statement[]).some((s) => s.Sid === "ConfigDelivery"),
+    ).to.equal(true);
+  });
+
+  it("gives the trail's delivery role stream writes on its one log group only", () => {
+    const doc = JSON.parse(trailLogsRolePolicy("arn:aws:logs:us-east-1:1:log-group:/aws/cloudtrail/x"));
+    expect(doc.Statement).to.have.length(1);
+    expect(doc.Statement[0].Action).to.deep.equal(["logs:CreateLogStream", "logs:PutLogEvents"]);
+    expect(doc.Statement[0].Resource).to.equal("arn:aws:logs:us-east-1:1:log-group:/aws/cloudtrail/x:log-stream:*");
+  });
+
+  it("matches GuardDuty severity >= 7 numerically and Security Hub HIGH/CRITICAL new active findings", () => {
+    expect(guardDutyFindingsPattern(7)).to.deep.equal({
+      source: ["aws.guardduty"],
+      "detail-type": ["GuardDuty Finding"],
+      detail: { severity: [{ numeric: [">=", 7] }] },
+    });
+    const hub = securityHubFindingsPattern(["HIGH", "CRITICAL"]) as { detail: { findings: Record<string, unknown> } };
+    expect(hub.detail.findings).to.deep.equal({
+      Severity: { Label: ["HIGH", "CRITICAL"] },
+      Workflow: { Status: ["NEW"] },
+      RecordState: ["ACTIVE"],
+    });
+  });
+});
+
+describe("components/account-baseline: AccountBaseline", () => {
+  it("enables GuardDuty every 15 minutes with S3, runtime (Fargate agent managed) and Lambda protection", async () => {
+    const run = await build();
+    expect(inputsOf(one(run, "aws:guardduty/detector:Detector"))).to.include({
+      enable: true,
+      findingPublishingFrequency: "FIFTEEN_MINUTES",
+    });
+    const features = ofType(run, "aws:guardduty/detectorFeature:DetectorFeature")
+      .map(inputsOf)
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    expect(features.map((f) => [f.name, f.status])).to.deep.equal([
+      ["LAMBDA_NETWORK_LOGS", "ENABLED"],
+      ["RUNTIME_MONITORING", "ENABLED"],
+      ["S3_DATA_EVENTS", "ENABLED"],
+    ]);
+    expect(features[1]!.additionalConfigurations).to.deep.equal([
+      { name: "EKS_ADDON_MANAGEMENT", status: "DISABLED" },
+      { name: "EC2_AGENT_MANAGEMENT", status: "DISABLED" },
+      { name: "ECS_FARGATE_AGENT_MANAGEMENT", status: "ENABLED" },
+    ]);
+  });
+
+  it("turns Security Hub on without default standards and subscribes FSBP explicitly", async () => {
+    const run = await build();
+    expect(inputsOf(one(run, "aws:securityhub/account:Account")).enableDefaultStandards).to.equal(false);
+    const sub = one(run, "aws:securityhub/standardsSubscription:StandardsSubscription");
+    expect(inputsOf(sub).standardsArn).to.equal(fsbpStandardArn("us-east-1"));
+    expect(sub.dependencies).to.include(one(run, "aws:securityhub/account:Account").urn);
+    expect(ofType(run, "aws:cfg/recorder:Recorder")).to.deep.equal([]);
+  });
+
+  it("creates the Config recorder, delivery channel and status when asked", async () => {
+    const run = await build({ createConfigRecorder: true });
+    expect(inputsOf(one(run, "aws:cfg/recorder:Recorder")).recordingGroup).to.deep.equal({
+      allSupported: true,
+      includeGlobalResourceTypes: true,
+    });
+    expect(inputsOf(one(run, "aws:cfg/deliveryChannel:DeliveryChannel")).s3BucketName).to.equal(
+      "huntaze-production-cloudtrail-317805897534",
+    );
+    const status = one(run, "aws:cfg/recorderStatus:RecorderStatus");
+    expect(inputsOf(status).isEnabled).to.equal(true);
+    expect(status.dependencies).to.include(one(run, "aws:cfg/deliveryChannel:DeliveryChannel").urn);
+  });
+
+  it("creates a multi-region, validated, KMS-encrypted trail delivering to a 90-day encrypted log group", async () => {
+    const run = await build();
+    const trail = one(run, "aws:cloudtrail/trail:Trail");
+    const key = one(run, "aws:kms/key:Key", "trail-key");
+    const group = one(run, "aws:cloudwatch/logGroup:LogGroup", "trail");
+    expect(inputsOf(trail)).to.include({
+      name: "huntaze-production-trail",
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      enableLogFileValidation: true,
+      kmsKeyId: key.outputs.arn,
+      cloudWatchLogsGroupArn: `${group.outputs.arn}:*`,
+      s3BucketName: "huntaze-production-cloudtrail-317805897534",
+    });
+    expect(inputsOf(group)).to.include({ retentionInDays: 90, kmsKeyId: key.outputs.arn });
+    expect(trail.dependencies).to.include(one(run, "aws:s3/bucketPolicy:BucketPolicy", "trail-logs").urn);
+    const bucketPolicy = jsonInput(one(run, "aws:s3/bucketPolicy:BucketPolicy", "trail-logs"), "policy") as {
+      Statement: Statement[];
+    };
+    const allows = bucketPolicy.Statement.filter((s) => s.Effect === "Allow");
+    expect(allows.every((s) => JSON.stringify(s.Principal) === '{"Service":"cloudtrail.amazonaws.com"}')).to.equal(
+      true,
+    );
+    const role = jsonInput(one(run, "aws:iam/rolePolicy:RolePolicy", "trail-logs"), "policy") as {
+      Statement: Statement[];
+    };
+    expect(role.Statement[0]!.Resource).to.equal(`${group.outputs.arn}:log-stream:*`);
+  });
+
+  it("routes high GuardDuty and Security Hub findings to the security topic", async () => {
+    const run = await build();
+    const rules = ofType(run, "aws:cloudwatch/eventRule:EventRule")
+      .map((r) => String(inputsOf(r).name))
+      .sort();
+    expect(rules).to.deep.equal(["huntaze-production-guardduty-findings", "huntaze-production-securityhub-findings"]);
+    for (const t of ofType(run, "aws:cloudwatch/eventTarget:EventTarget"))
+      expect(inputsOf(t).arn).to.equal("arn:aws:sns:us-east-1:317805897534:huntaze-security-alerts");
+  });
+
+  it("owns the account public access block (aliased from its old root name) and the gateway endpoints", async () => {
+    const run = await build({ previousPublicAccessBlockName: "account-public-access-block" });
+    const block = one(run, "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock");
+    expect(inputsOf(block)).to.deep.equal({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(block.options.aliases.join(" ")).to.include("account-public-access-block");
+    const endpoints = ofType(run, "aws:ec2/vpcEndpoint:VpcEndpoint").map(inputsOf);
+    expect(endpoints.map((e) => e.serviceName)).to.deep.equal([
+      "com.amazonaws.us-east-1.s3",
+      "com.amazonaws.us-east-1.dynamodb",
+    ]);
+    for (const e of endpoints) {
+      expect(e.vpcEndpointType).to.equal("Gateway");
+      expect(e.routeTableIds).to.deep.equal(["rtb-0a1b2c3d4e5f60021"]);
+    }
+  });
+
+  it("refuses a severity outside 1–10", async () => {
+    let error: unknown;
+    try {
+      await build({ guardDutyMinSeverity: 11 });
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).to.match(/guardDutyMinSeverity must be 1–10, got 11/);
+  });
+});
+
+describe("components/alert-topics: EventBridge may encrypt for the topics", () => {
+  it("scopes events.amazonaws.com by the SNS topic encryption context, never by aws:SourceAccount", async () => {
+    const run = await record(
+      () => new AlertTopics("alerts", { namePrefix: "huntaze", opsEmails: [], securityEmails: [], costEmails: [] }),
+    );
+    const doc = jsonInput(one(run, "aws:kms/key:Key"), "policy") as { Statement: Statement[] };
+    const events = doc.Statement.filter((s) => JSON.stringify(s.Principal ?? {}).includes("events.amazonaws.com"));
+    expect(events).to.have.length(1);
+    expect(events[0]).to.deep.equal(
+      eventBridgeKeyStatement(
+        ["ops", "security", "cost"].map((k) => `arn:aws:sns:us-east-1:${testAccount.accountId}:huntaze-${k}-alerts`),
+      ),
+    );
+    expect(JSON.stringify(events[0])).not.to.include("aws:SourceAccount");
+  });
+});

@@ -1,0 +1,140 @@
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import {
+  DEFAULT_SERVICE_SCALING,
+  DEFAULT_SERVICE_THRESHOLDS,
+  ObservedCluster,
+  type ObservedClusterArgs,
+  scalingPolicyRows,
+  serviceAlarmRows,
+} from "../../components/observed-cluster";
+import { inputsOf, ofType, one, record } from "../support/pulumi-harness";
+
+const topic = "arn:aws:sns:us-east-1:317805897534:huntaze-ops-alerts";
+const service = {
+  name: "huntaze-app",
+  taskDefinition: "huntaze-app",
+  subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"],
+  securityGroupIds: ["sg-0a1b2c3d4e5f60011"],
+};
+const build = (extra: Partial<ObservedClusterArgs> = {}) =>
+  record(
+    () =>
+      new ObservedCluster("ecs", {
+        clusterName: "huntaze-cluster",
+        services: [service],
+        alarmTopicArn: topic,
+        ...extra,
+      }),
+  );
+
+async function rejects(extra: Partial<ObservedClusterArgs>): Promise<string> {
+  try {
+    await build(extra);
+  } catch (e) {
+    return String(e);
+  }
+  return "no error";
+}
+
+describe("components/observed-cluster: the seed's tables", () => {
+  it("alarms on CPU > 70 % and memory > 80 % over 5 minutes, running tasks < 1 over 1 minute", () => {
+    const rows = serviceAlarmRows("c", "s", { ...DEFAULT_SERVICE_THRESHOLDS });
+    expect(rows.map((r) => [r.metricName, r.comparison, r.threshold, r.periodSeconds])).to.deep.equal([
+      ["CPUUtilization", "GreaterThanThreshold", 70, 300],
+      ["MemoryUtilization", "GreaterThanThreshold", 80, 300],
+      ["RunningTaskCount", "LessThanThreshold", 1, 60],
+    ]);
+    expect(rows[2]!.namespace).to.equal("ECS/ContainerInsights");
+    expect(rows[2]!.treatMissingData).to.equal("breaching");
+    for (const r of rows) expect(r.dimensions).to.deep.equal({ ClusterName: "c", ServiceName: "s" });
+  });
+
+  it("tracks CPU 70 % and memory 80 %", () => {
+    expect(scalingPolicyRows({ ...DEFAULT_SERVICE_SCALING })).to.deep.equal([
+      { key: "cpu", metric: "ECSServiceAverageCPUUtilization", target: 70 },
+      { key: "memory", metric: "ECSServiceAverageMemoryUtilization", target: 80 },
+    ]);
+  });
+});
+
+describe("components/observed-cluster: ObservedCluster", () => {
+  it("turns on enhanced Container Insights and encrypted, logged ECS Exec", async () => {
+    const run = await build();
+    const cluster = inputsOf(one(run, "aws:ecs/cluster:Cluster"));
+    expect(cluster.name).to.equal("huntaze-cluster");
+    expect(cluster.settings).to.deep.equal([{ name: "containerInsights", value: "enhanced" }]);
+    const exec = (cluster.configuration as { executeCommandConfiguration: Record<string, unknown> })
+      .executeCommandConfiguration;
+    expect(exec.logging).to.equal("OVERRIDE");
+    expect(exec.kmsKeyId).to.equal(one(run, "aws:kms/key:Key").outputs.arn);
+  });
+
+  it("runs services private, with the circuit breaker, desiredCount left to autoscaling, in the given groups", async () => {
+    const run = await build();
+    const svc = one(run, "aws:ecs/service:Service");
+    expect(inputsOf(svc)).to.deep.include({
+      name: "huntaze-app",
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      networkConfiguration: {
+        subnets: service.subnetIds,
+        securityGroups: service.securityGroupIds,
+        assignPublicIp: false,
+      },
+    });
+    expect(svc.options.ignoreChanges).to.include("desiredCount");
+    // Never opens ingress: no security group or rule is created.
+    expect(ofType(run, "aws:ec2/securityGroup:SecurityGroup")).to.deep.equal([]);
+    expect(ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).to.deep.equal([]);
+  });
+
+  it("scales 1–10 tasks on CPU 70 % and memory 80 % with 300 s in / 60 s out cooldowns", async () => {
+    const run = await build();
+    expect(inputsOf(one(run, "aws:appautoscaling/target:Target"))).to.include({
+      minCapacity: 1,
+      maxCapacity: 10,
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: "service/huntaze-cluster/huntaze-app",
+    });
+    const policies = ofType(run, "aws:appautoscaling/policy:Policy").map(
+      (p) => inputsOf(p).targetTrackingScalingPolicyConfiguration as Record<string, unknown>,
+    );
+    expect(policies.map((p) => p.targetValue).sort()).to.deep.equal([70, 80]);
+    for (const p of policies) expect(p).to.include({ scaleInCooldown: 300, scaleOutCooldown: 60 });
+  });
+
+  it("sends the three service alarms to the topic", async () => {
+    const run = await build();
+    const alarms = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm").map(inputsOf);
+    expect(alarms.map((a) => a.name).sort()).to.deep.equal([
+      "huntaze-cluster-huntaze-app-cpu",
+      "huntaze-cluster-huntaze-app-memory",
+      "huntaze-cluster-huntaze-app-running-tasks",
+    ]);
+    for (const a of alarms) expect(a.alarmActions).to.deep.equal([topic]);
+  });
+
+  it("keeps logs 30 days, audit logs (ECS Exec) 90, encrypted", async () => {
+    const run = await build({ logGroups: [{ name: "/ecs/huntaze-cluster" }, { name: "/ecs/audit", audit: true }] });
+    const groups = Object.fromEntries(
+      ofType(run, "aws:cloudwatch/logGroup:LogGroup").map((g) => [inputsOf(g).name, inputsOf(g).retentionInDays]),
+    );
+    expect(groups).to.deep.equal({ "/ecs/huntaze-cluster": 30, "/ecs/audit": 90, "/ecs/huntaze-cluster/exec": 90 });
+    for (const g of ofType(run, "aws:cloudwatch/logGroup:LogGroup"))
+      expect(inputsOf(g).kmsKeyId).to.equal(one(run, "aws:kms/key:Key").outputs.arn);
+  });
+
+  it("refuses a service without a security group, a duplicate service and a bad task range", async () => {
+    const message = await rejects({
+      services: [
+        { ...service, securityGroupIds: [] },
+        { ...service, scaling: { minTasks: 5, maxTasks: 2 } },
+      ],
+    });
+    expect(message).to.include("needs at least one security group id");
+    expect(message).to.include('"huntaze-app" is listed twice');
+    expect(message).to.include("1 <= minTasks <= maxTasks, got 5..2");
+  });
+});

@@ -1,0 +1,1305 @@
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import { allPolicies } from "../../policy-pack/policies";
+import type { PolicyPackConfig } from "../../tools/engine/policy-client";
+import { UNKNOWN_NUMBER, UNKNOWN_STRING } from "../support/policy-cases";
+import { evaluate, of, type TestResource } from "../support/policy-harness";
+
+// Parity with the Checkov checks the pack cites: each row is one case of the check's own test
+// fixtures in bridgecrewio/checkov (tests/terraform/checks/resource/aws/test_<Check>.py and
+// example_<Check>/main.tf), its HCL converted to the Pulumi inputs of the same resource, and the
+// verdict Checkov's test expects. The pack's rule must reach that verdict, or the row records the
+// deliberate difference (`pack`), which the rule's description states as "unlike <check id>".
+// "UNKNOWN" rows are values Checkov cannot evaluate (a variable): the pack reports nothing and
+// re-checks on `up`.
+
+type Verdict = "PASSED" | "FAILED" | "UNKNOWN";
+
+interface Row {
+  readonly check: string;
+  readonly rule: string;
+  /** Fixture file and case, as named in Checkov's test. */
+  readonly fixture: string;
+  readonly checkov: Verdict;
+  /** The pack's verdict when it deliberately differs. @default checkov */
+  readonly pack?: Verdict;
+  readonly resources: TestResource[];
+  /** Rule settings that express the check's own threshold. */
+  readonly config?: PolicyPackConfig;
+}
+
+const res = (type: string, name: string, inputs: Record<string, unknown>): TestResource => ({ type, name, inputs });
+const TRAIL = "aws:cloudtrail/trail:Trail";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const DB = "aws:rds/instance:Instance";
+const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const ECS_CLUSTER = "aws:ecs/cluster:Cluster";
+const ECS_SERVICE = "aws:ecs/service:Service";
+const TOPIC = "aws:sns/topic:Topic";
+const KEY = "aws:kms/key:Key";
+const DETECTOR = "aws:guardduty/detector:Detector";
+
+const trailBase = { name: "tf-trail-foobar", s3BucketName: "foo", s3KeyPrefix: "prefix" };
+const trailConf = {
+  enableLogging: true,
+  s3BucketName: "foo",
+  isMultiRegionTrail: true,
+  includeGlobalServiceEvents: true,
+  name: "foo",
+};
+const alarmBase = {
+  name: "alarmname",
+  comparisonOperator: "LessThanThreshold",
+  evaluationPeriods: 1,
+  metricName: "HealthyHostCount",
+  namespace: "AWS/NetworkELB",
+  period: 60,
+  statistic: "Average",
+  threshold: 2,
+  alarmDescription: "Number of healthy nodes in Target Group",
+  alarmActions: ["arn:aws:sns:us-east-1:111122223333:sns"],
+  okActions: ["arn:aws:sns:us-east-1:111122223333:sns"],
+};
+const retention1: PolicyPackConfig = { "cloudwatch-log-group-retention": { minimumRetentionDays: 1 } };
+const retention365: PolicyPackConfig = { "cloudwatch-log-group-retention": { minimumRetentionDays: 365 } };
+const deletionBase = {
+  identifier: "aurora-cluster-demo",
+  dbName: "mydb",
+  username: "foo",
+  password: "bar",
+  backupRetentionPeriod: 5,
+  backupWindow: "07:00-09:00",
+};
+const minorBase = { publiclyAccessible: true, backupRetentionPeriod: 0, engine: "postgres", tags: { test: "Fail" } };
+const clusterInstanceBase = { clusterIdentifier: "id", instanceClass: "foo-bar" };
+const multiAzBase = { dbName: "name", engine: "mysql", identifier: "id", instanceClass: "foo" };
+const logBase = (engine: string) => ({
+  allocatedStorage: 5,
+  engine,
+  instanceClass: "db.t3.small",
+  password: engine,
+  username: engine,
+});
+
+const iamBase = (engine: string) => ({
+  allocatedStorage: 5,
+  engine,
+  instanceClass: "db.t3.small",
+  password: "password",
+  username: "username",
+});
+const piBase = {
+  identifier: "aurora-cluster-demo",
+  dbName: "mydb",
+  username: "foo",
+  password: "bar",
+  backupRetentionPeriod: 5,
+  backupWindow: "07:00-09:00",
+  instanceClass: "m4.large",
+};
+const piClusterBase = {
+  identifier: "aurora-cluster-demo-0",
+  clusterIdentifier: "aurora-cluster-demo",
+  instanceClass: "db.r4.large",
+  engine: "aurora-postgresql",
+};
+const caBase = {
+  allocatedStorage: 20,
+  storageType: "gp2",
+  engine: "mysql",
+  engineVersion: "5.7",
+  instanceClass: "db.t2.micro",
+  dbName: "mydb",
+  username: "foo",
+  password: "foobarbaz",
+  iamDatabaseAuthenticationEnabled: true,
+  storageEncrypted: true,
+};
+const serviceBase = {
+  name: "example",
+  cluster: "arn:aws:ecs:us-east-1:111122223333:cluster/example",
+  alarms: { enable: true, rollback: true, alarmNames: ["example"] },
+};
+const keyBase = { description: "KMS key 1", deletionWindowInDays: 10 };
+const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const gameScores = {
+  name: "GameScores",
+  billingMode: "PROVISIONED",
+  readCapacity: 20,
+  writeCapacity: 20,
+  hashKey: "UserId",
+  rangeKey: "UserId",
+  attributes: [{ name: "UserId", type: "S" }],
+};
+const dlqFn = {
+  code: "lambda_function_payload.zip",
+  name: "lambda_function_name",
+  role: "arn:aws:iam::111122223333:role/iam_for_lambda",
+  handler: "exports.test",
+  sourceCodeHash: "hash",
+  runtime: "nodejs12.x",
+  environment: { variables: { foo: "bar" } },
+};
+const REDIS = "aws:elasticache/replicationGroup:ReplicationGroup";
+const redisConf = {
+  automaticFailoverEnabled: true,
+  preferredCacheClusterAzs: ["us-west-2a", "us-west-2b"],
+  replicationGroupId: "tf-rep-group-1",
+  description: "test description",
+  nodeType: "cache.m4.large",
+  numCacheClusters: 2,
+  parameterGroupName: "default.redis3.2",
+  port: 6379,
+  authToken: "auth-token-from-var-auth-token", // var.auth_token
+};
+const LAMBDA = "aws:lambda/function:Function";
+const lambdaConf = {
+  description: "fn",
+  code: "fn.zip",
+  name: "fn",
+  handler: "index.handler",
+  memorySize: 128,
+  role: "arn:aws:iam::111122223333:role/fn",
+  runtime: "nodejs20.x",
+  timeout: 3,
+  vpcConfig: { securityGroupIds: ["sg-0a1b2c3d"], subnetIds: ["subnet-0a1b2c3d"] },
+};
+const TABLE = "aws:dynamodb/table:Table";
+const tableConf = {
+  name: "violations_for_resources",
+  billingMode: "PAY_PER_REQUEST",
+  hashKey: "id",
+  rangeKey: "violation_id",
+  localSecondaryIndexes: [{ name: "violation_id_index", projectionType: "ALL", rangeKey: "violation_id" }],
+  globalSecondaryIndexes: [
+    {
+      hashKey: "violation_id",
+      name: "violation_id-aws_account_id-index",
+      rangeKey: "aws_account_id",
+      projectionType: "ALL",
+    },
+  ],
+  attributes: [
+    { name: "id", type: "S" },
+    { name: "violation_id", type: "S" },
+    { name: "aws_account_id", type: "S" },
+  ],
+};
+const TASK = "aws:ecs/taskDefinition:TaskDefinition";
+/** A task definition of the fixtures' two containers (first: port 80, second: port 443) with extra keys each. */
+const task = (name: string, first: Record<string, unknown>, second: Record<string, unknown>): TestResource =>
+  res(TASK, name, {
+    family: "service",
+    containerDefinitions: JSON.stringify([
+      {
+        name: "first",
+        image: "service-first",
+        cpu: 10,
+        memory: 512,
+        essential: true,
+        ...first,
+        portMappings: [{ containerPort: 80, hostPort: 80 }],
+      },
+      {
+        name: "second",
+        image: "service-second",
+        cpu: 10,
+        memory: 256,
+        essential: true,
+        ...second,
+        portMappings: [{ containerPort: 443, hostPort: 443 }],
+      },
+    ]),
+    volumes: [{ name: "service-storage", hostPath: "/ecs/service-storage" }],
+    placementConstraints: [
+      { type: "memberOf", expression: "attribute:ecs.availability-zone in [us-west-2a, us-west-2b]" },
+    ],
+  });
+const EXEC_KEY = "arn:aws:kms:us-east-1:111122223333:key/exec";
+/** An ECS cluster with the given executeCommandConfiguration (undefined: no configuration block). */
+const execCluster = (name: string, exec: Record<string, unknown> | undefined): TestResource =>
+  res(ECS_CLUSTER, name, {
+    name: "white-hart",
+    ...(exec ? { configuration: { executeCommandConfiguration: exec } } : {}),
+    tags: { test: "fail" },
+  });
+/** An instance naming no engine, attached to its parameter group (RDSEncryptionInTransit/main.tf). */
+function attachedTo(name: string, family: string, parameters: [string, string][] | undefined): TestResource[] {
+  const group = res(PARAMS, `${name}-group`, {
+    name: "my-pg",
+    family,
+    ...(parameters ? { parameters: parameters.map(([n, value]) => ({ name: n, value })) } : {}),
+  });
+  return [
+    group,
+    {
+      type: DB,
+      name,
+      inputs: { parameterGroupName: UNKNOWN_STRING, applyImmediately: true },
+      propertyDependencies: { parameterGroupName: [`${name}-group`] },
+    },
+  ];
+}
+
+const rows: Row[] = [
+  // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
+  {
+    check: "CKV_AWS_67",
+    rule: "cloudtrail-multi-region-management-events",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "foobar", { ...trailBase, includeGlobalServiceEvents: false })],
+  },
+  {
+    check: "CKV_AWS_67",
+    rule: "cloudtrail-multi-region-management-events",
+    fixture: "test_failure_negative_multi_region",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "foobar", { ...trailBase, includeGlobalServiceEvents: false, isMultiRegionTrail: false })],
+  },
+  {
+    check: "CKV_AWS_67",
+    rule: "cloudtrail-multi-region-management-events",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TRAIL, "foobar", { ...trailBase, includeGlobalServiceEvents: false, isMultiRegionTrail: true })],
+  },
+  // CKV_AWS_35 CloudtrailEncryption (test_CloudtrailEncryption.py)
+  {
+    check: "CKV_AWS_35",
+    rule: "cloudtrail-kms-encryption",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "foo", { ...trailConf, enableLogFileValidation: true })],
+  },
+  {
+    check: "CKV_AWS_35",
+    rule: "cloudtrail-kms-encryption",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TRAIL, "foo", { ...trailConf, enableLogFileValidation: true, kmsKeyId: "foo" })],
+  },
+  // CKV_AWS_36 CloudtrailLogValidation (test_CloudtrailLogValidation.py)
+  {
+    check: "CKV_AWS_36",
+    rule: "cloudtrail-log-file-validation",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "foo", trailConf)],
+  },
+  {
+    check: "CKV_AWS_36",
+    rule: "cloudtrail-log-file-validation",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TRAIL, "foo", { ...trailConf, enableLogFileValidation: true, kmsKeyId: "foo" })],
+  },
+  // CKV_AWS_158 CloudWatchLogGroupKMSKey (example_CloudWatchLogGroupKMSKey/main.tf)
+  {
+    check: "CKV_AWS_158",
+    rule: "cloudwatch-log-group-kms",
+    fixture: "aws_cloudwatch_log_group.pass",
+    checkov: "PASSED",
+    resources: [res(LOG_GROUP, "pass", { retentionInDays: 1, kmsKeyId: "someKey" })],
+  },
+  {
+    check: "CKV_AWS_158",
+    rule: "cloudwatch-log-group-kms",
+    fixture: "aws_cloudwatch_log_group.fail",
+    checkov: "FAILED",
+    resources: [res(LOG_GROUP, "fail", { retentionInDays: 1 })],
+  },
+  // CKV_AWS_66 CloudwatchLogGroupRetention (example_CloudWatchLogGroupRetention/main.tf): any retention
+  {
+    check: "CKV_AWS_66",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.pass",
+    checkov: "PASSED",
+    resources: [res(LOG_GROUP, "pass", { retentionInDays: 3 })],
+    config: retention1,
+  },
+  {
+    check: "CKV_AWS_66",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.fail",
+    checkov: "FAILED",
+    resources: [res(LOG_GROUP, "fail", {})],
+    config: retention1,
+  },
+  // CKV_AWS_338 CloudWatchLogGroupRetentionYear (example_CloudWatchLogGroupRetentionYear/main.tf)
+  {
+    check: "CKV_AWS_338",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.pass_365",
+    checkov: "PASSED",
+    resources: [res(LOG_GROUP, "pass_365", { retentionInDays: 365 })],
+    config: retention365,
+  },
+  {
+    check: "CKV_AWS_338",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.pass_0",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(LOG_GROUP, "pass_0", { retentionInDays: 0 })],
+    config: retention365,
+  },
+  {
+    check: "CKV_AWS_338",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.fail",
+    checkov: "FAILED",
+    resources: [res(LOG_GROUP, "fail", { retentionInDays: 5 })],
+    config: retention365,
+  },
+  {
+    check: "CKV_AWS_338",
+    rule: "cloudwatch-log-group-retention",
+    fixture: "aws_cloudwatch_log_group.unknown",
+    checkov: "UNKNOWN",
+    resources: [res(LOG_GROUP, "unknown", { retentionInDays: UNKNOWN_NUMBER })],
+    config: retention365,
+  },
+  // CKV_AWS_319 CloudWatchAlarmsEnabled (example_CloudWatchAlarmsEnabled/main.tf)
+  {
+    check: "CKV_AWS_319",
+    rule: "cloudwatch-alarm-actions-enabled",
+    fixture: "aws_cloudwatch_metric_alarm.pass",
+    checkov: "PASSED",
+    resources: [res(ALARM, "pass", alarmBase)],
+  },
+  {
+    check: "CKV_AWS_319",
+    rule: "cloudwatch-alarm-actions-enabled",
+    fixture: "aws_cloudwatch_metric_alarm.pass2",
+    checkov: "PASSED",
+    resources: [res(ALARM, "pass2", { ...alarmBase, actionsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_319",
+    rule: "cloudwatch-alarm-actions-enabled",
+    fixture: "aws_cloudwatch_metric_alarm.fail",
+    checkov: "FAILED",
+    resources: [res(ALARM, "fail", { ...alarmBase, actionsEnabled: false })],
+  },
+  // CKV_AWS_133 DBInstanceBackupRetentionPeriod (example_DBInstanceBackupRetentionPeriod/main.tf, aws_db_instance)
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.pass",
+    checkov: "PASSED",
+    resources: [res(DB, "pass", { backupRetentionPeriod: 35 })],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.pass2",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(DB, "pass2", {})],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.fail2",
+    checkov: "FAILED",
+    resources: [res(DB, "fail2", { backupRetentionPeriod: 0 })],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { backupRetentionPeriod: 36 })],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_db_instance.unknown",
+    checkov: "UNKNOWN",
+    resources: [res(DB, "unknown", { backupRetentionPeriod: UNKNOWN_NUMBER })],
+  },
+  // CKV_AWS_293 RDSDeletionProtection (test_AWSDatabaseInstanceDeletionProtection.py)
+  {
+    check: "CKV_AWS_293",
+    rule: "rds-deletion-protection",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(DB, "default", { ...deletionBase, deletionProtection: false })],
+  },
+  {
+    check: "CKV_AWS_293",
+    rule: "rds-deletion-protection",
+    fixture: "test_failure_missing_attribute",
+    checkov: "FAILED",
+    resources: [res(DB, "default", deletionBase)],
+  },
+  {
+    check: "CKV_AWS_293",
+    rule: "rds-deletion-protection",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(DB, "default", { ...deletionBase, deletionProtection: true })],
+  },
+  // CKV_AWS_118 DBInstanceMonitoring (test_DBInstanceMonitoring.py)
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(DB, "example", { allocatedStorage: 10 })],
+  },
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_success",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(DB, "example", { allocatedStorage: 10, monitoringRoleArn: "iam_role_arn" })],
+  },
+  // CKV_AWS_129 DBInstanceLogging (example_DBInstanceLogging/main.tf)
+  {
+    check: "CKV_AWS_129",
+    rule: "rds-cloudwatch-log-exports",
+    fixture: "aws_db_instance.postgres",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "postgres", { ...logBase("postgres"), enabledCloudwatchLogsExports: ["postgresql", "upgrade"] }),
+    ],
+  },
+  {
+    check: "CKV_AWS_129",
+    rule: "rds-cloudwatch-log-exports",
+    fixture: "aws_db_instance.mysql",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "mysql", { ...logBase("mysql"), enabledCloudwatchLogsExports: ["general", "error", "slowquery"] }),
+    ],
+  },
+  {
+    check: "CKV_AWS_129",
+    rule: "rds-cloudwatch-log-exports",
+    fixture: "aws_db_instance.default",
+    checkov: "FAILED",
+    resources: [res(DB, "default", logBase("mysql"))],
+  },
+  {
+    check: "CKV_AWS_129",
+    rule: "rds-cloudwatch-log-exports",
+    fixture: "aws_db_instance.empty",
+    checkov: "FAILED",
+    resources: [res(DB, "empty", { ...logBase("mysql"), enabledCloudwatchLogsExports: [] })],
+  },
+  // CKV_AWS_226 DBInstanceMinorUpgrade (example_DBInstanceMinorUpgrade/main.tf, aws_db_instance)
+  {
+    check: "CKV_AWS_226",
+    rule: "rds-auto-minor-version-upgrade",
+    fixture: "aws_db_instance.pass",
+    checkov: "PASSED",
+    resources: [res(DB, "pass", { ...minorBase, autoMinorVersionUpgrade: true })],
+  },
+  {
+    check: "CKV_AWS_226",
+    rule: "rds-auto-minor-version-upgrade",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { ...minorBase, autoMinorVersionUpgrade: false })],
+  },
+  {
+    check: "CKV_AWS_226",
+    rule: "rds-auto-minor-version-upgrade",
+    fixture: "aws_db_instance.fail2",
+    checkov: "FAILED",
+    pack: "PASSED",
+    resources: [res(DB, "fail2", minorBase)],
+  },
+  // CKV_AWS_16 RDSEncryption (test_RDSEncryption.py)
+  {
+    check: "CKV_AWS_16",
+    rule: "rds-storage-encrypted",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [
+      res(DB, "db", {
+        engine: "postgres",
+        engineVersion: "9.6.3",
+        multiAz: false,
+        backupRetentionPeriod: 10,
+        autoMinorVersionUpgrade: true,
+        storageEncrypted: false,
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_16",
+    rule: "rds-storage-encrypted",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "db", {
+        engine: "postgres",
+        engineVersion: "9.6.3",
+        multiAz: false,
+        backupRetentionPeriod: 10,
+        autoMinorVersionUpgrade: true,
+        storageEncrypted: true,
+      }),
+    ],
+  },
+  // CKV_AWS_17 RDSPubliclyAccessible (test_RDSPubliclyAccessible.py: aws_rds_cluster_instance)
+  {
+    check: "CKV_AWS_17",
+    rule: "rds-not-publicly-accessible",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "rds_cluster_public", { ...clusterInstanceBase, publiclyAccessible: true })],
+  },
+  {
+    check: "CKV_AWS_17",
+    rule: "rds-not-publicly-accessible",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(CLUSTER_INSTANCE, "rds_cluster_public", { ...clusterInstanceBase, publiclyAccessible: false })],
+  },
+  {
+    check: "CKV_AWS_17",
+    rule: "rds-not-publicly-accessible",
+    fixture: "test_success2",
+    checkov: "PASSED",
+    resources: [res(CLUSTER_INSTANCE, "rds_cluster_public", clusterInstanceBase)],
+  },
+  // CKV_AWS_157 RDSMultiAZEnabled (test_RDSMultiAZEnabled.py)
+  {
+    check: "CKV_AWS_157",
+    rule: "rds-multi-az",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(DB, "default", { ...multiAzBase, multiAz: false })],
+  },
+  {
+    check: "CKV_AWS_157",
+    rule: "rds-multi-az",
+    fixture: "test_failure2",
+    checkov: "FAILED",
+    resources: [res(DB, "default", multiAzBase)],
+  },
+  {
+    check: "CKV_AWS_157",
+    rule: "rds-multi-az",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(DB, "default", { ...multiAzBase, multiAz: true })],
+  },
+  // CKV_AWS_65 ECSClusterContainerInsights (test_ECSClusterContainerInsights.py)
+  {
+    check: "CKV_AWS_65",
+    rule: "ecs-container-insights",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(ECS_CLUSTER, "my_cluster", { name: "white-hart" })],
+  },
+  {
+    check: "CKV_AWS_65",
+    rule: "ecs-container-insights",
+    fixture: "test_failure_explicit_disable",
+    checkov: "FAILED",
+    resources: [
+      res(ECS_CLUSTER, "my_cluster", {
+        name: "white-hart",
+        settings: [{ name: "containerInsights", value: "disabled" }],
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_65",
+    rule: "ecs-container-insights",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [
+      res(ECS_CLUSTER, "my_cluster", {
+        name: "white-hart",
+        settings: [{ name: "containerInsights", value: "enabled" }],
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_65",
+    rule: "ecs-container-insights",
+    fixture: "test_success_enhanced",
+    checkov: "PASSED",
+    resources: [
+      res(ECS_CLUSTER, "my_cluster", {
+        name: "white-hart",
+        settings: [{ name: "containerInsights", value: "enhanced" }],
+      }),
+    ],
+  },
+  // CKV_AWS_161 RDSIAMAuthentication (example_RDSIAMAuthentication/main.tf)
+  ...(
+    [
+      ["enabled_mysql", "postgres", true, "PASSED"],
+      ["enabled_postgres", "postgres", true, "PASSED"],
+      ["default_mysql", "mysql", undefined, "FAILED"],
+      ["default_postgres", "postgres", undefined, "FAILED"],
+      ["disabled_mysql", "postgres", false, "FAILED"],
+      ["disabled_postgres", "postgres", false, "FAILED"],
+    ] as const
+  ).map(
+    ([name, engine, flag, verdict]): Row => ({
+      check: "CKV_AWS_161",
+      rule: "rds-iam-authentication",
+      fixture: `aws_db_instance.${name}`,
+      checkov: verdict,
+      resources: [
+        res(DB, name, {
+          ...iamBase(engine),
+          ...(flag === undefined ? {} : { iamDatabaseAuthenticationEnabled: flag }),
+        }),
+      ],
+    }),
+  ),
+  {
+    check: "CKV_AWS_161",
+    rule: "rds-iam-authentication",
+    fixture: "aws_db_instance.mariadb",
+    checkov: "UNKNOWN",
+    pack: "FAILED",
+    resources: [res(DB, "mariadb", iamBase("mariadb"))],
+  },
+  // CKV_AWS_26 SNSTopicEncryption (test_SNSTopicEncryption.py)
+  {
+    check: "CKV_AWS_26",
+    rule: "sns-topic-encrypted",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TOPIC, "sns", { name: "terraform-example-sns" })],
+  },
+  {
+    check: "CKV_AWS_26",
+    rule: "sns-topic-encrypted",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TOPIC, "sns", { name: "terraform-example-sns", kmsMasterKeyId: "alias/aws/sqs" })],
+  },
+  // CKV_AWS_353 RDSInstancePerformanceInsights (example_RDSInstancePerformanceInsights/main.tf)
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { ...piBase, deletionProtection: false })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.fail2",
+    checkov: "FAILED",
+    resources: [res(DB, "fail2", { ...piBase, performanceInsightsEnabled: false })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.pass",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(DB, "pass", { ...piBase, deletionProtection: true, performanceInsightsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.pass (+ performance_insights_kms_key_id, CKV_AWS_354)",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "pass", {
+        ...piBase,
+        deletionProtection: true,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/1234",
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.fail",
+    checkov: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "fail", piClusterBase)],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.fail2",
+    checkov: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "fail2", { ...piClusterBase, performanceInsightsEnabled: false })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.pass",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "pass", { ...piClusterBase, performanceInsightsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_353",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.unknown_engine_class_combo (mariadb on db.t3.micro)",
+    checkov: "UNKNOWN",
+    pack: "FAILED",
+    resources: [
+      res(DB, "unknown_engine_class_combo", {
+        allocatedStorage: 20,
+        engine: "mariadb",
+        engineVersion: "10.5",
+        instanceClass: "db.t3.micro",
+        parameterGroupName: "default.mariadb10.5",
+      }),
+    ],
+  },
+  // CKV_AWS_211 RDSCACertIsRecent (example_RDSCACertIsRecent/main.tf)
+  {
+    check: "CKV_AWS_211",
+    rule: "rds-modern-ca-certificate",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { ...caBase, caCertIdentifier: "rds-ca-2015" })],
+  },
+  ...["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"].map(
+    (ca): Row => ({
+      check: "CKV_AWS_211",
+      rule: "rds-modern-ca-certificate",
+      fixture: `aws_db_instance.pass["${ca}"]`,
+      checkov: "PASSED",
+      resources: [res(DB, "pass", { ...caBase, caCertIdentifier: ca })],
+    }),
+  ),
+  // CKV_AWS_333 ECSServicePublicIP (example_ECSServicePublicIP/main.tf)
+  {
+    check: "CKV_AWS_333",
+    rule: "ecs-service-no-public-ip",
+    fixture: "aws_ecs_service.pass",
+    checkov: "PASSED",
+    resources: [res(ECS_SERVICE, "pass", serviceBase)],
+  },
+  {
+    check: "CKV_AWS_333",
+    rule: "ecs-service-no-public-ip",
+    fixture: "aws_ecs_service.pass2",
+    checkov: "PASSED",
+    resources: [
+      res(ECS_SERVICE, "pass2", { ...serviceBase, networkConfiguration: { subnets: [], assignPublicIp: false } }),
+    ],
+  },
+  {
+    check: "CKV_AWS_333",
+    rule: "ecs-service-no-public-ip",
+    fixture: "aws_ecs_service.fail",
+    checkov: "FAILED",
+    resources: [
+      res(ECS_SERVICE, "fail", { ...serviceBase, networkConfiguration: { subnets: [], assignPublicIp: true } }),
+    ],
+  },
+  // CKV_AWS_238 GuarddutyDetectorEnabled (example_GuarddutyDetectorEnabled/main.tf)
+  {
+    check: "CKV_AWS_238",
+    rule: "guardduty-detector-enabled",
+    fixture: "aws_guardduty_detector.pass",
+    checkov: "PASSED",
+    resources: [res(DETECTOR, "pass", { enable: true, tags: { test: "Fail" } })],
+  },
+  {
+    check: "CKV_AWS_238",
+    rule: "guardduty-detector-enabled",
+    fixture: "aws_guardduty_detector.pass2",
+    checkov: "PASSED",
+    resources: [res(DETECTOR, "pass2", { tags: { test: "Fail" } })],
+  },
+  {
+    check: "CKV_AWS_238",
+    rule: "guardduty-detector-enabled",
+    fixture: "aws_guardduty_detector.fail",
+    checkov: "FAILED",
+    resources: [res(DETECTOR, "fail", { enable: false, tags: { test: "Fail" } })],
+  },
+  // CKV_AWS_7 KMSRotation (example_KMSRotation/main.tf; the test lists pass1, pass2 and fail1-4)
+  ...(
+    [
+      ["pass1", { enableKeyRotation: true }, "PASSED"],
+      ["pass2", { customerMasterKeySpec: "RSA_2096" }, "PASSED"],
+      ["fail1", {}, "FAILED"],
+      ["fail2", { enableKeyRotation: false }, "FAILED"],
+      ["fail3", { customerMasterKeySpec: "SYMMETRIC_DEFAULT", enableKeyRotation: false }, "FAILED"],
+      ["fail4", { customerMasterKeySpec: "SYMMETRIC_DEFAULT" }, "FAILED"],
+    ] as const
+  ).map(
+    ([name, extra, verdict]): Row => ({
+      check: "CKV_AWS_7",
+      rule: "kms-key-rotation",
+      fixture: `aws_kms_key.${name}`,
+      checkov: verdict,
+      resources: [res(KEY, name, { ...keyBase, ...extra })],
+    }),
+  ),
+  // CKV2_AWS_69 RDSEncryptionInTransit (graph check: tests/terraform/graph/checks/resources/RDSEncryptionInTransit)
+  {
+    check: "CKV2_AWS_69",
+    rule: "rds-force-ssl",
+    fixture: "aws_db_instance.pass_no_param (its group is not declared)",
+    checkov: "PASSED",
+    resources: [res(DB, "pass_no_param", { parameterGroupName: "notexist", applyImmediately: true })],
+  },
+  ...(
+    [
+      [
+        "postgres_pass1",
+        "postgres13",
+        [
+          ["something_else", "0"],
+          ["rds.force_ssl", "1"],
+        ],
+        "PASSED",
+      ],
+      [
+        "postgres_fail1",
+        "postgres13",
+        [
+          ["something_else", "0"],
+          ["rds.force_ssl", "0"],
+        ],
+        "FAILED",
+      ],
+      ["postgres_fail_missing", "postgres13", [["something_else", "0"]], "FAILED"],
+      ["pass_other_fam", "other-fam", [["something_else", "0"]], "PASSED"],
+      ["maria_fail_0", "mariadb1", [["require_secure_transport", "0"]], "FAILED"],
+      [
+        "mariadb_pass",
+        "mariadb1",
+        [
+          ["something_else", "1"],
+          ["require_secure_transport", "1"],
+          ["something_else2", "1"],
+        ],
+        "PASSED",
+      ],
+      [
+        "mariadb_fail_missing",
+        "mariadb1",
+        [
+          ["something_else", "1"],
+          ["something_else2", "1"],
+        ],
+        "FAILED",
+      ],
+      ["db2_fail_0", "1db2-ae1", [["db2comm", "0"]], "FAILED"],
+      ["db2_pass", "1db2-ae1", [["db2comm", "SSL"]], "PASSED"],
+      ["db2_fail_missing", "1db2-ae1", undefined, "FAILED"],
+    ] as [string, string, [string, string][] | undefined, Verdict][]
+  ).map(
+    ([name, family, parameters, verdict]): Row => ({
+      check: "CKV2_AWS_69",
+      rule: "rds-force-ssl",
+      fixture: `aws_db_instance.${name}`,
+      checkov: verdict,
+      resources: attachedTo(name, family, parameters),
+    }),
+  ),
+  {
+    check: "CKV2_AWS_69",
+    rule: "rds-force-ssl",
+    fixture: "aws_db_parameter_group.no_connect (db2comm = 0, no instance)",
+    checkov: "UNKNOWN",
+    pack: "FAILED",
+    resources: [
+      res(PARAMS, "no_connect", { name: "my-pg", family: "db2-ae", parameters: [{ name: "db2comm", value: "0" }] }),
+    ],
+  },
+  // CKV_AWS_332 ECSServiceFargateLatest (example_ECSServiceFargateLatest/main.tf)
+  ...(
+    [
+      ["pass", { launchType: "FARGATE", platformVersion: "LATEST" }, "PASSED"],
+      ["pass2", { launchType: "FARGATE" }, "PASSED"],
+      ["fail", { launchType: "FARGATE", platformVersion: "1.4.0" }, "FAILED"],
+      ["unknown", { platformVersion: "LATEST" }, "UNKNOWN"],
+      ["unknown2", {}, "UNKNOWN"],
+    ] as [string, Record<string, unknown>, Verdict][]
+  ).map(
+    ([name, extra, verdict]): Row => ({
+      check: "CKV_AWS_332",
+      rule: "ecs-fargate-latest-platform",
+      fixture: `aws_ecs_service.${name}`,
+      checkov: verdict,
+      resources: [res(ECS_SERVICE, name, { name: "pike", ...extra })],
+    }),
+  ),
+  // CKV2_AWS_60 RDSEnableCopyTagsToSnapshot (graph check: RDSEnableCopyTagsToSnapshot/main.tf)
+  ...(
+    [
+      ["pass", "mysql", true, "PASSED", undefined],
+      ["fail_1", "neptune", true, "FAILED", "PASSED"],
+      ["fail_2", "mysql", false, "FAILED", undefined],
+      ["fail_3", "mysql", undefined, "FAILED", undefined],
+    ] as [string, string, boolean | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([name, engine, copy, verdict, pack]): Row => ({
+      check: "CKV2_AWS_60",
+      rule: "rds-copy-tags-to-snapshots",
+      fixture: `aws_db_instance.${name}`,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res(DB, name, {
+          allocatedStorage: 10,
+          dbName: "mydb",
+          engine,
+          engineVersion: "5.7",
+          instanceClass: "db.t3.micro",
+          username: "foo",
+          password: "foobarbaz",
+          parameterGroupName: "default.mysql5.7",
+          skipFinalSnapshot: true,
+          ...(copy === undefined ? {} : { copyTagsToSnapshot: copy }),
+        }),
+      ],
+    }),
+  ),
+  // CKV_AWS_223 ECSClusterLoggingEnabled (example_ECSClusterLoggingEnabled/main.tf)
+  {
+    check: "CKV_AWS_223",
+    rule: "ecs-exec-logging-encrypted",
+    fixture: "aws_ecs_cluster.fail",
+    checkov: "FAILED",
+    resources: [execCluster("fail", { logging: "NONE", logConfiguration: {} })],
+  },
+  {
+    check: "CKV_AWS_223",
+    rule: "ecs-exec-logging-encrypted",
+    fixture: "aws_ecs_cluster.pass",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [execCluster("pass", { logConfiguration: {} })],
+  },
+  {
+    check: "CKV_AWS_223",
+    rule: "ecs-exec-logging-encrypted",
+    fixture: "aws_ecs_cluster.pass2",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [execCluster("pass2", { logging: "DEFAULT", logConfiguration: {} })],
+  },
+  // CKV_AWS_224 ECSClusterLoggingEncryptedWithCMK (example_ECSClusterLoggingEncryptedWithCMK/main.tf)
+  ...(
+    [
+      ["fail4", { kmsKeyId: EXEC_KEY }, "FAILED", undefined],
+      ["unknown (no configuration)", undefined, "UNKNOWN", "FAILED"],
+      ["unknown (logging NONE)", { logging: "NONE", logConfiguration: {} }, "UNKNOWN", "FAILED"],
+      ["fail", { logConfiguration: {} }, "FAILED", undefined],
+      ["fail2", { kmsKeyId: EXEC_KEY, logConfiguration: {} }, "FAILED", undefined],
+      ["fail3", { kmsKeyId: EXEC_KEY, logConfiguration: { cloudWatchEncryptionEnabled: false } }, "FAILED", undefined],
+      ["pass", { kmsKeyId: EXEC_KEY, logConfiguration: { cloudWatchEncryptionEnabled: true } }, "PASSED", undefined],
+      ["pass2", { kmsKeyId: EXEC_KEY, logConfiguration: { s3BucketEncryptionEnabled: true } }, "PASSED", undefined],
+    ] as [string, Record<string, unknown> | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([name, exec, verdict, pack]): Row => ({
+      check: "CKV_AWS_224",
+      rule: "ecs-exec-logging-encrypted",
+      fixture: `aws_ecs_cluster.${name}`,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [execCluster(name.split(" ")[0]!, exec)],
+    }),
+  ),
+  // CKV_AWS_334 ECSContainerPrivilege (example_ECSContainerPrivilege/main.tf)
+  {
+    check: "CKV_AWS_334",
+    rule: "ecs-task-non-privileged",
+    fixture: "aws_ecs_task_definition.pass",
+    checkov: "PASSED",
+    resources: [task("pass", {}, {})],
+  },
+  {
+    check: "CKV_AWS_334",
+    rule: "ecs-task-non-privileged",
+    fixture: "aws_ecs_task_definition.fail (second container: privilege = true)",
+    checkov: "FAILED",
+    pack: "PASSED",
+    resources: [task("fail", {}, { privilege: true })],
+  },
+  {
+    check: "CKV_AWS_334",
+    rule: "ecs-task-non-privileged",
+    fixture: "aws_ecs_task_definition.fail with the key ECS reads (privileged = true)",
+    checkov: "FAILED",
+    resources: [task("fail", {}, { privileged: true })],
+  },
+  // CKV_AWS_335 ECSContainerHostProcess (example_ECSContainerHostProcess/main.tf)
+  {
+    check: "CKV_AWS_335",
+    rule: "ecs-task-no-host-pid",
+    fixture: "aws_ecs_task_definition.pass",
+    checkov: "PASSED",
+    resources: [task("pass", {}, {})],
+  },
+  {
+    check: "CKV_AWS_335",
+    rule: "ecs-task-no-host-pid",
+    fixture: "aws_ecs_task_definition.pass2",
+    checkov: "PASSED",
+    resources: [task("pass2", { pidMode: "task" }, {})],
+  },
+  {
+    check: "CKV_AWS_335",
+    rule: "ecs-task-no-host-pid",
+    fixture: "aws_ecs_task_definition.fail (pidMode host inside the second container)",
+    checkov: "FAILED",
+    pack: "PASSED",
+    resources: [task("fail", {}, { privilege: true, pidMode: "host" })],
+  },
+  // CKV_AWS_336 ECSContainerReadOnlyRoot (example_ECSContainerReadOnlyRoot/main.tf)
+  {
+    check: "CKV_AWS_336",
+    rule: "ecs-task-read-only-root-filesystem",
+    fixture: "aws_ecs_task_definition.pass",
+    checkov: "PASSED",
+    resources: [task("pass", { readonlyRootFilesystem: true }, { readonlyRootFilesystem: true })],
+  },
+  {
+    check: "CKV_AWS_336",
+    rule: "ecs-task-read-only-root-filesystem",
+    fixture: "aws_ecs_task_definition.fail",
+    checkov: "FAILED",
+    resources: [task("fail", { pidMode: "task", readonlyRootFilesystem: true }, {})],
+  },
+  {
+    check: "CKV_AWS_336",
+    rule: "ecs-task-read-only-root-filesystem",
+    fixture: "aws_ecs_task_definition.fail2",
+    checkov: "FAILED",
+    resources: [
+      task(
+        "fail2",
+        { readonlyRootFilesystem: false },
+        { privilege: true, pidMode: "host", readonlyRootFilesystem: false },
+      ),
+    ],
+  },
+  // CKV_AWS_354 RDSInstancePerfInsightsEncryptionWithCMK (example_RDSInstancePerfInsightsEncryptionWithCMK/main.tf)
+  {
+    check: "CKV_AWS_354",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.fail",
+    checkov: "FAILED",
+    resources: [res(DB, "fail", { ...piBase, performanceInsightsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_354",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_db_instance.pass",
+    checkov: "PASSED",
+    resources: [
+      res(DB, "pass", {
+        ...piBase,
+        deletionProtection: true,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/pike",
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_354",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.fail",
+    checkov: "FAILED",
+    resources: [res(CLUSTER_INSTANCE, "fail", { ...piClusterBase, performanceInsightsEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_354",
+    rule: "rds-performance-insights-cmk",
+    fixture: "aws_rds_cluster_instance.pass",
+    checkov: "PASSED",
+    resources: [
+      res(CLUSTER_INSTANCE, "pass", {
+        ...piClusterBase,
+        performanceInsightsEnabled: true,
+        performanceInsightsKmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/pike",
+      }),
+    ],
+  },
+  // CKV_AWS_149 SecretManagerSecretEncrypted (example_SecretManagerSecretEncrypted/main.tf)
+  {
+    check: "CKV_AWS_149",
+    rule: "secretsmanager-secret-cmk",
+    fixture: "aws_secretsmanager_secret.enabled (kms_key_id = var.kms_key_id, here a key ARN)",
+    checkov: "PASSED",
+    resources: [
+      res("aws:secretsmanager/secret:Secret", "enabled", {
+        name: "secret",
+        kmsKeyId: "arn:aws:kms:us-east-1:111122223333:key/secret",
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_149",
+    rule: "secretsmanager-secret-cmk",
+    fixture: "aws_secretsmanager_secret.default",
+    checkov: "FAILED",
+    resources: [res("aws:secretsmanager/secret:Secret", "default", { name: "secret" })],
+  },
+  // CKV_AWS_50 LambdaXrayEnabled (test_LambdaXrayEnabled.py)
+  {
+    check: "CKV_AWS_50",
+    rule: "lambda-xray-tracing",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(LAMBDA, "fn", lambdaConf)],
+  },
+  {
+    check: "CKV_AWS_50",
+    rule: "lambda-xray-tracing",
+    fixture: "test_success (tracing_config mode PassThrough)",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(LAMBDA, "fn", { ...lambdaConf, tracingConfig: { mode: "PassThrough" } })],
+  },
+  // CKV_AWS_28 DynamodbRecovery (test_DynamodbRecovery.py)
+  {
+    check: "CKV_AWS_28",
+    rule: "dynamodb-point-in-time-recovery",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(TABLE, "table", tableConf)],
+  },
+  {
+    check: "CKV_AWS_28",
+    rule: "dynamodb-point-in-time-recovery",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(TABLE, "table", { ...tableConf, pointInTimeRecovery: { enabled: true } })],
+  },
+  // CKV_AWS_30 ElasticacheReplicationGroupEncryptionAtTransit (test_ElasticacheReplicationGroupEncryptionAtTransit.py)
+  {
+    check: "CKV_AWS_30",
+    rule: "elasticache-in-transit-encryption",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(REDIS, "redis", { ...redisConf, atRestEncryptionEnabled: true, transitEncryptionEnabled: true })],
+  },
+  {
+    check: "CKV_AWS_30",
+    rule: "elasticache-in-transit-encryption",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(REDIS, "redis", { ...redisConf, atRestEncryptionEnabled: false, transitEncryptionEnabled: false })],
+  },
+  {
+    check: "CKV_AWS_30",
+    rule: "elasticache-in-transit-encryption",
+    fixture: "test_failure_on_missing_property",
+    checkov: "FAILED",
+    resources: [res(REDIS, "redis", redisConf)],
+  },
+  // CKV_AWS_119 DynamoDBTablesEncrypted (example_DynamoDBTablesEncrypted/main.tf)
+  ...(
+    [
+      [
+        "cmk",
+        { enabled: true, kmsKeyArn: "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+        "PASSED",
+      ],
+      ["default", undefined, "FAILED"],
+      ["encrypted_false", { enabled: false }, "FAILED"],
+      ["encrypted_no_cmk", { enabled: true }, "FAILED"],
+    ] as [string, Record<string, unknown> | undefined, Verdict][]
+  ).map(
+    ([name, sse, verdict]): Row => ({
+      check: "CKV_AWS_119",
+      rule: "dynamodb-encryption-cmk",
+      fixture: `aws_dynamodb_table.${name}`,
+      checkov: verdict,
+      resources: [res(TABLE, name, { ...gameScores, ...(sse ? { serverSideEncryption: sse } : {}) })],
+    }),
+  ),
+  // CKV_AWS_116 LambdaDLQConfigured (test_LambdaDLQConfigured.py)
+  {
+    check: "CKV_AWS_116",
+    rule: "lambda-dead-letter-or-on-failure",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(LAMBDA, "test_lambda", dlqFn)],
+  },
+  {
+    check: "CKV_AWS_116",
+    rule: "lambda-dead-letter-or-on-failure",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res(LAMBDA, "test_lambda", { ...dlqFn, deadLetterConfig: { targetArn: "test" } })],
+  },
+  // CKV_AWS_27 SQSQueueEncryption (test_SQSQueueEncryption.py)
+  {
+    check: "CKV_AWS_27",
+    rule: "sqs-queue-encrypted",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res("aws:sqs/queue:Queue", "queue", { name: "terraform-example-queue" })],
+  },
+  {
+    check: "CKV_AWS_27",
+    rule: "sqs-queue-encrypted",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [
+      res("aws:sqs/queue:Queue", "queue", {
+        name: "terraform-example-queue",
+        kmsMasterKeyId: "alias/aws/sqs",
+        kmsDataKeyReusePeriodSeconds: 300,
+      }),
+    ],
+  },
+  // CKV_AWS_115 LambdaFunctionLevelConcurrentExecutionLimit (test_LambdaFunctionLevelConcurrentExecutionLimit.py)
+  ...(
+    [
+      ["test_failure1", undefined, "FAILED", undefined],
+      ["test_failure2", -1, "FAILED", undefined],
+      ["test_success1", 0, "PASSED", "FAILED"],
+      ["test_success2", 1000, "PASSED", undefined],
+    ] as [string, number | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, reserved, verdict, pack]): Row => ({
+      check: "CKV_AWS_115",
+      rule: "lambda-reserved-concurrency",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res(LAMBDA, "test_lambda", {
+          ...dlqFn,
+          ...(reserved === undefined ? {} : { reservedConcurrentExecutions: reserved }),
+        }),
+      ],
+    }),
+  ),
+];
+
+describe("Checkov parity: the cited checks' own fixtures", () => {
+  for (const row of rows) {
+    const expected = row.pack ?? row.checkov;
+    it(`${row.check} ${row.fixture}: Checkov ${row.checkov}, ${row.rule} ${expected}`, async () => {
+      const rule = allPolicies.find((p) => p.name === row.rule);
+      expect(rule, row.rule).to.not.equal(undefined);
+      expect(rule!.references.checkov, `${row.rule} cites ${row.check}`).to.include(row.check);
+      if (row.pack !== undefined && row.pack !== row.checkov)
+        expect(rule!.description, `${row.rule} states its difference`).to.include(`unlike ${row.check}`);
+      const mine = of(await evaluate(row.resources, row.config), row.rule);
+      if (expected === "FAILED") expect(mine, "violations").to.not.be.empty;
+      else expect(mine.map((v) => v.message)).to.deep.equal([]);
+    });
+  }
+
+  it("records which cited checks have fixture rows", () => {
+    const cited = new Set(allPolicies.flatMap((p) => p.references.checkov));
+    const covered = new Set(rows.map((r) => r.check));
+    for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
+    // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
+    expect(covered.size).to.be.at.least(40);
+  });
+});
