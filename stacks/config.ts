@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../tools/engine/pulumi-internals";
+import { type FinOpsConfig, readFinOpsConfig } from "./config-finops";
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
 import { type RedisStackConfig, readRedisConfig } from "./config-redis";
 import { awsRegions, type ConfigProblem, ConfigReader, ConfigValidationError, patterns } from "./validation";
@@ -45,6 +46,7 @@ export interface StackConfig {
   readonly auditLogs: AuditLogsConfig;
   readonly rateLimiter: RateLimiterConfig;
   readonly redis: RedisStackConfig;
+  readonly finops: FinOpsConfig;
 }
 
 /** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
@@ -133,6 +135,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
 
   const rateLimiter = readRateLimiterConfig(c);
   const redis = readRedisConfig(c);
+  const finops = readFinOpsConfig(c, manageAccountBaseline);
 
   c.rejectUnknownKeys();
   if (problems.length > 0) throw new ConfigValidationError(problems);
@@ -149,6 +152,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     rateLimiter,
     // Undefined only when the section is missing, which is a recorded problem: never reached.
     redis: redis as RedisStackConfig,
+    finops,
   };
 }
 
