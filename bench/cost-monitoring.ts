@@ -1,14 +1,14 @@
 // npm run bench:cost-monitoring -- [--json] [--entries N] [--small N] [--large N] [--help]
 //
-// EnhancedCostMonitoring against dynalite (a real DynamoDB API on loopback, tables created from the
-// component's own layout), side by side in one run:
+// EnhancedCostMonitoring against dynalite (a real DynamoDB API on loopback, in its own process, tables
+// created from the component's own layout), side by side in one run:
 //   writesPerSec         trackCost, one entry per call (conditional put), 16 calls in flight
 //   batchWritesPerSec    trackCosts (BatchWriteItem, 25 per call, 8 calls in flight, validation included)
 //   ceilingWritesPerSec  dynalite's own BatchWriteItem ceiling: the same items pre-marshalled, sent with
 //                        the bare client at the same concurrency (no validation, no key building)
 //   (and the raw conditional PutItem at concurrency 16: dynalite's ceiling for one-entry writes)
 //   queryMsSmall/Large   getCostsByAgent(agent, { day }) for one agent's day (100 entries) on a table
-//                        of --small (10,000) and then --large (200,000) items: median of 20 queries
+//                        of --small (10,000) and one of --large (200,000) items, alternating: median of 30
 // Seed goals (002 "Performance Tests"): ≥ 1,000 entries/s; ours: batch within 20 % of the ceiling,
 // and the query time flat as the table grows (a key/index query, never a Scan).
 // --json prints {writesPerSec, batchWritesPerSec, ceilingWritesPerSec, queryMsSmall, queryMsLarge}.
@@ -89,17 +89,18 @@ async function rawPut(client: DynamoDBClient, table: string, entries: CostEntryI
   );
 }
 
-async function medianQueryMs(m: EnhancedCostMonitoring, runs = 20): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    const report = await m.getCostsByAgent(QUERY_AGENT, { day: QUERY_DAY });
-    times.push(performance.now() - start);
-    if (report.entries !== ENTRIES_IN_QUERIED_DAY)
-      throw new Error(`expected ${ENTRIES_IN_QUERIED_DAY} entries in the queried day, got ${report.entries}`);
-  }
-  times.sort((a, b) => a - b);
-  return Math.round(times[Math.floor(times.length / 2)]! * 100) / 100;
+async function queryMs(m: EnhancedCostMonitoring): Promise<number> {
+  const start = performance.now();
+  const report = await m.getCostsByAgent(QUERY_AGENT, { day: QUERY_DAY });
+  const ms = performance.now() - start;
+  if (report.entries !== ENTRIES_IN_QUERIED_DAY)
+    throw new Error(`expected ${ENTRIES_IN_QUERIED_DAY} entries in the queried day, got ${report.entries}`);
+  return ms;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round(sorted[Math.floor(sorted.length / 2)]! * 100) / 100;
 }
 
 async function main(): Promise<void> {
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
   const large = num("large", small);
   const log = (s: string) => (values.json ? process.stderr : process.stdout).write(`${s}\n`);
 
-  const dynalite = await startDynalite();
+  const dynalite = await startDynalite({ separateProcess: true });
   try {
     const client = dynalite.client({ maxAttempts: 3 });
     const fresh = async () => {
@@ -180,28 +181,38 @@ async function main(): Promise<void> {
       `  raw BatchWriteItem (ceiling)   ${best.ceiling} entries/s (batch = ${Math.round((100 * best.batch) / best.ceiling)} % of it)`,
     );
 
-    // One table that grows from --small to --large; the queried day always holds 100 entries.
-    const q = await fresh();
+    // Two tables, --small and --large items, each holding the same queried day (100 entries);
+    // queries alternate between them so machine noise hits both alike.
     const queried = Array.from({ length: ENTRIES_IN_QUERIED_DAY }, (_, i) => ({
       ...filler(i),
       agent: QUERY_AGENT,
       timestamp: `${QUERY_DAY}T${String(i % 24).padStart(2, "0")}:30:00Z`,
     }));
-    await rawBatchWrite(client, q.tables.costs, queried, 8);
-    const load = async (n: number) => {
-      for (let done = 0; done < n; done += 20_000) {
-        const part = Math.min(20_000, n - done);
-        await rawBatchWrite(client, q.tables.costs, batch(part), 8);
-      }
+    const load = async (table: string, n: number) => {
+      await rawBatchWrite(
+        client,
+        table,
+        queried.map((e) => ({ ...e })),
+        8,
+      );
+      for (let done = ENTRIES_IN_QUERIED_DAY; done < n; done += 20_000)
+        await rawBatchWrite(client, table, batch(Math.min(20_000, n - done)), 8);
     };
-    await load(small - ENTRIES_IN_QUERIED_DAY);
-    const queryMsSmall = await medianQueryMs(q.m);
-    log(`  one agent's day, ${small} items    ${queryMsSmall} ms (median of 20)`);
+    const smallTable = await fresh();
+    const largeTable = await fresh();
     const loadStart = performance.now();
-    await load(large - small);
-    log(`  (loaded ${large - small} more items in ${Math.round((performance.now() - loadStart) / 1000)} s)`);
-    const queryMsLarge = await medianQueryMs(q.m);
-    log(`  one agent's day, ${large} items   ${queryMsLarge} ms (median of 20)`);
+    await load(smallTable.tables.costs, small);
+    await load(largeTable.tables.costs, large);
+    log(`  (loaded ${small} + ${large} items in ${Math.round((performance.now() - loadStart) / 1000)} s)`);
+    const times = { small: [] as number[], large: [] as number[] };
+    for (let i = 0; i < 30; i++) {
+      times.small.push(await queryMs(smallTable.m));
+      times.large.push(await queryMs(largeTable.m));
+    }
+    const queryMsSmall = median(times.small);
+    const queryMsLarge = median(times.large);
+    log(`  one agent's day (100 entries), table of ${small} items    ${queryMsSmall} ms (median of 30)`);
+    log(`  one agent's day (100 entries), table of ${large} items   ${queryMsLarge} ms (median of 30)`);
 
     if (values.json)
       process.stdout.write(
