@@ -389,9 +389,22 @@ export class EnhancedCostMonitoring {
   async getDailyCosts(day: string): Promise<DailyCosts> {
     if (parseDay(day) === undefined)
       throw new CostInputError([`date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(day)}`]);
-    const perProvider = await Promise.all(PROVIDERS.map((p) => this.providerDay(p, day)));
+    // Only the amounts (and the TTL the filter reads) come back: the month-to-date sum reads every
+    // entry of the month, so the bytes matter.
+    const perProvider = await Promise.all(
+      PROVIDERS.map((p) =>
+        this.queryAll(
+          {
+            KeyConditionExpression: "pk = :pk",
+            ProjectionExpression: "amountMicroUsd, #ttl",
+            ExpressionAttributeValues: { ":pk": costPk(day, p) },
+          },
+          this.options.costsTable,
+        ),
+      ),
+    );
     const byProvider = Object.fromEntries(
-      PROVIDERS.map((p, i) => [p, perProvider[i]!.reduce((s, e) => s + e.amountMicroUsd, 0)]),
+      PROVIDERS.map((p, i) => [p, perProvider[i]!.reduce((s, item) => s + Number(item.amountMicroUsd), 0)]),
     ) as Record<Provider, number>;
     const totalMicroUsd = Object.values(byProvider).reduce((s, v) => s + v, 0);
     return {
