@@ -1,6 +1,7 @@
 export * from "./account-baseline";
 export * from "./alarms";
 export * from "./alert-topics";
+export * from "./cost-tracking";
 export * from "./encrypted-redis";
 export * from "./hardened-bucket";
 export * from "./hardened-database";
@@ -8,3 +9,4 @@ export * from "./kms-key";
 export * from "./observed-cluster";
 export * from "./policy-statements";
 export * from "./rate-limiter-pipeline";
+export * from "./workflow-queue";

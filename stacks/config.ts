@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../lib/pulumi-internals";
 import { type ObservabilityConfig, readObservabilityConfig } from "./config-observability";
+import { type FinOpsConfig, readFinOpsConfig } from "./config-finops";
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
 import { type RedisStackConfig, readRedisConfig } from "./config-redis";
 import { readSecurityConfig, type SecurityConfig } from "./config-security";
@@ -49,6 +50,7 @@ export interface StackConfig {
   readonly redis: RedisStackConfig;
   readonly security: SecurityConfig;
   readonly observability: ObservabilityConfig;
+  readonly finops: FinOpsConfig;
 }
 
 /** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
@@ -139,6 +141,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
   const redis = readRedisConfig(c);
   const security = readSecurityConfig(c);
   const observability = readObservabilityConfig(c, environment);
+  const finops = readFinOpsConfig(c, manageAccountBaseline);
 
   c.rejectUnknownKeys();
   if (problems.length > 0) throw new ConfigValidationError(problems);
@@ -157,6 +160,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     redis: redis as RedisStackConfig,
     security,
     observability,
+    finops,
   };
 }
 

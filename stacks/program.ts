@@ -5,6 +5,7 @@ import { AlertTopics, accountAdministration, EncryptedRedis, HardenedBucket, Rat
 import type { StackConfig } from "./config";
 import { buildObservability } from "./observability";
 import { buildSecurity } from "./security";
+import { buildFinOps } from "./finops";
 
 /**
  * The stack: typed config in, components out, and the outputs the seed's Terraform exposed.
@@ -15,31 +16,6 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
   const tags = config.tags;
 
   const alerts = new AlertTopics("alerts", { namePrefix: "huntaze", ...config.alerts, tags });
-
-  new aws.budgets.Budget("monthly-budget", {
-    budgetType: "COST",
-    limitAmount: config.monthlyBudgetUsd.toFixed(2),
-    limitUnit: "USD",
-    timeUnit: "MONTHLY",
-    // A budget notification takes one SNS subscriber: the cost topic fans out to people.
-    notifications: [
-      {
-        comparisonOperator: "GREATER_THAN",
-        threshold: 80,
-        thresholdType: "PERCENTAGE",
-        notificationType: "FORECASTED",
-        subscriberSnsTopicArns: [alerts.cost.arn],
-      },
-      {
-        comparisonOperator: "GREATER_THAN",
-        threshold: 100,
-        thresholdType: "PERCENTAGE",
-        notificationType: "ACTUAL",
-        subscriberSnsTopicArns: [alerts.cost.arn],
-      },
-    ],
-    tags,
-  });
 
   // An explicit policy (not the implicit default): IAM in this account decides who may use the key,
   // and S3 may use it only on behalf of this account's buckets.
@@ -165,5 +141,10 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     rateLimiterQueueUrl: rateLimiter.queueUrl,
     rateLimiterDlqUrl: rateLimiter.dlqUrl,
     rateLimiterFunctionName: rateLimiter.functionName,
+    ...buildFinOps(config, {
+      alerts,
+      rateLimiterQueueUrl: rateLimiter.queueUrl,
+      redisPrimaryEndpoint: redis.primaryEndpoint,
+    }),
   };
 }

@@ -14,7 +14,7 @@ async function build(stack: string) {
 describe("stack program: budget, alert topics, audit logs, account baseline", () => {
   it("budgets $500 a month for production, alerting the cost topic at 80 % forecast and 100 % actual", async () => {
     const run = await build("production");
-    const budget = inputsOf(one(run, "aws:budgets/budget:Budget"));
+    const budget = inputsOf(one(run, "aws:budgets/budget:Budget", "account-budget"));
     expect(budget).to.deep.include({
       budgetType: "COST",
       limitAmount: "500.00",

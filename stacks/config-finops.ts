@@ -1,0 +1,95 @@
+import { DEFAULT_WORKFLOW_ALARM_THRESHOLDS, type WorkflowQueueAlarmThresholds } from "../components/workflow-queue";
+import { DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../lambdas/cost-monitoring/contract";
+import { type ConfigReader, patterns } from "./validation";
+
+// `huntaze:finops` (cost tables, budgets, anomaly monitor, workflow queue) and the optional secret
+// `huntaze:costAlertWebhookUrl` (an HTTPS endpoint subscribed to the cost topic: a webhook URL
+// carries its token, so it is set with `pulumi config set --secret`). The whole section is optional.
+
+export interface FinOpsConfig {
+  /** The whole account's monthly budget; only where manageAccountBaseline is true. @default 500 there, none elsewhere */
+  readonly accountBudgetUsd?: number;
+  /** Whether this stack owns the account's cost anomaly monitor. @default manageAccountBaseline */
+  readonly anomalyMonitor: boolean;
+  /** Smallest anomaly (total impact, USD) that is reported. @default 50 */
+  readonly anomalyThresholdUsd: number;
+  /** @default true */
+  readonly tableDeletionProtection: boolean;
+  /** @default 90 */
+  readonly costsTtlDays: number;
+  /** @default 30 */
+  readonly alertsTtlDays: number;
+  /** Cost allocation tag holding the environment (activate it in Billing). @default "Environment" */
+  readonly environmentTagKey: string;
+  readonly costAlertWebhookUrl?: string;
+  readonly workflowQueue: {
+    /** @default 300 */
+    readonly visibilityTimeoutSeconds: number;
+    /** @default 5 */
+    readonly maxReceiveCount: number;
+    readonly alarms: Required<WorkflowQueueAlarmThresholds>;
+  };
+}
+
+export const DEFAULT_ACCOUNT_BUDGET_USD = 500;
+
+/** Reads `huntaze:finops` and `huntaze:costAlertWebhookUrl`; problems land in `c.problems`. */
+export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean): FinOpsConfig {
+  const f = c.object("finops", { optional: true });
+  const int = (key: string, min: number, max: number, fallback: number) =>
+    f?.integer(key, { min, max, default: fallback }) ?? fallback;
+
+  let accountBudgetUsd: number | undefined = manageAccountBaseline ? DEFAULT_ACCOUNT_BUDGET_USD : undefined;
+  if (f?.has("accountBudgetUsd")) {
+    const v = f.number("accountBudgetUsd", { min: 1, max: 1_000_000 });
+    // An unfiltered budget measures the whole account: a second stack would duplicate it.
+    if (!manageAccountBaseline)
+      f.problem("accountBudgetUsd", "unset unless huntaze:manageAccountBaseline is true (one account budget)", v);
+    else accountBudgetUsd = v;
+  }
+  const anomalyMonitor = f?.boolean("anomalyMonitor", manageAccountBaseline) ?? manageAccountBaseline;
+  const anomalyThresholdUsd = f?.number("anomalyThresholdUsd", { min: 1, max: 1_000_000, default: 50 }) ?? 50;
+  const tableDeletionProtection = f?.boolean("tableDeletionProtection", true) ?? true;
+  const costsTtlDays = int("costsTtlDays", 1, 3650, DEFAULT_COSTS_TTL_DAYS);
+  const alertsTtlDays = int("alertsTtlDays", 1, 3650, DEFAULT_ALERTS_TTL_DAYS);
+  const environmentTagKey =
+    f?.optionalString("environmentTagKey", {
+      pattern: /^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$/,
+      describe: "a user tag key",
+    }) ?? "Environment";
+
+  const w = f?.object("workflowQueue", { optional: true });
+  const visibilityTimeoutSeconds = w?.integer("visibilityTimeoutSeconds", { min: 0, max: 43_200, default: 300 }) ?? 300;
+  const maxReceiveCount = w?.integer("maxReceiveCount", { min: 1, max: 1000, default: 5 }) ?? 5;
+  const a = w?.object("alarms", { optional: true });
+  const threshold = (key: keyof WorkflowQueueAlarmThresholds, max: number) =>
+    a?.number(key, { min: 0, max, default: DEFAULT_WORKFLOW_ALARM_THRESHOLDS[key] }) ??
+    DEFAULT_WORKFLOW_ALARM_THRESHOLDS[key];
+  const alarms = {
+    oldestMessageAgeSeconds: threshold("oldestMessageAgeSeconds", 1_209_600),
+    visibleMessages: threshold("visibleMessages", 1_000_000_000),
+    dlqMessages: threshold("dlqMessages", 1_000_000_000),
+  };
+  a?.rejectUnknownKeys();
+  w?.rejectUnknownKeys();
+  f?.rejectUnknownKeys();
+
+  let costAlertWebhookUrl: string | undefined;
+  if (c.has("costAlertWebhookUrl")) {
+    costAlertWebhookUrl = c.secret("costAlertWebhookUrl", { minLength: 12 });
+    if (costAlertWebhookUrl && !patterns.httpsUrl.test(costAlertWebhookUrl))
+      c.problem("costAlertWebhookUrl", "an https:// URL", costAlertWebhookUrl);
+  }
+
+  return {
+    ...(accountBudgetUsd !== undefined ? { accountBudgetUsd } : {}),
+    anomalyMonitor,
+    anomalyThresholdUsd,
+    tableDeletionProtection,
+    costsTtlDays,
+    alertsTtlDays,
+    environmentTagKey,
+    ...(costAlertWebhookUrl ? { costAlertWebhookUrl } : {}),
+    workflowQueue: { visibilityTimeoutSeconds, maxReceiveCount, alarms },
+  };
+}
