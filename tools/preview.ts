@@ -9,15 +9,21 @@ import {
   reportError,
   UsageError,
 } from "./engine/cli";
+import { previewExtras, renderJsonWithExtras, renderPrSummary, renderTextWithExtras } from "./engine/pr-summary";
 import { previewStack } from "./engine/preview";
-import { exitCodeFor, type Report, renderJson, renderMarkdown, renderText } from "./engine/render";
+import { exitCodeFor, type Report } from "./engine/render";
 import { availableStacks } from "./engine/stack-file";
 
-const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--policy-config FILE] [--quiet]
+const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
 
   --stack NAME          the stack to preview (reads Pulumi.NAME.yaml)
   --json                one JSON document: stack, resources, violations, outputs
-  --markdown            a Markdown report for a pull-request comment
+  --markdown            the pull-request comment: violations, cost vs budget, diagram (Mermaid), changes;
+                        always under GitHub's 65,536-character limit
+  --cost                monthly cost estimate against huntaze:monthlyBudgetUsd (prices in
+                        tools/engine/prices/, usage profile usage/NAME.yaml); in --json as "cost"
+  --diagram FILE        write the architecture diagram: FILE.svg, FILE.dot (Graphviz) or FILE.mmd (Mermaid)
+  --focus COMPONENT     draw only this component and what it exchanges data with
   --policy-config FILE  policy pack config, the JSON \`pulumi preview --policy-pack-config\` takes
   --program FILE        another Pulumi program entry module to preview (default: stacks/index.ts)
   --stack-dir DIR       where Pulumi.NAME.yaml lives (default: the repository root)
@@ -35,6 +41,9 @@ async function main(argv: string[]): Promise<number> {
     "--help": "boolean",
     "--program": "string",
     "--stack-dir": "string",
+    "--cost": "boolean",
+    "--diagram": "string",
+    "--focus": "string",
   });
   if (flags.help) {
     process.stdout.write(`${usage}\n`);
@@ -50,8 +59,15 @@ async function main(argv: string[]): Promise<number> {
     progress: progressPrinter(!flags.quiet),
   });
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };
-  const render = { text: renderText, json: renderJson, markdown: renderMarkdown }[format];
-  process.stdout.write(`${render(report)}\n`);
+  const extras = await previewExtras(result, {
+    stackDir: flags["stack-dir"] as string | undefined,
+    cost: Boolean(flags.cost) || format === "markdown",
+    diagramFile: flags.diagram as string | undefined,
+    focus: flags.focus as string | undefined,
+    mermaid: format === "markdown",
+  });
+  const render = { text: renderTextWithExtras, json: renderJsonWithExtras, markdown: renderPrSummary }[format];
+  process.stdout.write(`${render(report, extras)}\n`);
   return exitCodeFor(result.violations);
 }
 

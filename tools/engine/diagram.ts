@@ -1,3 +1,4 @@
+import { UsageError } from "./cli";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject, PlainValue } from "./secrets";
 
@@ -42,7 +43,8 @@ export interface DiagramModel {
   readonly edges: DiagramEdge[];
 }
 
-export class DiagramError extends Error {}
+/** A bad --diagram or --focus value: reported with the usage text. */
+export class DiagramError extends UsageError {}
 
 /** "aws:s3/bucket:Bucket" → "s3 Bucket"; "huntaze:cache:EncryptedRedis" → "EncryptedRedis". */
 export function shortType(type: string): string {
