@@ -119,6 +119,7 @@ export type Basis = "fixed" | "usage";
 export interface CostItem {
   readonly description: string;
   readonly basis: Basis;
+  /** How many of `unit` a month (e.g. 4 of "1M requests"). */
   readonly quantity: number;
   readonly unit: string;
   readonly unitPriceUsd: number;
@@ -472,7 +473,8 @@ export function estimateCost(resources: readonly RecordedResource[], options: Es
         return {
           description,
           basis,
-          quantity: round(quantity),
+          // In the price's own unit (4 × "1M requests"), as Infracost shows monthly quantities.
+          quantity: round(quantity / perUnits),
           unit: p.unit,
           unitPriceUsd: p.usd,
           monthlyUsd: round((quantity / perUnits) * p.usd),
@@ -575,7 +577,7 @@ export function renderCostText(e: CostEstimate): string {
     );
     for (const i of l.items)
       out.push(
-        `                 ${i.basis.padEnd(5)} ${i.description}: ${i.quantity} ${i.unit} × $${i.unitPriceUsd} → ${usd(i.monthlyUsd)}`,
+        `                 ${i.basis.padEnd(5)} ${i.description}: ${i.quantity} × ${i.unit} at $${i.unitPriceUsd} → ${usd(i.monthlyUsd)}`,
       );
   }
   if (e.unpriced.length > 0) {
@@ -621,7 +623,7 @@ export function renderCostMarkdown(e: CostEstimate): string {
       out.push(`| \`${mdCell(l.name)}\` | \`${l.type}\` | — | unpriced: ${mdCell(l.note ?? "")} | — |`);
     for (const i of l.items)
       out.push(
-        `| \`${mdCell(l.name)}\` | \`${l.type}\` | ${i.basis} | ${mdCell(i.description)} (${i.quantity} ${mdCell(i.unit)}) | ${usd(i.monthlyUsd)} |`,
+        `| \`${mdCell(l.name)}\` | \`${l.type}\` | ${i.basis} | ${mdCell(i.description)} (${i.quantity} × ${mdCell(i.unit)} at $${i.unitPriceUsd}) | ${usd(i.monthlyUsd)} |`,
       );
   }
   out.push("", "</details>");
