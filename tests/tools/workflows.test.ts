@@ -54,7 +54,7 @@ function steps(): { file: string; job: string; step: Step }[] {
 }
 
 /** Checks one pulumi/actions step; returns the problems, each naming the key. */
-export function pulumiActionProblems(step: Step, known: { major: string; inputs: string[] }): string[] {
+function pulumiActionProblems(step: Step, known: { major: string; inputs: string[] }): string[] {
   const problems: string[] = [];
   const ref = step.uses?.split("@")[1];
   if (ref !== known.major) problems.push(`uses pulumi/actions@${ref}, the inputs on file are for ${known.major}`);
@@ -78,7 +78,8 @@ describe("CI workflows (.github/workflows)", () => {
   it("actionlint (as run here) catches a bad input and an injectable expression", async function () {
     this.timeout(60_000);
     const bad =
-      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          nope: 1\n      - run: echo ${{ github.event.head_commit.message }}\n";
+      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n        with:\n          nope: 1\n      - run: echo $" +
+      "{{ github.event.head_commit.message }}\n";
     const kinds = (await runLint(bad, "bad.yml")).map((p) => p.kind).sort();
     expect(kinds).to.deep.equal(["action", "expression"]);
   });
@@ -174,7 +175,7 @@ describe("CI workflows (.github/workflows)", () => {
       [production, "production"],
     ] as const) {
       const up = job.steps.find((s) => s.with?.command === "up");
-      expect(up?.with?.["stack-name"]).to.equal(`\${{ vars.PULUMI_ORGANIZATION }}/${stack}`);
+      expect(up?.with?.["stack-name"]).to.equal(`$\{{ vars.PULUMI_ORGANIZATION }}/${stack}`);
     }
   });
 
@@ -182,7 +183,7 @@ describe("CI workflows (.github/workflows)", () => {
     const wf = workflows.get("drift.yml")!;
     expect(wf.on).to.have.property("schedule");
     const job = wf.jobs.drift!;
-    expect(job.concurrency).to.deep.equal({ group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false });
+    expect(job.concurrency).to.deep.equal({ group: "pulumi-$" + "{{ matrix.stack }}", "cancel-in-progress": false });
     const check = job.steps.find((s) => s.id === "drift");
     expect(check?.with).to.deep.include({ command: "preview", refresh: true, "expect-no-changes": true });
     const alert = job.steps.find(
