@@ -9,6 +9,7 @@ import {
   reportError,
   UsageError,
 } from "./engine/cli";
+import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
 import { previewExtras, renderJsonWithExtras, renderPrSummary, renderTextWithExtras } from "./engine/pr-summary";
 import { previewStack } from "./engine/preview";
 import { exitCodeFor, type Report } from "./engine/render";
@@ -51,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (typeof flags.stack !== "string") throw new UsageError("--stack is required");
   const format = formatOf(flags);
+  if (typeof flags.diagram === "string" && diagramFormatOf(flags.diagram) === "svg") loadGraphviz();
   const result = await previewStack({
     stack: flags.stack,
     program: flags.program as string | undefined,

@@ -564,10 +564,25 @@ export function toMermaid(model: DiagramModel): string {
   return out.join("\n");
 }
 
+type Viz = Awaited<ReturnType<typeof import("@viz-js/viz").instance>>;
+let graphviz: Promise<Viz> | undefined;
+
+/**
+ * Starts compiling Graphviz (wasm, ~2 MB) and returns it. The preview calls this before running the
+ * program so the compile and V8's tier-up overlap the preview instead of following it.
+ */
+export function loadGraphviz(): Promise<Viz> {
+  if (!graphviz) {
+    const { instance } = require("@viz-js/viz") as typeof import("@viz-js/viz");
+    graphviz = instance();
+    graphviz.catch(() => {}); // the caller of toSvg sees the error
+  }
+  return graphviz;
+}
+
 /** SVG laid out by Graphviz (the maintained wasm build, @viz-js/viz): no system package needed. */
 export async function toSvg(model: DiagramModel): Promise<string> {
-  const { instance } = await import("@viz-js/viz");
-  const viz = await instance();
+  const viz = await loadGraphviz();
   const result = viz.render(toDot(model), { format: "svg", engine: "dot" });
   if (result.status !== "success")
     throw new DiagramError(`Graphviz could not lay out the diagram: ${result.errors.map((e) => e.message).join("; ")}`);

@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import { type CliResult, repoRoot, runTool } from "../support/cli";
+
+// tools/register.js (esbuild + content-hash cache) is how `npm run preview` loads TypeScript; the
+// tests otherwise run tools through ts-node. Both must give the same preview, byte for byte.
+
+function runFast(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-r", "./tools/register.js", "tools/preview.ts", ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("fast TypeScript loader (tools/register.js)", function () {
+  this.timeout(90_000);
+
+  it("previews staging exactly as ts-node does, and again from its cache", async () => {
+    const args = ["--stack", "staging", "--json", "--quiet", "--cost"];
+    const cacheDir = path.join(repoRoot, ".build", "ts-cache");
+    const entriesBefore = fs.existsSync(cacheDir) ? fs.readdirSync(cacheDir).length : 0;
+    const [reference, fast] = await Promise.all([runTool("preview.ts", args), runFast(args)]);
+    expect(fast.code, fast.stderr).to.equal(0);
+    expect(fast.stdout).to.equal(reference.stdout);
+    expect(fs.readdirSync(cacheDir).length).to.be.at.least(Math.max(entriesBefore, 1));
+    const warm = await runFast(args);
+    expect(warm.stdout).to.equal(reference.stdout);
+  });
+
+  it("reports a program error the same way (no stack trace unless DEBUG)", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "huntaze-register-"));
+    const program = path.join(dir, "index.ts");
+    fs.writeFileSync(program, "const broken: number = 1;\nthrow new Error('boom ' + String(broken));\n");
+    const res = await runFast(["--stack", "staging", "--quiet", "--program", program]);
+    expect(res.code).to.equal(2);
+    expect(res.stderr).to.match(/error: the stack program failed: boom 1/);
+    expect(res.stderr).to.not.match(/\n\s+at /);
+  });
+});
