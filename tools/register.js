@@ -13,7 +13,11 @@ const root = path.resolve(__dirname, "..");
 const cacheDir = path.join(root, ".build", "ts-cache");
 // The transform's options are part of the cache key: change one and every entry is rebuilt.
 const options = { loader: "ts", format: "cjs", target: "node20", sourcefile: "" };
-const optionsKey = JSON.stringify({ ...options, sourcefile: undefined, esbuild: "0.25" });
+const optionsKey = JSON.stringify({
+  ...options,
+  sourcefile: undefined,
+  esbuild: require("esbuild/package.json").version,
+});
 
 let esbuild;
 function transpile(source, filename) {
