@@ -20,6 +20,18 @@ const optionsKey = JSON.stringify({
 });
 
 let esbuild;
+let pruned = false;
+/** Every edit leaves a stale entry: past 2,000 entries, the older half goes (checked once per process, on a miss). */
+function pruneCache() {
+  if (pruned) return;
+  pruned = true;
+  const entries = fs.readdirSync(cacheDir);
+  if (entries.length <= 2000) return;
+  const aged = entries
+    .map((f) => ({ f, t: fs.statSync(path.join(cacheDir, f)).mtimeMs }))
+    .sort((a, b) => a.t - b.t || a.f.localeCompare(b.f));
+  for (const { f } of aged.slice(0, Math.floor(aged.length / 2))) fs.rmSync(path.join(cacheDir, f), { force: true });
+}
 function transpile(source, filename) {
   const key = crypto.createHash("sha256").update(optionsKey).update(filename).update(source).digest("hex");
   const cached = path.join(cacheDir, `${key.slice(0, 32)}.js`);
@@ -34,6 +46,7 @@ function transpile(source, filename) {
   const tmp = `${cached}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, code);
   fs.renameSync(tmp, cached);
+  pruneCache();
   return code;
 }
 
