@@ -10,7 +10,13 @@ import {
   UsageError,
 } from "./engine/cli";
 import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
-import { previewExtras, renderJsonWithExtras, renderPrSummary, renderTextWithExtras } from "./engine/pr-summary";
+import {
+  type Extras,
+  previewExtras,
+  renderJsonWithExtras,
+  renderPrSummary,
+  renderTextWithExtras,
+} from "./engine/pr-summary";
 import { previewStack } from "./engine/preview";
 import { exitCodeFor, type Report } from "./engine/render";
 import { availableStacks } from "./engine/stack-file";
@@ -53,23 +59,31 @@ async function main(argv: string[]): Promise<number> {
   if (typeof flags.stack !== "string") throw new UsageError("--stack is required");
   const format = formatOf(flags);
   if (typeof flags.diagram === "string" && diagramFormatOf(flags.diagram) === "svg") loadGraphviz();
+  // The cost and the diagram need only the records: computed while the policy pack starts.
+  let extras: Promise<Extras> = Promise.resolve({});
   const result = await previewStack({
     stack: flags.stack,
     program: flags.program as string | undefined,
     stackDir: flags["stack-dir"] as string | undefined,
     policyConfig: readPolicyConfig(flags["policy-config"] as string | undefined),
     progress: progressPrinter(!flags.quiet),
+    onRecorded: (resources) => {
+      extras = previewExtras(
+        { stack: flags.stack as string, resources },
+        {
+          stackDir: flags["stack-dir"] as string | undefined,
+          cost: Boolean(flags.cost) || format === "markdown",
+          diagramFile: flags.diagram as string | undefined,
+          focus: flags.focus as string | undefined,
+          mermaid: format === "markdown",
+        },
+      );
+      return extras;
+    },
   });
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };
-  const extras = await previewExtras(result, {
-    stackDir: flags["stack-dir"] as string | undefined,
-    cost: Boolean(flags.cost) || format === "markdown",
-    diagramFile: flags.diagram as string | undefined,
-    focus: flags.focus as string | undefined,
-    mermaid: format === "markdown",
-  });
   const render = { text: renderTextWithExtras, json: renderJsonWithExtras, markdown: renderPrSummary }[format];
-  process.stdout.write(`${render(report, extras)}\n`);
+  process.stdout.write(`${render(report, await extras)}\n`);
   return exitCodeFor(result.violations);
 }
 

@@ -40,7 +40,10 @@ export interface Extras {
 }
 
 /** Computes the cost and the diagram the flags ask for, and writes the diagram file. */
-export async function previewExtras(result: PreviewResult, options: ExtrasOptions): Promise<Extras> {
+export async function previewExtras(
+  result: Pick<PreviewResult, "stack" | "resources">,
+  options: ExtrasOptions,
+): Promise<Extras> {
   const format = options.diagramFile ? diagramFormatOf(options.diagramFile) : undefined;
   let cost: CostEstimate | undefined;
   if (options.cost) {

@@ -27,6 +27,12 @@ export interface PreviewOptions {
   readonly stackDir?: string;
   readonly policyConfig?: PolicyPackConfig;
   readonly progress?: (message: string) => void;
+  /**
+   * Called with the records as soon as the program has run, before the pack is consulted: work that
+   * needs only the records (the cost estimate, the diagram) overlaps the pack's start instead of
+   * following the analysis. The preview waits for the returned promise and fails with it.
+   */
+  readonly onRecorded?: (resources: RecordedResource[]) => Promise<unknown> | undefined;
 }
 
 export const defaultProgram = path.join(repoRoot, "stacks", "index.ts");
@@ -68,12 +74,15 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
       secretKeys: file.secretKeys,
       preview: true,
     });
+    const recordedWork = options.onRecorded?.(run.resources);
+    recordedWork?.catch(() => {}); // awaited below, after the analysis
     const session = await analyzer;
     await session.configure(options.policyConfig ?? {});
     progress(
       `checking ${run.resources.length} resources against ${session.packName}@${session.packVersion} (${session.policies.length} policies)`,
     );
     const violations = await analyzeAll(session, run.resources);
+    await recordedWork;
     return {
       stack: options.stack,
       policyPack: { name: session.packName, version: session.packVersion },
