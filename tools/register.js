@@ -50,6 +50,9 @@ function transpile(source, filename) {
   return code;
 }
 
+// The preview also defers @pulumi/pulumi's closure-serialization dependencies (see that file).
+require("./engine/lazy-closure-deps.js");
+
 require.extensions[".ts"] = (module, filename) => {
   if (filename.includes(`${path.sep}node_modules${path.sep}`)) throw new Error(`will not transpile ${filename}`);
   module._compile(transpile(fs.readFileSync(filename, "utf8"), filename), filename);

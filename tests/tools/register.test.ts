@@ -6,8 +6,9 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import { type CliResult, repoRoot, runTool } from "../support/cli";
 
-// tools/register.js (esbuild + content-hash cache) is how `npm run preview` loads TypeScript; the
-// tests otherwise run tools through ts-node. Both must give the same preview, byte for byte.
+// tools/register.js (esbuild + content-hash cache, plus tools/engine/lazy-closure-deps.js) is how
+// `npm run preview` loads TypeScript; the tests otherwise run tools through ts-node. Both must give
+// the same preview, byte for byte.
 
 function runFast(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
@@ -42,6 +43,32 @@ describe("fast TypeScript loader (tools/register.js)", function () {
     expect(fs.readdirSync(cacheDir).length).to.be.at.least(Math.max(entriesBefore, 1));
     const warm = await runFast(args);
     expect(warm.stdout).to.equal(reference.stdout);
+  });
+
+  it("defers @pulumi/pulumi's closure dependencies yet serializes a function on demand", async () => {
+    const script = [
+      "const seen = () => Object.keys(require.cache).filter((f) => /node_modules.(typescript|@npmcli.arborist)./.test(f)).length;",
+      'const pulumi = require("@pulumi/pulumi");',
+      "const before = seen();",
+      "pulumi.runtime.serializeFunction(() => 6 * 7).then((f) => {",
+      '  process.stdout.write(JSON.stringify({ before, after: seen(), ok: f.text.includes("6 * 7") }));',
+      "});",
+    ].join("\n");
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, ["-r", "./tools/engine/lazy-closure-deps.js", "-e", script], {
+        cwd: repoRoot,
+      });
+      let stdout = "";
+      child.stdout.on("data", (d) => {
+        stdout += d;
+      });
+      child.on("error", reject);
+      child.on("close", () => resolve(stdout));
+    });
+    const result = JSON.parse(out) as { before: number; after: number; ok: boolean };
+    expect(result.before).to.equal(0);
+    expect(result.after).to.be.greaterThan(0);
+    expect(result.ok).to.equal(true);
   });
 
   it("reports a program error the same way (no stack trace unless DEBUG)", async () => {
