@@ -10,15 +10,36 @@ import {
   reportError,
   UsageError,
 } from "./engine/cli";
+import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
+import {
+  type Extras,
+  previewExtras,
+  renderJsonWithExtras,
+  renderPrSummary,
+  renderTextWithExtras,
+} from "./engine/pr-summary";
 import { previewStack } from "./engine/preview";
-import { exitCodeFor, type Report, renderJson, renderMarkdown, renderText } from "./engine/render";
+import { exitCodeFor, type Report } from "./engine/render";
 import { availableStacks } from "./engine/stack-file";
 
 /** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
 export const previewOptions = {
   stack: { type: "string", placeholder: "NAME", help: "the stack to preview (reads Pulumi.NAME.yaml)" },
   json: { type: "boolean", help: "one JSON document: stack, resources, violations, outputs" },
-  markdown: { type: "boolean", help: "a Markdown report for a pull-request comment" },
+  markdown: {
+    type: "boolean",
+    help: "the pull-request comment: violations, cost vs budget, diagram (Mermaid), changes;\nalways under GitHub's 65,536-character limit",
+  },
+  cost: {
+    type: "boolean",
+    help: 'monthly cost estimate against huntaze:monthlyBudgetUsd (prices in tools/engine/prices/,\nusage profile usage/NAME.yaml); in --json as "cost"',
+  },
+  diagram: {
+    type: "string",
+    placeholder: "FILE",
+    help: "write the architecture diagram: FILE.svg, FILE.dot (Graphviz) or FILE.mmd (Mermaid)",
+  },
+  focus: { type: "string", placeholder: "COMPONENT", help: "draw only this component and what it exchanges data with" },
   "policy-config": {
     type: "string",
     placeholder: "FILE",
@@ -43,7 +64,7 @@ export const previewOptions = {
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;
 
-const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--policy-config FILE] [--quiet]
+const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
 
 ${formatOptions(previewOptions)}
 
@@ -58,18 +79,37 @@ async function main(argv: string[]): Promise<number> {
   }
   const flags = checkCommandLine(parsed);
   if (flags.stack === undefined) throw new UsageError("--stack is required");
+  const stack = flags.stack;
   const format = formatOf(flags);
+  const diagramFile = flags.diagram === undefined ? undefined : callerPath(flags.diagram);
+  if (diagramFile !== undefined && diagramFormatOf(diagramFile) === "svg") loadGraphviz();
+  // The cost and the diagram need only the records: computed while the policy pack starts.
+  let extras: Promise<Extras> = Promise.resolve({});
+  const stackDir = flags["stack-dir"] === undefined ? undefined : callerPath(flags["stack-dir"]);
   const result = await previewStack({
-    stack: flags.stack,
+    stack,
     program: flags.program === undefined ? undefined : callerPath(flags.program),
-    stackDir: flags["stack-dir"] === undefined ? undefined : callerPath(flags["stack-dir"]),
+    stackDir,
     policyPack: flags["policy-pack"] === undefined ? undefined : callerPath(flags["policy-pack"]),
     policyConfig: readPolicyConfig(flags["policy-config"]),
     progress: progressPrinter(!flags.quiet),
+    onRecorded: (resources) => {
+      extras = previewExtras(
+        { stack, resources },
+        {
+          stackDir,
+          cost: Boolean(flags.cost) || format === "markdown",
+          diagramFile,
+          focus: flags.focus,
+          mermaid: format === "markdown",
+        },
+      );
+      return extras;
+    },
   });
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };
-  const render = { text: renderText, json: renderJson, markdown: renderMarkdown }[format];
-  process.stdout.write(`${render(report)}\n`);
+  const render = { text: renderTextWithExtras, json: renderJsonWithExtras, markdown: renderPrSummary }[format];
+  process.stdout.write(`${render(report, await extras)}\n`);
   return exitCodeFor(result.violations);
 }
 

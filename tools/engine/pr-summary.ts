@@ -1,0 +1,176 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import {
+  budgetFromConfig,
+  type CostEstimate,
+  estimateCost,
+  loadPriceTable,
+  loadUsageProfile,
+  renderCostMarkdown,
+  renderCostText,
+} from "./cost";
+import { buildDiagram, type DiagramModel, diagramFormatOf, renderDiagram, toMermaid } from "./diagram";
+import type { PreviewResult } from "./preview";
+import { type Report, redact, renderJson, renderMarkdown, renderText } from "./render";
+import { readStackFile, repoRoot } from "./stack-file";
+
+// What `preview --cost --diagram FILE --focus C` and `--markdown` add to the plain preview: the
+// cost estimate against the stack's budget, the architecture diagram, and the pull-request comment
+// that puts them together under GitHub's comment size limit.
+
+/** GitHub rejects an issue or PR comment body longer than this (characters). */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+/** Room left for what the workflow adds around the summary (a marker line, a heading). */
+export const SUMMARY_MARGIN = 1_024;
+
+export interface ExtrasOptions {
+  readonly stackDir?: string;
+  readonly cost: boolean;
+  readonly diagramFile?: string;
+  readonly focus?: string;
+  /** The Mermaid diagram is needed for the PR comment even without --diagram. */
+  readonly mermaid: boolean;
+  readonly usageDir?: string;
+}
+
+export interface Extras {
+  readonly cost?: CostEstimate;
+  readonly diagram?: DiagramModel;
+  readonly diagramWritten?: string;
+}
+
+/** Computes the cost and the diagram the flags ask for, and writes the diagram file. */
+export async function previewExtras(
+  result: Pick<PreviewResult, "stack" | "resources">,
+  options: ExtrasOptions,
+): Promise<Extras> {
+  const format = options.diagramFile ? diagramFormatOf(options.diagramFile) : undefined;
+  let cost: CostEstimate | undefined;
+  if (options.cost) {
+    const config = readStackFile(result.stack, options.stackDir ?? repoRoot).config;
+    cost = estimateCost(result.resources, {
+      prices: loadPriceTable(config["aws:region"] ?? "us-east-1"),
+      usage: loadUsageProfile(result.stack, options.usageDir),
+      budgetUsd: budgetFromConfig(config),
+    });
+  }
+  let diagram: DiagramModel | undefined;
+  let diagramWritten: string | undefined;
+  if (options.diagramFile || options.mermaid || options.focus) {
+    diagram = buildDiagram(result.resources, { title: `Stack ${result.stack}`, focus: options.focus });
+    if (options.diagramFile && format) {
+      const text = await renderDiagram(diagram, format);
+      fs.mkdirSync(path.dirname(path.resolve(options.diagramFile)), { recursive: true });
+      fs.writeFileSync(options.diagramFile, text);
+      diagramWritten = options.diagramFile;
+    }
+  }
+  return { cost, diagram, diagramWritten };
+}
+
+export function renderTextWithExtras(report: Report, extras: Extras): string {
+  const parts = [renderText(report)];
+  if (extras.cost) parts.push("", renderCostText(extras.cost));
+  if (extras.diagramWritten) parts.push("", `Diagram written to ${extras.diagramWritten}`);
+  return redact(parts.join("\n"), report);
+}
+
+export function renderJsonWithExtras(report: Report, extras: Extras): string {
+  const json = JSON.parse(renderJson(report)) as Record<string, unknown>;
+  if (extras.cost)
+    json.cost = {
+      monthlyUsd: extras.cost.monthlyUsd,
+      budgetUsd: extras.cost.budgetUsd,
+      fixedUsd: extras.cost.fixedUsd,
+      usageUsd: extras.cost.usageUsd,
+      region: extras.cost.region,
+      pricesTranscribed: extras.cost.pricesTranscribed,
+      components: extras.cost.components,
+      lines: extras.cost.lines,
+      unpriced: extras.cost.unpriced,
+      free: extras.cost.free,
+    };
+  if (extras.diagramWritten) json.diagram = extras.diagramWritten;
+  return redact(JSON.stringify(json, null, 2), report);
+}
+
+interface Block {
+  readonly text: string;
+  /** Lower is dropped first when the comment is too long; undefined is never dropped. */
+  readonly dropOrder?: number;
+  /** What replaces the block when it is dropped. */
+  readonly omitted?: string;
+}
+
+/** Cuts `text` at a line boundary so that it and the note fit in `limit` characters. */
+function hardTruncate(text: string, limit: number, note: string): string {
+  const room = limit - note.length - 2;
+  const cut = text.slice(0, Math.max(0, room));
+  const lastNewline = cut.lastIndexOf("\n");
+  return `${lastNewline > 0 ? cut.slice(0, lastNewline) : cut}\n\n${note}`;
+}
+
+/** Joins blocks, dropping the least important ones, then cutting, until the result fits. */
+export function fitBlocks(blocks: readonly Block[], limit: number): string {
+  const current = [...blocks];
+  const join = () => current.map((b) => b.text).join("\n\n");
+  const droppable = blocks
+    .map((b, i) => ({ b, i }))
+    .filter(({ b }) => b.dropOrder !== undefined)
+    .sort((x, y) => (x.b.dropOrder ?? 0) - (y.b.dropOrder ?? 0));
+  for (const { b, i } of droppable) {
+    if (join().length <= limit) break;
+    current[i] = { text: b.omitted ?? "" };
+  }
+  const text = join();
+  if (text.length <= limit) return text;
+  return hardTruncate(
+    text,
+    limit,
+    `> ✂️ Truncated: the full summary is ${text.length.toLocaleString("en-US")} characters, over GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit. Run \`npm run preview -- --stack <stack>\` or see the job summary for all of it.`,
+  );
+}
+
+/**
+ * The pull-request comment: status and policy violations first, then the cost against the budget,
+ * the architecture (Mermaid, rendered by GitHub), what the preview creates, and the outputs.
+ */
+export function renderPrSummary(report: Report, extras: Extras, limit = GITHUB_COMMENT_LIMIT - SUMMARY_MARGIN): string {
+  const base = renderMarkdown(report);
+  const at = (marker: string, from = 0) => {
+    const i = base.indexOf(marker, from);
+    return i < 0 ? base.length : i;
+  };
+  const resourcesAt = at("\n### Resources");
+  const treeAt = at("\n<details><summary>Resource tree", resourcesAt);
+  const outputsAt = at("\n### Outputs", treeAt);
+  const blocks: Block[] = [{ text: base.slice(0, resourcesAt).trimEnd() }];
+  if (extras.cost)
+    blocks.push({
+      text: `### Cost against the budget\n\n${renderCostMarkdown(extras.cost)}`,
+      dropOrder: 3,
+      omitted: `### Cost against the budget\n\n${renderCostMarkdown({ ...extras.cost, lines: [] }).split("\n<details>")[0]}`,
+    });
+  if (extras.diagram) {
+    const mermaid = toMermaid(extras.diagram);
+    blocks.push({
+      text: `### Architecture\n\n<details><summary>Diagram (${extras.diagram.nodes.length} nodes; blue: data flow, dashed: dependency)</summary>\n\n\`\`\`mermaid\n${mermaid}\`\`\`\n\n</details>`,
+      dropOrder: 2,
+      omitted: `### Architecture\n\nDiagram omitted to fit the comment limit: \`npm run preview -- --stack ${report.stack} --diagram architecture.svg\`.`,
+    });
+  }
+  const resources = base.slice(resourcesAt, treeAt).trim();
+  blocks.push({
+    text: resources.replace("### Resources", "### What changes (offline preview: every resource is a create)"),
+    dropOrder: 4,
+    omitted: `### What changes\n\n${report.resources.length} resources to create (table omitted to fit the comment limit).`,
+  });
+  const tree = base.slice(treeAt, outputsAt).trim();
+  if (tree) blocks.push({ text: tree, dropOrder: 0, omitted: "_Resource tree omitted to fit the comment limit._" });
+  const outputs = base.slice(outputsAt).trim();
+  if (outputs) blocks.push({ text: outputs, dropOrder: 1, omitted: "_Outputs omitted to fit the comment limit._" });
+  return fitBlocks(
+    blocks.map((b) => ({ ...b, text: redact(b.text, report), omitted: b.omitted && redact(b.omitted, report) })),
+    limit,
+  );
+}
