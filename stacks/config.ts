@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../lib/pulumi-internals";
-import { type ObservabilityConfig, readObservabilityConfig } from "./config-observability";
 import { type FinOpsConfig, readFinOpsConfig } from "./config-finops";
+import { type ObservabilityConfig, readObservabilityConfig } from "./config-observability";
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
 import { type RedisStackConfig, readRedisConfig } from "./config-redis";
 import { readSecurityConfig, type SecurityConfig } from "./config-security";

@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 // Only the package's public entry point, as another project imports it ("huntaze-hardening").
 import { AlertTopics, accountAdministration, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
 import type { StackConfig } from "./config";
+import { buildFinOps } from "./finops";
 import { buildObservability } from "./observability";
 import { buildSecurity } from "./security";
-import { buildFinOps } from "./finops";
 
 /**
  * The stack: typed config in, components out, and the outputs the seed's Terraform exposed.
