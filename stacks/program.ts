@@ -91,40 +91,22 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
   // Seed 000: the encrypted replacement of huntaze-redis-production, restored from its snapshot.
   const redisConfig = config.redis;
   const redis = new EncryptedRedis("redis", {
+    ...redisConfig,
     description: `Huntaze Redis with encryption (${config.environment})`,
-    nodeType: redisConfig.nodeType,
-    numCacheClusters: redisConfig.numCacheClusters,
-    replicationGroupId: redisConfig.replicationGroupId,
-    snapshotName: redisConfig.snapshotName,
-    snapshotRetentionDays: redisConfig.snapshotRetentionDays,
-    snapshotWindow: redisConfig.snapshotWindow,
-    maintenanceWindow: redisConfig.maintenanceWindow,
     // Snapshot names are unique per account and region, which staging and production share.
     finalSnapshotIdentifier: `${redisConfig.replicationGroupId ?? `${prefix}-redis`}-final`,
-    authTokenUpdateStrategy: redisConfig.authTokenUpdateStrategy,
-    authTokenVersion: redisConfig.authTokenVersion,
-    transitEncryptionMigration: redisConfig.transitEncryptionMigration,
-    applyImmediately: redisConfig.applyImmediately,
-    cname: redisConfig.cname,
     vpcId: config.network.vpcId,
     subnetIds: config.network.privateSubnetIds,
     allowedSecurityGroupIds: config.network.appSecurityGroupIds,
     alarmTopicArn: alerts.ops.arn,
-    alarms: {
-      cpuPercentThreshold: redisConfig.alarms.cpuPercent,
-      engineCpuPercentThreshold: redisConfig.alarms.engineCpuPercent,
-      memoryPercentThreshold: redisConfig.alarms.memoryPercent,
-      evictionsThreshold: redisConfig.alarms.evictions,
-      replicationLagSecondsThreshold: redisConfig.alarms.replicationLagSeconds,
-      connectionsThreshold: redisConfig.alarms.connections,
-    },
     tags,
   });
 
   // Seed 002 "rate limiting layer" / 003 §7. Staging and production share account and region, so
   // only production keeps the seed's queue name (huntaze-rate-limiter-queue).
-  const rl = config.rateLimiter;
+  const { onlyfansApiToken, onlyfans, ...pipelineArgs } = config.rateLimiter;
   const rateLimiter = new RateLimiterPipeline("rate-limiter", {
+    ...pipelineArgs,
     namePrefix: config.environment === "production" ? "huntaze-rate-limiter" : `${prefix}-rate-limiter`,
     vpcId: config.network.vpcId,
     subnetIds: config.network.privateSubnetIds,
@@ -137,17 +119,8 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
       // Adds the function's security group to the Redis allowed sources (one ingress rule).
       securityGroupId: redis.securityGroup.id,
     },
-    onlyfans: { apiUrl: rl.onlyfansApiUrl, apiToken: pulumi.secret(rl.onlyfansApiToken) },
+    onlyfans: { ...onlyfans, apiToken: pulumi.secret(onlyfansApiToken) },
     alarmTopicArn: alerts.ops.arn,
-    lambdaTimeoutSeconds: rl.lambdaTimeoutSeconds,
-    memoryMb: rl.memoryMb,
-    visibilityTimeoutSeconds: rl.visibilityTimeoutSeconds,
-    batchSize: rl.batchSize,
-    maximumConcurrency: rl.maximumConcurrency,
-    reservedConcurrentExecutions: rl.reservedConcurrentExecutions,
-    limits: { perWindow: rl.perWindow, windowSeconds: rl.windowSeconds, burst: rl.burst },
-    logRetentionDays: rl.logRetentionDays,
-    alarmThresholds: rl.alarms,
     tags,
   });
 
