@@ -1,8 +1,22 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlertTopics, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
-import { accountAdministration } from "../components/policy-statements";
+import { createComponentKey, type KeyScope, type PolicyStatement } from "../components/kms-key";
 import type { StackConfig } from "./config";
+
+/** The audit key's statement: S3 may use it on behalf of this account's buckets only. */
+export function auditKeyStatements({ accountId }: KeyScope): PolicyStatement[] {
+  return [
+    {
+      Sid: "S3BucketEncryption",
+      Effect: "Allow",
+      Principal: { Service: "s3.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+  ];
+}
 
 /**
  * The stack: typed config in, components out, and the outputs the seed's Terraform exposed.
@@ -41,26 +55,11 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
 
   // An explicit policy (not the implicit default): IAM in this account decides who may use the key,
   // and S3 may use it only on behalf of this account's buckets.
-  const auditKey = new aws.kms.Key("audit-logs-key", {
-    description: `Encrypts ${prefix} audit logs`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        accountAdministration(config.accountId),
-        {
-          Sid: "S3BucketEncryption",
-          Effect: "Allow",
-          Principal: { Service: "s3.amazonaws.com" },
-          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": config.accountId } },
-        },
-      ],
-    }),
-    tags,
-  });
+  const auditKey = createComponentKey(
+    "audit-logs-key",
+    { description: `Encrypts ${prefix} audit logs`, statements: auditKeyStatements, tags },
+    {},
+  );
 
   // Account-wide backstop: no bucket of this account can be made public, whatever its own settings.
   if (config.manageAccountBaseline) {
