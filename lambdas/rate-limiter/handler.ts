@@ -12,13 +12,14 @@
 //   receive towards the DLQ;
 // - each grant is POSTed in order; 429 / 5xx put it back at the head of the line with a backoff
 //   (Retry-After respected) and the line pauses; after maxAttempts failures it is dead-lettered;
-// - Redis unreachable → degraded mode (degraded.ts), logged and counted, until Redis answers again.
+// - Redis unreachable → degraded mode (degraded-mode.ts holds that state, degraded.ts the local
+//   budget), logged and counted, until Redis answers again.
 // Records of one creator run one after another (their order is the line's order); creators run in
 // parallel.
 
 import { retryDelayMs, type SendOutcome } from "./backoff";
 import { delaySecondsFor, type RateLimiterSettings } from "./config";
-import { LocalLimiter } from "./degraded";
+import { DegradedMode, type RedisOutcome } from "./degraded-mode";
 import { type OutboundMessage, parseMessage } from "./message";
 import { type Decision, type Grant, Outcome, Status } from "./model";
 import type { OnlyFansClient } from "./onlyfans";
@@ -84,39 +85,6 @@ type GrantResult =
   | { readonly kind: "retry"; readonly delayMs: number; readonly attempts: number }
   | { readonly kind: "released" };
 
-class RedisDown extends Error {
-  constructor(cause: unknown) {
-    super("Redis unavailable", { cause });
-    this.name = "RedisDown";
-  }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
-/**
- * A Redis error reply that is not about availability (a script error, a wrong key type) is a bug to
- * surface, not a reason for degraded mode; LOADING / MASTERDOWN / CLUSTERDOWN / TRYAGAIN / READONLY
- * (a restart or a failover in progress) and every connection error are outages.
- */
-function isBugNotOutage(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== "ReplyError") return false;
-  return !/^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|BUSY|NOAUTH|WRONGPASS)/.test(error.message);
-}
-
 /** Remembers recently sent messageIds per instance (duplicate guard when Redis lost its data). */
 class RecentIds {
   private readonly ids = new Map<string, number>();
@@ -148,79 +116,19 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
   const metrics = deps.metrics ?? new Metrics();
   const emit = deps.emitMetrics ?? ((line: string) => process.stdout.write(`${line}\n`));
   const store = new RedisRateStore(deps.redis, settings);
-  const local = new LocalLimiter(settings.limits, settings.maxConcurrency);
+  const redis = new DegradedMode({
+    store,
+    settings,
+    now: () => clock.now(),
+    metrics,
+    logger,
+    ready: () => (deps.redis as { status?: string }).status === "ready",
+  });
   const sentHere = new RecentIds();
-  /** Sends made while Redis was down, to be recorded as done once it is back. */
-  const pendingDone: { userId: string; messageId: string }[] = [];
-  let degraded = false;
-  let offsetMs: number | undefined;
-  let recovering: Promise<boolean> | undefined;
 
-  const redisReady = () => (deps.redis as { status?: string }).status === "ready";
-
-  function enterDegraded(error: unknown): void {
-    if (degraded) return;
-    degraded = true;
-    local.enterDegraded(clock.now());
-    metrics.count("RedisUnavailable");
-    const b = local.perInstanceBudget;
-    logger.error("redis unavailable: degraded mode, per-instance budget", {
-      event: "rate_limiter_degraded",
-      perWindow: b.perWindow,
-      burst: b.burst,
-      windowSeconds: b.windowMs / 1000,
-      quietSeconds: b.windowMs / 1000,
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
-
-  async function redisCall<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(fn(), settings.redisTimeoutMs);
-    } catch (error) {
-      if (isBugNotOutage(error)) throw error;
-      enterDegraded(error);
-      throw new RedisDown(error);
-    }
-  }
-
-  /** Merge this instance's recent sends and pending outcomes into Redis; then leave degraded mode. */
-  async function recover(): Promise<boolean> {
-    try {
-      const now = clock.now();
-      const offset = offsetMs ?? 0;
-      for (const [userId, sends] of local.recent(now)) {
-        await withTimeout(
-          store.merge(
-            userId,
-            sends.map((s) => ({ member: s.member, ms: s.serverMs || s.localMs + offset })),
-          ),
-          settings.redisTimeoutMs,
-        );
-      }
-      while (pendingDone.length > 0) {
-        const p = pendingDone[0] as { userId: string; messageId: string };
-        await withTimeout(store.finish(p.userId, p.messageId, Outcome.sent), settings.redisTimeoutMs);
-        pendingDone.shift();
-      }
-      degraded = false;
-      metrics.count("RedisRecovered");
-      logger.info("redis available again: normal mode", { event: "rate_limiter_recovered" });
-      return true;
-    } catch (error) {
-      logger.warn("redis still unavailable", { event: "rate_limiter_recovery_failed", error: String(error) });
-      return false;
-    }
-  }
-
-  async function healthy(): Promise<boolean> {
-    if (!degraded) return true;
-    if (!redisReady()) return false;
-    recovering ??= recover().finally(() => {
-      recovering = undefined;
-    });
-    return recovering;
-  }
+  /** A best-effort Redis write: whatever happens, the message's own SQS copy carries the rest. */
+  const bestEffort = <T>(fn: () => Promise<T>): Promise<RedisOutcome<T>> =>
+    redis.call(fn).catch((error: unknown) => ({ status: "unavailable", error }) as const);
 
   async function deadLetter(bodyText: string, reason: string, attempts: number): Promise<void> {
     await queue.deadLetter(bodyText, reason, { [ATTR_REASON]: reason, [ATTR_ATTEMPTS]: String(attempts) });
@@ -248,7 +156,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       metrics.count("Sent");
       logger.info("sent", { event: "rate_limiter_sent", messageId: m.messageId, userId, status: outcome.status });
       if (viaRedis) await finishSafe(userId, m.messageId, Outcome.sent);
-      else pendingDone.push({ userId, messageId: m.messageId });
+      else redis.recordSentLater(userId, m.messageId);
       return { kind: "sent" };
     }
     const attempts = grant.attempts + 1;
@@ -274,13 +182,8 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       attempts,
       delayMs,
     });
-    if (viaRedis) {
-      try {
-        await redisCall(() => store.finish(userId, m.messageId, Outcome.failed, delayMs));
-      } catch {
-        // Redis is gone: the message's own SQS copy carries the retry.
-      }
-    }
+    // If Redis is gone, the message's own SQS copy carries the retry.
+    if (viaRedis) await bestEffort(() => store.finish(userId, m.messageId, Outcome.failed, delayMs));
     return { kind: "retry", delayMs, attempts };
   }
 
@@ -289,11 +192,8 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     messageId: string,
     outcome: typeof Outcome.sent | typeof Outcome.deadLettered,
   ) {
-    try {
-      await redisCall(() => store.finish(userId, messageId, outcome));
-    } catch {
-      if (outcome === Outcome.sent) pendingDone.push({ userId, messageId });
-    }
+    const r = await bestEffort(() => store.finish(userId, messageId, outcome));
+    if (r.status === "unavailable" && outcome === Outcome.sent) redis.recordSentLater(userId, messageId);
   }
 
   /** POSTs grants in line order; after a retryable failure the rest go back to the line unsent. */
@@ -305,17 +205,14 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     // Remembered locally too: if Redis loses its data, the merge on recovery puts these back.
     const localNow = clock.now();
     for (const g of grants) {
-      local.record(userId, { localMs: localNow, serverMs: grantedAtMs, member: `${grantedAtMs}:${g.messageId}` });
+      redis.recordSend(userId, { localMs: localNow, serverMs: grantedAtMs, member: `${grantedAtMs}:${g.messageId}` });
     }
     const results = new Map<string, GrantResult>();
     let stop = false;
     for (const g of grants) {
       if (stop) {
-        try {
-          await redisCall(() => store.finish(userId, g.messageId, Outcome.released));
-        } catch {
-          // Its own SQS copy will bring it back.
-        }
+        // If Redis is gone, its own SQS copy will bring it back.
+        await bestEffort(() => store.finish(userId, g.messageId, Outcome.released));
         results.set(g.messageId, { kind: "released" });
         continue;
       }
@@ -337,14 +234,14 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       return;
     }
     const now = clock.now();
-    const d = local.decide(m.userId, now);
+    const d = redis.decideLocally(m.userId, now);
     if (!d.allowed) {
       metrics.count("ThrottledRequeues");
       await requeue(record, Math.max(1, delaySecondsFor(d.waitMs, true)), attempts);
       return;
     }
-    const serverMs = now + (offsetMs ?? 0);
-    local.record(m.userId, { localMs: now, serverMs, member: `${serverMs}:${m.messageId}` });
+    const serverMs = redis.serverTime(now);
+    redis.recordSend(m.userId, { localMs: now, serverMs, member: `${serverMs}:${m.messageId}` });
     const r = await post(m.userId, { messageId: m.messageId, attempts, body: record.body }, false);
     if (r.kind === "retry") await requeue(record, Math.max(1, delaySecondsFor(r.delayMs, true)), r.attempts);
   }
@@ -363,27 +260,25 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     let busyChecks = 0;
     let pass = 0;
     for (;;) {
-      if (!(await healthy())) return processDegraded(record, m, attempts, wakeup);
-      let d: Decision;
-      try {
-        const before = clock.now();
-        d = await redisCall(() =>
-          store.decide({
-            userId: m.userId,
-            messageId: m.messageId,
-            attempts,
-            body: record.body,
-            deadlineMs: offsetMs === undefined ? 0 : before + offsetMs + settings.redisTimeoutMs,
-          }),
-        );
-        if (d.status === Status.stale) throw new RedisDown(new Error("decision arrived after its deadline"));
-        offsetMs = d.nowMs - Math.round((before + clock.now()) / 2);
-        deps.onDecision?.(m.userId, m.messageId, d);
-      } catch (error) {
-        if (!(error instanceof RedisDown)) throw error;
-        enterDegraded(error);
-        return processDegraded(record, m, attempts, wakeup);
-      }
+      if ((await redis.ensureAvailable()) === "unavailable") return processDegraded(record, m, attempts, wakeup);
+      const before = clock.now();
+      const reply = await redis.call(() =>
+        store.decide({
+          userId: m.userId,
+          messageId: m.messageId,
+          attempts,
+          body: record.body,
+          deadlineMs: redis.deadlineFor(before),
+        }),
+      );
+      const outcome =
+        reply.status === "ok" && reply.value.status === Status.stale
+          ? redis.unavailable(new Error("decision arrived after its deadline"))
+          : reply;
+      if (outcome.status === "unavailable") return processDegraded(record, m, attempts, wakeup);
+      const d: Decision = outcome.value;
+      redis.observeServerTime(d.nowMs, before, clock.now());
+      deps.onDecision?.(m.userId, m.messageId, d);
       const results = await postGrants(m.userId, d.grants, d.nowMs);
       if (d.status === Status.granted) {
         const own = results.get(m.messageId);
@@ -463,6 +358,6 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
   }) as RateLimiterHandler;
   Object.defineProperty(handler, "metrics", { value: metrics });
   Object.defineProperty(handler, "store", { value: store });
-  Object.defineProperty(handler, "degraded", { value: () => degraded });
+  Object.defineProperty(handler, "degraded", { value: () => redis.degraded });
   return handler;
 }
