@@ -73,7 +73,7 @@ export interface HandlerDeps {
   readonly metrics?: Metrics;
   readonly clock?: Clock;
   readonly random?: () => number;
-  /** Where EMF lines go. @default the logger's stdout */
+  /** Where EMF documents go. @default stdout (CloudWatch Logs turns EMF lines into metrics) */
   readonly emitMetrics?: (emf: string) => void;
   /** Observes every decision Redis returned (tests and the local tools check order and grant times). */
   readonly onDecision?: (userId: string, messageId: string, decision: Decision) => void;
@@ -130,17 +130,17 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
   const bestEffort = <T>(fn: () => Promise<T>): Promise<RedisOutcome<T>> =>
     redis.call(fn).catch((error: unknown) => ({ status: "unavailable", error }) as const);
 
-  async function deadLetter(bodyText: string, reason: string, attempts: number): Promise<void> {
+  async function deadLetter(log: Logger, bodyText: string, reason: string, attempts: number): Promise<void> {
     await queue.deadLetter(bodyText, reason, { [ATTR_REASON]: reason, [ATTR_ATTEMPTS]: String(attempts) });
     metrics.count("DeadLettered");
-    logger.warn("message dead-lettered", { event: "rate_limiter_dlq", reason, attempts });
+    log.warn("message dead-lettered", { event: "rate_limiter_dlq", reason, attempts });
   }
 
   /** POST one message; classify; record the outcome (in Redis when `viaRedis`). */
-  async function post(userId: string, grant: Grant, viaRedis: boolean): Promise<GrantResult> {
+  async function post(log: Logger, userId: string, grant: Grant, viaRedis: boolean): Promise<GrantResult> {
     const parsed = parseMessage(grant.body);
     if (parsed.kind === "malformed") {
-      await deadLetter(grant.body, `malformed: ${parsed.reason}`, grant.attempts);
+      await deadLetter(log, grant.body, `malformed: ${parsed.reason}`, grant.attempts);
       if (viaRedis) await finishSafe(userId, grant.messageId, Outcome.deadLettered);
       return { kind: "dead" };
     }
@@ -154,7 +154,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     if (outcome.kind === "sent") {
       sentHere.add(m.messageId, clock.now());
       metrics.count("Sent");
-      logger.info("sent", { event: "rate_limiter_sent", messageId: m.messageId, userId, status: outcome.status });
+      log.info("sent", { event: "rate_limiter_sent", messageId: m.messageId, userId, status: outcome.status });
       if (viaRedis) await finishSafe(userId, m.messageId, Outcome.sent);
       else redis.recordSentLater(userId, m.messageId);
       return { kind: "sent" };
@@ -165,7 +165,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         outcome.kind === "rejected"
           ? `OnlyFans rejected the message (${outcome.reason})`
           : `OnlyFans send failed ${attempts} times (last: ${outcome.reason})`;
-      await deadLetter(grant.body, reason, attempts);
+      await deadLetter(log, grant.body, reason, attempts);
       if (viaRedis) await finishSafe(userId, m.messageId, Outcome.deadLettered);
       return { kind: "dead" };
     }
@@ -174,7 +174,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       capMs: 60_000,
     });
     metrics.count("SendRetries");
-    logger.warn("send failed, will retry", {
+    log.warn("send failed, will retry", {
       event: "rate_limiter_retry",
       messageId: m.messageId,
       userId,
@@ -198,6 +198,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
 
   /** POSTs grants in line order; after a retryable failure the rest go back to the line unsent. */
   async function postGrants(
+    log: Logger,
     userId: string,
     grants: readonly Grant[],
     grantedAtMs: number,
@@ -216,7 +217,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         results.set(g.messageId, { kind: "released" });
         continue;
       }
-      const r = await post(userId, g, true);
+      const r = await post(log, userId, g, true);
       results.set(g.messageId, r);
       if (r.kind === "retry") stop = true;
     }
@@ -227,7 +228,13 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     await queue.requeue(record.body, delaySeconds, { [ATTR_ATTEMPTS]: String(attempts), [ATTR_WAKEUP]: "1" });
   }
 
-  async function processDegraded(record: SqsRecord, m: OutboundMessage, attempts: number, wakeup: boolean) {
+  async function processDegraded(
+    log: Logger,
+    record: SqsRecord,
+    m: OutboundMessage,
+    attempts: number,
+    wakeup: boolean,
+  ) {
     metrics.count("DegradedDecisions");
     if (sentHere.has(m.messageId)) {
       if (!wakeup) metrics.count("DuplicatesSuppressed");
@@ -242,17 +249,17 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     }
     const serverMs = redis.serverTime(now);
     redis.recordSend(m.userId, { localMs: now, serverMs, member: `${serverMs}:${m.messageId}` });
-    const r = await post(m.userId, { messageId: m.messageId, attempts, body: record.body }, false);
+    const r = await post(log, m.userId, { messageId: m.messageId, attempts, body: record.body }, false);
     if (r.kind === "retry") await requeue(record, Math.max(1, delaySecondsFor(r.delayMs, true)), r.attempts);
   }
 
-  async function processRecord(record: SqsRecord, deadlineAt: number): Promise<void> {
+  async function processRecord(log: Logger, record: SqsRecord, deadlineAt: number): Promise<void> {
     const parsed = parseMessage(record.body);
     const attempts = Number(record.messageAttributes?.[ATTR_ATTEMPTS]?.stringValue ?? "0") || 0;
     const wakeup = record.messageAttributes?.[ATTR_WAKEUP]?.stringValue === "1";
     if (parsed.kind === "malformed") {
       metrics.count("Malformed");
-      await deadLetter(record.body, `malformed: ${parsed.reason}`, 0);
+      await deadLetter(log, record.body, `malformed: ${parsed.reason}`, 0);
       return;
     }
     const m = parsed.value;
@@ -260,7 +267,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     let busyChecks = 0;
     let pass = 0;
     for (;;) {
-      if ((await redis.ensureAvailable()) === "unavailable") return processDegraded(record, m, attempts, wakeup);
+      if ((await redis.ensureAvailable()) === "unavailable") return processDegraded(log, record, m, attempts, wakeup);
       const before = clock.now();
       const reply = await redis.call(() =>
         store.decide({
@@ -275,11 +282,11 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         reply.status === "ok" && reply.value.status === Status.stale
           ? redis.unavailable(new Error("decision arrived after its deadline"))
           : reply;
-      if (outcome.status === "unavailable") return processDegraded(record, m, attempts, wakeup);
+      if (outcome.status === "unavailable") return processDegraded(log, record, m, attempts, wakeup);
       const d: Decision = outcome.value;
       redis.observeServerTime(d.nowMs, before, clock.now());
       deps.onDecision?.(m.userId, m.messageId, d);
-      const results = await postGrants(m.userId, d.grants, d.nowMs);
+      const results = await postGrants(log, m.userId, d.grants, d.nowMs);
       if (d.status === Status.granted) {
         const own = results.get(m.messageId);
         if (own?.kind === "retry") await requeue(record, delaySecondsFor(own.delayMs, true), own.attempts);
@@ -291,7 +298,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       if (d.status === Status.done) {
         if (firstPass && !wakeup && !results.has(m.messageId)) {
           metrics.count("DuplicatesSuppressed");
-          logger.info("duplicate suppressed", {
+          log.info("duplicate suppressed", {
             event: "rate_limiter_duplicate",
             messageId: m.messageId,
             userId: m.userId,
@@ -335,15 +342,21 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       list.push(r);
       byUser.set(key, list);
     }
+    // The loop stays ours rather than Powertools' BatchProcessor: that processor runs the records
+    // either all in sequence or all in parallel, while a creator's records must run one after another
+    // (their order is the creator's line) and different creators in parallel; and it reports only
+    // thrown records as failures, while a throttled record here is re-queued with a delay and acked
+    // (a failure would spend a receive towards the DLQ).
     await Promise.all(
       [...byUser.values()].map(async (records) => {
         for (const r of records) {
+          const log = logger.withCorrelationId?.(r.messageId) ?? logger;
           try {
-            await processRecord(r, deadlineAt);
+            await processRecord(log, r, deadlineAt);
           } catch (error) {
             // Only unexpected failures (SQS SendMessage refused, a script error) go back to SQS.
             failures.push({ itemIdentifier: r.messageId });
-            logger.error("record failed", {
+            log.error("record failed", {
               event: "rate_limiter_record_failed",
               sqsMessageId: r.messageId,
               error: String(error),

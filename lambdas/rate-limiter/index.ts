@@ -31,7 +31,7 @@ import {
   type SqsEvent,
 } from "./handler";
 import { createOnlyFansClient } from "./onlyfans";
-import { jsonLogger } from "./telemetry";
+import { powertoolsLogger } from "./telemetry";
 
 export interface EntryConfigProblem {
   readonly problems: string[];
@@ -91,7 +91,7 @@ export async function buildHandler(
   env: NodeJS.ProcessEnv = process.env,
   readSecret: SecretReader = readSecretFromAws,
 ): Promise<Handler> {
-  const logger = jsonLogger();
+  const logger = powertoolsLogger();
   const problems: string[] = [];
   const queueUrl = required(env, ENTRY_ENV.queueUrl, problems);
   const dlqUrl = required(env, ENTRY_ENV.dlqUrl, problems);
