@@ -1,7 +1,14 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_LIMITS, ENTRY_ENV, type Limits, limitProblems, SETTINGS_ENV } from "../lambdas/rate-limiter/config";
+import {
+  DEFAULT_LIMITS,
+  ENTRY_ENV,
+  type Limits,
+  limitProblems,
+  SETTING_RANGES,
+  SETTINGS_ENV,
+} from "../lambdas/rate-limiter/config";
 import { REDIS_ENV } from "../lambdas/shared/redis-config";
 import { type AlarmRow, type AlarmTarget, alarmFromRow, type MathAlarmRow } from "./alarms";
 import { createComponentKey } from "./kms-key";
@@ -194,10 +201,11 @@ export const PIPELINE_RANGES = {
   visibilityTimeoutSeconds: { min: 0, max: 43_200 },
   messageRetentionSeconds: { min: 60, max: 1_209_600 },
   dlqMessageRetentionSeconds: { min: 60, max: 1_209_600 },
-  maxReceiveCount: { min: 1, max: 1000 },
+  /** Passed to the function as its attempt limit: the runtime's range caps it. */
+  maxReceiveCount: { min: 1, max: SETTING_RANGES.maxAttempts.max },
   batchSize: { min: 1, max: 10 },
-  /** 2 is the scalingConfig minimum. */
-  maximumConcurrency: { min: 2, max: 1000 },
+  /** 2 is the scalingConfig minimum; passed to the function as its degraded-mode divisor. */
+  maximumConcurrency: { min: 2, max: SETTING_RANGES.maxConcurrency.max },
   reservedConcurrentExecutions: { min: 0, max: 10_000 },
 } as const;
 

@@ -112,6 +112,17 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Ranges of the runtime settings, inclusive. */
+export const SETTING_RANGES = {
+  maxConcurrency: { min: 1, max: 1000 },
+  maxAttempts: { min: 1, max: 100 },
+  idempotencyTtlSeconds: { min: 60, max: 2_592_000 },
+  httpTimeoutMs: { min: 100, max: 60_000 },
+  redisTimeoutMs: { min: 10, max: 30_000 },
+  maxInlineWaitMs: { min: 0, max: 5_000 },
+  retryBaseMs: { min: 10, max: 60_000 },
+} as const satisfies Record<keyof Omit<RateLimiterSettings, "limits">, { min: number; max: number }>;
+
 export function resolveSettings(
   partial: Partial<Omit<RateLimiterSettings, "limits">> & { limits?: Partial<Limits> },
 ): Validated<RateLimiterSettings> {
@@ -121,36 +132,14 @@ export function resolveSettings(
     ...stripUndefined({ ...partial, limits: undefined }),
     limits: limits.ok ? limits.value : DEFAULT_LIMITS,
   };
-  const rules: Rule[] = [
-    {
-      check: isInt(s.maxConcurrency) && s.maxConcurrency >= 1 && s.maxConcurrency <= 1000,
-      message: `maxConcurrency must be an integer from 1 to 1000, got ${s.maxConcurrency}`,
-    },
-    {
-      check: isInt(s.maxAttempts) && s.maxAttempts >= 1 && s.maxAttempts <= 100,
-      message: `maxAttempts must be an integer from 1 to 100, got ${s.maxAttempts}`,
-    },
-    {
-      check: isInt(s.idempotencyTtlSeconds) && s.idempotencyTtlSeconds >= 60 && s.idempotencyTtlSeconds <= 2_592_000,
-      message: `idempotencyTtlSeconds must be an integer from 60 to 2592000, got ${s.idempotencyTtlSeconds}`,
-    },
-    {
-      check: isInt(s.httpTimeoutMs) && s.httpTimeoutMs >= 100 && s.httpTimeoutMs <= 60_000,
-      message: `httpTimeoutMs must be an integer from 100 to 60000, got ${s.httpTimeoutMs}`,
-    },
-    {
-      check: isInt(s.redisTimeoutMs) && s.redisTimeoutMs >= 10 && s.redisTimeoutMs <= 30_000,
-      message: `redisTimeoutMs must be an integer from 10 to 30000, got ${s.redisTimeoutMs}`,
-    },
-    {
-      check: isInt(s.maxInlineWaitMs) && s.maxInlineWaitMs >= 0 && s.maxInlineWaitMs <= 5_000,
-      message: `maxInlineWaitMs must be an integer from 0 to 5000, got ${s.maxInlineWaitMs}`,
-    },
-    {
-      check: isInt(s.retryBaseMs) && s.retryBaseMs >= 10 && s.retryBaseMs <= 60_000,
-      message: `retryBaseMs must be an integer from 10 to 60000, got ${s.retryBaseMs}`,
-    },
-  ];
+  const rules: Rule[] = (Object.keys(SETTING_RANGES) as (keyof typeof SETTING_RANGES)[]).map((key) => {
+    const { min, max } = SETTING_RANGES[key];
+    const v = s[key];
+    return {
+      check: isInt(v) && v >= min && v <= max,
+      message: `${key} must be an integer from ${min} to ${max}, got ${v}`,
+    };
+  });
   const problems = [...(limits.ok ? [] : limits.problems), ...rules.filter((r) => !r.check).map((r) => r.message)];
   return problems.length === 0 ? { ok: true, value: s } : { ok: false, problems };
 }

@@ -1,8 +1,12 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import { LOG_RETENTION_DAYS } from "../../components/log-retention";
-import { RateLimiterPipeline } from "../../components/rate-limiter-pipeline";
-import { DEFAULT_LIMITS } from "../../lambdas/rate-limiter/config";
+import {
+  RateLimiterPipeline,
+  type RateLimiterPipelineArgs,
+  resolveRateLimiterArgs,
+} from "../../components/rate-limiter-pipeline";
+import { DEFAULT_LIMITS, SETTINGS_ENV, settingsFromEnv } from "../../lambdas/rate-limiter/config";
 import { parseStackConfig } from "../../stacks/config";
 import { ConfigValidationError } from "../../stacks/validation";
 import { readStackFile } from "../../tools/engine/stack-file";
@@ -61,18 +65,32 @@ describe("stack config: one source for each contract", () => {
     ]);
   });
 
+  const pipelineArgs = (extra: Partial<RateLimiterPipelineArgs>): RateLimiterPipelineArgs => ({
+    vpcId: "vpc-1",
+    subnetIds: [],
+    vpcCidrBlock: "10.0.0.0/16",
+    redis: { host: "h", securityGroupId: "sg-1" },
+    onlyfans: { apiUrl: "https://x.example", apiToken: "t" },
+    alarmTopicArn: "arn:t",
+    ...extra,
+  });
+
   it("the component refuses what the stack refuses: the same message for limits", () => {
-    expect(
-      () =>
-        new RateLimiterPipeline("bad", {
-          vpcId: "vpc-1",
-          subnetIds: [],
-          vpcCidrBlock: "10.0.0.0/16",
-          redis: { host: "h", securityGroupId: "sg-1" },
-          onlyfans: { apiUrl: "https://x.example", apiToken: "t" },
-          alarmTopicArn: "arn:t",
-          limits: { perWindow: 2, burst: 3 },
-        }),
-    ).to.throw("limits.burst must be an integer from 1 to perWindow (2), got 3");
+    expect(() => new RateLimiterPipeline("bad", pipelineArgs({ limits: { perWindow: 2, burst: 3 } }))).to.throw(
+      "limits.burst must be an integer from 1 to perWindow (2), got 3",
+    );
+  });
+
+  it("accepts only the values the function's environment parser accepts (MAX_ATTEMPTS, MAX_CONCURRENCY)", () => {
+    const r = resolveRateLimiterArgs("ok", pipelineArgs({ maxReceiveCount: 100, maximumConcurrency: 1000 }));
+    const env = {
+      [SETTINGS_ENV.maxAttempts]: String(r.maxReceiveCount),
+      [SETTINGS_ENV.maxConcurrency]: String(r.maximumConcurrency),
+    };
+    expect(settingsFromEnv(env).ok).to.equal(true);
+    expect(() => resolveRateLimiterArgs("bad", pipelineArgs({ maxReceiveCount: 101 }))).to.throw(
+      "maxReceiveCount must be an integer from 1 to 100, got 101",
+    );
+    expect(settingsFromEnv({ [SETTINGS_ENV.maxAttempts]: "101" }).ok).to.equal(false);
   });
 });
