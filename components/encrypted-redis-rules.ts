@@ -138,6 +138,7 @@ export interface Resolved {
   readonly finalSnapshotIdentifier: string;
   readonly maxmemoryPolicy: string;
   readonly replicationGroupId?: string;
+  readonly secretName?: string;
   readonly applyImmediately: boolean;
   readonly tags?: Record<string, string>;
   readonly secretRecoveryWindowDays: number;

@@ -208,6 +208,7 @@ function resolve(name: string, args: EncryptedRedisArgs): Resolved {
     allowedSecurityGroupIds: args.allowedSecurityGroupIds ?? [],
     allowedCidrBlocks: args.allowedCidrBlocks ?? [],
     ...(args.replicationGroupId !== undefined ? { replicationGroupId: args.replicationGroupId } : {}),
+    ...(args.secretName !== undefined ? { secretName: args.secretName } : {}),
     applyImmediately: args.applyImmediately ?? false,
     ...(args.tags !== undefined ? { tags: args.tags } : {}),
   };
@@ -345,51 +346,12 @@ export class EncryptedRedis extends pulumi.ComponentResource {
     this.port = group.port.apply((p) => p ?? s.port);
 
     if (args.cname) {
-      this.record = new aws.route53.Record(
-        `${name}-cname`,
-        {
-          zoneId: args.cname.zoneId,
-          name: args.cname.name,
-          type: "CNAME",
-          ttl: 60,
-          records: [args.cname.rollbackToEndpoint ?? group.primaryEndpointAddress],
-          allowOverwrite: args.cname.allowOverwrite ?? false,
-        },
-        parent,
-      );
+      this.record = this.cnameRecord(name, args.cname);
       this.cname = this.record.fqdn;
     } else {
       this.cname = pulumi.output(undefined);
     }
-
-    // JSON so ECS can inject single keys (`valueFrom: <arn>:authToken::`) and the Lambda reads it
-    // whole; `host` is what clients dial (the CNAME when there is one), `servername` what they verify.
-    this.authSecret = new aws.secretsmanager.Secret(
-      `${name}-auth`,
-      {
-        name: args.secretName,
-        description: `AUTH token and TLS connection settings of ElastiCache group ${name} (JSON: authToken, host, port, tls, servername)`,
-        kmsKeyId: this.kmsKeyArn,
-        recoveryWindowInDays: s.secretRecoveryWindowDays,
-        tags,
-      },
-      parent,
-    );
-    const host = args.cname ? pulumi.output(args.cname.name) : group.primaryEndpointAddress;
-    new aws.secretsmanager.SecretVersion(
-      `${name}-auth-version`,
-      {
-        secretId: this.authSecret.id,
-        secretString: pulumi.secret(
-          pulumi
-            .all([token.result, host, this.port, group.primaryEndpointAddress])
-            .apply(([authToken, h, port, servername]) =>
-              JSON.stringify({ authToken, host: h, port, tls: true, servername }),
-            ),
-        ),
-      },
-      parent,
-    );
+    this.authSecret = this.connectionSecret(name, s, token, args.cname);
     this.authSecretArn = this.authSecret.arn;
 
     // Member clusters are named <groupId>-001, -002, …: one alarm table per node.
@@ -410,6 +372,64 @@ export class EncryptedRedis extends pulumi.ComponentResource {
       tlsServername: this.tlsServername,
       kmsKeyArn: this.kmsKeyArn,
     });
+  }
+
+  /** Route53 CNAME for cutover and rollback: this group's primary, or `rollbackToEndpoint`. */
+  private cnameRecord(name: string, cname: EncryptedRedisCname): aws.route53.Record {
+    return new aws.route53.Record(
+      `${name}-cname`,
+      {
+        zoneId: cname.zoneId,
+        name: cname.name,
+        type: "CNAME",
+        ttl: 60,
+        records: [cname.rollbackToEndpoint ?? this.replicationGroup.primaryEndpointAddress],
+        allowOverwrite: cname.allowOverwrite ?? false,
+      },
+      { parent: this },
+    );
+  }
+
+  /**
+   * The AUTH token and connection settings as one JSON secret, so ECS can inject single keys
+   * (`valueFrom: <arn>:authToken::`) and the Lambda reads it whole; `host` is what clients dial (the
+   * CNAME when there is one), `servername` what they verify.
+   */
+  private connectionSecret(
+    name: string,
+    s: Resolved,
+    token: random.RandomPassword,
+    cname: EncryptedRedisCname | undefined,
+  ): aws.secretsmanager.Secret {
+    const parent = { parent: this };
+    const group = this.replicationGroup;
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-auth`,
+      {
+        name: s.secretName,
+        description: `AUTH token and TLS connection settings of ElastiCache group ${name} (JSON: authToken, host, port, tls, servername)`,
+        kmsKeyId: this.kmsKeyArn,
+        recoveryWindowInDays: s.secretRecoveryWindowDays,
+        tags: s.tags,
+      },
+      parent,
+    );
+    const host = cname ? pulumi.output(cname.name) : group.primaryEndpointAddress;
+    new aws.secretsmanager.SecretVersion(
+      `${name}-auth-version`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.secret(
+          pulumi
+            .all([token.result, host, this.port, group.primaryEndpointAddress])
+            .apply(([authToken, h, port, servername]) =>
+              JSON.stringify({ authToken, host: h, port, tls: true, servername }),
+            ),
+        ),
+      },
+      parent,
+    );
+    return secret;
   }
 
   /**

@@ -515,8 +515,6 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     const s = resolveRateLimiterArgs(name, args);
     const parent = { parent: this };
     const { tags, namePrefix: prefix } = s;
-    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
-    const region = aws.getRegionOutput({}, parent).region;
 
     // --- Key -----------------------------------------------------------------------------------
     if (args.kmsKeyArn === undefined) {
@@ -540,30 +538,8 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     [this.queue, this.deadLetterQueue] = this.queues(name, s, kmsKeyArn);
 
     // --- OnlyFans credentials: by ARN only ------------------------------------------------------
-    let onlyfansSecretKey: pulumi.Input<string> | undefined;
-    if (args.onlyfans.apiToken !== undefined) {
-      const secret = new aws.secretsmanager.Secret(
-        `${name}-onlyfans-credentials`,
-        {
-          namePrefix: `${prefix}/onlyfans-api-`,
-          description: `OnlyFans API credentials of ${prefix}; set from the stack's secret config`,
-          kmsKeyId: kmsKeyArn,
-          recoveryWindowInDays: 7,
-          tags,
-        },
-        parent,
-      );
-      new aws.secretsmanager.SecretVersion(
-        `${name}-onlyfans-credentials-value`,
-        { secretId: secret.id, secretString: pulumi.secret(args.onlyfans.apiToken) },
-        parent,
-      );
-      this.onlyfansSecretArn = secret.arn;
-      onlyfansSecretKey = kmsKeyArn;
-    } else {
-      this.onlyfansSecretArn = pulumi.output(args.onlyfans.credentialsSecretArn!);
-      onlyfansSecretKey = args.onlyfans.credentialsSecretKmsKeyArn;
-    }
+    const credentials = this.credentials(name, s, args, kmsKeyArn);
+    this.onlyfansSecretArn = credentials.arn;
 
     this.securityGroup = this.network(name, s, args);
 
@@ -576,48 +552,11 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     );
 
     // --- Role ----------------------------------------------------------------------------------
-    this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: `Execution role of the ${prefix} Lambda`,
-        assumeRolePolicy: accountId.apply(lambdaAssumeRolePolicy),
-        tags,
-      },
-      parent,
-    );
-    const secretKeys = [onlyfansSecretKey, args.redis.authTokenSecretKmsKeyArn].filter(
+    const secretKeys = [credentials.keyArn, args.redis.authTokenSecretKmsKeyArn].filter(
       (k): k is pulumi.Input<string> => k !== undefined,
     );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      {
-        role: this.role.id,
-        policy: pulumi
-          .all([
-            this.queue.arn,
-            this.deadLetterQueue.arn,
-            kmsKeyArn,
-            this.logGroup.arn,
-            this.onlyfansSecretArn,
-            pulumi.output(args.redis.authTokenSecretArn),
-            pulumi.all(secretKeys),
-            region,
-          ])
-          .apply(([queueArn, dlqArn, keyArn, logGroupArn, ofSecret, redisSecret, keys, reg]) =>
-            pipelineRolePolicy({
-              queueArn,
-              dlqArn,
-              keyArn,
-              logGroupArn,
-              onlyfansSecretArn: ofSecret,
-              ...(redisSecret ? { redisSecretArn: redisSecret } : {}),
-              secretKeyArns: keys,
-              region: reg,
-            }),
-          ),
-      },
-      parent,
-    );
+    const { role, policy: rolePolicy } = this.executionRole(name, s, args, { kmsKeyArn, secretKeys });
+    this.role = role;
 
     // --- Code ----------------------------------------------------------------------------------
     const entry = args.code?.entry ?? path.resolve(__dirname, "../lambdas/rate-limiter/index.ts");
@@ -684,6 +623,90 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
       functionName: this.functionName,
       sourceCodeHash: this.sourceCodeHash,
     });
+  }
+
+  /** The OnlyFans credentials: a secret created from `apiToken` (under the pipeline key), or the given one. */
+  private credentials(
+    name: string,
+    s: ResolvedPipelineArgs,
+    args: RateLimiterPipelineArgs,
+    kmsKeyArn: pulumi.Output<string>,
+  ): { arn: pulumi.Output<string>; keyArn?: pulumi.Input<string> } {
+    const { tags, namePrefix: prefix } = s;
+    if (args.onlyfans.apiToken === undefined) {
+      const keyArn = args.onlyfans.credentialsSecretKmsKeyArn;
+      return { arn: pulumi.output(args.onlyfans.credentialsSecretArn!), ...(keyArn !== undefined ? { keyArn } : {}) };
+    }
+    const parent = { parent: this };
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-onlyfans-credentials`,
+      {
+        namePrefix: `${prefix}/onlyfans-api-`,
+        description: `OnlyFans API credentials of ${prefix}; set from the stack's secret config`,
+        kmsKeyId: kmsKeyArn,
+        recoveryWindowInDays: 7,
+        tags,
+      },
+      parent,
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-onlyfans-credentials-value`,
+      { secretId: secret.id, secretString: pulumi.secret(args.onlyfans.apiToken) },
+      parent,
+    );
+    return { arn: secret.arn, keyArn: kmsKeyArn };
+  }
+
+  /** The function's role and its least-privilege policy (pipelineRolePolicy). */
+  private executionRole(
+    name: string,
+    s: ResolvedPipelineArgs,
+    args: RateLimiterPipelineArgs,
+    keys: { kmsKeyArn: pulumi.Output<string>; secretKeys: pulumi.Input<string>[] },
+  ): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+    const parent = { parent: this };
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `Execution role of the ${s.namePrefix} Lambda`,
+        assumeRolePolicy: accountId.apply(lambdaAssumeRolePolicy),
+        tags: s.tags,
+      },
+      parent,
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([
+            this.queue.arn,
+            this.deadLetterQueue.arn,
+            keys.kmsKeyArn,
+            this.logGroup.arn,
+            this.onlyfansSecretArn,
+            pulumi.output(args.redis.authTokenSecretArn),
+            pulumi.all(keys.secretKeys),
+            region,
+          ])
+          .apply(([queueArn, dlqArn, keyArn, logGroupArn, ofSecret, redisSecret, secretKeyArns, reg]) =>
+            pipelineRolePolicy({
+              queueArn,
+              dlqArn,
+              keyArn,
+              logGroupArn,
+              onlyfansSecretArn: ofSecret,
+              ...(redisSecret ? { redisSecretArn: redisSecret } : {}),
+              secretKeyArns,
+              region: reg,
+            }),
+          ),
+      },
+      parent,
+    );
+    return { role, policy };
   }
 
   /** The source queue and its DLQ (both under the pipeline key), the redrive allowance and the queue policies. */
