@@ -1,12 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import { describe, it } from "mocha";
+import { ALERT_PUBLISHERS, alertKeyStatements, alertTopicPolicy } from "../../components/alert-topics";
 import { DEFAULT_REDIS_ALARM_THRESHOLDS } from "../../components/encrypted-redis";
 import {
   redisKeyAdministration,
   redisKeyStatements,
   redisNodeAlarmRows,
 } from "../../components/encrypted-redis-policies";
+import { bucketPolicyDocument, lifecycleRules, resolveBucketArgs } from "../../components/hardened-bucket";
 import { keyPolicy } from "../../components/kms-key";
 import { DEFAULT_ALARM_THRESHOLDS, pipelineAlarmRows } from "../../components/rate-limiter-pipeline";
 import {
@@ -15,6 +17,7 @@ import {
   pipelineRolePolicy,
   queuePolicyDocument,
 } from "../../components/rate-limiter-pipeline-policies";
+import { auditKeyStatements } from "../../stacks/program";
 
 // The components' policy documents and alarm tables are pure: checked here without any resource.
 
@@ -121,5 +124,51 @@ describe("EncryptedRedis policies (pure)", () => {
       ["replication-lag", "ReplicationLag", 1, "notBreaching"],
       ["connections", "CurrConnections", 1000, "missing"],
     ]);
+  });
+});
+
+describe("AlertTopics, HardenedBucket and the audit key policies (pure)", () => {
+  it("alert key: the publishing services, for this account only", () => {
+    const [s] = alertKeyStatements(scope);
+    expect(s).to.deep.include({ Sid: "AlertPublishers", Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
+    expect((s?.["Principal"] as { Service: string[] }).Service).to.have.members([...ALERT_PUBLISHERS]);
+    expect(s?.["Condition"]).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+  });
+
+  it("alert topic policy: the account publishes and subscribes, the services publish for it", () => {
+    const doc = JSON.parse(alertTopicPolicy("arn:topic", "111122223333")) as Doc;
+    expect(sids(doc)).to.deep.equal(["AccountPublish", "AlertPublishers"]);
+    expect(doc.Statement[0]).to.deep.include({ Principal: { AWS: "arn:aws:iam::111122223333:root" } });
+    expect(doc.Statement[1]).to.deep.include({ Action: "SNS:Publish", Resource: "arn:topic" });
+  });
+
+  it("bucket policy: TLS only first, log delivery only when accepted, then the caller's statements", () => {
+    expect(sids(JSON.parse(bucketPolicyDocument("arn:b", {})))).to.deep.equal(["DenyInsecureTransport"]);
+    const doc = JSON.parse(
+      bucketPolicyDocument("arn:b", { acceptAccessLogsFrom: "111122223333", extra: [{ Sid: "Trail" }] }),
+    ) as Doc;
+    expect(sids(doc)).to.deep.equal(["DenyInsecureTransport", "AllowServerAccessLogDelivery", "Trail"]);
+    expect(doc.Statement[0]?.["Resource"]).to.deep.equal(["arn:b", "arn:b/*"]);
+    expect(doc.Statement[1]?.["Condition"]).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+  });
+
+  it("bucket lifecycle: aborts uploads and expires old versions by default; tiers and expires when asked", () => {
+    const ids = (args: Parameters<typeof resolveBucketArgs>[1]) =>
+      lifecycleRules(resolveBucketArgs("b", args)).map((r) => r.id);
+    expect(ids({})).to.deep.equal(["abort-incomplete-multipart-uploads", "expire-noncurrent-versions"]);
+    expect(ids({ versioning: false, intelligentTieringAfterDays: 30, expirationDays: 365 })).to.deep.equal([
+      "abort-incomplete-multipart-uploads",
+      "intelligent-tiering",
+      "expire-current-objects",
+    ]);
+    expect(() => resolveBucketArgs("b", { intelligentTieringAfterDays: 30, expirationDays: 10 })).to.throw(
+      "expirationDays (10) must be greater than intelligentTieringAfterDays (30)",
+    );
+  });
+
+  it("audit key: S3 may use it for this account's buckets only", () => {
+    const doc = JSON.parse(keyPolicy(scope, auditKeyStatements(scope))) as Doc;
+    expect(sids(doc)).to.deep.equal(["AccountAdministration", "S3BucketEncryption"]);
+    expect(doc.Statement[1]).to.deep.include({ Principal: { Service: "s3.amazonaws.com" } });
   });
 });
