@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_REDIS_PORT } from "../lambdas/shared/redis-config";
 import type { EncryptedRedisAlarmThresholds, EncryptedRedisArgs } from "./encrypted-redis";
 
 // EncryptedRedis' contract as data: defaults, formats, ranges and the validation rules, each
@@ -19,7 +20,7 @@ export const REDIS_DEFAULTS = {
   numCacheClusters: 2,
   multiAz: true,
   engineVersion: "7.1",
-  port: 6379,
+  port: DEFAULT_REDIS_PORT,
   authTokenLength: 64,
   authTokenVersion: 1,
   authTokenUpdateStrategy: "SET",

@@ -9,7 +9,7 @@ import {
   SETTING_RANGES,
   SETTINGS_ENV,
 } from "../lambdas/rate-limiter/config";
-import { REDIS_ENV } from "../lambdas/shared/redis-config";
+import { DEFAULT_REDIS_PORT, REDIS_ENV } from "../lambdas/shared/redis-config";
 import { type AlarmRow, type AlarmTarget, alarmFromRow, type MathAlarmRow } from "./alarms";
 import { createComponentKey } from "./kms-key";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "./log-retention";
@@ -190,7 +190,7 @@ export const PIPELINE_DEFAULTS = {
   batchSize: 1,
   maximumConcurrency: 2,
   logRetentionDays: 30,
-  redisPort: 6379,
+  redisPort: DEFAULT_REDIS_PORT,
 } as const;
 
 /** Inclusive ranges of the integer arguments (the stack config checks its keys against them too). */
