@@ -149,7 +149,7 @@ export interface RateLimiterPipelineArgs {
   readonly senderRoleArns?: pulumi.Input<string>[];
   /** Where the code comes from. @default - lambdas/rate-limiter/index.ts, bundled into .build/lambdas/<name> */
   readonly code?: { readonly entry?: string; readonly buildDir?: string; readonly bundler?: LambdaBundler };
-  /** @default LAMBDA_RUNTIME ("nodejs22.x") */
+  /** @default LAMBDA_RUNTIME - the Node.js runtime the bundle targets */
   readonly runtime?: string;
   /** @default 30 */
   readonly lambdaTimeoutSeconds?: number;

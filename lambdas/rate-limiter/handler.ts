@@ -116,7 +116,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
   const metrics = deps.metrics ?? new Metrics();
   const emit = deps.emitMetrics ?? ((line: string) => process.stdout.write(`${line}\n`));
   const store = new RedisRateStore(deps.redis, settings);
-  const redis = new DegradedMode({
+  const redisState = new DegradedMode({
     store,
     settings,
     now: () => clock.now(),
@@ -128,7 +128,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
 
   /** A best-effort Redis write: whatever happens, the message's own SQS copy carries the rest. */
   const bestEffort = <T>(fn: () => Promise<T>): Promise<RedisOutcome<T>> =>
-    redis.call(fn).catch((error: unknown) => ({ status: "unavailable", error }) as const);
+    redisState.call(fn).catch((error: unknown) => ({ status: "unavailable", error }) as const);
 
   async function deadLetter(log: Logger, bodyText: string, reason: string, attempts: number): Promise<void> {
     await queue.deadLetter(bodyText, reason, { [ATTR_REASON]: reason, [ATTR_ATTEMPTS]: String(attempts) });
@@ -156,7 +156,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       metrics.count("Sent");
       log.info("sent", { event: "rate_limiter_sent", messageId: m.messageId, userId, status: outcome.status });
       if (viaRedis) await finishSafe(userId, m.messageId, Outcome.sent);
-      else redis.recordSentLater(userId, m.messageId);
+      else redisState.recordSentLater(userId, m.messageId);
       return { kind: "sent" };
     }
     const attempts = grant.attempts + 1;
@@ -193,7 +193,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     outcome: typeof Outcome.sent | typeof Outcome.deadLettered,
   ) {
     const r = await bestEffort(() => store.finish(userId, messageId, outcome));
-    if (r.status === "unavailable" && outcome === Outcome.sent) redis.recordSentLater(userId, messageId);
+    if (r.status === "unavailable" && outcome === Outcome.sent) redisState.recordSentLater(userId, messageId);
   }
 
   /** POSTs grants in line order; after a retryable failure the rest go back to the line unsent. */
@@ -206,7 +206,11 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     // Remembered locally too: if Redis loses its data, the merge on recovery puts these back.
     const localNow = clock.now();
     for (const g of grants) {
-      redis.recordSend(userId, { localMs: localNow, serverMs: grantedAtMs, member: `${grantedAtMs}:${g.messageId}` });
+      redisState.recordSend(userId, {
+        localMs: localNow,
+        serverMs: grantedAtMs,
+        member: `${grantedAtMs}:${g.messageId}`,
+      });
     }
     const results = new Map<string, GrantResult>();
     let stop = false;
@@ -241,14 +245,14 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       return;
     }
     const now = clock.now();
-    const d = redis.decideLocally(m.userId, now);
+    const d = redisState.decideLocally(m.userId, now);
     if (!d.allowed) {
       metrics.count("ThrottledRequeues");
       await requeue(record, Math.max(1, delaySecondsFor(d.waitMs, true)), attempts);
       return;
     }
-    const serverMs = redis.serverTime(now);
-    redis.recordSend(m.userId, { localMs: now, serverMs, member: `${serverMs}:${m.messageId}` });
+    const serverMs = redisState.serverTime(now);
+    redisState.recordSend(m.userId, { localMs: now, serverMs, member: `${serverMs}:${m.messageId}` });
     const r = await post(log, m.userId, { messageId: m.messageId, attempts, body: record.body }, false);
     if (r.kind === "retry") await requeue(record, Math.max(1, delaySecondsFor(r.delayMs, true)), r.attempts);
   }
@@ -267,24 +271,25 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     let busyChecks = 0;
     let pass = 0;
     for (;;) {
-      if ((await redis.ensureAvailable()) === "unavailable") return processDegraded(log, record, m, attempts, wakeup);
+      if ((await redisState.ensureAvailable()) === "unavailable")
+        return processDegraded(log, record, m, attempts, wakeup);
       const before = clock.now();
-      const reply = await redis.call(() =>
+      const reply = await redisState.call(() =>
         store.decide({
           userId: m.userId,
           messageId: m.messageId,
           attempts,
           body: record.body,
-          deadlineMs: redis.deadlineFor(before),
+          deadlineMs: redisState.deadlineFor(before),
         }),
       );
       const outcome =
         reply.status === "ok" && reply.value.status === Status.stale
-          ? redis.unavailable(new Error("decision arrived after its deadline"))
+          ? redisState.unavailable(new Error("decision arrived after its deadline"))
           : reply;
       if (outcome.status === "unavailable") return processDegraded(log, record, m, attempts, wakeup);
       const d: Decision = outcome.value;
-      redis.observeServerTime(d.nowMs, before, clock.now());
+      redisState.observeServerTime(d.nowMs, before, clock.now());
       deps.onDecision?.(m.userId, m.messageId, d);
       const results = await postGrants(log, m.userId, d.grants, d.nowMs);
       if (d.status === Status.granted) {
@@ -371,6 +376,6 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
   }) as RateLimiterHandler;
   Object.defineProperty(handler, "metrics", { value: metrics });
   Object.defineProperty(handler, "store", { value: store });
-  Object.defineProperty(handler, "degraded", { value: () => redis.degraded });
+  Object.defineProperty(handler, "degraded", { value: () => redisState.degraded });
   return handler;
 }
