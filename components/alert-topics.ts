@@ -1,12 +1,41 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { accountAdministration } from "./policy-statements";
+import { createComponentKey, type KeyScope, type PolicyStatement } from "./kms-key";
+
+export interface AlertTopicsArgs {
+  /** Email subscribers of the ops topic; each address must confirm its subscription. */
+  readonly opsEmails: readonly string[];
+  /** Email subscribers of the security topic. */
+  readonly securityEmails: readonly string[];
+  /** Email subscribers of the cost topic. */
+  readonly costEmails: readonly string[];
+  /** Name prefix of the topics (`<prefix>-ops-alerts`, ...). */
+  readonly namePrefix: string;
+  /** @default - no tags */
+  readonly tags?: Record<string, string>;
+}
+
+/** The AWS services that publish alarms and alerts to the topics. */
+export const ALERT_PUBLISHERS = [
+  "cloudwatch.amazonaws.com",
+  "events.amazonaws.com",
+  "budgets.amazonaws.com",
+  "costalerts.amazonaws.com",
+] as const;
+
+export const ALERT_TOPIC_KINDS = ["ops", "security", "cost"] as const;
+export type AlertTopicKind = (typeof ALERT_TOPIC_KINDS)[number];
+
+/** The physical name of one alert topic; unique per account and region, so the prefix carries the environment. */
+export function alertTopicName(namePrefix: string, kind: AlertTopicKind): string {
+  return `${namePrefix}-${kind}-alerts`;
+}
 
 /**
  * The key policy statement that lets EventBridge encrypt messages for `topicArns` (SNS passes the
  * topic ARN as encryption context `aws:sns:topicArn`; EventBridge sends no aws:SourceAccount).
  */
-export function eventBridgeKeyStatement(topicArns: readonly string[]): Record<string, unknown> {
+export function eventBridgeKeyStatement(topicArns: readonly string[]): PolicyStatement {
   return {
     Sid: "EventBridgePublishers",
     Effect: "Allow",
@@ -17,14 +46,49 @@ export function eventBridgeKeyStatement(topicArns: readonly string[]): Record<st
   };
 }
 
-export interface AlertTopicsArgs {
-  /** Email subscribers per topic; each address must confirm its subscription. */
-  readonly opsEmails: readonly string[];
-  readonly securityEmails: readonly string[];
-  readonly costEmails: readonly string[];
-  /** Name prefix of the topics (`<prefix>-ops-alerts`, ...). */
-  readonly namePrefix: string;
-  readonly tags?: Record<string, string>;
+/**
+ * Key statements: the publishers may use the key for this account's topics (else SNS drops their
+ * messages). EventBridge sends no aws:SourceAccount on its KMS calls (a condition on it drops every
+ * event silently): it is scoped to these topics by SNS's encryption context instead.
+ */
+export function alertKeyStatements({ accountId, region }: KeyScope, namePrefix: string): PolicyStatement[] {
+  return [
+    {
+      Sid: "AlertPublishers",
+      Effect: "Allow",
+      Principal: { Service: ALERT_PUBLISHERS.filter((p) => p !== "events.amazonaws.com") },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+    eventBridgeKeyStatement(
+      ALERT_TOPIC_KINDS.map((k) => `arn:aws:sns:${region}:${accountId}:${alertTopicName(namePrefix, k)}`),
+    ),
+  ];
+}
+
+/** A topic's policy: the account may publish and subscribe, the publishers may publish on its behalf. */
+export function alertTopicPolicy(topicArn: string, accountId: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountPublish",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: ["SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes"],
+        Resource: topicArn,
+      },
+      {
+        Sid: "AlertPublishers",
+        Effect: "Allow",
+        Principal: { Service: [...ALERT_PUBLISHERS] },
+        Action: "SNS:Publish",
+        Resource: topicArn,
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  });
 }
 
 /**
@@ -41,83 +105,39 @@ export class AlertTopics extends pulumi.ComponentResource {
   constructor(name: string, args: AlertTopicsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("huntaze:observability:AlertTopics", name, {}, opts);
     const parent = { parent: this };
+    const emails: Record<AlertTopicKind, readonly string[]> = {
+      ops: args.opsEmails,
+      security: args.securityEmails,
+      cost: args.costEmails,
+    };
+    const tags = args.tags;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
-    const region = aws.getRegionOutput({}, parent).region;
-    const publishers = [
-      "cloudwatch.amazonaws.com",
-      "events.amazonaws.com",
-      "budgets.amazonaws.com",
-      "costalerts.amazonaws.com",
-    ];
-    const kinds = ["ops", "security", "cost"] as const;
-    const topicName = (kind: (typeof kinds)[number]) => `${args.namePrefix}-${kind}-alerts`;
 
-    this.key = new aws.kms.Key(
+    this.key = createComponentKey(
       `${name}-key`,
       {
         description: `Encrypts the ${args.namePrefix} alert topics`,
-        enableKeyRotation: true,
-        deletionWindowInDays: 30,
-        policy: pulumi.all([accountId, region]).apply(([account, reg]) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              accountAdministration(account),
-              {
-                Sid: "AlertPublishers",
-                Effect: "Allow",
-                Principal: { Service: publishers.filter((p) => p !== "events.amazonaws.com") },
-                Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": account } },
-              },
-              // EventBridge sends no aws:SourceAccount on its KMS calls (a condition on it drops every
-              // event silently): it is scoped to these topics by SNS's encryption context instead.
-              eventBridgeKeyStatement(kinds.map((k) => `arn:aws:sns:${reg}:${account}:${topicName(k)}`)),
-            ],
-          }),
-        ),
-        tags: args.tags,
+        statements: (scope) => alertKeyStatements(scope, args.namePrefix),
+        ...(tags !== undefined ? { tags } : {}),
       },
       parent,
     );
 
-    const topic = (kind: (typeof kinds)[number], emails: readonly string[]) => {
+    const topic = (kind: AlertTopicKind) => {
       const t = new aws.sns.Topic(
         `${name}-${kind}`,
-        { name: topicName(kind), kmsMasterKeyId: this.key.arn, tags: args.tags },
+        { name: alertTopicName(args.namePrefix, kind), kmsMasterKeyId: this.key.arn, tags },
         parent,
       );
       new aws.sns.TopicPolicy(
         `${name}-${kind}-policy`,
         {
           arn: t.arn,
-          policy: pulumi.all([t.arn, accountId]).apply(([arn, account]) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Sid: "AccountPublish",
-                  Effect: "Allow",
-                  Principal: { AWS: `arn:aws:iam::${account}:root` },
-                  Action: ["SNS:Publish", "SNS:Subscribe", "SNS:GetTopicAttributes"],
-                  Resource: arn,
-                },
-                {
-                  Sid: "AlertPublishers",
-                  Effect: "Allow",
-                  Principal: { Service: publishers },
-                  Action: "SNS:Publish",
-                  Resource: arn,
-                  Condition: { StringEquals: { "aws:SourceAccount": account } },
-                },
-              ],
-            }),
-          ),
+          policy: pulumi.all([t.arn, accountId]).apply(([arn, account]) => alertTopicPolicy(arn, account)),
         },
         parent,
       );
-      emails.forEach((endpoint, i) => {
+      emails[kind].forEach((endpoint, i) => {
         new aws.sns.TopicSubscription(
           `${name}-${kind}-email-${i}`,
           { topic: t.arn, protocol: "email", endpoint },
@@ -126,9 +146,9 @@ export class AlertTopics extends pulumi.ComponentResource {
       });
       return t;
     };
-    this.ops = topic("ops", args.opsEmails);
-    this.security = topic("security", args.securityEmails);
-    this.cost = topic("cost", args.costEmails);
+    this.ops = topic("ops");
+    this.security = topic("security");
+    this.cost = topic("cost");
     this.registerOutputs({ ops: this.ops.arn, security: this.security.arn, cost: this.cost.arn });
   }
 }

@@ -1,6 +1,27 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { alarmFromRow } from "./alarms";
+import { redisKeyAdministration, redisKeyStatements, redisNodeAlarmRows } from "./encrypted-redis-policies";
+import {
+  DEFAULT_REDIS_ALARM_THRESHOLDS,
+  type maxmemoryPolicies,
+  REDIS_DEFAULTS,
+  type Resolved,
+  redisProblems,
+} from "./encrypted-redis-rules";
+import { createComponentKey } from "./kms-key";
+
+export {
+  DEFAULT_REDIS_ALARM_THRESHOLDS,
+  maxmemoryPolicies,
+  REDIS_DEFAULTS,
+  REDIS_FORMATS,
+  REDIS_RANGES,
+  redisAlarmProblems,
+} from "./encrypted-redis-rules";
+
+type MaxmemoryPolicy = (typeof maxmemoryPolicies)[number];
 
 // ElastiCache for Redis, encrypted at rest (customer KMS key) and in transit (TLS required), with
 // an AUTH token that exists only as a secret. The AWS quirks it is shaped around: at-rest
@@ -153,7 +174,7 @@ export interface EncryptedRedisArgs {
    * every eviction.
    * @default "volatile-lru"
    */
-  readonly maxmemoryPolicy?: (typeof maxmemoryPolicies)[number];
+  readonly maxmemoryPolicy?: MaxmemoryPolicy;
   /** Route53 CNAME in front of the primary endpoint. @default - no record */
   readonly cname?: EncryptedRedisCname;
   /** Secrets Manager secret name. @default - auto-named from the component name */
@@ -165,242 +186,42 @@ export interface EncryptedRedisArgs {
   readonly tags?: Record<string, string>;
 }
 
-export const maxmemoryPolicies = [
-  "volatile-lru",
-  "allkeys-lru",
-  "volatile-lfu",
-  "allkeys-lfu",
-  "volatile-ttl",
-  "noeviction",
-] as const;
-
-interface Resolved {
-  readonly numCacheClusters: number;
-  readonly multiAz: boolean;
-  readonly engineVersion: string;
-  readonly port: number;
-  readonly authTokenLength: number;
-  readonly authTokenVersion: number;
-  readonly authTokenUpdateStrategy: "SET" | "ROTATE";
-  readonly transitEncryptionMode: "required" | "preferred";
-  readonly snapshotRetentionDays: number;
-  readonly snapshotWindow: string;
-  readonly maintenanceWindow: string;
-  readonly finalSnapshotIdentifier: string;
-  readonly maxmemoryPolicy: string;
-  readonly secretRecoveryWindowDays: number;
-  readonly alarms: Required<EncryptedRedisAlarmThresholds>;
-  readonly allowedSecurityGroupIds: readonly pulumi.Input<string>[];
-  readonly allowedCidrBlocks: readonly string[];
-}
-
-const patterns = {
-  kmsKeyArn:
-    /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
-  // 1–40 characters, a letter first, no trailing or doubled hyphen; lowercase because AWS stores it so.
-  replicationGroupId: /^(?!.*--)[a-z][a-z0-9-]{0,39}(?<!-)$/,
-  nodeType: /^cache\.[a-z0-9]+\.[a-z0-9]+$/,
-  engineVersion: /^7\.\d+$/,
-  securityGroupId: /^sg-[0-9a-f]{8,17}$/,
-  snapshotArn: /^arn:aws[a-z-]*:s3:::[^,]+$/,
-  ipv4Cidr: /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
-  ipv6Cidr: /^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/,
-  snapshotWindow: /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/,
-  maintenanceWindow:
-    /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$/,
-  dnsName: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/,
-};
-
-const DAY = 24 * 60;
-const WEEK = 7 * DAY;
-const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-/** A window as [start minute, length in minutes] on a circle of `period` minutes, or undefined when malformed. */
-function parseWindow(value: string, weekly: boolean): [number, number] | undefined {
-  const m = (weekly ? patterns.maintenanceWindow : patterns.snapshotWindow).exec(value);
-  if (!m) return undefined;
-  const n = (i: number) => Number(m[i]);
-  const [start, end] = weekly
-    ? [days.indexOf(m[1]!) * DAY + n(2) * 60 + n(3), days.indexOf(m[4]!) * DAY + n(5) * 60 + n(6)]
-    : [n(1) * 60 + n(2), n(3) * 60 + n(4)];
-  const period = weekly ? WEEK : DAY;
-  return [start, (end - start + period) % period];
-}
-
-/** True when the daily snapshot window meets the weekly maintenance window on any day. */
-function windowsOverlap(snapshot: [number, number], maintenance: [number, number]): boolean {
-  const meets = (a: number, aLen: number, b: number, bLen: number) =>
-    (b - a + WEEK) % WEEK < aLen || (a - b + WEEK) % WEEK < bLen;
-  return days.some((_, d) => meets(d * DAY + snapshot[0], snapshot[1], maintenance[0], maintenance[1]));
-}
-
-const isInt = (v: number, min: number, max = Number.MAX_SAFE_INTEGER) => Number.isInteger(v) && v >= min && v <= max;
-const plain = (v: pulumi.Input<string>): v is string => typeof v === "string";
-
+/** Defaults resolved once, then every rule checked; all problems are reported in one error. */
 function resolve(name: string, args: EncryptedRedisArgs): Resolved {
-  const multiAz = args.multiAz ?? true;
-  const a = args.alarms ?? {};
+  const d = REDIS_DEFAULTS;
   const r: Resolved = {
-    numCacheClusters: args.numCacheClusters ?? 2,
-    multiAz,
-    engineVersion: args.engineVersion ?? "7.1",
-    port: args.port ?? 6379,
-    authTokenLength: args.authTokenLength ?? 64,
-    authTokenVersion: args.authTokenVersion ?? 1,
-    authTokenUpdateStrategy: args.authTokenUpdateStrategy ?? "SET",
+    numCacheClusters: args.numCacheClusters ?? d.numCacheClusters,
+    multiAz: args.multiAz ?? d.multiAz,
+    engineVersion: args.engineVersion ?? d.engineVersion,
+    port: args.port ?? d.port,
+    authTokenLength: args.authTokenLength ?? d.authTokenLength,
+    authTokenVersion: args.authTokenVersion ?? d.authTokenVersion,
+    authTokenUpdateStrategy: args.authTokenUpdateStrategy ?? d.authTokenUpdateStrategy,
     transitEncryptionMode: args.transitEncryptionMigration ? "preferred" : "required",
-    snapshotRetentionDays: args.snapshotRetentionDays ?? 7,
-    snapshotWindow: args.snapshotWindow ?? "01:00-02:00",
-    maintenanceWindow: args.maintenanceWindow ?? "sun:03:00-sun:04:00",
+    snapshotRetentionDays: args.snapshotRetentionDays ?? d.snapshotRetentionDays,
+    snapshotWindow: args.snapshotWindow ?? d.snapshotWindow,
+    maintenanceWindow: args.maintenanceWindow ?? d.maintenanceWindow,
     finalSnapshotIdentifier: args.finalSnapshotIdentifier ?? `${args.replicationGroupId ?? name}-final`,
-    maxmemoryPolicy: args.maxmemoryPolicy ?? "volatile-lru",
-    secretRecoveryWindowDays: args.secretRecoveryWindowDays ?? 30,
-    alarms: {
-      cpuPercentThreshold: a.cpuPercentThreshold ?? 70,
-      engineCpuPercentThreshold: a.engineCpuPercentThreshold ?? 80,
-      memoryPercentThreshold: a.memoryPercentThreshold ?? 80,
-      evictionsThreshold: a.evictionsThreshold ?? 0,
-      replicationLagSecondsThreshold: a.replicationLagSecondsThreshold ?? 1,
-      connectionsThreshold: a.connectionsThreshold ?? 1000,
-    },
+    maxmemoryPolicy: args.maxmemoryPolicy ?? d.maxmemoryPolicy,
+    secretRecoveryWindowDays: args.secretRecoveryWindowDays ?? d.secretRecoveryWindowDays,
+    alarms: { ...DEFAULT_REDIS_ALARM_THRESHOLDS, ...stripUndefined(args.alarms ?? {}) },
     allowedSecurityGroupIds: args.allowedSecurityGroupIds ?? [],
     allowedCidrBlocks: args.allowedCidrBlocks ?? [],
+    ...(args.replicationGroupId !== undefined ? { replicationGroupId: args.replicationGroupId } : {}),
+    ...(args.secretName !== undefined ? { secretName: args.secretName } : {}),
+    applyImmediately: args.applyImmediately ?? false,
+    ...(args.tags !== undefined ? { tags: args.tags } : {}),
   };
-
-  const snapshot = parseWindow(r.snapshotWindow, false);
-  const maintenance = parseWindow(r.maintenanceWindow, true);
-  const percent = (key: keyof EncryptedRedisAlarmThresholds, v: number) => ({
-    ok: v > 0 && v <= 100,
-    message: `alarms.${key} must be a percentage > 0 and ≤ 100, got ${v}`,
-  });
-  const kms = args.kmsKeyArn;
-  const checks: { ok: boolean; message: string }[] = [
-    { ok: args.description.trim() !== "", message: "description must be a non-empty string (ElastiCache requires it)" },
-    {
-      ok: patterns.nodeType.test(args.nodeType),
-      message: `nodeType must look like cache.<family>.<size> (e.g. cache.t3.micro), got "${args.nodeType}"`,
-    },
-    {
-      ok: !r.multiAz || isInt(r.numCacheClusters, 2, 6),
-      message: `numCacheClusters must be ≥ 2 and ≤ 6 for multi-AZ with automatic failover, got ${r.numCacheClusters}`,
-    },
-    {
-      ok: r.multiAz || isInt(r.numCacheClusters, 1, 6),
-      message: `numCacheClusters must be an integer from 1 to 6, got ${r.numCacheClusters}`,
-    },
-    {
-      ok: patterns.engineVersion.test(r.engineVersion),
-      message: `engineVersion must be 7.x as major.minor (transitEncryptionMode needs ≥ 7.0.5), got "${r.engineVersion}"`,
-    },
-    { ok: isInt(r.port, 1, 65535), message: `port must be an integer from 1 to 65535, got ${r.port}` },
-    {
-      ok: args.replicationGroupId === undefined || patterns.replicationGroupId.test(args.replicationGroupId),
-      message: `replicationGroupId must be 1–40 lowercase letters, digits or hyphens, start with a letter, not end with or double a hyphen, got "${args.replicationGroupId}"`,
-    },
-    {
-      ok: kms === undefined || !plain(kms) || patterns.kmsKeyArn.test(kms),
-      message: `kmsKeyArn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>): an alias or key id reads back as the ARN and replaces the group, got "${plain(kms ?? "") ? kms : ""}"`,
-    },
-    {
-      ok: isInt(r.authTokenLength, 16, 128),
-      message: `authTokenLength must be an integer from 16 to 128 (ElastiCache AUTH token limits), got ${r.authTokenLength}`,
-    },
-    {
-      ok: isInt(r.authTokenVersion, 1),
-      message: `authTokenVersion must be an integer ≥ 1, got ${r.authTokenVersion}`,
-    },
-    {
-      ok: (["SET", "ROTATE"] as string[]).includes(r.authTokenUpdateStrategy),
-      message: `authTokenUpdateStrategy must be SET or ROTATE, got "${r.authTokenUpdateStrategy}"`,
-    },
-    {
-      ok: args.snapshotName === undefined || args.snapshotArns === undefined,
-      message: "snapshotName and snapshotArns conflict: restore from one of them, not both",
-    },
-    {
-      ok: args.snapshotName === undefined || /^[A-Za-z][A-Za-z0-9-]{0,254}$/.test(args.snapshotName),
-      message: `snapshotName must be an ElastiCache snapshot name (a letter, then letters, digits or hyphens), got "${args.snapshotName}"`,
-    },
-    ...(args.snapshotArns ?? []).map((arn, i) => ({
-      ok: patterns.snapshotArn.test(arn),
-      message: `snapshotArns[${i}] must be an S3 object ARN (arn:aws:s3:::bucket/key.rdb), got "${arn}"`,
-    })),
-    {
-      ok: isInt(r.snapshotRetentionDays, 1, 35),
-      message: `snapshotRetentionDays must be an integer from 1 to 35, got ${r.snapshotRetentionDays}`,
-    },
-    {
-      ok: snapshot !== undefined && snapshot[1] >= 60,
-      message: `snapshotWindow must be UTC hh24:mi-hh24:mi of at least 60 minutes, got "${r.snapshotWindow}"`,
-    },
-    {
-      ok: maintenance !== undefined && maintenance[1] >= 60 && maintenance[1] <= DAY,
-      message: `maintenanceWindow must be UTC ddd:hh24:mi-ddd:hh24:mi of 60 minutes to 24 hours, got "${r.maintenanceWindow}"`,
-    },
-    {
-      ok: !snapshot || !maintenance || !windowsOverlap(snapshot, maintenance),
-      message: `snapshotWindow "${r.snapshotWindow}" must not overlap maintenanceWindow "${r.maintenanceWindow}"`,
-    },
-    {
-      ok: r.finalSnapshotIdentifier.trim() !== "",
-      message: "finalSnapshotIdentifier must be a non-empty snapshot name",
-    },
-    {
-      ok: (maxmemoryPolicies as readonly string[]).includes(r.maxmemoryPolicy),
-      message: `maxmemoryPolicy must be one of ${maxmemoryPolicies.join(", ")}, got "${r.maxmemoryPolicy}"`,
-    },
-    {
-      ok: r.secretRecoveryWindowDays === 0 || isInt(r.secretRecoveryWindowDays, 7, 30),
-      message: `secretRecoveryWindowDays must be 0 or an integer from 7 to 30, got ${r.secretRecoveryWindowDays}`,
-    },
-    {
-      ok: r.allowedSecurityGroupIds.length + r.allowedCidrBlocks.length > 0,
-      message: "allowedSecurityGroupIds or allowedCidrBlocks must name at least one source (nothing could connect)",
-    },
-    ...r.allowedSecurityGroupIds.map((id, i) => ({
-      ok: !plain(id) || patterns.securityGroupId.test(id),
-      message: `allowedSecurityGroupIds[${i}] must be a security group id (sg-…), got "${plain(id) ? id : ""}"`,
-    })),
-    ...r.allowedCidrBlocks.map((cidr, i) => ({
-      ok: patterns.ipv4Cidr.test(cidr) || patterns.ipv6Cidr.test(cidr),
-      message: `allowedCidrBlocks[${i}] must be an IPv4 or IPv6 CIDR block, got "${cidr}"`,
-    })),
-    ...r.allowedCidrBlocks.map((cidr, i) => ({
-      ok: !cidr.endsWith("/0"),
-      message: `allowedCidrBlocks[${i}] must not open Redis to the whole internet (a /0 block), got "${cidr}"`,
-    })),
-    percent("cpuPercentThreshold", r.alarms.cpuPercentThreshold),
-    percent("engineCpuPercentThreshold", r.alarms.engineCpuPercentThreshold),
-    percent("memoryPercentThreshold", r.alarms.memoryPercentThreshold),
-    {
-      ok: isInt(r.alarms.evictionsThreshold, 0),
-      message: `alarms.evictionsThreshold must be an integer ≥ 0, got ${r.alarms.evictionsThreshold}`,
-    },
-    {
-      ok: r.alarms.replicationLagSecondsThreshold > 0,
-      message: `alarms.replicationLagSecondsThreshold must be > 0 seconds, got ${r.alarms.replicationLagSecondsThreshold}`,
-    },
-    {
-      ok: isInt(r.alarms.connectionsThreshold, 1),
-      message: `alarms.connectionsThreshold must be an integer ≥ 1, got ${r.alarms.connectionsThreshold}`,
-    },
-    {
-      ok: args.cname === undefined || patterns.dnsName.test(args.cname.name),
-      message: `cname.name must be a lowercase DNS name (e.g. redis.huntaze.internal), got "${args.cname?.name}"`,
-    },
-    {
-      ok: args.cname?.zoneId === undefined || !plain(args.cname.zoneId) || /^Z[0-9A-Z]{4,32}$/.test(args.cname.zoneId),
-      message: `cname.zoneId must be a Route53 hosted zone id (Z…), got "${plain(args.cname?.zoneId ?? "") ? args.cname?.zoneId : ""}"`,
-    },
-    {
-      ok: args.cname?.rollbackToEndpoint === undefined || patterns.dnsName.test(args.cname.rollbackToEndpoint),
-      message: `cname.rollbackToEndpoint must be a DNS name (the old cluster's endpoint), got "${args.cname?.rollbackToEndpoint}"`,
-    },
-  ];
-  const problems = checks.filter((c) => !c.ok).map((c) => c.message);
+  const problems = redisProblems(r, args);
   if (problems.length) throw new Error(`EncryptedRedis ${name}: ${problems.join("; ")}`);
   return r;
 }
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const plain = (v: pulumi.Input<string>): v is string => typeof v === "string";
 
 /** A resource-name-safe form of a source (`10.0.0.0/16` -> `10-0-0-0-16`). */
 const slug = (value: string) =>
@@ -440,80 +261,21 @@ export class EncryptedRedis extends pulumi.ComponentResource {
     super("huntaze:cache:EncryptedRedis", name, {}, opts);
     const s = resolve(name, args);
     const parent = { parent: this };
-    const tags = args.tags;
+    const tags = s.tags;
 
-    if (args.kmsKeyArn !== undefined) {
-      this.kmsKeyArn = pulumi.output(args.kmsKeyArn);
-    } else {
-      const account = aws.getCallerIdentityOutput({}, parent).accountId;
-      const region = aws.getRegionOutput({}, parent).region;
-      const key = new aws.kms.Key(
-        `${name}-key`,
-        {
-          description: `Encrypts ElastiCache group ${name} (data, snapshots) and its AUTH token secret`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          // The account administers the key (IAM decides who), so it can never be locked out; data
-          // use goes only through ElastiCache and Secrets Manager (kms:ViaService), so a principal
-          // allowed to read the secret still cannot decrypt snapshots or data keys directly.
-          policy: pulumi.all([account, region]).apply(([accountId, regionName]) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Sid: "AccountAdministration",
-                  Effect: "Allow",
-                  Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-                  Action: [
-                    "kms:Create*",
-                    "kms:Describe*",
-                    "kms:Enable*",
-                    "kms:List*",
-                    "kms:Put*",
-                    "kms:Update*",
-                    "kms:Revoke*",
-                    "kms:Disable*",
-                    "kms:Get*",
-                    "kms:Delete*",
-                    "kms:TagResource",
-                    "kms:UntagResource",
-                    "kms:ScheduleKeyDeletion",
-                    "kms:CancelKeyDeletion",
-                    "kms:RotateKeyOnDemand",
-                  ],
-                  Resource: "*",
-                },
-                {
-                  Sid: "UseThroughElastiCacheAndSecretsManager",
-                  Effect: "Allow",
-                  Principal: { AWS: `arn:aws:iam::${accountId}:root` },
-                  Action: [
-                    "kms:Encrypt",
-                    "kms:Decrypt",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:CreateGrant",
-                    "kms:DescribeKey",
-                  ],
-                  Resource: "*",
-                  Condition: {
-                    StringEquals: {
-                      "kms:ViaService": [
-                        `elasticache.${regionName}.amazonaws.com`,
-                        `secretsmanager.${regionName}.amazonaws.com`,
-                      ],
-                    },
-                  },
-                },
-              ],
-            }),
-          ),
-          tags,
-        },
-        parent,
-      );
-      this.kmsKeyArn = key.arn;
-    }
+    this.kmsKeyArn =
+      args.kmsKeyArn !== undefined
+        ? pulumi.output(args.kmsKeyArn)
+        : createComponentKey(
+            `${name}-key`,
+            {
+              description: `Encrypts ElastiCache group ${name} (data, snapshots) and its AUTH token secret`,
+              administration: redisKeyAdministration,
+              statements: redisKeyStatements,
+              ...(tags !== undefined ? { tags } : {}),
+            },
+            parent,
+          ).arn;
 
     // Letters and digits only: never one of the characters ElastiCache refuses (@ " / %).
     const token = new random.RandomPassword(
@@ -539,40 +301,12 @@ export class EncryptedRedis extends pulumi.ComponentResource {
       parent,
     );
 
-    // No inline rules (they would fight the standalone ones) and no egress: Redis only answers
-    // connections, and replication between nodes does not pass through this group.
-    this.securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      { vpcId: args.vpcId, description: `Redis clients of ElastiCache group ${name} (port ${s.port} only)`, tags },
-      parent,
-    );
-    const ingress = (suffix: string, source: Partial<aws.vpc.SecurityGroupIngressRuleArgs>, what: string) =>
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-from-${suffix}`,
-        {
-          securityGroupId: this.securityGroup.id,
-          ipProtocol: "tcp",
-          fromPort: s.port,
-          toPort: s.port,
-          description: `Redis (TLS) from ${what}`,
-          tags,
-          ...source,
-        },
-        parent,
-      );
-    // Named after the source, not its position, so removing one source leaves the others alone.
-    s.allowedSecurityGroupIds.forEach((id, i) => {
-      ingress(plain(id) ? slug(id) : `sg-${i}`, { referencedSecurityGroupId: id }, "an allowed security group");
-    });
-    for (const cidr of s.allowedCidrBlocks) {
-      const v6 = cidr.includes(":");
-      ingress(slug(cidr), v6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr }, `allowed network ${cidr}`);
-    }
+    this.securityGroup = this.clientAccess(name, s, args.vpcId);
 
     this.replicationGroup = new aws.elasticache.ReplicationGroup(
       name,
       {
-        replicationGroupId: args.replicationGroupId,
+        replicationGroupId: s.replicationGroupId,
         description: args.description,
         engine: "redis",
         engineVersion: s.engineVersion,
@@ -597,7 +331,7 @@ export class EncryptedRedis extends pulumi.ComponentResource {
         maintenanceWindow: s.maintenanceWindow,
         finalSnapshotIdentifier: s.finalSnapshotIdentifier,
         autoMinorVersionUpgrade: true,
-        applyImmediately: args.applyImmediately ?? false,
+        applyImmediately: s.applyImmediately,
         tags,
       },
       // snapshotName/snapshotArns force replacement and are never read back: without this, any
@@ -612,133 +346,21 @@ export class EncryptedRedis extends pulumi.ComponentResource {
     this.port = group.port.apply((p) => p ?? s.port);
 
     if (args.cname) {
-      this.record = new aws.route53.Record(
-        `${name}-cname`,
-        {
-          zoneId: args.cname.zoneId,
-          name: args.cname.name,
-          type: "CNAME",
-          ttl: 60,
-          records: [args.cname.rollbackToEndpoint ?? group.primaryEndpointAddress],
-          allowOverwrite: args.cname.allowOverwrite ?? false,
-        },
-        parent,
-      );
+      this.record = this.cnameRecord(name, args.cname);
       this.cname = this.record.fqdn;
     } else {
       this.cname = pulumi.output(undefined);
     }
-
-    // JSON so ECS can inject single keys (`valueFrom: <arn>:authToken::`) and the Lambda reads it
-    // whole; `host` is what clients dial (the CNAME when there is one), `servername` what they verify.
-    this.authSecret = new aws.secretsmanager.Secret(
-      `${name}-auth`,
-      {
-        name: args.secretName,
-        description: `AUTH token and TLS connection settings of ElastiCache group ${name} (JSON: authToken, host, port, tls, servername)`,
-        kmsKeyId: this.kmsKeyArn,
-        recoveryWindowInDays: s.secretRecoveryWindowDays,
-        tags,
-      },
-      parent,
-    );
-    const host = args.cname ? pulumi.output(args.cname.name) : group.primaryEndpointAddress;
-    new aws.secretsmanager.SecretVersion(
-      `${name}-auth-version`,
-      {
-        secretId: this.authSecret.id,
-        secretString: pulumi.secret(
-          pulumi
-            .all([token.result, host, this.port, group.primaryEndpointAddress])
-            .apply(([authToken, h, port, servername]) =>
-              JSON.stringify({ authToken, host: h, port, tls: true, servername }),
-            ),
-        ),
-      },
-      parent,
-    );
+    this.authSecret = this.connectionSecret(name, s, token, args.cname);
     this.authSecretArn = this.authSecret.arn;
 
-    // Member clusters are named <groupId>-001, -002, …; which one is primary changes on failover,
-    // so every alarm exists on every node (ReplicationLag has no data on the primary: not breaching).
-    const t = s.alarms;
-    const table = [
-      {
-        key: "cpu",
-        metric: "CPUUtilization",
-        statistic: "Average",
-        threshold: t.cpuPercentThreshold,
-        unit: "%",
-        missing: "missing",
-      },
-      {
-        key: "engine-cpu",
-        metric: "EngineCPUUtilization",
-        statistic: "Average",
-        threshold: t.engineCpuPercentThreshold,
-        unit: "%",
-        missing: "missing",
-      },
-      {
-        key: "memory",
-        metric: "DatabaseMemoryUsagePercentage",
-        statistic: "Average",
-        threshold: t.memoryPercentThreshold,
-        unit: "%",
-        missing: "missing",
-      },
-      {
-        key: "evictions",
-        metric: "Evictions",
-        statistic: "Sum",
-        threshold: t.evictionsThreshold,
-        unit: " evictions",
-        missing: "notBreaching",
-      },
-      {
-        key: "replication-lag",
-        metric: "ReplicationLag",
-        statistic: "Average",
-        threshold: t.replicationLagSecondsThreshold,
-        unit: " s",
-        missing: "notBreaching",
-      },
-      {
-        key: "connections",
-        metric: "CurrConnections",
-        statistic: "Maximum",
-        threshold: t.connectionsThreshold,
-        unit: " connections",
-        missing: "missing",
-      },
-    ] as const;
-    const groupId: pulumi.Input<string> = args.replicationGroupId ?? group.replicationGroupId;
+    // Member clusters are named <groupId>-001, -002, …: one alarm table per node.
+    const groupId: pulumi.Input<string> = s.replicationGroupId ?? group.replicationGroupId;
     this.alarms = [];
     for (let node = 1; node <= s.numCacheClusters; node++) {
       const clusterId = pulumi.interpolate`${groupId}-${String(node).padStart(3, "0")}`;
-      for (const a of table) {
-        this.alarms.push(
-          new aws.cloudwatch.MetricAlarm(
-            `${name}-node-${node}-${a.key}`,
-            {
-              alarmDescription: pulumi.interpolate`Redis ${clusterId}: ${a.metric} above ${a.threshold}${a.unit} for 5 minutes`,
-              namespace: "AWS/ElastiCache",
-              metricName: a.metric,
-              dimensions: { CacheClusterId: clusterId },
-              statistic: a.statistic,
-              period: 300,
-              evaluationPeriods: 1,
-              comparisonOperator: "GreaterThanThreshold",
-              threshold: a.threshold,
-              treatMissingData: a.missing,
-              alarmActions: [args.alarmTopicArn],
-              okActions: [args.alarmTopicArn],
-              tags,
-            },
-            parent,
-          ),
-        );
-      }
+      const target = { name: `${name}-node-${node}`, topicArn: args.alarmTopicArn, ...(tags ? { tags } : {}) };
+      for (const row of redisNodeAlarmRows(s.alarms, clusterId)) this.alarms.push(alarmFromRow(target, row, parent));
     }
 
     this.registerOutputs({
@@ -750,5 +372,101 @@ export class EncryptedRedis extends pulumi.ComponentResource {
       tlsServername: this.tlsServername,
       kmsKeyArn: this.kmsKeyArn,
     });
+  }
+
+  /** Route53 CNAME for cutover and rollback: this group's primary, or `rollbackToEndpoint`. */
+  private cnameRecord(name: string, cname: EncryptedRedisCname): aws.route53.Record {
+    return new aws.route53.Record(
+      `${name}-cname`,
+      {
+        zoneId: cname.zoneId,
+        name: cname.name,
+        type: "CNAME",
+        ttl: 60,
+        records: [cname.rollbackToEndpoint ?? this.replicationGroup.primaryEndpointAddress],
+        allowOverwrite: cname.allowOverwrite ?? false,
+      },
+      { parent: this },
+    );
+  }
+
+  /**
+   * The AUTH token and connection settings as one JSON secret, so ECS can inject single keys
+   * (`valueFrom: <arn>:authToken::`) and the Lambda reads it whole; `host` is what clients dial (the
+   * CNAME when there is one), `servername` what they verify.
+   */
+  private connectionSecret(
+    name: string,
+    s: Resolved,
+    token: random.RandomPassword,
+    cname: EncryptedRedisCname | undefined,
+  ): aws.secretsmanager.Secret {
+    const parent = { parent: this };
+    const group = this.replicationGroup;
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-auth`,
+      {
+        name: s.secretName,
+        description: `AUTH token and TLS connection settings of ElastiCache group ${name} (JSON: authToken, host, port, tls, servername)`,
+        kmsKeyId: this.kmsKeyArn,
+        recoveryWindowInDays: s.secretRecoveryWindowDays,
+        tags: s.tags,
+      },
+      parent,
+    );
+    const host = cname ? pulumi.output(cname.name) : group.primaryEndpointAddress;
+    new aws.secretsmanager.SecretVersion(
+      `${name}-auth-version`,
+      {
+        secretId: secret.id,
+        secretString: pulumi.secret(
+          pulumi
+            .all([token.result, host, this.port, group.primaryEndpointAddress])
+            .apply(([authToken, h, port, servername]) =>
+              JSON.stringify({ authToken, host: h, port, tls: true, servername }),
+            ),
+        ),
+      },
+      parent,
+    );
+    return secret;
+  }
+
+  /**
+   * The group's security group and one ingress rule per allowed source. No inline rules (they
+   * would fight the standalone ones) and no egress: Redis only answers connections, and
+   * replication between nodes does not pass through this group.
+   */
+  private clientAccess(name: string, s: Resolved, vpcId: pulumi.Input<string>): aws.ec2.SecurityGroup {
+    const parent = { parent: this };
+    const tags = s.tags;
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      { vpcId, description: `Redis clients of ElastiCache group ${name} (port ${s.port} only)`, tags },
+      parent,
+    );
+    const ingress = (suffix: string, source: Partial<aws.vpc.SecurityGroupIngressRuleArgs>, what: string) =>
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-from-${suffix}`,
+        {
+          securityGroupId: group.id,
+          ipProtocol: "tcp",
+          fromPort: s.port,
+          toPort: s.port,
+          description: `Redis (TLS) from ${what}`,
+          tags,
+          ...source,
+        },
+        parent,
+      );
+    // Named after the source, not its position, so removing one source leaves the others alone.
+    s.allowedSecurityGroupIds.forEach((id, i) => {
+      ingress(plain(id) ? slug(id) : `sg-${i}`, { referencedSecurityGroupId: id }, "an allowed security group");
+    });
+    for (const cidr of s.allowedCidrBlocks) {
+      const v6 = cidr.includes(":");
+      ingress(slug(cidr), v6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr }, `allowed network ${cidr}`);
+    }
+    return group;
   }
 }

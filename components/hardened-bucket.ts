@@ -35,45 +35,137 @@ export interface HardenedBucketArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-interface ResolvedArgs {
-  versioning: boolean;
-  noncurrentVersionExpirationDays: number;
-  abortIncompleteUploadsAfterDays: number;
-  intelligentTieringAfterDays?: number;
-  expirationDays?: number;
+/** Defaults of the lifecycle arguments. */
+export const BUCKET_DEFAULTS = {
+  versioning: true,
+  noncurrentVersionExpirationDays: 90,
+  abortIncompleteUploadsAfterDays: 7,
+  forceDestroy: false,
+  accessLogPrefix: (name: string) => `${name}/`,
+} as const;
+
+/** Every argument with its default applied: the constructor reads only this. */
+export interface ResolvedBucketArgs {
+  readonly bucketName?: pulumi.Input<string>;
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  readonly versioning: boolean;
+  readonly noncurrentVersionExpirationDays: number;
+  readonly abortIncompleteUploadsAfterDays: number;
+  readonly intelligentTieringAfterDays?: number;
+  readonly expirationDays?: number;
+  readonly accessLogging?: { readonly targetBucket: pulumi.Input<string>; readonly targetPrefix: string };
+  readonly acceptAccessLogs: boolean;
+  readonly additionalPolicyStatements: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
+  readonly forceDestroy: boolean;
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-function resolve(name: string, args: HardenedBucketArgs): ResolvedArgs {
-  const resolved = {
-    versioning: args.versioning ?? true,
-    noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? 90,
-    abortIncompleteUploadsAfterDays: args.abortIncompleteUploadsAfterDays ?? 7,
+const defined = <T extends object>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** Defaults resolved once, then every rule checked; all problems are reported in one error. */
+export function resolveBucketArgs(name: string, args: HardenedBucketArgs): ResolvedBucketArgs {
+  const d = BUCKET_DEFAULTS;
+  const r: ResolvedBucketArgs = defined({
+    bucketName: args.bucketName,
+    kmsKeyArn: args.kmsKeyArn,
+    versioning: args.versioning ?? d.versioning,
+    noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? d.noncurrentVersionExpirationDays,
+    abortIncompleteUploadsAfterDays: args.abortIncompleteUploadsAfterDays ?? d.abortIncompleteUploadsAfterDays,
     intelligentTieringAfterDays: args.intelligentTieringAfterDays,
     expirationDays: args.expirationDays,
-  };
+    accessLogging: args.accessLogging && {
+      targetBucket: args.accessLogging.targetBucket,
+      targetPrefix: args.accessLogging.targetPrefix ?? d.accessLogPrefix(name),
+    },
+    acceptAccessLogs: args.acceptAccessLogs ?? false,
+    additionalPolicyStatements: args.additionalPolicyStatements ?? [],
+    forceDestroy: args.forceDestroy ?? d.forceDestroy,
+    tags: args.tags,
+  });
   const problems = [
     {
-      ok: resolved.noncurrentVersionExpirationDays >= 1,
-      message: `noncurrentVersionExpirationDays must be ≥ 1, got ${resolved.noncurrentVersionExpirationDays}`,
+      ok: r.noncurrentVersionExpirationDays >= 1,
+      message: `noncurrentVersionExpirationDays must be ≥ 1, got ${r.noncurrentVersionExpirationDays}`,
     },
     {
-      ok: resolved.abortIncompleteUploadsAfterDays >= 1,
-      message: `abortIncompleteUploadsAfterDays must be ≥ 1, got ${resolved.abortIncompleteUploadsAfterDays}`,
+      ok: r.abortIncompleteUploadsAfterDays >= 1,
+      message: `abortIncompleteUploadsAfterDays must be ≥ 1, got ${r.abortIncompleteUploadsAfterDays}`,
     },
     {
-      ok: resolved.intelligentTieringAfterDays === undefined || resolved.intelligentTieringAfterDays >= 0,
-      message: `intelligentTieringAfterDays must be ≥ 0, got ${resolved.intelligentTieringAfterDays}`,
+      ok: r.intelligentTieringAfterDays === undefined || r.intelligentTieringAfterDays >= 0,
+      message: `intelligentTieringAfterDays must be ≥ 0, got ${r.intelligentTieringAfterDays}`,
     },
     {
-      ok:
-        resolved.expirationDays === undefined || resolved.expirationDays > (resolved.intelligentTieringAfterDays ?? 0),
-      message: `expirationDays (${resolved.expirationDays}) must be greater than intelligentTieringAfterDays (${resolved.intelligentTieringAfterDays ?? 0})`,
+      ok: r.expirationDays === undefined || r.expirationDays > (r.intelligentTieringAfterDays ?? 0),
+      message: `expirationDays (${r.expirationDays}) must be greater than intelligentTieringAfterDays (${r.intelligentTieringAfterDays ?? 0})`,
     },
   ]
     .filter((c) => !c.ok)
     .map((c) => c.message);
   if (problems.length) throw new Error(`HardenedBucket ${name}: ${problems.join("; ")}`);
-  return resolved;
+  return r;
+}
+
+/** The lifecycle rules: abort stale uploads always; expire old versions, tier and expire when asked. */
+export function lifecycleRules(r: ResolvedBucketArgs): aws.types.input.s3.BucketLifecycleConfigurationRule[] {
+  const rule = (id: string, body: Omit<aws.types.input.s3.BucketLifecycleConfigurationRule, "id" | "status">) => ({
+    id,
+    status: "Enabled",
+    filter: {},
+    ...body,
+  });
+  return [
+    rule("abort-incomplete-multipart-uploads", {
+      abortIncompleteMultipartUpload: { daysAfterInitiation: r.abortIncompleteUploadsAfterDays },
+    }),
+    ...(r.versioning
+      ? [
+          rule("expire-noncurrent-versions", {
+            noncurrentVersionExpiration: { noncurrentDays: r.noncurrentVersionExpirationDays },
+          }),
+        ]
+      : []),
+    ...(r.intelligentTieringAfterDays !== undefined
+      ? [
+          rule("intelligent-tiering", {
+            transitions: [{ days: r.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" }],
+          }),
+        ]
+      : []),
+    ...(r.expirationDays !== undefined
+      ? [rule("expire-current-objects", { expiration: { days: r.expirationDays } })]
+      : []),
+  ];
+}
+
+/**
+ * The bucket policy: TLS only; S3 server access logging of `accountId` may deliver (when the bucket
+ * accepts access logs); then the caller's statements.
+ */
+export function bucketPolicyDocument(
+  bucketArn: string,
+  opts: { readonly acceptAccessLogsFrom?: string; readonly extra?: readonly unknown[] },
+): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      denyInsecureTransport("s3", [bucketArn, `${bucketArn}/*`]),
+      ...(opts.acceptAccessLogsFrom !== undefined
+        ? [
+            {
+              Sid: "AllowServerAccessLogDelivery",
+              Effect: "Allow",
+              Principal: { Service: "logging.s3.amazonaws.com" },
+              Action: "s3:PutObject",
+              Resource: `${bucketArn}/*`,
+              Condition: { StringEquals: { "aws:SourceAccount": opts.acceptAccessLogsFrom } },
+            },
+          ]
+        : []),
+      ...(opts.extra ?? []),
+    ],
+  });
 }
 
 /**
@@ -90,14 +182,10 @@ export class HardenedBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: HardenedBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("huntaze:storage:HardenedBucket", name, {}, opts);
-    const settings = resolve(name, args);
+    const s = resolveBucketArgs(name, args);
     const parent = { parent: this };
 
-    this.bucket = new aws.s3.Bucket(
-      name,
-      { bucket: args.bucketName, forceDestroy: args.forceDestroy ?? false, tags: args.tags },
-      parent,
-    );
+    this.bucket = new aws.s3.Bucket(name, { bucket: s.bucketName, forceDestroy: s.forceDestroy, tags: s.tags }, parent);
     const bucketId = this.bucket.id;
 
     this.publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
@@ -117,9 +205,9 @@ export class HardenedBucket extends pulumi.ComponentResource {
       {
         bucket: bucketId,
         rules: [
-          args.kmsKeyArn
+          s.kmsKeyArn
             ? {
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn },
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: s.kmsKeyArn },
                 bucketKeyEnabled: true,
               }
             : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
@@ -134,7 +222,7 @@ export class HardenedBucket extends pulumi.ComponentResource {
       parent,
     );
 
-    if (settings.versioning) {
+    if (s.versioning) {
       new aws.s3.BucketVersioning(
         `${name}-versioning`,
         { bucket: bucketId, versioningConfiguration: { status: "Enabled" } },
@@ -144,85 +232,19 @@ export class HardenedBucket extends pulumi.ComponentResource {
 
     new aws.s3.BucketLifecycleConfiguration(
       `${name}-lifecycle`,
-      {
-        bucket: bucketId,
-        rules: [
-          {
-            id: "abort-incomplete-multipart-uploads",
-            status: "Enabled",
-            filter: {},
-            abortIncompleteMultipartUpload: { daysAfterInitiation: settings.abortIncompleteUploadsAfterDays },
-          },
-          ...(settings.versioning
-            ? [
-                {
-                  id: "expire-noncurrent-versions",
-                  status: "Enabled",
-                  filter: {},
-                  noncurrentVersionExpiration: { noncurrentDays: settings.noncurrentVersionExpirationDays },
-                },
-              ]
-            : []),
-          ...(settings.intelligentTieringAfterDays !== undefined
-            ? [
-                {
-                  id: "intelligent-tiering",
-                  status: "Enabled",
-                  filter: {},
-                  transitions: [{ days: settings.intelligentTieringAfterDays, storageClass: "INTELLIGENT_TIERING" }],
-                },
-              ]
-            : []),
-          ...(settings.expirationDays !== undefined
-            ? [
-                {
-                  id: "expire-current-objects",
-                  status: "Enabled",
-                  filter: {},
-                  expiration: { days: settings.expirationDays },
-                },
-              ]
-            : []),
-        ],
-      },
+      { bucket: bucketId, rules: lifecycleRules(s) },
       parent,
     );
 
-    if (args.accessLogging) {
-      new aws.s3.BucketLogging(
-        `${name}-logging`,
-        {
-          bucket: bucketId,
-          targetBucket: args.accessLogging.targetBucket,
-          targetPrefix: args.accessLogging.targetPrefix ?? `${name}/`,
-        },
-        parent,
-      );
+    if (s.accessLogging) {
+      new aws.s3.BucketLogging(`${name}-logging`, { bucket: bucketId, ...s.accessLogging }, parent);
     }
 
-    const accountId = args.acceptAccessLogs ? aws.getCallerIdentityOutput({}, parent).accountId : pulumi.output("");
+    const accountId = s.acceptAccessLogs ? aws.getCallerIdentityOutput({}, parent).accountId : pulumi.output("");
     const document = pulumi
-      .all([this.bucket.arn, args.additionalPolicyStatements ?? [], accountId])
+      .all([this.bucket.arn, s.additionalPolicyStatements, accountId])
       .apply(([arn, extra, account]) =>
-        JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            denyInsecureTransport("s3", [arn, `${arn}/*`]),
-            ...(args.acceptAccessLogs
-              ? [
-                  {
-                    Sid: "AllowServerAccessLogDelivery",
-                    Effect: "Allow",
-                    Principal: { Service: "logging.s3.amazonaws.com" },
-                    Action: "s3:PutObject",
-                    Resource: `${arn}/*`,
-                    Condition: { StringEquals: { "aws:SourceAccount": account } },
-                  },
-                ]
-              : []),
-            ...extra,
-          ],
-        }),
+        bucketPolicyDocument(arn, { ...(s.acceptAccessLogs ? { acceptAccessLogsFrom: account } : {}), extra }),
       );
     // S3 rejects a policy put while the public access block is still being applied (409).
     this.policy = new aws.s3.BucketPolicy(

@@ -2,7 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type AlarmRow, alarmFromRow } from "./alarms";
 import { createComponentKey } from "./kms-key";
-import { LOG_RETENTION_DAYS, logKeyStatements } from "./observed-cluster";
+import { DEFAULT_LOG_RETENTION_DAYS } from "./log-retention";
+import { logKeyStatements } from "./observed-cluster";
 
 // The existing RDS PostgreSQL instance, hardened and watched (seed 002 "RDS PostgreSQL TLS", Day 8;
 // seed 003 §4.2, §6.2, §8): a parameter group of the instance's family forcing TLS and logging slow
@@ -241,7 +242,7 @@ export class HardenedDatabase extends pulumi.ComponentResource {
       (lg) =>
         new aws.cloudwatch.LogGroup(
           `${name}-log-${lg.split("/").pop()}`,
-          { name: lg, retentionInDays: LOG_RETENTION_DAYS.default, kmsKeyId: key.arn, tags },
+          { name: lg, retentionInDays: DEFAULT_LOG_RETENTION_DAYS.default, kmsKeyId: key.arn, tags },
           parent,
         ),
     );

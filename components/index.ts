@@ -6,6 +6,7 @@ export * from "./encrypted-redis";
 export * from "./hardened-bucket";
 export * from "./hardened-database";
 export * from "./kms-key";
+export * from "./log-retention";
 export * from "./observed-cluster";
 export * from "./policy-statements";
 export * from "./rate-limiter-pipeline";

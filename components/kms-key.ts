@@ -16,8 +16,12 @@ export type PolicyStatement = Record<string, unknown>;
  * decides who may use it, so the key can never be locked out), then the component's own
  * service statements. Pure: the components' tests call it directly.
  */
-export function keyPolicy(scope: KeyScope, statements: readonly PolicyStatement[]): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: [accountAdministration(scope.accountId), ...statements] });
+export function keyPolicy(
+  scope: KeyScope,
+  statements: readonly PolicyStatement[],
+  administration: PolicyStatement = accountAdministration(scope.accountId),
+): string {
+  return JSON.stringify({ Version: "2012-10-17", Statement: [administration, ...statements] });
 }
 
 export interface ComponentKeyArgs {
@@ -29,6 +33,13 @@ export interface ComponentKeyArgs {
    * @default - no statement beyond the account administration (IAM policies grant every use)
    */
   readonly statements?: (scope: KeyScope) => pulumi.Input<PolicyStatement[]>;
+  /**
+   * The first statement of the key policy, replacing the account's `kms:*`: for a key whose data
+   * use must go only through AWS services (`kms:ViaService`), an administration statement without
+   * the cryptographic actions. It must keep the key manageable by the account.
+   * @default - `accountAdministration`: the account may do everything (IAM decides who)
+   */
+  readonly administration?: (scope: KeyScope) => PolicyStatement;
   /**
    * An alias name without the `alias/` prefix. Aliases are unique per account and region: include
    * the environment.
@@ -61,9 +72,10 @@ export function createComponentKey(
       description: args.description,
       enableKeyRotation: true,
       deletionWindowInDays: args.deletionWindowInDays ?? 30,
-      policy: pulumi
-        .all([accountId, region, statements])
-        .apply(([account, reg, st]) => keyPolicy({ accountId: account, region: reg }, st as PolicyStatement[])),
+      policy: pulumi.all([accountId, region, statements]).apply(([account, reg, st]) => {
+        const scope = { accountId: account, region: reg };
+        return keyPolicy(scope, st as PolicyStatement[], args.administration?.(scope));
+      }),
       tags: args.tags,
     },
     opts,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type AlarmRow, alarmFromRow } from "./alarms";
 import { createComponentKey, type KeyScope, type PolicyStatement } from "./kms-key";
+import { DEFAULT_LOG_RETENTION_DAYS } from "./log-retention";
 
 // An ECS cluster the platform watches (seed 002 "Observability Architecture", Days 5 and 9; seed 003
 // §5, §6.1, §9): Container Insights, per-service alarms, target-tracking autoscaling, the deployment
@@ -27,9 +28,6 @@ export const DEFAULT_SERVICE_SCALING = {
   scaleInCooldownSeconds: 300,
   scaleOutCooldownSeconds: 60,
 } as const;
-
-/** Log retention (seed 003 §5.2): 30 days, 90 for audit/security logs. */
-export const LOG_RETENTION_DAYS = { default: 30, audit: 90 } as const;
 
 export type ServiceThresholds = { -readonly [K in keyof typeof DEFAULT_SERVICE_THRESHOLDS]: number };
 export type ServiceScaling = { -readonly [K in keyof typeof DEFAULT_SERVICE_SCALING]: number };
@@ -205,7 +203,8 @@ export class ObservedCluster extends pulumi.ComponentResource {
     ].map((lg) => ({
       name: lg.name,
       audit: lg.audit ?? false,
-      retentionDays: lg.retentionDays ?? (lg.audit ? LOG_RETENTION_DAYS.audit : LOG_RETENTION_DAYS.default),
+      retentionDays:
+        lg.retentionDays ?? (lg.audit ? DEFAULT_LOG_RETENTION_DAYS.audit : DEFAULT_LOG_RETENTION_DAYS.default),
     }));
 
     const key = createComponentKey(

@@ -3,7 +3,24 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { rateLimiterBundle } from "../lambdas/bundle";
-import { accountAdministration, denyInsecureTransport } from "./policy-statements";
+import {
+  DEFAULT_LIMITS,
+  ENTRY_ENV,
+  type Limits,
+  limitProblems,
+  SETTING_RANGES,
+  SETTINGS_ENV,
+} from "../lambdas/rate-limiter/config";
+import { DEFAULT_REDIS_PORT, REDIS_ENV } from "../lambdas/shared/redis-config";
+import { type AlarmRow, type AlarmTarget, alarmFromRow, type MathAlarmRow } from "./alarms";
+import { createComponentKey } from "./kms-key";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "./log-retention";
+import {
+  lambdaAssumeRolePolicy,
+  pipelineKeyStatements,
+  pipelineRolePolicy,
+  queuePolicyDocument,
+} from "./rate-limiter-pipeline-policies";
 
 // The OnlyFans rate limiter's infrastructure: SQS queue + DLQ, the bundled Lambda, its event source
 // mapping and alarms. The SQS + Lambda traps it avoids are in docs (aws-gotchas §SQS + Lambda):
@@ -12,6 +29,9 @@ import { accountAdministration, denyInsecureTransport } from "./policy-statement
 // - visibility timeout ≥ 6 × function timeout, partial batch responses (ReportBatchItemFailures);
 // - no Lambda dead-letter / on-failure destination: for an SQS-triggered function those apply to
 //   asynchronous invocations only, which never happen here. The queue's redrive policy is the DLQ.
+
+/** The Lambda runtime the function runs on (the bundle targets the same Node.js major). */
+export const LAMBDA_RUNTIME = "nodejs22.x";
 
 /** What a bundler returns: the bundle file, its size and its sha256 (hex or base64). */
 export interface LambdaBundle {
@@ -23,15 +43,11 @@ export interface LambdaBundle {
 /** Same source in, same bytes out: the function's code hash changes only when the code does. */
 export type LambdaBundler = (entry: string, outDir: string) => Promise<LambdaBundle>;
 
-/** Per-creator sending limits passed to the runtime (ARCHITECTURE.md: rate limiter invariants). */
-export interface RateLimiterLimits {
-  /** Sends allowed in any rolling window. @default 10 */
-  readonly perWindow?: number;
-  /** Length of the rolling window. @default 60 */
-  readonly windowSeconds?: number;
-  /** Token bucket capacity, at most perWindow. @default 3 */
-  readonly burst?: number;
-}
+/**
+ * Per-creator sending limits passed to the runtime (ARCHITECTURE.md: rate limiter invariants); the
+ * runtime's config (lambdas/rate-limiter/config.ts) owns their defaults and validation.
+ */
+export type RateLimiterLimits = Partial<Limits>;
 
 export interface RateLimiterRedisArgs {
   /** Redis primary endpoint (or a CNAME to it; then set tlsServername). */
@@ -94,6 +110,16 @@ export const DEFAULT_ALARM_THRESHOLDS: Required<RateLimiterAlarmThresholds> = {
   throttles: 0,
 };
 
+/** Largest value each threshold may take (14 days of age, 100 %, the 15-minute Lambda maximum). */
+export const ALARM_THRESHOLD_MAX: Required<RateLimiterAlarmThresholds> = {
+  oldestMessageAgeSeconds: 1_209_600,
+  visibleMessages: 1_000_000_000,
+  dlqMessages: 1_000_000_000,
+  errorRatePercent: 100,
+  durationMs: 900_000,
+  throttles: 1_000_000_000,
+};
+
 export interface RateLimiterPipelineArgs {
   /**
    * Physical name prefix: queue `<prefix>-queue`, DLQ `<prefix>-dlq`, function `<prefix>`, log
@@ -128,7 +154,7 @@ export interface RateLimiterPipelineArgs {
    * @default - the rate-limiter bundle prebuilt and shipped with the package (lambdas/bundle.ts); nothing is built at deploy time
    */
   readonly code?: { readonly entry?: string; readonly buildDir?: string; readonly bundler?: LambdaBundler };
-  /** @default "nodejs22.x" */
+  /** @default LAMBDA_RUNTIME - the Node.js runtime the bundle targets */
   readonly runtime?: string;
   /** @default 30 */
   readonly lambdaTimeoutSeconds?: number;
@@ -148,83 +174,137 @@ export interface RateLimiterPipelineArgs {
   readonly maximumConcurrency?: number;
   /** Reserved concurrency; must be ≥ maximumConcurrency or Lambda throttles the poller. @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
-  /** @default { perWindow: 10, windowSeconds: 60, burst: 3 } */
+  /** @default DEFAULT_LIMITS of the runtime: { perWindow: 10, windowSeconds: 60, burst: 3 } */
   readonly limits?: RateLimiterLimits;
-  /** @default 30 */
+  /** One of the retention periods CloudWatch Logs accepts (LOG_RETENTION_DAYS). @default 30 */
   readonly logRetentionDays?: number;
   /** @default - the seed's thresholds (see each field) */
   readonly alarmThresholds?: RateLimiterAlarmThresholds;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** Environment variables the function reads (lambdas/rate-limiter and lambdas/shared/redis-config.ts). */
-export const RATE_LIMITER_ENV = {
-  queueUrl: "QUEUE_URL",
-  dlqUrl: "DLQ_URL",
-  onlyfansApiUrl: "ONLYFANS_API_URL",
-  onlyfansSecretArn: "ONLYFANS_API_TOKEN_SECRET_ARN",
-  perWindow: "RATE_LIMIT_PER_WINDOW",
-  windowSeconds: "RATE_LIMIT_WINDOW_SECONDS",
-  burst: "RATE_LIMIT_BURST",
-  maxConcurrency: "MAX_CONCURRENCY",
-  maxAttempts: "MAX_ATTEMPTS",
-  redisHost: "REDIS_HOST",
-  redisPort: "REDIS_PORT",
-  redisTls: "REDIS_TLS_ENABLED",
-  redisServername: "REDIS_TLS_SERVERNAME",
-  redisAuthSecretArn: "REDIS_AUTH_TOKEN_SECRET_ARN",
+/** Defaults of the plain-number arguments (the stack config defaults to them too). */
+export const PIPELINE_DEFAULTS = {
+  namePrefix: "huntaze-rate-limiter",
+  runtime: LAMBDA_RUNTIME,
+  lambdaTimeoutSeconds: 30,
+  memoryMb: 256,
+  messageRetentionSeconds: 345_600,
+  dlqMessageRetentionSeconds: 1_209_600,
+  maxReceiveCount: 5,
+  batchSize: 1,
+  maximumConcurrency: 2,
+  logRetentionDays: 30,
+  redisPort: DEFAULT_REDIS_PORT,
 } as const;
 
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+/** Inclusive ranges of the integer arguments (the stack config checks its keys against them too). */
+export const PIPELINE_RANGES = {
+  lambdaTimeoutSeconds: { min: 1, max: 900 },
+  memoryMb: { min: 128, max: 10_240 },
+  /** 12 hours, the SQS maximum; the floor is {@link minVisibilityTimeoutSeconds}. */
+  visibilityTimeoutSeconds: { min: 0, max: 43_200 },
+  messageRetentionSeconds: { min: 60, max: 1_209_600 },
+  dlqMessageRetentionSeconds: { min: 60, max: 1_209_600 },
+  /** Passed to the function as its attempt limit: the runtime's range caps it. */
+  maxReceiveCount: { min: 1, max: SETTING_RANGES.maxAttempts.max },
+  batchSize: { min: 1, max: 10 },
+  /** 2 is the scalingConfig minimum; passed to the function as its degraded-mode divisor. */
+  maximumConcurrency: { min: 2, max: SETTING_RANGES.maxConcurrency.max },
+  reservedConcurrentExecutions: { min: 0, max: 10_000 },
+} as const;
 
-interface Resolved {
-  namePrefix: string;
-  runtime: string;
-  lambdaTimeoutSeconds: number;
-  memoryMb: number;
-  visibilityTimeoutSeconds: number;
-  messageRetentionSeconds: number;
-  dlqMessageRetentionSeconds: number;
-  maxReceiveCount: number;
-  batchSize: number;
-  maximumConcurrency: number;
-  reservedConcurrentExecutions?: number;
-  limits: Required<RateLimiterLimits>;
-  logRetentionDays: number;
-  alarms: Required<RateLimiterAlarmThresholds>;
-  redisPort: number;
-  redisTls: boolean;
+/** The queue's visibility timeout must cover six function timeouts (AWS's SQS + Lambda guidance). */
+export const minVisibilityTimeoutSeconds = (lambdaTimeoutSeconds: number) => 6 * lambdaTimeoutSeconds;
+
+/** Environment variables the function reads, named once by the runtime (config.ts, redis-config.ts). */
+export const RATE_LIMITER_ENV = {
+  queueUrl: ENTRY_ENV.queueUrl,
+  dlqUrl: ENTRY_ENV.dlqUrl,
+  onlyfansApiUrl: ENTRY_ENV.onlyfansApiUrl,
+  onlyfansSecretArn: ENTRY_ENV.onlyfansSecretArn,
+  perWindow: SETTINGS_ENV.perWindow,
+  windowSeconds: SETTINGS_ENV.windowSeconds,
+  burst: SETTINGS_ENV.burst,
+  maxConcurrency: SETTINGS_ENV.maxConcurrency,
+  maxAttempts: SETTINGS_ENV.maxAttempts,
+  redisHost: REDIS_ENV.host,
+  redisPort: REDIS_ENV.port,
+  redisTls: REDIS_ENV.tls,
+  redisServername: REDIS_ENV.servername,
+  redisAuthSecretArn: ENTRY_ENV.redisAuthSecretArn,
+} as const;
+
+/** Every argument with its default applied: the constructor reads only this. */
+export interface ResolvedPipelineArgs {
+  readonly namePrefix: string;
+  readonly functionName: string;
+  readonly logGroupName: string;
+  readonly runtime: string;
+  readonly lambdaTimeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly visibilityTimeoutSeconds: number;
+  readonly messageRetentionSeconds: number;
+  readonly dlqMessageRetentionSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly batchSize: number;
+  readonly maximumConcurrency: number;
+  readonly reservedConcurrentExecutions?: number;
+  readonly limits: Limits;
+  readonly logRetentionDays: number;
+  readonly alarms: Required<RateLimiterAlarmThresholds>;
+  readonly redisPort: number;
+  readonly redisTls: boolean;
+  readonly senderRoleArns: pulumi.Input<string>[];
+  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
 const isInt = (v: number) => Number.isSafeInteger(v);
 const intIn = (v: number, min: number, max: number) => isInt(v) && v >= min && v <= max;
 
 /** Defaults resolved once, then every rule checked; all problems are reported in one error. */
-export function resolveRateLimiterArgs(name: string, args: RateLimiterPipelineArgs): Resolved {
-  const lambdaTimeoutSeconds = args.lambdaTimeoutSeconds ?? 30;
-  const limits = { perWindow: 10, windowSeconds: 60, burst: 3, ...stripUndefined(args.limits ?? {}) };
-  const r: Resolved = {
-    namePrefix: args.namePrefix ?? "huntaze-rate-limiter",
-    runtime: args.runtime ?? "nodejs22.x",
+export function resolveRateLimiterArgs(name: string, args: RateLimiterPipelineArgs): ResolvedPipelineArgs {
+  const d = PIPELINE_DEFAULTS;
+  const lambdaTimeoutSeconds = args.lambdaTimeoutSeconds ?? d.lambdaTimeoutSeconds;
+  const namePrefix = args.namePrefix ?? d.namePrefix;
+  const r: ResolvedPipelineArgs = {
+    namePrefix,
+    functionName: namePrefix,
+    logGroupName: `/aws/lambda/${namePrefix}`,
+    runtime: args.runtime ?? d.runtime,
     lambdaTimeoutSeconds,
-    memoryMb: args.memoryMb ?? 256,
-    visibilityTimeoutSeconds: args.visibilityTimeoutSeconds ?? 6 * lambdaTimeoutSeconds,
-    messageRetentionSeconds: args.messageRetentionSeconds ?? 345_600,
-    dlqMessageRetentionSeconds: args.dlqMessageRetentionSeconds ?? 1_209_600,
-    maxReceiveCount: args.maxReceiveCount ?? 5,
-    batchSize: args.batchSize ?? 1,
-    maximumConcurrency: args.maximumConcurrency ?? 2,
-    reservedConcurrentExecutions: args.reservedConcurrentExecutions,
-    limits,
-    logRetentionDays: args.logRetentionDays ?? 30,
+    memoryMb: args.memoryMb ?? d.memoryMb,
+    visibilityTimeoutSeconds: args.visibilityTimeoutSeconds ?? minVisibilityTimeoutSeconds(lambdaTimeoutSeconds),
+    messageRetentionSeconds: args.messageRetentionSeconds ?? d.messageRetentionSeconds,
+    dlqMessageRetentionSeconds: args.dlqMessageRetentionSeconds ?? d.dlqMessageRetentionSeconds,
+    maxReceiveCount: args.maxReceiveCount ?? d.maxReceiveCount,
+    batchSize: args.batchSize ?? d.batchSize,
+    maximumConcurrency: args.maximumConcurrency ?? d.maximumConcurrency,
+    ...(args.reservedConcurrentExecutions !== undefined
+      ? { reservedConcurrentExecutions: args.reservedConcurrentExecutions }
+      : {}),
+    limits: { ...DEFAULT_LIMITS, ...stripUndefined(args.limits ?? {}) },
+    logRetentionDays: args.logRetentionDays ?? d.logRetentionDays,
     alarms: { ...DEFAULT_ALARM_THRESHOLDS, ...stripUndefined(args.alarmThresholds ?? {}) },
-    redisPort: args.redis.port ?? 6379,
+    redisPort: args.redis.port ?? d.redisPort,
     redisTls: args.redis.tls ?? true,
+    senderRoleArns: args.senderRoleArns ?? [],
+    ...(args.tags !== undefined ? { tags: args.tags } : {}),
   };
-  const minVisibility = 6 * r.lambdaTimeoutSeconds;
+  const problems = pipelineProblems(r, args);
+  if (problems.length > 0) throw new Error(`RateLimiterPipeline ${name}: ${problems.join("; ")}`);
+  return r;
+}
+
+/** The rules, as data: each message names the allowed values and the value received. */
+function pipelineProblems(r: ResolvedPipelineArgs, args: RateLimiterPipelineArgs): string[] {
+  const R = PIPELINE_RANGES;
+  const minVisibility = minVisibilityTimeoutSeconds(r.lambdaTimeoutSeconds);
   const of = args.onlyfans;
+  const ranged = (key: keyof typeof R & keyof ResolvedPipelineArgs, note = "") => ({
+    check: intIn(r[key] as number, R[key].min, R[key].max),
+    message: `${key} must be an integer from ${R[key].min}${note} to ${R[key].max}, got ${r[key]}`,
+  });
   const rules: { check: boolean; message: string }[] = [
     {
       check: /^[A-Za-z0-9_-]{1,56}$/.test(r.namePrefix),
@@ -234,63 +314,38 @@ export function resolveRateLimiterArgs(name: string, args: RateLimiterPipelineAr
       check: /^nodejs(\d+)\.x$/.test(r.runtime) && Number(/^nodejs(\d+)/.exec(r.runtime)?.[1]) >= 22,
       message: `runtime must be a supported Node.js runtime (nodejs22.x or later), got "${r.runtime}"`,
     },
-    {
-      check: intIn(r.lambdaTimeoutSeconds, 1, 900),
-      message: `lambdaTimeoutSeconds must be an integer from 1 to 900, got ${r.lambdaTimeoutSeconds}`,
-    },
-    {
-      check: intIn(r.memoryMb, 128, 10_240),
-      message: `memoryMb must be an integer from 128 to 10240, got ${r.memoryMb}`,
-    },
+    ranged("lambdaTimeoutSeconds"),
+    ranged("memoryMb"),
     {
       check: isInt(r.visibilityTimeoutSeconds) && r.visibilityTimeoutSeconds >= minVisibility,
       message: `visibilityTimeoutSeconds must be ≥ 6 × lambda timeout (${minVisibility}), got ${r.visibilityTimeoutSeconds}`,
     },
     {
-      check: r.visibilityTimeoutSeconds <= 43_200,
-      message: `visibilityTimeoutSeconds must be ≤ 43200 (12 hours, the SQS maximum), got ${r.visibilityTimeoutSeconds}`,
+      check: r.visibilityTimeoutSeconds <= R.visibilityTimeoutSeconds.max,
+      message: `visibilityTimeoutSeconds must be ≤ ${R.visibilityTimeoutSeconds.max} (12 hours, the SQS maximum), got ${r.visibilityTimeoutSeconds}`,
     },
-    {
-      check: intIn(r.messageRetentionSeconds, 60, 1_209_600),
-      message: `messageRetentionSeconds must be an integer from 60 to 1209600, got ${r.messageRetentionSeconds}`,
-    },
+    ranged("messageRetentionSeconds"),
     {
       check:
-        intIn(r.dlqMessageRetentionSeconds, 60, 1_209_600) && r.dlqMessageRetentionSeconds >= r.messageRetentionSeconds,
-      message: `dlqMessageRetentionSeconds must be an integer from messageRetentionSeconds (${r.messageRetentionSeconds}) to 1209600, got ${r.dlqMessageRetentionSeconds}`,
+        intIn(r.dlqMessageRetentionSeconds, R.dlqMessageRetentionSeconds.min, R.dlqMessageRetentionSeconds.max) &&
+        r.dlqMessageRetentionSeconds >= r.messageRetentionSeconds,
+      message: `dlqMessageRetentionSeconds must be an integer from messageRetentionSeconds (${r.messageRetentionSeconds}) to ${R.dlqMessageRetentionSeconds.max}, got ${r.dlqMessageRetentionSeconds}`,
     },
-    {
-      check: intIn(r.maxReceiveCount, 1, 1000),
-      message: `maxReceiveCount must be an integer from 1 to 1000, got ${r.maxReceiveCount}`,
-    },
-    {
-      check: intIn(r.batchSize, 1, 10),
-      message: `batchSize must be an integer from 1 to 10, got ${r.batchSize}`,
-    },
-    {
-      check: intIn(r.maximumConcurrency, 2, 1000),
-      message: `maximumConcurrency must be an integer from 2 (the scalingConfig minimum) to 1000, got ${r.maximumConcurrency}`,
-    },
+    ranged("maxReceiveCount"),
+    ranged("batchSize"),
+    ranged("maximumConcurrency", " (the scalingConfig minimum)"),
     {
       check:
         r.reservedConcurrentExecutions === undefined ||
         (isInt(r.reservedConcurrentExecutions) && r.reservedConcurrentExecutions >= r.maximumConcurrency),
       message: `reservedConcurrentExecutions must be ≥ maximumConcurrency (${r.maximumConcurrency}) or unset (a lower reservation throttles the SQS poller and sends valid messages to the DLQ), got ${r.reservedConcurrentExecutions}`,
     },
+    ...limitProblems(r.limits).map((p) => ({
+      check: false,
+      message: `limits.${p.key} must be ${p.allowed}, got ${p.got}`,
+    })),
     {
-      check: intIn(r.limits.perWindow, 1, 10_000),
-      message: `limits.perWindow must be an integer from 1 to 10000, got ${r.limits.perWindow}`,
-    },
-    {
-      check: intIn(r.limits.windowSeconds, 1, 86_400),
-      message: `limits.windowSeconds must be an integer from 1 to 86400, got ${r.limits.windowSeconds}`,
-    },
-    {
-      check: intIn(r.limits.burst, 1, r.limits.perWindow),
-      message: `limits.burst must be an integer from 1 to perWindow (${r.limits.perWindow}), got ${r.limits.burst}`,
-    },
-    {
-      check: LOG_RETENTION_DAYS.includes(r.logRetentionDays),
+      check: isLogRetentionDays(r.logRetentionDays),
       message: `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${r.logRetentionDays}`,
     },
     {
@@ -322,9 +377,7 @@ export function resolveRateLimiterArgs(name: string, args: RateLimiterPipelineAr
       message: `alarmThresholds.${key} must be a number ≥ 0, got ${value}`,
     })),
   ];
-  const problems = rules.filter((rule) => !rule.check).map((rule) => rule.message);
-  if (problems.length > 0) throw new Error(`RateLimiterPipeline ${name}: ${problems.join("; ")}`);
-  return r;
+  return rules.filter((rule) => !rule.check).map((rule) => rule.message);
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -346,6 +399,103 @@ async function codeBundle(name: string, code: RateLimiterPipelineArgs["code"]): 
   const bundler = code.bundler ?? (require("../lambdas/build") as { bundleLambda: LambdaBundler }).bundleLambda;
   const entry = code.entry ?? path.resolve(__dirname, "../lambdas/rate-limiter/index.ts");
   return bundler(entry, code.buildDir ?? path.resolve(".build", "lambdas", name));
+}
+
+/** What the alarm table watches. */
+export interface PipelineAlarmSubjects {
+  readonly namePrefix: string;
+  readonly queueName: pulumi.Input<string>;
+  readonly dlqName: pulumi.Input<string>;
+  readonly functionName: pulumi.Input<string>;
+  readonly lambdaTimeoutSeconds: number;
+}
+
+/** The pipeline's alarms (seed 002 "Monitoring & Alerts"), one row each. */
+export function pipelineAlarmRows(
+  a: Required<RateLimiterAlarmThresholds>,
+  w: PipelineAlarmSubjects,
+): (AlarmRow | MathAlarmRow)[] {
+  const prefix = w.namePrefix;
+  const queueDims = { QueueName: w.queueName };
+  const fnDims = { FunctionName: w.functionName };
+  const lambdaMetric = (id: string, metricName: string) => ({
+    id,
+    metric: { namespace: "AWS/Lambda", metricName, dimensions: fnDims, stat: "Sum", period: 300 },
+  });
+  const over = "GreaterThanThreshold" as const;
+  return [
+    {
+      key: "oldest-message-age",
+      description: `Oldest message in ${prefix}-queue is older than ${a.oldestMessageAgeSeconds} s: the limiter is not keeping up or is stuck`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateAgeOfOldestMessage",
+      dimensions: queueDims,
+      statistic: "Maximum",
+      periodSeconds: 300,
+      comparison: over,
+      threshold: a.oldestMessageAgeSeconds,
+    },
+    {
+      key: "visible-messages",
+      description: `More than ${a.visibleMessages} messages waiting in ${prefix}-queue`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: queueDims,
+      statistic: "Maximum",
+      periodSeconds: 300,
+      comparison: over,
+      threshold: a.visibleMessages,
+    },
+    {
+      key: "dlq-depth",
+      description: `More than ${a.dlqMessages} messages in ${prefix}-dlq: sends failed 5 times or were malformed`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: w.dlqName },
+      statistic: "Maximum",
+      periodSeconds: 60,
+      comparison: over,
+      threshold: a.dlqMessages,
+    },
+    {
+      key: "error-rate",
+      description: `More than ${a.errorRatePercent} % of ${prefix} invocations failed over 5 minutes`,
+      metricQueries: [
+        lambdaMetric("errors", "Errors"),
+        lambdaMetric("invocations", "Invocations"),
+        {
+          id: "errorRate",
+          expression: "IF(invocations > 0, 100 * errors / invocations, 0)",
+          label: "Error rate (%)",
+          returnData: true,
+        },
+      ],
+      comparison: over,
+      threshold: a.errorRatePercent,
+    },
+    {
+      key: "duration",
+      description: `An invocation of ${prefix} took longer than ${a.durationMs} ms (timeout ${w.lambdaTimeoutSeconds} s)`,
+      namespace: "AWS/Lambda",
+      metricName: "Duration",
+      dimensions: fnDims,
+      statistic: "Maximum",
+      periodSeconds: 300,
+      comparison: over,
+      threshold: a.durationMs,
+    },
+    {
+      key: "throttles",
+      description: `${prefix} invocations were throttled (check reserved concurrency vs the mapping's cap)`,
+      namespace: "AWS/Lambda",
+      metricName: "Throttles",
+      dimensions: fnDims,
+      statistic: "Sum",
+      periodSeconds: 60,
+      comparison: over,
+      threshold: a.throttles,
+    },
+  ];
 }
 
 /**
@@ -375,368 +525,58 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     super("huntaze:messaging:RateLimiterPipeline", name, {}, opts);
     const s = resolveRateLimiterArgs(name, args);
     const parent = { parent: this };
-    const tags = args.tags;
-    const prefix = s.namePrefix;
-    const functionName = prefix;
-    const logGroupName = `/aws/lambda/${functionName}`;
-    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
-    const region = aws.getRegionOutput({}, parent).region;
+    const { tags, namePrefix: prefix } = s;
 
     // --- Key -----------------------------------------------------------------------------------
     if (args.kmsKeyArn === undefined) {
-      this.key = new aws.kms.Key(
+      this.key = createComponentKey(
         `${name}-key`,
         {
           description: `Encrypts the ${prefix} queues, secret, environment and logs`,
-          enableKeyRotation: true,
-          deletionWindowInDays: 30,
-          policy: pulumi
-            .all([accountId, region, pulumi.output(args.senderRoleArns ?? [])])
-            .apply(([account, reg, senders]) =>
-              JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
-                  // Delegates to IAM: the function's role policy grants its own kms use.
-                  accountAdministration(account),
-                  {
-                    Sid: "CloudWatchLogsOfTheFunction",
-                    Effect: "Allow",
-                    Principal: { Service: `logs.${reg}.amazonaws.com` },
-                    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                    Resource: "*",
-                    Condition: {
-                      ArnEquals: {
-                        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${reg}:${account}:log-group:${logGroupName}`,
-                      },
-                    },
-                  },
-                  ...(senders.length > 0
-                    ? [
-                        {
-                          Sid: "QueueSendersEncrypt",
-                          Effect: "Allow",
-                          Principal: { AWS: senders },
-                          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-                          Resource: "*",
-                          Condition: { StringEquals: { "kms:ViaService": `sqs.${reg}.amazonaws.com` } },
-                        },
-                      ]
-                    : []),
-                ],
-              }),
-            ),
-          tags,
+          alias: prefix,
+          // The account administers the key; the function's role policy grants its own use.
+          statements: (scope) =>
+            pulumi.output(s.senderRoleArns).apply((senders) => pipelineKeyStatements(scope, s.logGroupName, senders)),
+          ...(tags !== undefined ? { tags } : {}),
         },
         parent,
       );
-      new aws.kms.Alias(`${name}-key-alias`, { name: `alias/${prefix}`, targetKeyId: this.key.keyId }, parent);
     }
     const kmsKeyArn = this.key ? this.key.arn : pulumi.output(args.kmsKeyArn!);
     this.kmsKeyArn = kmsKeyArn;
     const logKeyArn = args.logGroupKmsKeyArn ?? this.key?.arn;
 
-    // --- Queues --------------------------------------------------------------------------------
-    this.deadLetterQueue = new aws.sqs.Queue(
-      `${name}-dlq`,
-      {
-        name: `${prefix}-dlq`,
-        messageRetentionSeconds: s.dlqMessageRetentionSeconds,
-        kmsMasterKeyId: kmsKeyArn,
-        kmsDataKeyReusePeriodSeconds: 300,
-        tags,
-      },
-      parent,
-    );
-    this.queue = new aws.sqs.Queue(
-      `${name}-queue`,
-      {
-        name: `${prefix}-queue`,
-        receiveWaitTimeSeconds: 20,
-        visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
-        messageRetentionSeconds: s.messageRetentionSeconds,
-        kmsMasterKeyId: kmsKeyArn,
-        kmsDataKeyReusePeriodSeconds: 300,
-        redrivePolicy: this.deadLetterQueue.arn.apply((deadLetterTargetArn) =>
-          JSON.stringify({ deadLetterTargetArn, maxReceiveCount: s.maxReceiveCount }),
-        ),
-        tags,
-      },
-      parent,
-    );
-    // Only this queue may redrive into the DLQ (separate resource: the two ARNs refer to each other).
-    new aws.sqs.RedriveAllowPolicy(
-      `${name}-dlq-redrive-allow`,
-      {
-        queueUrl: this.deadLetterQueue.url,
-        redriveAllowPolicy: this.queue.arn.apply((arn) =>
-          JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arn] }),
-        ),
-      },
-      parent,
-    );
-    const queuePolicy = (queue: aws.sqs.Queue, suffix: string, senders: pulumi.Input<string>[]) =>
-      new aws.sqs.QueuePolicy(
-        `${name}-${suffix}-policy`,
-        {
-          queueUrl: queue.url,
-          policy: pulumi.all([queue.arn, pulumi.output(senders)]).apply(([arn, senderArns]) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                denyInsecureTransport("sqs", arn),
-                ...(senderArns.length > 0
-                  ? [
-                      {
-                        Sid: "AllowSenders",
-                        Effect: "Allow",
-                        Principal: { AWS: senderArns },
-                        Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-                        Resource: arn,
-                      },
-                    ]
-                  : []),
-              ],
-            }),
-          ),
-        },
-        parent,
-      );
-    queuePolicy(this.queue, "queue", args.senderRoleArns ?? []);
-    queuePolicy(this.deadLetterQueue, "dlq", []);
+    [this.queue, this.deadLetterQueue] = this.queues(name, s, kmsKeyArn);
 
     // --- OnlyFans credentials: by ARN only ------------------------------------------------------
-    let onlyfansSecretArn: pulumi.Output<string>;
-    let onlyfansSecretKey: pulumi.Input<string> | undefined;
-    if (args.onlyfans.apiToken !== undefined) {
-      const secret = new aws.secretsmanager.Secret(
-        `${name}-onlyfans-credentials`,
-        {
-          namePrefix: `${prefix}/onlyfans-api-`,
-          description: `OnlyFans API credentials of ${prefix}; set from the stack's secret config`,
-          kmsKeyId: kmsKeyArn,
-          recoveryWindowInDays: 7,
-          tags,
-        },
-        parent,
-      );
-      new aws.secretsmanager.SecretVersion(
-        `${name}-onlyfans-credentials-value`,
-        { secretId: secret.id, secretString: pulumi.secret(args.onlyfans.apiToken) },
-        parent,
-      );
-      onlyfansSecretArn = secret.arn;
-      onlyfansSecretKey = kmsKeyArn;
-    } else {
-      onlyfansSecretArn = pulumi.output(args.onlyfans.credentialsSecretArn!);
-      onlyfansSecretKey = args.onlyfans.credentialsSecretKmsKeyArn;
-    }
-    this.onlyfansSecretArn = onlyfansSecretArn;
+    const credentials = this.credentials(name, s, args, kmsKeyArn);
+    this.onlyfansSecretArn = credentials.arn;
 
-    // --- Network -------------------------------------------------------------------------------
-    this.securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        vpcId: args.vpcId,
-        description: `${prefix} Lambda: no ingress; egress to Redis and HTTPS only`,
-        tags,
-      },
-      parent,
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-egress-https`,
-      {
-        securityGroupId: this.securityGroup.id,
-        description: "HTTPS to the OnlyFans API and AWS APIs (SQS, Secrets Manager, X-Ray)",
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: "0.0.0.0/0",
-        tags,
-      },
-      parent,
-    );
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-egress-redis`,
-      {
-        securityGroupId: this.securityGroup.id,
-        description: "Redis (TLS) of the rate limiter",
-        ipProtocol: "tcp",
-        fromPort: s.redisPort,
-        toPort: s.redisPort,
-        ...(args.redis.securityGroupId !== undefined
-          ? { referencedSecurityGroupId: args.redis.securityGroupId }
-          : { cidrIpv4: args.vpcCidrBlock }),
-        tags,
-      },
-      parent,
-    );
-    if (args.redis.securityGroupId !== undefined) {
-      new aws.vpc.SecurityGroupIngressRule(
-        `${name}-redis-ingress`,
-        {
-          securityGroupId: args.redis.securityGroupId,
-          description: `Redis from the ${prefix} Lambda`,
-          ipProtocol: "tcp",
-          fromPort: s.redisPort,
-          toPort: s.redisPort,
-          referencedSecurityGroupId: this.securityGroup.id,
-          tags,
-        },
-        parent,
-      );
-    }
+    this.securityGroup = this.network(name, s, args);
 
     // --- Logs ----------------------------------------------------------------------------------
     // Created before the function: otherwise Lambda creates /aws/lambda/<name> itself, kept forever.
     this.logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { name: logGroupName, retentionInDays: s.logRetentionDays, kmsKeyId: logKeyArn, tags },
+      { name: s.logGroupName, retentionInDays: s.logRetentionDays, kmsKeyId: logKeyArn, tags },
       parent,
     );
 
     // --- Role ----------------------------------------------------------------------------------
-    this.role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: `Execution role of the ${prefix} Lambda`,
-        assumeRolePolicy: accountId.apply((account) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "lambda.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": account } },
-              },
-            ],
-          }),
-        ),
-        tags,
-      },
-      parent,
-    );
-    const secretKeys = [onlyfansSecretKey, args.redis.authTokenSecretKmsKeyArn].filter(
+    const secretKeys = [credentials.keyArn, args.redis.authTokenSecretKmsKeyArn].filter(
       (k): k is pulumi.Input<string> => k !== undefined,
     );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      {
-        role: this.role.id,
-        policy: pulumi
-          .all([
-            this.queue.arn,
-            this.deadLetterQueue.arn,
-            kmsKeyArn,
-            this.logGroup.arn,
-            onlyfansSecretArn,
-            pulumi.output(args.redis.authTokenSecretArn),
-            pulumi.all(secretKeys),
-            region,
-          ])
-          .apply(([queueArn, dlqArn, keyArn, logGroupArn, ofSecret, redisSecret, keys, reg]) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  // Poll, ack, extend visibility, and re-send throttled messages with DelaySeconds.
-                  Sid: "ConsumeAndRequeue",
-                  Effect: "Allow",
-                  Action: [
-                    "sqs:ReceiveMessage",
-                    "sqs:DeleteMessage",
-                    "sqs:ChangeMessageVisibility",
-                    "sqs:GetQueueAttributes",
-                    "sqs:SendMessage",
-                  ],
-                  Resource: queueArn,
-                },
-                { Sid: "SendPoisonToDlq", Effect: "Allow", Action: "sqs:SendMessage", Resource: dlqArn },
-                {
-                  // SSE-KMS queues: decrypt on receive, data key on send; also the environment.
-                  Sid: "QueueKey",
-                  Effect: "Allow",
-                  Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-                  Resource: keyArn,
-                },
-                {
-                  Sid: "ReadSecrets",
-                  Effect: "Allow",
-                  Action: "secretsmanager:GetSecretValue",
-                  Resource: [ofSecret, ...(redisSecret ? [redisSecret] : [])],
-                },
-                ...[...new Set(keys)]
-                  .filter((k) => k !== keyArn)
-                  .map((k, i) => ({
-                    Sid: `SecretKey${i}`,
-                    Effect: "Allow",
-                    Action: "kms:Decrypt",
-                    Resource: k,
-                    Condition: {
-                      StringEquals: { "kms:ViaService": `secretsmanager.${reg}.amazonaws.com` },
-                    },
-                  })),
-                {
-                  Sid: "WriteOwnLogs",
-                  Effect: "Allow",
-                  Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                  Resource: `${logGroupArn}:*`,
-                },
-                {
-                  // X-Ray has no resource-level permissions: AWS requires "*".
-                  Sid: "Tracing",
-                  Effect: "Allow",
-                  Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-                  Resource: "*",
-                },
-                {
-                  // The VPC attachment (same actions as AWSLambdaVPCAccessExecutionRole): the ENI ids
-                  // are unknown in advance and the Describe calls do not support resource scoping.
-                  Sid: "VpcNetworkInterfaces",
-                  Effect: "Allow",
-                  Action: [
-                    "ec2:CreateNetworkInterface",
-                    "ec2:DescribeNetworkInterfaces",
-                    "ec2:DescribeSubnets",
-                    "ec2:DeleteNetworkInterface",
-                    "ec2:AssignPrivateIpAddresses",
-                    "ec2:UnassignPrivateIpAddresses",
-                  ],
-                  Resource: "*",
-                },
-              ],
-            }),
-          ),
-      },
-      parent,
-    );
+    const { role, policy: rolePolicy } = this.executionRole(name, s, args, { kmsKeyArn, secretKeys });
+    this.role = role;
 
     // --- Code ----------------------------------------------------------------------------------
     const bundle = pulumi.output(codeBundle(name, args.code));
     this.sourceCodeHash = bundle.apply((b) => toBase64Sha256(b.sha256));
 
-    const env = RATE_LIMITER_ENV;
-    const variables: Record<string, pulumi.Input<string>> = {
-      [env.queueUrl]: this.queue.url,
-      [env.dlqUrl]: this.deadLetterQueue.url,
-      [env.onlyfansApiUrl]: args.onlyfans.apiUrl,
-      [env.onlyfansSecretArn]: onlyfansSecretArn,
-      [env.perWindow]: String(s.limits.perWindow),
-      [env.windowSeconds]: String(s.limits.windowSeconds),
-      [env.burst]: String(s.limits.burst),
-      [env.maxConcurrency]: String(s.maximumConcurrency),
-      [env.maxAttempts]: String(s.maxReceiveCount),
-      [env.redisHost]: args.redis.host,
-      [env.redisPort]: String(s.redisPort),
-      [env.redisTls]: String(s.redisTls),
-    };
-    if (args.redis.tlsServername !== undefined) variables[env.redisServername] = args.redis.tlsServername;
-    if (args.redis.authTokenSecretArn !== undefined) variables[env.redisAuthSecretArn] = args.redis.authTokenSecretArn;
-
     this.function = new aws.lambda.Function(
       `${name}-fn`,
       {
-        name: functionName,
+        name: s.functionName,
         description: "OnlyFans send rate limiter (per-creator window + token bucket in Redis)",
         runtime: s.runtime,
         handler: "index.handler",
@@ -747,7 +587,7 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
         timeout: s.lambdaTimeoutSeconds,
         reservedConcurrentExecutions: s.reservedConcurrentExecutions,
         vpcConfig: { subnetIds: args.subnetIds, securityGroupIds: [this.securityGroup.id] },
-        environment: { variables },
+        environment: { variables: this.environment(s, args) },
         kmsKeyArn,
         tracingConfig: { mode: "Active" },
         loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
@@ -772,108 +612,15 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     );
 
     // --- Alarms --------------------------------------------------------------------------------
-    const a = s.alarms;
-    const actions = [args.alarmTopicArn];
-    const alarm = (suffix: string, spec: Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions">) =>
-      new aws.cloudwatch.MetricAlarm(
-        `${name}-${suffix}`,
-        {
-          name: `${prefix}-${suffix}`,
-          alarmActions: actions,
-          okActions: actions,
-          treatMissingData: "notBreaching",
-          tags,
-          ...spec,
-        },
-        parent,
-      );
-    const queueDims = { QueueName: this.queue.name };
-    const fnDims = { FunctionName: this.function.name };
-    this.alarms = [
-      alarm("oldest-message-age", {
-        alarmDescription: `Oldest message in ${prefix}-queue is older than ${a.oldestMessageAgeSeconds} s: the limiter is not keeping up or is stuck`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateAgeOfOldestMessage",
-        dimensions: queueDims,
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: a.oldestMessageAgeSeconds,
-        comparisonOperator: "GreaterThanThreshold",
-      }),
-      alarm("visible-messages", {
-        alarmDescription: `More than ${a.visibleMessages} messages waiting in ${prefix}-queue`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: queueDims,
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: a.visibleMessages,
-        comparisonOperator: "GreaterThanThreshold",
-      }),
-      alarm("dlq-depth", {
-        alarmDescription: `More than ${a.dlqMessages} messages in ${prefix}-dlq: sends failed 5 times or were malformed`,
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: this.deadLetterQueue.name },
-        statistic: "Maximum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: a.dlqMessages,
-        comparisonOperator: "GreaterThanThreshold",
-      }),
-      alarm("error-rate", {
-        alarmDescription: `More than ${a.errorRatePercent} % of ${prefix} invocations failed over 5 minutes`,
-        metricQueries: [
-          {
-            id: "errors",
-            metric: { namespace: "AWS/Lambda", metricName: "Errors", dimensions: fnDims, stat: "Sum", period: 300 },
-          },
-          {
-            id: "invocations",
-            metric: {
-              namespace: "AWS/Lambda",
-              metricName: "Invocations",
-              dimensions: fnDims,
-              stat: "Sum",
-              period: 300,
-            },
-          },
-          {
-            id: "errorRate",
-            expression: "IF(invocations > 0, 100 * errors / invocations, 0)",
-            label: "Error rate (%)",
-            returnData: true,
-          },
-        ],
-        evaluationPeriods: 1,
-        threshold: a.errorRatePercent,
-        comparisonOperator: "GreaterThanThreshold",
-      }),
-      alarm("duration", {
-        alarmDescription: `An invocation of ${prefix} took longer than ${a.durationMs} ms (timeout ${s.lambdaTimeoutSeconds} s)`,
-        namespace: "AWS/Lambda",
-        metricName: "Duration",
-        dimensions: fnDims,
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: a.durationMs,
-        comparisonOperator: "GreaterThanThreshold",
-      }),
-      alarm("throttles", {
-        alarmDescription: `${prefix} invocations were throttled (check reserved concurrency vs the mapping's cap)`,
-        namespace: "AWS/Lambda",
-        metricName: "Throttles",
-        dimensions: fnDims,
-        statistic: "Sum",
-        period: 60,
-        evaluationPeriods: 1,
-        threshold: a.throttles,
-        comparisonOperator: "GreaterThanThreshold",
-      }),
-    ];
+    const target: AlarmTarget = { name, namePrefix: prefix, topicArn: args.alarmTopicArn, ...(tags ? { tags } : {}) };
+    const rows = pipelineAlarmRows(s.alarms, {
+      namePrefix: prefix,
+      queueName: this.queue.name,
+      dlqName: this.deadLetterQueue.name,
+      functionName: this.function.name,
+      lambdaTimeoutSeconds: s.lambdaTimeoutSeconds,
+    });
+    this.alarms = rows.map((row) => alarmFromRow(target, row, parent));
 
     this.queueUrl = this.queue.url;
     this.dlqUrl = this.deadLetterQueue.url;
@@ -884,5 +631,226 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
       functionName: this.functionName,
       sourceCodeHash: this.sourceCodeHash,
     });
+  }
+
+  /** The OnlyFans credentials: a secret created from `apiToken` (under the pipeline key), or the given one. */
+  private credentials(
+    name: string,
+    s: ResolvedPipelineArgs,
+    args: RateLimiterPipelineArgs,
+    kmsKeyArn: pulumi.Output<string>,
+  ): { arn: pulumi.Output<string>; keyArn?: pulumi.Input<string> } {
+    const { tags, namePrefix: prefix } = s;
+    if (args.onlyfans.apiToken === undefined) {
+      const keyArn = args.onlyfans.credentialsSecretKmsKeyArn;
+      return { arn: pulumi.output(args.onlyfans.credentialsSecretArn!), ...(keyArn !== undefined ? { keyArn } : {}) };
+    }
+    const parent = { parent: this };
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-onlyfans-credentials`,
+      {
+        namePrefix: `${prefix}/onlyfans-api-`,
+        description: `OnlyFans API credentials of ${prefix}; set from the stack's secret config`,
+        kmsKeyId: kmsKeyArn,
+        recoveryWindowInDays: 7,
+        tags,
+      },
+      parent,
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-onlyfans-credentials-value`,
+      { secretId: secret.id, secretString: pulumi.secret(args.onlyfans.apiToken) },
+      parent,
+    );
+    return { arn: secret.arn, keyArn: kmsKeyArn };
+  }
+
+  /** The function's role and its least-privilege policy (pipelineRolePolicy). */
+  private executionRole(
+    name: string,
+    s: ResolvedPipelineArgs,
+    args: RateLimiterPipelineArgs,
+    keys: { kmsKeyArn: pulumi.Output<string>; secretKeys: pulumi.Input<string>[] },
+  ): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+    const parent = { parent: this };
+    const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
+    const region = aws.getRegionOutput({}, parent).region;
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `Execution role of the ${s.namePrefix} Lambda`,
+        assumeRolePolicy: accountId.apply(lambdaAssumeRolePolicy),
+        tags: s.tags,
+      },
+      parent,
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([
+            this.queue.arn,
+            this.deadLetterQueue.arn,
+            keys.kmsKeyArn,
+            this.logGroup.arn,
+            this.onlyfansSecretArn,
+            pulumi.output(args.redis.authTokenSecretArn),
+            pulumi.all(keys.secretKeys),
+            region,
+          ])
+          .apply(([queueArn, dlqArn, keyArn, logGroupArn, ofSecret, redisSecret, secretKeyArns, reg]) =>
+            pipelineRolePolicy({
+              queueArn,
+              dlqArn,
+              keyArn,
+              logGroupArn,
+              onlyfansSecretArn: ofSecret,
+              ...(redisSecret ? { redisSecretArn: redisSecret } : {}),
+              secretKeyArns,
+              region: reg,
+            }),
+          ),
+      },
+      parent,
+    );
+    return { role, policy };
+  }
+
+  /** The source queue and its DLQ (both under the pipeline key), the redrive allowance and the queue policies. */
+  private queues(
+    name: string,
+    s: ResolvedPipelineArgs,
+    kmsKeyArn: pulumi.Output<string>,
+  ): [aws.sqs.Queue, aws.sqs.Queue] {
+    const parent = { parent: this };
+    const { tags, namePrefix: prefix } = s;
+    const dlq = new aws.sqs.Queue(
+      `${name}-dlq`,
+      {
+        name: `${prefix}-dlq`,
+        messageRetentionSeconds: s.dlqMessageRetentionSeconds,
+        kmsMasterKeyId: kmsKeyArn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        tags,
+      },
+      parent,
+    );
+    const queue = new aws.sqs.Queue(
+      `${name}-queue`,
+      {
+        name: `${prefix}-queue`,
+        receiveWaitTimeSeconds: 20,
+        visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
+        messageRetentionSeconds: s.messageRetentionSeconds,
+        kmsMasterKeyId: kmsKeyArn,
+        kmsDataKeyReusePeriodSeconds: 300,
+        redrivePolicy: dlq.arn.apply((deadLetterTargetArn) =>
+          JSON.stringify({ deadLetterTargetArn, maxReceiveCount: s.maxReceiveCount }),
+        ),
+        tags,
+      },
+      parent,
+    );
+    // Only this queue may redrive into the DLQ (separate resource: the two ARNs refer to each other).
+    new aws.sqs.RedriveAllowPolicy(
+      `${name}-dlq-redrive-allow`,
+      {
+        queueUrl: dlq.url,
+        redriveAllowPolicy: queue.arn.apply((arn) =>
+          JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arn] }),
+        ),
+      },
+      parent,
+    );
+    const policy = (q: aws.sqs.Queue, suffix: string, senders: pulumi.Input<string>[]) =>
+      new aws.sqs.QueuePolicy(
+        `${name}-${suffix}-policy`,
+        {
+          queueUrl: q.url,
+          policy: pulumi.all([q.arn, pulumi.output(senders)]).apply(([arn, arns]) => queuePolicyDocument(arn, arns)),
+        },
+        parent,
+      );
+    policy(queue, "queue", s.senderRoleArns);
+    policy(dlq, "dlq", []);
+    return [queue, dlq];
+  }
+
+  /** The function's security group: no ingress, egress to HTTPS and to Redis (admitted there when its group is given). */
+  private network(name: string, s: ResolvedPipelineArgs, args: RateLimiterPipelineArgs): aws.ec2.SecurityGroup {
+    const parent = { parent: this };
+    const { tags, namePrefix: prefix } = s;
+    const group = new aws.ec2.SecurityGroup(
+      `${name}-sg`,
+      { vpcId: args.vpcId, description: `${prefix} Lambda: no ingress; egress to Redis and HTTPS only`, tags },
+      parent,
+    );
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-egress-https`,
+      {
+        securityGroupId: group.id,
+        description: "HTTPS to the OnlyFans API and AWS APIs (SQS, Secrets Manager, X-Ray)",
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+        tags,
+      },
+      parent,
+    );
+    const redisGroup = args.redis.securityGroupId;
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-egress-redis`,
+      {
+        securityGroupId: group.id,
+        description: "Redis (TLS) of the rate limiter",
+        ipProtocol: "tcp",
+        fromPort: s.redisPort,
+        toPort: s.redisPort,
+        ...(redisGroup !== undefined ? { referencedSecurityGroupId: redisGroup } : { cidrIpv4: args.vpcCidrBlock }),
+        tags,
+      },
+      parent,
+    );
+    if (redisGroup !== undefined) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-redis-ingress`,
+        {
+          securityGroupId: redisGroup,
+          description: `Redis from the ${prefix} Lambda`,
+          ipProtocol: "tcp",
+          fromPort: s.redisPort,
+          toPort: s.redisPort,
+          referencedSecurityGroupId: group.id,
+          tags,
+        },
+        parent,
+      );
+    }
+    return group;
+  }
+
+  /** The function's environment: settings and secret ARNs, never a secret value. */
+  private environment(s: ResolvedPipelineArgs, args: RateLimiterPipelineArgs): Record<string, pulumi.Input<string>> {
+    const env = RATE_LIMITER_ENV;
+    return {
+      [env.queueUrl]: this.queue.url,
+      [env.dlqUrl]: this.deadLetterQueue.url,
+      [env.onlyfansApiUrl]: args.onlyfans.apiUrl,
+      [env.onlyfansSecretArn]: this.onlyfansSecretArn,
+      [env.perWindow]: String(s.limits.perWindow),
+      [env.windowSeconds]: String(s.limits.windowSeconds),
+      [env.burst]: String(s.limits.burst),
+      [env.maxConcurrency]: String(s.maximumConcurrency),
+      [env.maxAttempts]: String(s.maxReceiveCount),
+      [env.redisHost]: args.redis.host,
+      [env.redisPort]: String(s.redisPort),
+      [env.redisTls]: String(s.redisTls),
+      ...(args.redis.tlsServername !== undefined ? { [env.redisServername]: args.redis.tlsServername } : {}),
+      ...(args.redis.authTokenSecretArn !== undefined
+        ? { [env.redisAuthSecretArn]: args.redis.authTokenSecretArn }
+        : {}),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_WORKFLOW_ALARM_THRESHOLDS, type WorkflowQueueAlarmThresholds } from "../components/workflow-queue";
+import { DEFAULT_WORKFLOW_ALARM_THRESHOLDS, type WorkflowQueueAlarmThresholds } from "../components";
 import { DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../lambdas/cost-monitoring/contract";
 import { type ConfigReader, patterns } from "./validation";
 

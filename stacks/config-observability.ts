@@ -1,4 +1,10 @@
-import { DEFAULT_DATABASE_THRESHOLDS, DEFAULT_SERVICE_SCALING, RDS_CLASS_MEMORY_GIB } from "../components";
+import {
+  DEFAULT_DATABASE_THRESHOLDS,
+  DEFAULT_SERVICE_SCALING,
+  isLogRetentionDays,
+  LOG_RETENTION_DAYS,
+  RDS_CLASS_MEMORY_GIB,
+} from "../components";
 import { type ConfigReader, patterns } from "./validation";
 
 // `huntaze:ecs` (ObservedCluster: the seeds' clusters and their services) and `huntaze:database`
@@ -62,7 +68,6 @@ const names = {
   rdsIdentifier: /^[a-z](?!.*--)[a-z0-9-]{0,62}(?<!-)$/,
   engineVersion: /^\d+(\.\d+)?$/,
 };
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653];
 
 function readCluster(k: ConfigReader, environment: string): EcsClusterConfig {
   const name = k.string("name", { pattern: names.cluster, describe: "an ECS cluster name" });
@@ -95,7 +100,7 @@ function readCluster(k: ConfigReader, environment: string): EcsClusterConfig {
   const logGroups = k.has("logGroups")
     ? k.objectList("logGroups").map((l) => {
         const retention = l.has("retentionDays") ? l.integer("retentionDays", { min: 1 }) : undefined;
-        if (retention !== undefined && !LOG_RETENTION_DAYS.includes(retention))
+        if (retention !== undefined && !isLogRetentionDays(retention))
           l.problem("retentionDays", `one of ${LOG_RETENTION_DAYS.join(", ")}`, retention);
         const lg: EcsLogGroupConfig = {
           name: l.string("name", { pattern: names.logGroup, describe: "a log group name" }),

@@ -1,52 +1,49 @@
-import { DEFAULT_ALARM_THRESHOLDS } from "../components";
+import {
+  ALARM_THRESHOLD_MAX,
+  DEFAULT_ALARM_THRESHOLDS,
+  isLogRetentionDays,
+  LOG_RETENTION_DAYS,
+  minVisibilityTimeoutSeconds,
+  PIPELINE_DEFAULTS,
+  PIPELINE_RANGES,
+  type RateLimiterAlarmThresholds,
+} from "../components";
+import { DEFAULT_LIMITS, type Limits, limitProblems } from "../lambdas/rate-limiter/config";
 import { type ConfigReader, patterns } from "./validation";
 
 // `huntaze:rateLimiter` (the OnlyFans send pipeline) and `huntaze:onlyfansApiToken` (a Pulumi
 // secret, read at the namespace level so `pulumi config set --secret huntaze:onlyfansApiToken`
-// is the one way to set it). Ranges mirror RateLimiterPipeline's validation, so a bad stack file
-// is reported with every problem at once before any component is built.
-
-export interface RateLimiterAlarmsConfig {
-  readonly oldestMessageAgeSeconds: number;
-  readonly visibleMessages: number;
-  readonly dlqMessages: number;
-  readonly errorRatePercent: number;
-  readonly durationMs: number;
-  readonly throttles: number;
-}
+// is the one way to set it). Keys are RateLimiterPipeline's argument names, and defaults, ranges
+// and rules are the component's and the runtime's own (imported), so a bad stack file is reported
+// with every problem at once before any component is built, and the program passes values through.
 
 export interface RateLimiterConfig {
-  /** Sends per creator in any rolling window. @default 10 */
-  readonly perWindow: number;
-  /** @default 60 */
-  readonly windowSeconds: number;
-  /** Token bucket capacity (≤ perWindow). @default 3 */
-  readonly burst: number;
-  /** Messages per invocation, 1–10. @default 1 */
+  /** The runtime's limits. @default DEFAULT_LIMITS (10 per 60 s, burst 3) */
+  readonly limits: Limits;
+  /** @default 1 */
   readonly batchSize: number;
-  /** Event source mapping concurrency cap, ≥ 2. @default 2 */
+  /** @default 2 */
   readonly maximumConcurrency: number;
-  /** ≥ maximumConcurrency when set. @default - unreserved */
+  /** @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
   /** @default 30 */
   readonly lambdaTimeoutSeconds: number;
   /** @default 256 */
   readonly memoryMb: number;
-  /** ≥ 6 × lambdaTimeoutSeconds. @default 6 × lambdaTimeoutSeconds */
+  /** @default 6 × lambdaTimeoutSeconds */
   readonly visibilityTimeoutSeconds: number;
   /** @default 30 */
   readonly logRetentionDays: number;
-  /** https URL of the OnlyFans API. */
-  readonly onlyfansApiUrl: string;
+  /** https URL of the OnlyFans API (the token is `onlyfansApiToken`). */
+  readonly onlyfans: { readonly apiUrl: string };
+  /** @default DEFAULT_ALARM_THRESHOLDS (the seed's) */
+  readonly alarmThresholds: Required<RateLimiterAlarmThresholds>;
   /**
    * `huntaze:onlyfansApiToken`, a Pulumi secret. Plain here (config is plain data): the stack
    * wraps it in pulumi.secret() and only the created Secrets Manager secret ever holds it.
    */
   readonly onlyfansApiToken: string;
-  readonly alarms: RateLimiterAlarmsConfig;
 }
-
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 3653];
 
 /**
  * Reads `huntaze:rateLimiter` and `huntaze:onlyfansApiToken` from the namespace reader `c`;
@@ -54,17 +51,25 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
  */
 export function readRateLimiterConfig(c: ConfigReader): RateLimiterConfig {
   const r = c.object("rateLimiter");
-  const int = (key: string, min: number, max: number, fallback: number) =>
-    r?.integer(key, { min, max, default: fallback }) ?? fallback;
+  const D = PIPELINE_DEFAULTS;
+  const R = PIPELINE_RANGES;
+  const int = (key: keyof typeof R & keyof typeof D) => r?.integer(key, { ...R[key], default: D[key] }) ?? D[key];
 
-  const perWindow = int("perWindow", 1, 10_000, 10);
-  const windowSeconds = int("windowSeconds", 1, 86_400, 60);
-  const burst = int("burst", 1, 10_000, 3);
-  if (burst > perWindow) r?.problem("burst", `an integer from 1 to perWindow (${perWindow})`, burst);
-  const batchSize = int("batchSize", 1, 10, 1);
-  const maximumConcurrency = int("maximumConcurrency", 2, 1000, 2);
+  // The runtime's rules (ranges and burst ≤ perWindow), reported under limits.<key>.
+  const l = r?.object("limits", { optional: true });
+  const limit = (key: keyof Limits) => l?.integer(key, { default: DEFAULT_LIMITS[key] }) ?? DEFAULT_LIMITS[key];
+  const limits: Limits = {
+    perWindow: limit("perWindow"),
+    windowSeconds: limit("windowSeconds"),
+    burst: limit("burst"),
+  };
+  for (const p of limitProblems(limits)) l?.problem(p.key, p.allowed, p.got);
+  l?.rejectUnknownKeys();
+
+  const batchSize = int("batchSize");
+  const maximumConcurrency = int("maximumConcurrency");
   const reservedConcurrentExecutions = r?.has("reservedConcurrentExecutions")
-    ? r.integer("reservedConcurrentExecutions", { min: 0, max: 10_000 })
+    ? r.integer("reservedConcurrentExecutions", R.reservedConcurrentExecutions)
     : undefined;
   // Lower reserved concurrency throttles the SQS poller and pushes valid messages into the DLQ.
   if (reservedConcurrentExecutions !== undefined && reservedConcurrentExecutions < maximumConcurrency)
@@ -73,37 +78,34 @@ export function readRateLimiterConfig(c: ConfigReader): RateLimiterConfig {
       `≥ maximumConcurrency (${maximumConcurrency}), or unset`,
       reservedConcurrentExecutions,
     );
-  const lambdaTimeoutSeconds = int("lambdaTimeoutSeconds", 1, 900, 30);
-  const memoryMb = int("memoryMb", 128, 10_240, 256);
-  const minVisibility = 6 * lambdaTimeoutSeconds;
+  const lambdaTimeoutSeconds = int("lambdaTimeoutSeconds");
+  const memoryMb = int("memoryMb");
+  const minVisibility = minVisibilityTimeoutSeconds(lambdaTimeoutSeconds);
   const visibilityTimeoutSeconds = r?.has("visibilityTimeoutSeconds")
-    ? r.integer("visibilityTimeoutSeconds", { min: 0, max: 43_200 })
+    ? r.integer("visibilityTimeoutSeconds", R.visibilityTimeoutSeconds)
     : minVisibility;
   if (visibilityTimeoutSeconds < minVisibility)
     r?.problem("visibilityTimeoutSeconds", `≥ 6 × lambda timeout (${minVisibility})`, visibilityTimeoutSeconds);
-  const logRetentionDays = int("logRetentionDays", 1, 3653, 30);
-  if (!LOG_RETENTION_DAYS.includes(logRetentionDays))
+  const logRetentionDays = r?.integer("logRetentionDays", { default: D.logRetentionDays }) ?? D.logRetentionDays;
+  if (!isLogRetentionDays(logRetentionDays))
     r?.problem("logRetentionDays", `one of ${LOG_RETENTION_DAYS.join(", ")}`, logRetentionDays);
-  const onlyfansApiUrl = r?.string("onlyfansApiUrl", { pattern: patterns.httpsUrl, describe: "an https:// URL" }) ?? "";
 
-  const a = r?.object("alarms", { optional: true });
-  const threshold = (key: keyof RateLimiterAlarmsConfig, max: number) =>
-    a?.number(key, { min: 0, max, default: DEFAULT_ALARM_THRESHOLDS[key] }) ?? DEFAULT_ALARM_THRESHOLDS[key];
-  const alarms: RateLimiterAlarmsConfig = {
-    oldestMessageAgeSeconds: threshold("oldestMessageAgeSeconds", 1_209_600),
-    visibleMessages: threshold("visibleMessages", 1_000_000_000),
-    dlqMessages: threshold("dlqMessages", 1_000_000_000),
-    errorRatePercent: threshold("errorRatePercent", 100),
-    durationMs: threshold("durationMs", 900_000),
-    throttles: threshold("throttles", 1_000_000_000),
-  };
+  const o = r?.object("onlyfans");
+  const onlyfans = { apiUrl: o?.string("apiUrl", { pattern: patterns.httpsUrl, describe: "an https:// URL" }) ?? "" };
+  o?.rejectUnknownKeys();
+
+  const a = r?.object("alarmThresholds", { optional: true });
+  const threshold = (key: keyof RateLimiterAlarmThresholds) =>
+    a?.number(key, { min: 0, max: ALARM_THRESHOLD_MAX[key], default: DEFAULT_ALARM_THRESHOLDS[key] }) ??
+    DEFAULT_ALARM_THRESHOLDS[key];
+  const alarmThresholds = Object.fromEntries(
+    (Object.keys(DEFAULT_ALARM_THRESHOLDS) as (keyof RateLimiterAlarmThresholds)[]).map((k) => [k, threshold(k)]),
+  ) as Required<RateLimiterAlarmThresholds>;
   a?.rejectUnknownKeys();
   r?.rejectUnknownKeys();
 
   return {
-    perWindow,
-    windowSeconds,
-    burst,
+    limits,
     batchSize,
     maximumConcurrency,
     ...(reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions } : {}),
@@ -111,9 +113,9 @@ export function readRateLimiterConfig(c: ConfigReader): RateLimiterConfig {
     memoryMb,
     visibilityTimeoutSeconds,
     logRetentionDays,
-    onlyfansApiUrl,
+    onlyfans,
+    alarmThresholds,
     // Must be a Pulumi secret; its value is never shown in a problem.
     onlyfansApiToken: c.secret("onlyfansApiToken", { minLength: 16 }),
-    alarms,
   };
 }

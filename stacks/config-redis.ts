@@ -1,8 +1,17 @@
-import { type ConfigReader, patterns } from "./validation";
+import {
+  DEFAULT_REDIS_ALARM_THRESHOLDS,
+  type EncryptedRedisAlarmThresholds,
+  REDIS_DEFAULTS,
+  REDIS_FORMATS,
+  REDIS_RANGES,
+  redisAlarmProblems,
+} from "../components";
+import type { ConfigReader } from "./validation";
 
-// `huntaze:redis`: the encrypted ElastiCache group of seed 000 (EncryptedRedis). Formats and ranges
-// mirror the component's validation so a bad stack file is reported, every problem at once, before
-// any resource is built; the component still checks what only it can (window overlap).
+// `huntaze:redis`: the encrypted ElastiCache group of seed 000 (EncryptedRedis). Keys are the
+// component's argument names; defaults, formats, ranges and the alarm rules are the component's own
+// (imported), so a bad stack file is reported, every problem at once, before any resource is built;
+// the component still checks what only it can (window overlap).
 
 /** Node types this project sizes Redis with (burstable for small stacks, Graviton general/memory). */
 export const redisNodeTypes = [
@@ -11,21 +20,6 @@ export const redisNodeTypes = [
     ["large", "xlarge", "2xlarge", "4xlarge", "8xlarge", "12xlarge", "16xlarge"].map((s) => `cache.${f}.${s}`),
   ),
 ] as const;
-
-export interface RedisAlarmsConfig {
-  /** Host CPUUtilization %. @default 70 */
-  readonly cpuPercent: number;
-  /** EngineCPUUtilization %. @default 80 */
-  readonly engineCpuPercent: number;
-  /** DatabaseMemoryUsagePercentage %. @default 80 */
-  readonly memoryPercent: number;
-  /** Evictions per 5 minutes. @default 0 */
-  readonly evictions: number;
-  /** ReplicationLag seconds. @default 1 */
-  readonly replicationLagSeconds: number;
-  /** CurrConnections. @default 1000 */
-  readonly connections: number;
-}
 
 export interface RedisCnameConfig {
   readonly zoneId: string;
@@ -60,25 +54,9 @@ export interface RedisStackConfig {
   readonly applyImmediately: boolean;
   /** @default - no CNAME */
   readonly cname?: RedisCnameConfig;
-  readonly alarms: RedisAlarmsConfig;
+  /** EncryptedRedis' alarm thresholds. @default DEFAULT_REDIS_ALARM_THRESHOLDS */
+  readonly alarms: Required<EncryptedRedisAlarmThresholds>;
 }
-
-const ALARM_DEFAULTS: RedisAlarmsConfig = {
-  cpuPercent: 70,
-  engineCpuPercent: 80,
-  memoryPercent: 80,
-  evictions: 0,
-  replicationLagSeconds: 1,
-  connections: 1000,
-};
-
-const formats = {
-  replicationGroupId: /^(?!.*--)[a-z][a-z0-9-]{0,39}(?<!-)$/,
-  snapshotName: /^[A-Za-z][A-Za-z0-9-]{0,254}$/,
-  snapshotWindow: /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/,
-  maintenanceWindow:
-    /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
-};
 
 /**
  * Reads `huntaze:redis` from the namespace reader `c`. The section is required: when it is missing
@@ -91,41 +69,51 @@ export function readRedisConfig(c: ConfigReader): RedisStackConfig | undefined {
   if (!present || !r) return undefined;
 
   const nodeType = r.string("nodeType", { oneOf: redisNodeTypes }) as RedisStackConfig["nodeType"];
-  const numCacheClusters = r.integer("numCacheClusters", { min: 2, max: 6, default: 2 });
+  const D = REDIS_DEFAULTS;
+  const numCacheClusters = r.integer("numCacheClusters", {
+    ...REDIS_RANGES.numCacheClusters,
+    default: D.numCacheClusters,
+  });
   const replicationGroupId = r.optionalString("replicationGroupId", {
-    pattern: formats.replicationGroupId,
+    pattern: REDIS_FORMATS.replicationGroupId,
     describe: "1–40 lowercase letters, digits or hyphens, starting with a letter (e.g. huntaze-redis-encrypted)",
   });
   const snapshotName = r.optionalString("snapshotName", {
-    pattern: formats.snapshotName,
+    pattern: REDIS_FORMATS.snapshotName,
     describe: "an ElastiCache snapshot name (e.g. huntaze-redis-pre-encryption-20261122-1500)",
   });
-  const snapshotRetentionDays = r.integer("snapshotRetentionDays", { min: 1, max: 35, default: 7 });
+  const snapshotRetentionDays = r.integer("snapshotRetentionDays", {
+    ...REDIS_RANGES.snapshotRetentionDays,
+    default: D.snapshotRetentionDays,
+  });
   const snapshotWindow =
     r.optionalString("snapshotWindow", {
-      pattern: formats.snapshotWindow,
+      pattern: REDIS_FORMATS.snapshotWindow,
       describe: "a UTC window hh24:mi-hh24:mi (e.g. 01:00-02:00)",
-    }) ?? "01:00-02:00";
+    }) ?? D.snapshotWindow;
   const maintenanceWindow =
     r.optionalString("maintenanceWindow", {
-      pattern: formats.maintenanceWindow,
+      pattern: REDIS_FORMATS.maintenanceWindow,
       describe: "a UTC window ddd:hh24:mi-ddd:hh24:mi (e.g. sun:03:00-sun:04:00)",
-    }) ?? "sun:03:00-sun:04:00";
+    }) ?? D.maintenanceWindow;
   const authTokenUpdateStrategy = (r.optionalString("authTokenUpdateStrategy", { oneOf: ["SET", "ROTATE"] }) ??
-    "SET") as RedisStackConfig["authTokenUpdateStrategy"];
-  const authTokenVersion = r.integer("authTokenVersion", { min: 1, default: 1 });
+    D.authTokenUpdateStrategy) as RedisStackConfig["authTokenUpdateStrategy"];
+  const authTokenVersion = r.integer("authTokenVersion", {
+    ...REDIS_RANGES.authTokenVersion,
+    default: D.authTokenVersion,
+  });
   const transitEncryptionMigration = r.boolean("transitEncryptionMigration", false);
   const applyImmediately = r.boolean("applyImmediately", false);
 
   const n = r.object("cname", { optional: true });
   const rollbackToEndpoint = n?.optionalString("rollbackToEndpoint", {
-    pattern: patterns.dnsName,
+    pattern: REDIS_FORMATS.dnsName,
     describe: "the old cluster's endpoint (a DNS name)",
   });
   const cname: RedisCnameConfig | undefined = n && {
-    zoneId: n.string("zoneId", { pattern: patterns.hostedZoneId, describe: "a Route53 hosted zone id (Z…)" }),
+    zoneId: n.string("zoneId", { pattern: REDIS_FORMATS.hostedZoneId, describe: "a Route53 hosted zone id (Z…)" }),
     name: n.string("name", {
-      pattern: patterns.dnsName,
+      pattern: REDIS_FORMATS.dnsName,
       describe: "a lowercase DNS name (e.g. redis.huntaze.internal)",
     }),
     ...(rollbackToEndpoint !== undefined ? { rollbackToEndpoint } : {}),
@@ -133,21 +121,16 @@ export function readRedisConfig(c: ConfigReader): RedisStackConfig | undefined {
   };
   n?.rejectUnknownKeys();
 
+  // Read as numbers, then checked by the component's own rules (reported under alarms.<key>).
   const a = r.object("alarms", { optional: true });
-  const percent = (key: keyof RedisAlarmsConfig) =>
-    a?.number(key, { min: 1, max: 100, default: ALARM_DEFAULTS[key] }) ?? ALARM_DEFAULTS[key];
-  const alarms: RedisAlarmsConfig = {
-    cpuPercent: percent("cpuPercent"),
-    engineCpuPercent: percent("engineCpuPercent"),
-    memoryPercent: percent("memoryPercent"),
-    evictions: a?.integer("evictions", { min: 0, default: ALARM_DEFAULTS.evictions }) ?? ALARM_DEFAULTS.evictions,
-    replicationLagSeconds:
-      a?.number("replicationLagSeconds", { min: 0.1, max: 3600, default: ALARM_DEFAULTS.replicationLagSeconds }) ??
-      ALARM_DEFAULTS.replicationLagSeconds,
-    connections:
-      a?.integer("connections", { min: 1, max: 65000, default: ALARM_DEFAULTS.connections }) ??
-      ALARM_DEFAULTS.connections,
-  };
+  const keys = Object.keys(DEFAULT_REDIS_ALARM_THRESHOLDS) as (keyof EncryptedRedisAlarmThresholds)[];
+  const alarms = Object.fromEntries(
+    keys.map((k) => [
+      k,
+      a?.number(k, { default: DEFAULT_REDIS_ALARM_THRESHOLDS[k] }) ?? DEFAULT_REDIS_ALARM_THRESHOLDS[k],
+    ]),
+  ) as Required<EncryptedRedisAlarmThresholds>;
+  for (const p of redisAlarmProblems(alarms)) a?.problem(p.key, p.allowed, p.got);
   a?.rejectUnknownKeys();
   r.rejectUnknownKeys();
 

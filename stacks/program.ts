@@ -1,11 +1,32 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 // Only the package's public entry point, as another project imports it ("huntaze-hardening").
-import { AlertTopics, accountAdministration, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
+import {
+  AlertTopics,
+  createComponentKey,
+  EncryptedRedis,
+  HardenedBucket,
+  type KeyScope,
+  type PolicyStatement,
+  RateLimiterPipeline,
+} from "../components";
 import type { StackConfig } from "./config";
 import { buildFinOps } from "./finops";
 import { buildObservability } from "./observability";
 import { buildSecurity } from "./security";
+
+/** The audit key's statement: S3 may use it on behalf of this account's buckets only. */
+export function auditKeyStatements({ accountId }: KeyScope): PolicyStatement[] {
+  return [
+    {
+      Sid: "S3BucketEncryption",
+      Effect: "Allow",
+      Principal: { Service: "s3.amazonaws.com" },
+      Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+      Resource: "*",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+  ];
+}
 
 /**
  * The stack: typed config in, components out, and the outputs the seed's Terraform exposed.
@@ -19,26 +40,11 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
 
   // An explicit policy (not the implicit default): IAM in this account decides who may use the key,
   // and S3 may use it only on behalf of this account's buckets.
-  const auditKey = new aws.kms.Key("audit-logs-key", {
-    description: `Encrypts ${prefix} audit logs`,
-    enableKeyRotation: true,
-    deletionWindowInDays: 30,
-    policy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        accountAdministration(config.accountId),
-        {
-          Sid: "S3BucketEncryption",
-          Effect: "Allow",
-          Principal: { Service: "s3.amazonaws.com" },
-          Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          Resource: "*",
-          Condition: { StringEquals: { "aws:SourceAccount": config.accountId } },
-        },
-      ],
-    }),
-    tags,
-  });
+  const auditKey = createComponentKey(
+    "audit-logs-key",
+    { description: `Encrypts ${prefix} audit logs`, statements: auditKeyStatements, tags },
+    {},
+  );
 
   // Server access logs of every bucket land here; it cannot log to itself.
   const accessLogs = new HardenedBucket("access-logs", {
@@ -59,40 +65,22 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
   // Seed 000: the encrypted replacement of huntaze-redis-production, restored from its snapshot.
   const redisConfig = config.redis;
   const redis = new EncryptedRedis("redis", {
+    ...redisConfig,
     description: `Huntaze Redis with encryption (${config.environment})`,
-    nodeType: redisConfig.nodeType,
-    numCacheClusters: redisConfig.numCacheClusters,
-    replicationGroupId: redisConfig.replicationGroupId,
-    snapshotName: redisConfig.snapshotName,
-    snapshotRetentionDays: redisConfig.snapshotRetentionDays,
-    snapshotWindow: redisConfig.snapshotWindow,
-    maintenanceWindow: redisConfig.maintenanceWindow,
     // Snapshot names are unique per account and region, which staging and production share.
     finalSnapshotIdentifier: `${redisConfig.replicationGroupId ?? `${prefix}-redis`}-final`,
-    authTokenUpdateStrategy: redisConfig.authTokenUpdateStrategy,
-    authTokenVersion: redisConfig.authTokenVersion,
-    transitEncryptionMigration: redisConfig.transitEncryptionMigration,
-    applyImmediately: redisConfig.applyImmediately,
-    cname: redisConfig.cname,
     vpcId: config.network.vpcId,
     subnetIds: config.network.privateSubnetIds,
     allowedSecurityGroupIds: config.network.appSecurityGroupIds,
     alarmTopicArn: alerts.ops.arn,
-    alarms: {
-      cpuPercentThreshold: redisConfig.alarms.cpuPercent,
-      engineCpuPercentThreshold: redisConfig.alarms.engineCpuPercent,
-      memoryPercentThreshold: redisConfig.alarms.memoryPercent,
-      evictionsThreshold: redisConfig.alarms.evictions,
-      replicationLagSecondsThreshold: redisConfig.alarms.replicationLagSeconds,
-      connectionsThreshold: redisConfig.alarms.connections,
-    },
     tags,
   });
 
   // Seed 002 "rate limiting layer" / 003 §7. Staging and production share account and region, so
   // only production keeps the seed's queue name (huntaze-rate-limiter-queue).
-  const rl = config.rateLimiter;
+  const { onlyfansApiToken, onlyfans, ...pipelineArgs } = config.rateLimiter;
   const rateLimiter = new RateLimiterPipeline("rate-limiter", {
+    ...pipelineArgs,
     namePrefix: config.environment === "production" ? "huntaze-rate-limiter" : `${prefix}-rate-limiter`,
     vpcId: config.network.vpcId,
     subnetIds: config.network.privateSubnetIds,
@@ -105,17 +93,8 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
       // Adds the function's security group to the Redis allowed sources (one ingress rule).
       securityGroupId: redis.securityGroup.id,
     },
-    onlyfans: { apiUrl: rl.onlyfansApiUrl, apiToken: pulumi.secret(rl.onlyfansApiToken) },
+    onlyfans: { ...onlyfans, apiToken: pulumi.secret(onlyfansApiToken) },
     alarmTopicArn: alerts.ops.arn,
-    lambdaTimeoutSeconds: rl.lambdaTimeoutSeconds,
-    memoryMb: rl.memoryMb,
-    visibilityTimeoutSeconds: rl.visibilityTimeoutSeconds,
-    batchSize: rl.batchSize,
-    maximumConcurrency: rl.maximumConcurrency,
-    reservedConcurrentExecutions: rl.reservedConcurrentExecutions,
-    limits: { perWindow: rl.perWindow, windowSeconds: rl.windowSeconds, burst: rl.burst },
-    logRetentionDays: rl.logRetentionDays,
-    alarmThresholds: rl.alarms,
     tags,
   });
 

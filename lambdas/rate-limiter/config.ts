@@ -56,24 +56,50 @@ interface Rule {
 
 const isInt = (v: number) => Number.isSafeInteger(v);
 
+/** A problem with one setting: the allowed values and the value received (stack config reports it by key). */
+export interface SettingProblem<K extends string = string> {
+  readonly key: K;
+  readonly allowed: string;
+  readonly got: number;
+}
+
+/** Ranges of the limits, inclusive; `burst` is also capped by `perWindow` (see {@link limitProblems}). */
+export const LIMIT_RANGES = {
+  perWindow: { min: 1, max: 10_000 },
+  windowSeconds: { min: 1, max: 86_400 },
+  burst: { min: 1, max: 10_000 },
+} as const satisfies Record<keyof Limits, { min: number; max: number }>;
+
 /** Checks limits; the window must hold the whole bucket (burst ≤ perWindow), or the window would never bind. */
-export function validateLimits(limits: Limits): string[] {
+export function limitProblems(limits: Limits): SettingProblem<keyof Limits>[] {
   const { perWindow, windowSeconds, burst } = limits;
-  const rules: Rule[] = [
+  const r = LIMIT_RANGES;
+  const rules: (SettingProblem<keyof Limits> & { check: boolean })[] = [
     {
-      check: isInt(perWindow) && perWindow >= 1 && perWindow <= 10_000,
-      message: `perWindow must be an integer from 1 to 10000, got ${perWindow}`,
+      key: "perWindow",
+      check: isInt(perWindow) && perWindow >= r.perWindow.min && perWindow <= r.perWindow.max,
+      allowed: `an integer from ${r.perWindow.min} to ${r.perWindow.max}`,
+      got: perWindow,
     },
     {
-      check: isInt(windowSeconds) && windowSeconds >= 1 && windowSeconds <= 86_400,
-      message: `windowSeconds must be an integer from 1 to 86400, got ${windowSeconds}`,
+      key: "windowSeconds",
+      check: isInt(windowSeconds) && windowSeconds >= r.windowSeconds.min && windowSeconds <= r.windowSeconds.max,
+      allowed: `an integer from ${r.windowSeconds.min} to ${r.windowSeconds.max}`,
+      got: windowSeconds,
     },
     {
-      check: isInt(burst) && burst >= 1 && burst <= perWindow,
-      message: `burst must be an integer from 1 to perWindow (${perWindow}), got ${burst}`,
+      key: "burst",
+      check: isInt(burst) && burst >= r.burst.min && burst <= perWindow,
+      allowed: `an integer from ${r.burst.min} to perWindow (${perWindow})`,
+      got: burst,
     },
   ];
-  return rules.filter((r) => !r.check).map((r) => r.message);
+  return rules.filter((p) => !p.check).map(({ key, allowed, got }) => ({ key, allowed, got }));
+}
+
+/** {@link limitProblems} as messages ("perWindow must be …, got …"). */
+export function validateLimits(limits: Limits): string[] {
+  return limitProblems(limits).map((p) => `${p.key} must be ${p.allowed}, got ${p.got}`);
 }
 
 export function resolveLimits(partial: Partial<Limits> | undefined): Validated<Limits> {
@@ -86,6 +112,17 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** Ranges of the runtime settings, inclusive. */
+export const SETTING_RANGES = {
+  maxConcurrency: { min: 1, max: 1000 },
+  maxAttempts: { min: 1, max: 100 },
+  idempotencyTtlSeconds: { min: 60, max: 2_592_000 },
+  httpTimeoutMs: { min: 100, max: 60_000 },
+  redisTimeoutMs: { min: 10, max: 30_000 },
+  maxInlineWaitMs: { min: 0, max: 5_000 },
+  retryBaseMs: { min: 10, max: 60_000 },
+} as const satisfies Record<keyof Omit<RateLimiterSettings, "limits">, { min: number; max: number }>;
+
 export function resolveSettings(
   partial: Partial<Omit<RateLimiterSettings, "limits">> & { limits?: Partial<Limits> },
 ): Validated<RateLimiterSettings> {
@@ -95,36 +132,14 @@ export function resolveSettings(
     ...stripUndefined({ ...partial, limits: undefined }),
     limits: limits.ok ? limits.value : DEFAULT_LIMITS,
   };
-  const rules: Rule[] = [
-    {
-      check: isInt(s.maxConcurrency) && s.maxConcurrency >= 1 && s.maxConcurrency <= 1000,
-      message: `maxConcurrency must be an integer from 1 to 1000, got ${s.maxConcurrency}`,
-    },
-    {
-      check: isInt(s.maxAttempts) && s.maxAttempts >= 1 && s.maxAttempts <= 100,
-      message: `maxAttempts must be an integer from 1 to 100, got ${s.maxAttempts}`,
-    },
-    {
-      check: isInt(s.idempotencyTtlSeconds) && s.idempotencyTtlSeconds >= 60 && s.idempotencyTtlSeconds <= 2_592_000,
-      message: `idempotencyTtlSeconds must be an integer from 60 to 2592000, got ${s.idempotencyTtlSeconds}`,
-    },
-    {
-      check: isInt(s.httpTimeoutMs) && s.httpTimeoutMs >= 100 && s.httpTimeoutMs <= 60_000,
-      message: `httpTimeoutMs must be an integer from 100 to 60000, got ${s.httpTimeoutMs}`,
-    },
-    {
-      check: isInt(s.redisTimeoutMs) && s.redisTimeoutMs >= 10 && s.redisTimeoutMs <= 30_000,
-      message: `redisTimeoutMs must be an integer from 10 to 30000, got ${s.redisTimeoutMs}`,
-    },
-    {
-      check: isInt(s.maxInlineWaitMs) && s.maxInlineWaitMs >= 0 && s.maxInlineWaitMs <= 5_000,
-      message: `maxInlineWaitMs must be an integer from 0 to 5000, got ${s.maxInlineWaitMs}`,
-    },
-    {
-      check: isInt(s.retryBaseMs) && s.retryBaseMs >= 10 && s.retryBaseMs <= 60_000,
-      message: `retryBaseMs must be an integer from 10 to 60000, got ${s.retryBaseMs}`,
-    },
-  ];
+  const rules: Rule[] = (Object.keys(SETTING_RANGES) as (keyof typeof SETTING_RANGES)[]).map((key) => {
+    const { min, max } = SETTING_RANGES[key];
+    const v = s[key];
+    return {
+      check: isInt(v) && v >= min && v <= max,
+      message: `${key} must be an integer from ${min} to ${max}, got ${v}`,
+    };
+  });
   const problems = [...(limits.ok ? [] : limits.problems), ...rules.filter((r) => !r.check).map((r) => r.message)];
   return problems.length === 0 ? { ok: true, value: s } : { ok: false, problems };
 }
@@ -169,7 +184,7 @@ export function delaySecondsFor(waitMs: number, roundUp = false): number {
   return Math.min(MAX_DELAY_SECONDS, Math.max(0, seconds));
 }
 
-/** Environment variables read by the Lambda (the Pulumi component sets them). */
+/** Environment variables of the settings, read by the Lambda (the Pulumi component sets them). */
 export const SETTINGS_ENV = {
   perWindow: "RATE_LIMIT_PER_WINDOW",
   windowSeconds: "RATE_LIMIT_WINDOW_SECONDS",
@@ -181,6 +196,22 @@ export const SETTINGS_ENV = {
   redisTimeoutMs: "REDIS_TIMEOUT_MS",
   maxInlineWaitMs: "MAX_INLINE_WAIT_MS",
   retryBaseMs: "RETRY_BASE_MS",
+} as const;
+
+/**
+ * Environment variables of the Lambda's connections (the Pulumi component sets them; the Redis
+ * connection's own variables are REDIS_ENV in lambdas/shared/redis-config.ts).
+ */
+export const ENTRY_ENV = {
+  queueUrl: "QUEUE_URL",
+  dlqUrl: "DLQ_URL",
+  onlyfansApiUrl: "ONLYFANS_API_URL",
+  /** Secrets Manager secret holding the OnlyFans bearer token (JSON {token} or the bare token). */
+  onlyfansSecretArn: "ONLYFANS_API_TOKEN_SECRET_ARN",
+  /** The token itself (local runs only). */
+  onlyfansToken: "ONLYFANS_API_TOKEN",
+  /** Secrets Manager secret of the Redis AUTH token (EncryptedRedis' JSON {authToken, ...}). */
+  redisAuthSecretArn: "REDIS_AUTH_TOKEN_SECRET_ARN",
 } as const;
 
 /** Reads the settings from the environment; unset variables take the defaults; every problem at once. */

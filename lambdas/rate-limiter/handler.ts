@@ -12,13 +12,14 @@
 //   receive towards the DLQ;
 // - each grant is POSTed in order; 429 / 5xx put it back at the head of the line with a backoff
 //   (Retry-After respected) and the line pauses; after maxAttempts failures it is dead-lettered;
-// - Redis unreachable → degraded mode (degraded.ts), logged and counted, until Redis answers again.
+// - Redis unreachable → degraded mode (degraded-mode.ts holds that state, degraded.ts the local
+//   budget), logged and counted, until Redis answers again.
 // Records of one creator run one after another (their order is the line's order); creators run in
 // parallel.
 
 import { retryDelayMs, type SendOutcome } from "./backoff";
 import { delaySecondsFor, type RateLimiterSettings } from "./config";
-import { LocalLimiter } from "./degraded";
+import { DegradedMode, type RedisOutcome } from "./degraded-mode";
 import { type OutboundMessage, parseMessage } from "./message";
 import { type Decision, type Grant, Outcome, Status } from "./model";
 import type { OnlyFansClient } from "./onlyfans";
@@ -72,7 +73,7 @@ export interface HandlerDeps {
   readonly metrics?: Metrics;
   readonly clock?: Clock;
   readonly random?: () => number;
-  /** Where EMF lines go. @default the logger's stdout */
+  /** Where EMF documents go. @default stdout (CloudWatch Logs turns EMF lines into metrics) */
   readonly emitMetrics?: (emf: string) => void;
   /** Observes every decision Redis returned (tests and the local tools check order and grant times). */
   readonly onDecision?: (userId: string, messageId: string, decision: Decision) => void;
@@ -83,39 +84,6 @@ type GrantResult =
   | { readonly kind: "dead" }
   | { readonly kind: "retry"; readonly delayMs: number; readonly attempts: number }
   | { readonly kind: "released" };
-
-class RedisDown extends Error {
-  constructor(cause: unknown) {
-    super("Redis unavailable", { cause });
-    this.name = "RedisDown";
-  }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    p.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
-}
-
-/**
- * A Redis error reply that is not about availability (a script error, a wrong key type) is a bug to
- * surface, not a reason for degraded mode; LOADING / MASTERDOWN / CLUSTERDOWN / TRYAGAIN / READONLY
- * (a restart or a failover in progress) and every connection error are outages.
- */
-function isBugNotOutage(error: unknown): boolean {
-  if (!(error instanceof Error) || error.name !== "ReplyError") return false;
-  return !/^(LOADING|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|BUSY|NOAUTH|WRONGPASS)/.test(error.message);
-}
 
 /** Remembers recently sent messageIds per instance (duplicate guard when Redis lost its data). */
 class RecentIds {
@@ -148,91 +116,31 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
   const metrics = deps.metrics ?? new Metrics();
   const emit = deps.emitMetrics ?? ((line: string) => process.stdout.write(`${line}\n`));
   const store = new RedisRateStore(deps.redis, settings);
-  const local = new LocalLimiter(settings.limits, settings.maxConcurrency);
+  const redisState = new DegradedMode({
+    store,
+    settings,
+    now: () => clock.now(),
+    metrics,
+    logger,
+    ready: () => (deps.redis as { status?: string }).status === "ready",
+  });
   const sentHere = new RecentIds();
-  /** Sends made while Redis was down, to be recorded as done once it is back. */
-  const pendingDone: { userId: string; messageId: string }[] = [];
-  let degraded = false;
-  let offsetMs: number | undefined;
-  let recovering: Promise<boolean> | undefined;
 
-  const redisReady = () => (deps.redis as { status?: string }).status === "ready";
+  /** A best-effort Redis write: whatever happens, the message's own SQS copy carries the rest. */
+  const bestEffort = <T>(fn: () => Promise<T>): Promise<RedisOutcome<T>> =>
+    redisState.call(fn).catch((error: unknown) => ({ status: "unavailable", error }) as const);
 
-  function enterDegraded(error: unknown): void {
-    if (degraded) return;
-    degraded = true;
-    local.enterDegraded(clock.now());
-    metrics.count("RedisUnavailable");
-    const b = local.perInstanceBudget;
-    logger.error("redis unavailable: degraded mode, per-instance budget", {
-      event: "rate_limiter_degraded",
-      perWindow: b.perWindow,
-      burst: b.burst,
-      windowSeconds: b.windowMs / 1000,
-      quietSeconds: b.windowMs / 1000,
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
-
-  async function redisCall<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await withTimeout(fn(), settings.redisTimeoutMs);
-    } catch (error) {
-      if (isBugNotOutage(error)) throw error;
-      enterDegraded(error);
-      throw new RedisDown(error);
-    }
-  }
-
-  /** Merge this instance's recent sends and pending outcomes into Redis; then leave degraded mode. */
-  async function recover(): Promise<boolean> {
-    try {
-      const now = clock.now();
-      const offset = offsetMs ?? 0;
-      for (const [userId, sends] of local.recent(now)) {
-        await withTimeout(
-          store.merge(
-            userId,
-            sends.map((s) => ({ member: s.member, ms: s.serverMs || s.localMs + offset })),
-          ),
-          settings.redisTimeoutMs,
-        );
-      }
-      while (pendingDone.length > 0) {
-        const p = pendingDone[0] as { userId: string; messageId: string };
-        await withTimeout(store.finish(p.userId, p.messageId, Outcome.sent), settings.redisTimeoutMs);
-        pendingDone.shift();
-      }
-      degraded = false;
-      metrics.count("RedisRecovered");
-      logger.info("redis available again: normal mode", { event: "rate_limiter_recovered" });
-      return true;
-    } catch (error) {
-      logger.warn("redis still unavailable", { event: "rate_limiter_recovery_failed", error: String(error) });
-      return false;
-    }
-  }
-
-  async function healthy(): Promise<boolean> {
-    if (!degraded) return true;
-    if (!redisReady()) return false;
-    recovering ??= recover().finally(() => {
-      recovering = undefined;
-    });
-    return recovering;
-  }
-
-  async function deadLetter(bodyText: string, reason: string, attempts: number): Promise<void> {
+  async function deadLetter(log: Logger, bodyText: string, reason: string, attempts: number): Promise<void> {
     await queue.deadLetter(bodyText, reason, { [ATTR_REASON]: reason, [ATTR_ATTEMPTS]: String(attempts) });
     metrics.count("DeadLettered");
-    logger.warn("message dead-lettered", { event: "rate_limiter_dlq", reason, attempts });
+    log.warn("message dead-lettered", { event: "rate_limiter_dlq", reason, attempts });
   }
 
   /** POST one message; classify; record the outcome (in Redis when `viaRedis`). */
-  async function post(userId: string, grant: Grant, viaRedis: boolean): Promise<GrantResult> {
+  async function post(log: Logger, userId: string, grant: Grant, viaRedis: boolean): Promise<GrantResult> {
     const parsed = parseMessage(grant.body);
     if (parsed.kind === "malformed") {
-      await deadLetter(grant.body, `malformed: ${parsed.reason}`, grant.attempts);
+      await deadLetter(log, grant.body, `malformed: ${parsed.reason}`, grant.attempts);
       if (viaRedis) await finishSafe(userId, grant.messageId, Outcome.deadLettered);
       return { kind: "dead" };
     }
@@ -246,9 +154,9 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     if (outcome.kind === "sent") {
       sentHere.add(m.messageId, clock.now());
       metrics.count("Sent");
-      logger.info("sent", { event: "rate_limiter_sent", messageId: m.messageId, userId, status: outcome.status });
+      log.info("sent", { event: "rate_limiter_sent", messageId: m.messageId, userId, status: outcome.status });
       if (viaRedis) await finishSafe(userId, m.messageId, Outcome.sent);
-      else pendingDone.push({ userId, messageId: m.messageId });
+      else redisState.recordSentLater(userId, m.messageId);
       return { kind: "sent" };
     }
     const attempts = grant.attempts + 1;
@@ -257,7 +165,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         outcome.kind === "rejected"
           ? `OnlyFans rejected the message (${outcome.reason})`
           : `OnlyFans send failed ${attempts} times (last: ${outcome.reason})`;
-      await deadLetter(grant.body, reason, attempts);
+      await deadLetter(log, grant.body, reason, attempts);
       if (viaRedis) await finishSafe(userId, m.messageId, Outcome.deadLettered);
       return { kind: "dead" };
     }
@@ -266,7 +174,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       capMs: 60_000,
     });
     metrics.count("SendRetries");
-    logger.warn("send failed, will retry", {
+    log.warn("send failed, will retry", {
       event: "rate_limiter_retry",
       messageId: m.messageId,
       userId,
@@ -274,13 +182,8 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       attempts,
       delayMs,
     });
-    if (viaRedis) {
-      try {
-        await redisCall(() => store.finish(userId, m.messageId, Outcome.failed, delayMs));
-      } catch {
-        // Redis is gone: the message's own SQS copy carries the retry.
-      }
-    }
+    // If Redis is gone, the message's own SQS copy carries the retry.
+    if (viaRedis) await bestEffort(() => store.finish(userId, m.messageId, Outcome.failed, delayMs));
     return { kind: "retry", delayMs, attempts };
   }
 
@@ -289,15 +192,13 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     messageId: string,
     outcome: typeof Outcome.sent | typeof Outcome.deadLettered,
   ) {
-    try {
-      await redisCall(() => store.finish(userId, messageId, outcome));
-    } catch {
-      if (outcome === Outcome.sent) pendingDone.push({ userId, messageId });
-    }
+    const r = await bestEffort(() => store.finish(userId, messageId, outcome));
+    if (r.status === "unavailable" && outcome === Outcome.sent) redisState.recordSentLater(userId, messageId);
   }
 
   /** POSTs grants in line order; after a retryable failure the rest go back to the line unsent. */
   async function postGrants(
+    log: Logger,
     userId: string,
     grants: readonly Grant[],
     grantedAtMs: number,
@@ -305,21 +206,22 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     // Remembered locally too: if Redis loses its data, the merge on recovery puts these back.
     const localNow = clock.now();
     for (const g of grants) {
-      local.record(userId, { localMs: localNow, serverMs: grantedAtMs, member: `${grantedAtMs}:${g.messageId}` });
+      redisState.recordSend(userId, {
+        localMs: localNow,
+        serverMs: grantedAtMs,
+        member: `${grantedAtMs}:${g.messageId}`,
+      });
     }
     const results = new Map<string, GrantResult>();
     let stop = false;
     for (const g of grants) {
       if (stop) {
-        try {
-          await redisCall(() => store.finish(userId, g.messageId, Outcome.released));
-        } catch {
-          // Its own SQS copy will bring it back.
-        }
+        // If Redis is gone, its own SQS copy will bring it back.
+        await bestEffort(() => store.finish(userId, g.messageId, Outcome.released));
         results.set(g.messageId, { kind: "released" });
         continue;
       }
-      const r = await post(userId, g, true);
+      const r = await post(log, userId, g, true);
       results.set(g.messageId, r);
       if (r.kind === "retry") stop = true;
     }
@@ -330,32 +232,38 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     await queue.requeue(record.body, delaySeconds, { [ATTR_ATTEMPTS]: String(attempts), [ATTR_WAKEUP]: "1" });
   }
 
-  async function processDegraded(record: SqsRecord, m: OutboundMessage, attempts: number, wakeup: boolean) {
+  async function processDegraded(
+    log: Logger,
+    record: SqsRecord,
+    m: OutboundMessage,
+    attempts: number,
+    wakeup: boolean,
+  ) {
     metrics.count("DegradedDecisions");
     if (sentHere.has(m.messageId)) {
       if (!wakeup) metrics.count("DuplicatesSuppressed");
       return;
     }
     const now = clock.now();
-    const d = local.decide(m.userId, now);
+    const d = redisState.decideLocally(m.userId, now);
     if (!d.allowed) {
       metrics.count("ThrottledRequeues");
       await requeue(record, Math.max(1, delaySecondsFor(d.waitMs, true)), attempts);
       return;
     }
-    const serverMs = now + (offsetMs ?? 0);
-    local.record(m.userId, { localMs: now, serverMs, member: `${serverMs}:${m.messageId}` });
-    const r = await post(m.userId, { messageId: m.messageId, attempts, body: record.body }, false);
+    const serverMs = redisState.serverTime(now);
+    redisState.recordSend(m.userId, { localMs: now, serverMs, member: `${serverMs}:${m.messageId}` });
+    const r = await post(log, m.userId, { messageId: m.messageId, attempts, body: record.body }, false);
     if (r.kind === "retry") await requeue(record, Math.max(1, delaySecondsFor(r.delayMs, true)), r.attempts);
   }
 
-  async function processRecord(record: SqsRecord, deadlineAt: number): Promise<void> {
+  async function processRecord(log: Logger, record: SqsRecord, deadlineAt: number): Promise<void> {
     const parsed = parseMessage(record.body);
     const attempts = Number(record.messageAttributes?.[ATTR_ATTEMPTS]?.stringValue ?? "0") || 0;
     const wakeup = record.messageAttributes?.[ATTR_WAKEUP]?.stringValue === "1";
     if (parsed.kind === "malformed") {
       metrics.count("Malformed");
-      await deadLetter(record.body, `malformed: ${parsed.reason}`, 0);
+      await deadLetter(log, record.body, `malformed: ${parsed.reason}`, 0);
       return;
     }
     const m = parsed.value;
@@ -363,28 +271,27 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     let busyChecks = 0;
     let pass = 0;
     for (;;) {
-      if (!(await healthy())) return processDegraded(record, m, attempts, wakeup);
-      let d: Decision;
-      try {
-        const before = clock.now();
-        d = await redisCall(() =>
-          store.decide({
-            userId: m.userId,
-            messageId: m.messageId,
-            attempts,
-            body: record.body,
-            deadlineMs: offsetMs === undefined ? 0 : before + offsetMs + settings.redisTimeoutMs,
-          }),
-        );
-        if (d.status === Status.stale) throw new RedisDown(new Error("decision arrived after its deadline"));
-        offsetMs = d.nowMs - Math.round((before + clock.now()) / 2);
-        deps.onDecision?.(m.userId, m.messageId, d);
-      } catch (error) {
-        if (!(error instanceof RedisDown)) throw error;
-        enterDegraded(error);
-        return processDegraded(record, m, attempts, wakeup);
-      }
-      const results = await postGrants(m.userId, d.grants, d.nowMs);
+      if ((await redisState.ensureAvailable()) === "unavailable")
+        return processDegraded(log, record, m, attempts, wakeup);
+      const before = clock.now();
+      const reply = await redisState.call(() =>
+        store.decide({
+          userId: m.userId,
+          messageId: m.messageId,
+          attempts,
+          body: record.body,
+          deadlineMs: redisState.deadlineFor(before),
+        }),
+      );
+      const outcome =
+        reply.status === "ok" && reply.value.status === Status.stale
+          ? redisState.unavailable(new Error("decision arrived after its deadline"))
+          : reply;
+      if (outcome.status === "unavailable") return processDegraded(log, record, m, attempts, wakeup);
+      const d: Decision = outcome.value;
+      redisState.observeServerTime(d.nowMs, before, clock.now());
+      deps.onDecision?.(m.userId, m.messageId, d);
+      const results = await postGrants(log, m.userId, d.grants, d.nowMs);
       if (d.status === Status.granted) {
         const own = results.get(m.messageId);
         if (own?.kind === "retry") await requeue(record, delaySecondsFor(own.delayMs, true), own.attempts);
@@ -396,7 +303,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       if (d.status === Status.done) {
         if (firstPass && !wakeup && !results.has(m.messageId)) {
           metrics.count("DuplicatesSuppressed");
-          logger.info("duplicate suppressed", {
+          log.info("duplicate suppressed", {
             event: "rate_limiter_duplicate",
             messageId: m.messageId,
             userId: m.userId,
@@ -440,15 +347,21 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       list.push(r);
       byUser.set(key, list);
     }
+    // The loop stays ours rather than Powertools' BatchProcessor: that processor runs the records
+    // either all in sequence or all in parallel, while a creator's records must run one after another
+    // (their order is the creator's line) and different creators in parallel; and it reports only
+    // thrown records as failures, while a throttled record here is re-queued with a delay and acked
+    // (a failure would spend a receive towards the DLQ).
     await Promise.all(
       [...byUser.values()].map(async (records) => {
         for (const r of records) {
+          const log = logger.withCorrelationId?.(r.messageId) ?? logger;
           try {
-            await processRecord(r, deadlineAt);
+            await processRecord(log, r, deadlineAt);
           } catch (error) {
             // Only unexpected failures (SQS SendMessage refused, a script error) go back to SQS.
             failures.push({ itemIdentifier: r.messageId });
-            logger.error("record failed", {
+            log.error("record failed", {
               event: "rate_limiter_record_failed",
               sqsMessageId: r.messageId,
               error: String(error),
@@ -463,6 +376,6 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
   }) as RateLimiterHandler;
   Object.defineProperty(handler, "metrics", { value: metrics });
   Object.defineProperty(handler, "store", { value: store });
-  Object.defineProperty(handler, "degraded", { value: () => degraded });
+  Object.defineProperty(handler, "degraded", { value: () => redisState.degraded });
   return handler;
 }

@@ -3,7 +3,8 @@
 // Everything is built on the first invocation (not at import), so a cold start only loads code and
 // a configuration error surfaces as a clear invocation error listing every problem.
 //
-// Environment (set by the RateLimiterPipeline component):
+// Environment (set by the RateLimiterPipeline component; names in config.ts ENTRY_ENV / SETTINGS_ENV
+// and lambdas/shared/redis-config.ts REDIS_ENV):
 //   QUEUE_URL                      the source queue (throttled messages are re-queued here)
 //   DLQ_URL                        the dead-letter queue (malformed and 5-times-failed messages)
 //   ONLYFANS_API_URL               the send endpoint (JSON POST)
@@ -21,7 +22,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createRedisClient } from "../shared/redis-client";
-import { settingsFromEnv } from "./config";
+import { ENTRY_ENV, settingsFromEnv } from "./config";
 import {
   type BatchResponse,
   createRateLimiterHandler,
@@ -30,7 +31,7 @@ import {
   type SqsEvent,
 } from "./handler";
 import { createOnlyFansClient } from "./onlyfans";
-import { jsonLogger } from "./telemetry";
+import { powertoolsLogger } from "./telemetry";
 
 export interface EntryConfigProblem {
   readonly problems: string[];
@@ -73,12 +74,14 @@ export async function resolveSecrets(
   readSecret: SecretReader,
 ): Promise<{ env: NodeJS.ProcessEnv; onlyFansToken?: string }> {
   const out: NodeJS.ProcessEnv = { ...env };
-  const redisArn = env["REDIS_AUTH_TOKEN_SECRET_ARN"]?.trim();
+  const redisArn = env[ENTRY_ENV.redisAuthSecretArn]?.trim();
   if (redisArn && !env["REDIS_AUTH_TOKEN"] && !env["REDIS_PASSWORD"]) {
     out["REDIS_AUTH_TOKEN"] = secretValue(await readSecret(redisArn), ["authToken", "password", "token"]);
   }
-  const ofArn = env["ONLYFANS_API_TOKEN_SECRET_ARN"]?.trim();
-  const onlyFansToken = ofArn ? secretValue(await readSecret(ofArn), ["token", "apiToken"]) : env["ONLYFANS_API_TOKEN"];
+  const ofArn = env[ENTRY_ENV.onlyfansSecretArn]?.trim();
+  const onlyFansToken = ofArn
+    ? secretValue(await readSecret(ofArn), ["token", "apiToken"])
+    : env[ENTRY_ENV.onlyfansToken];
   return { env: out, ...(onlyFansToken ? { onlyFansToken } : {}) };
 }
 
@@ -88,11 +91,11 @@ export async function buildHandler(
   env: NodeJS.ProcessEnv = process.env,
   readSecret: SecretReader = readSecretFromAws,
 ): Promise<Handler> {
-  const logger = jsonLogger();
+  const logger = powertoolsLogger();
   const problems: string[] = [];
-  const queueUrl = required(env, "QUEUE_URL", problems);
-  const dlqUrl = required(env, "DLQ_URL", problems);
-  const onlyFansUrl = required(env, "ONLYFANS_API_URL", problems);
+  const queueUrl = required(env, ENTRY_ENV.queueUrl, problems);
+  const dlqUrl = required(env, ENTRY_ENV.dlqUrl, problems);
+  const onlyFansUrl = required(env, ENTRY_ENV.onlyfansApiUrl, problems);
   const settings = settingsFromEnv(env);
   if (!settings.ok) problems.push(...settings.problems);
   if (problems.length > 0 || !settings.ok) {

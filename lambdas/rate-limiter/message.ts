@@ -58,28 +58,20 @@ export function parseMessage(body: string): ParseResult {
   };
 }
 
-/** Redis keys of one creator. The `{userId}` hash tag puts them all in one cluster slot. */
+/**
+ * Redis keys of one creator (KEYS[1..4] of the scripts in lua.ts). The `{userId}` hash tag puts them
+ * all in one cluster slot. The state (bucket, window log, line size, in-flight leases) is one packed
+ * string at `st:p`: a new name, because a hash left at `st` by the earlier layout would make every
+ * script fail with WRONGTYPE until it expired.
+ */
 export interface UserKeys {
   readonly state: string;
-  readonly log: string;
   readonly line: string;
   readonly body: string;
   readonly done: string;
-  readonly inflight: string;
 }
 
 export function userKeys(userId: string, prefix = "rl"): UserKeys {
   const base = `${prefix}:{${userId}}:`;
-  return {
-    state: `${base}st`,
-    log: `${base}log`,
-    line: `${base}line`,
-    body: `${base}body`,
-    done: `${base}done`,
-    inflight: `${base}inflight`,
-  };
-}
-
-export function keyList(k: UserKeys): string[] {
-  return [k.state, k.log, k.line, k.body, k.done, k.inflight];
+  return { state: `${base}st:p`, line: `${base}line`, body: `${base}body`, done: `${base}done` };
 }

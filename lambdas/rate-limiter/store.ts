@@ -31,14 +31,10 @@ export function withScripts(client: RedisClient): RedisClient & WithScripts {
   return c as RedisClient & WithScripts;
 }
 
-/**
- * The scripts' four keys (KEYS[1..4] in lua.ts), all in the `{userId}` slot. The state is one string
- * at `<state key>:p` (a new name: a hash left at the old state key by an earlier layout would
- * otherwise make every script fail with WRONGTYPE until it expires).
- */
+/** The scripts' four keys (KEYS[1..4] in lua.ts), in that order. */
 export function scriptKeys(userId: string): [string, string, string, string] {
   const k = userKeys(userId);
-  return [`${k.state}:p`, k.line, k.body, k.done];
+  return [k.state, k.line, k.body, k.done];
 }
 
 function toInt(v: unknown, what: string): number {

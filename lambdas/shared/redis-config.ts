@@ -59,8 +59,16 @@ export class RedisConfigError extends Error {
 export const DEFAULT_REDIS_HOST = "localhost";
 export const DEFAULT_REDIS_PORT = 6379;
 
+/** The variables a deployment sets for the connection (RateLimiterPipeline sets these four). */
+export const REDIS_ENV = {
+  host: "REDIS_HOST",
+  port: "REDIS_PORT",
+  tls: "REDIS_TLS_ENABLED",
+  servername: "REDIS_TLS_SERVERNAME",
+} as const;
+
 /** Synonyms accepted for each setting; all that are set must agree. */
-const TLS_FLAG_VARS = ["REDIS_TLS_ENABLED", "REDIS_TLS", "REDIS_SSL"] as const;
+const TLS_FLAG_VARS = [REDIS_ENV.tls, "REDIS_TLS", "REDIS_SSL"] as const;
 const PASSWORD_VARS = ["REDIS_PASSWORD", "REDIS_AUTH_TOKEN"] as const;
 const CA_VARS = ["REDIS_TLS_CA_FILE", "REDIS_SSL_CA_CERTS"] as const;
 const CERT_VARS = ["REDIS_TLS_CERT_FILE", "REDIS_SSL_CERTFILE"] as const;
@@ -172,8 +180,8 @@ export function parseRedisConfig(env: NodeJS.ProcessEnv, options: ParseOptions =
 
   // Discrete variables, then cross-checked with the URL: a deploy that sets both and lets one
   // silently win is how a service ends up talking to the old, unencrypted cluster.
-  const rawHost = read(env, "REDIS_HOST");
-  const rawPort = read(env, "REDIS_PORT");
+  const rawHost = read(env, REDIS_ENV.host);
+  const rawPort = read(env, REDIS_ENV.port);
   const port = rawPort === undefined ? undefined : parseInteger("REDIS_PORT", rawPort, 1, 65535, problems);
   const rawDb = read(env, "REDIS_DB");
   const db = rawDb === undefined ? undefined : parseInteger("REDIS_DB", rawDb, 0, 1_000_000, problems);
@@ -210,7 +218,7 @@ export function parseRedisConfig(env: NodeJS.ProcessEnv, options: ParseOptions =
   const ca = agreeing(env, CA_VARS, problems);
   const cert = agreeing(env, CERT_VARS, problems);
   const key = agreeing(env, KEY_VARS, problems);
-  const servername = read(env, "REDIS_TLS_SERVERNAME");
+  const servername = read(env, REDIS_ENV.servername);
   for (const file of [ca, cert, key]) {
     if (file !== undefined && !fileExists(file.value))
       problems.push(`${file.name} points to a missing file: ${file.value}`);

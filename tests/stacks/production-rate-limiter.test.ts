@@ -27,16 +27,14 @@ describe("production stack: rate limiter pipeline", function () {
     expect(secretKeys).to.include("huntaze:onlyfansApiToken");
     const parsed = parseStackConfig(config, secretKeys).rateLimiter;
     expect(parsed).to.deep.include({
-      perWindow: 10,
-      windowSeconds: 60,
-      burst: 3,
+      limits: { perWindow: 10, windowSeconds: 60, burst: 3 },
       batchSize: 1,
       maximumConcurrency: 2,
       lambdaTimeoutSeconds: 30,
       memoryMb: 256,
       visibilityTimeoutSeconds: 180,
     });
-    expect(parsed.onlyfansApiUrl).to.match(/^https:\/\//);
+    expect(parsed.onlyfans.apiUrl).to.match(/^https:\/\//);
   });
 
   it("builds the queue, DLQ, function and mapping with the configured settings", async () => {
@@ -99,8 +97,8 @@ describe("production stack: rate limiter pipeline", function () {
         maximumConcurrency: 1,
         lambdaTimeoutSeconds: 30,
         visibilityTimeoutSeconds: 90,
-        burst: 20,
-        onlyfansApiUrl: "http://api.onlyfans.com",
+        limits: { burst: 20 },
+        onlyfans: { apiUrl: "http://api.onlyfans.com" },
         retries: 3,
       }),
       "huntaze:onlyfansApiToken": "a-plain-text-token-value",
@@ -116,8 +114,8 @@ describe("production stack: rate limiter pipeline", function () {
       "huntaze:rateLimiter.batchSize",
       "huntaze:rateLimiter.maximumConcurrency",
       "huntaze:rateLimiter.visibilityTimeoutSeconds",
-      "huntaze:rateLimiter.burst",
-      "huntaze:rateLimiter.onlyfansApiUrl",
+      "huntaze:rateLimiter.limits.burst",
+      "huntaze:rateLimiter.onlyfans.apiUrl",
       "huntaze:rateLimiter.retries",
       "huntaze:onlyfansApiToken",
     ]);

@@ -5,6 +5,7 @@ import { classifyStatus, parseRetryAfter, retryDelayMs } from "../../../lambdas/
 import { delaySecondsFor, resolveLimits, resolveSettings, units } from "../../../lambdas/rate-limiter/config";
 import { parseMessage, userKeys } from "../../../lambdas/rate-limiter/message";
 import { checkInvariants } from "../../../lambdas/rate-limiter/model";
+import { scriptKeys } from "../../../lambdas/rate-limiter/store";
 
 describe("rate limiter: pure core", () => {
   it("defaults to 10 per 60 s with a burst of 3", () => {
@@ -68,9 +69,15 @@ describe("rate limiter: pure core", () => {
     });
   });
 
-  it("puts every key of a creator in one hash slot", () => {
+  it("puts every key of a creator in one hash slot: exactly the scripts' four keys", () => {
     const keys = Object.values(userKeys("user-456"));
-    expect(keys).to.have.length(6);
+    expect(keys).to.deep.equal(scriptKeys("user-456"));
+    expect(keys).to.deep.equal([
+      "rl:{user-456}:st:p",
+      "rl:{user-456}:line",
+      "rl:{user-456}:body",
+      "rl:{user-456}:done",
+    ]);
     for (const k of keys) expect(k).to.match(/^rl:\{user-456\}:/);
   });
 
