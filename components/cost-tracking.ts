@@ -13,6 +13,9 @@ import {
 import { type AlarmRow, alarmFromRow } from "./alarms";
 import { createComponentKey } from "./kms-key";
 
+// The runtime owns the retention defaults; the component takes them as args.
+export { DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../lambdas/cost-monitoring/contract";
+
 // The FinOps pillar (seed 002 "FinOps Architecture", seed 003 §1.2–1.3, §10.3, §12): the cost and
 // alert tables EnhancedCostMonitoring writes, the monthly budgets and the optional cost anomaly
 // monitor, all reporting to the cost alert topic (AlertTopics owns it and its Budgets policy).

@@ -22,6 +22,9 @@ import {
   queuePolicyDocument,
 } from "./rate-limiter-pipeline-policies";
 
+// The runtime owns the limits (defaults and rules); the component takes them as its `limits` arg.
+export { DEFAULT_LIMITS, type Limits, limitProblems } from "../lambdas/rate-limiter/config";
+
 // The OnlyFans rate limiter's infrastructure: SQS queue + DLQ, the bundled Lambda, its event source
 // mapping and alarms. The SQS + Lambda traps it avoids are in docs (aws-gotchas §SQS + Lambda):
 // - concurrency is capped by the mapping's scalingConfig.maximumConcurrency, never by reserved

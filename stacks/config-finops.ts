@@ -1,5 +1,9 @@
-import { DEFAULT_WORKFLOW_ALARM_THRESHOLDS, type WorkflowQueueAlarmThresholds } from "../components";
-import { DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../lambdas/cost-monitoring/contract";
+import {
+  DEFAULT_ALERTS_TTL_DAYS,
+  DEFAULT_COSTS_TTL_DAYS,
+  DEFAULT_WORKFLOW_ALARM_THRESHOLDS,
+  type WorkflowQueueAlarmThresholds,
+} from "../components";
 import { type ConfigReader, patterns } from "./validation";
 
 // `huntaze:finops` (cost tables, budgets, anomaly monitor, workflow queue) and the optional secret

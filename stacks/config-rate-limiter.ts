@@ -1,14 +1,16 @@
 import {
   ALARM_THRESHOLD_MAX,
   DEFAULT_ALARM_THRESHOLDS,
+  DEFAULT_LIMITS,
   isLogRetentionDays,
+  type Limits,
   LOG_RETENTION_DAYS,
+  limitProblems,
   minVisibilityTimeoutSeconds,
   PIPELINE_DEFAULTS,
   PIPELINE_RANGES,
   type RateLimiterAlarmThresholds,
 } from "../components";
-import { DEFAULT_LIMITS, type Limits, limitProblems } from "../lambdas/rate-limiter/config";
 import { type ConfigReader, patterns } from "./validation";
 
 // `huntaze:rateLimiter` (the OnlyFans send pipeline) and `huntaze:onlyfansApiToken` (a Pulumi

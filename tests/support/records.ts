@@ -1,10 +1,13 @@
+import * as path from "node:path";
+import { readProject } from "../../tools/engine/project";
 import type { RecordedResource } from "../../tools/engine/recorder";
 import type { PlainObject } from "../../tools/engine/secrets";
 
 // Factories for RecordedResource values, so the diagram, cost and summary code can be tested on
 // stacks the program does not build (yet): GuardDuty, Security Hub, CloudTrail, DynamoDB, ECS, RDS.
 
-const STACK_URN = "urn:pulumi:test::huntaze-hardening::pulumi:pulumi:Stack::huntaze-hardening-test";
+const PROJECT = readProject(path.resolve(__dirname, "../..")).name;
+const STACK_URN = `urn:pulumi:test::${PROJECT}::pulumi:pulumi:Stack::${PROJECT}-test`;
 
 export interface RecordSpec {
   readonly type: string;
@@ -20,7 +23,7 @@ export interface RecordSpec {
 export function urnOf(type: string, name: string, parent?: RecordedResource): string {
   const parentType = parent ? (parent.urn.split("::")[2] ?? "") : "";
   const qualified = parentType ? `${parentType}$${type}` : type;
-  return `urn:pulumi:test::huntaze-hardening::${qualified}::${name}`;
+  return `urn:pulumi:test::${PROJECT}::${qualified}::${name}`;
 }
 
 export function rec(spec: RecordSpec): RecordedResource {
@@ -52,7 +55,7 @@ export function rec(spec: RecordSpec): RecordedResource {
 
 export function stackRecord(): RecordedResource {
   return {
-    ...rec({ type: "pulumi:pulumi:Stack", name: "huntaze-hardening-test", custom: false }),
+    ...rec({ type: "pulumi:pulumi:Stack", name: `${PROJECT}-test`, custom: false }),
     urn: STACK_URN,
     parent: undefined,
   };

@@ -61,6 +61,8 @@ export const USAGE_DEFAULTS = {
   cloudtrail: { dataEventsPerMonth: 0 },
   guardduty: { managementEventsPerMonth: 1_000_000, flowDnsGbPerMonth: 5, s3EventsPerMonth: 1_000_000 },
   securityHub: { checksPerMonth: 10_000, findingsPerMonth: 1_000 },
+  /** Configuration items AWS Config records in a month (one per recorded resource change). */
+  config: { configurationItemsPerMonth: 5_000 },
 } as const;
 
 type Group = keyof typeof USAGE_DEFAULTS;
@@ -200,10 +202,14 @@ export const FREE_TYPES: Readonly<Record<string, string>> = {
   "aws:route53/record:Record":
     "records are free (the hosted zone and queries are billed on the zone, outside this stack)",
   "aws:budgets/budget:Budget": "the first two budgets of an account are free",
-  "aws:ce/anomalyMonitor:AnomalyMonitor": "Cost Anomaly Detection is free",
-  "aws:ce/anomalySubscription:AnomalySubscription": "Cost Anomaly Detection is free",
+  "aws:costexplorer/anomalyMonitor:AnomalyMonitor": "Cost Anomaly Detection is free",
+  "aws:costexplorer/anomalySubscription:AnomalySubscription": "Cost Anomaly Detection is free",
   "aws:securityhub/standardsSubscription:StandardsSubscription": "checks are billed on the Security Hub account",
   "aws:ecs/taskDefinition:TaskDefinition": "billed on the service that runs it",
+  "aws:guardduty/detectorFeature:DetectorFeature": "billed on the detector, by usage",
+  "aws:cfg/deliveryChannel:DeliveryChannel":
+    "configuration of the recorder (the bucket's storage is billed on the bucket)",
+  "aws:cfg/recorderStatus:RecorderStatus": "configuration of the recorder",
   "aws:ecs/cluster:Cluster": "clusters are free (tasks are billed on services)",
   "aws:rds/parameterGroup:ParameterGroup": "configuration of the instance",
   "aws:rds/subnetGroup:SubnetGroup": "configuration of the instance",
@@ -369,6 +375,14 @@ export const RULES: Readonly<Record<string, Rule>> = {
   "aws:securityhub/account:Account": (_r, ctx) => [
     ctx.item("security checks", "usage", ctx.usage("securityHub", "checksPerMonth"), "securityhub.checks"),
     ctx.item("finding ingestion", "usage", ctx.usage("securityHub", "findingsPerMonth"), "securityhub.findings"),
+  ],
+  "aws:cfg/recorder:Recorder": (_r, ctx) => [
+    ctx.item(
+      "configuration items recorded",
+      "usage",
+      ctx.usage("config", "configurationItemsPerMonth"),
+      "config.configurationItem",
+    ),
   ],
   "aws:ecs/service:Service": (r, ctx) => {
     const launch = r.inputs.launchType ?? (Array.isArray(r.inputs.capacityProviderStrategies) ? "FARGATE" : undefined);
