@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LAMBDA_NODE_MAJOR, LAMBDA_RUNTIME } from "../lambdas/runtime";
 import { accountAdministration, denyInsecureTransport } from "./policy-statements";
 
 // The OnlyFans rate limiter's infrastructure: SQS queue + DLQ, the bundled Lambda, its event source
@@ -123,7 +124,7 @@ export interface RateLimiterPipelineArgs {
   readonly senderRoleArns?: pulumi.Input<string>[];
   /** Where the code comes from. @default - lambdas/rate-limiter/index.ts, bundled into .build/lambdas/<name> */
   readonly code?: { readonly entry?: string; readonly buildDir?: string; readonly bundler?: LambdaBundler };
-  /** @default "nodejs22.x" */
+  /** Node.js runtime, at least the bundle's target version (lambdas/runtime.ts). @default "nodejs24.x" (LAMBDA_RUNTIME) */
   readonly runtime?: string;
   /** @default 30 */
   readonly lambdaTimeoutSeconds?: number;
@@ -202,7 +203,7 @@ export function resolveRateLimiterArgs(name: string, args: RateLimiterPipelineAr
   const limits = { perWindow: 10, windowSeconds: 60, burst: 3, ...stripUndefined(args.limits ?? {}) };
   const r: Resolved = {
     namePrefix: args.namePrefix ?? "huntaze-rate-limiter",
-    runtime: args.runtime ?? "nodejs22.x",
+    runtime: args.runtime ?? LAMBDA_RUNTIME,
     lambdaTimeoutSeconds,
     memoryMb: args.memoryMb ?? 256,
     visibilityTimeoutSeconds: args.visibilityTimeoutSeconds ?? 6 * lambdaTimeoutSeconds,
@@ -226,8 +227,9 @@ export function resolveRateLimiterArgs(name: string, args: RateLimiterPipelineAr
       message: `namePrefix must be 1–56 letters, digits, "-" or "_" (function names are ≤ 64), got "${r.namePrefix}"`,
     },
     {
-      check: /^nodejs(\d+)\.x$/.test(r.runtime) && Number(/^nodejs(\d+)/.exec(r.runtime)?.[1]) >= 22,
-      message: `runtime must be a supported Node.js runtime (nodejs22.x or later), got "${r.runtime}"`,
+      // The bundle targets LAMBDA_NODE_MAJOR: an older runtime may not run it.
+      check: /^nodejs(\d+)\.x$/.test(r.runtime) && Number(/^nodejs(\d+)/.exec(r.runtime)?.[1]) >= LAMBDA_NODE_MAJOR,
+      message: `runtime must be a Node.js runtime the bundle targets (${LAMBDA_RUNTIME} or later), got "${r.runtime}"`,
     },
     {
       check: intIn(r.lambdaTimeoutSeconds, 1, 900),
