@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// First-use set-up shared by `npm test` and `npm run preview`: a fresh clone has only Node and npm,
-// so this installs the locked dependencies (and, with --services, Debian's redis-server) when they
-// are missing or stale. Plain JavaScript with no dependencies, because it runs before any exist.
+// First-use set-up shared by every npm script: a fresh clone has only the system's Node (20) and npm,
+// so this installs, when missing or stale,
+//   1. the locked npm dependencies (npm ci);
+//   2. the project's Node (tools/node-runtime: an official Node 24 build from the npm registry, pinned
+//      and integrity-checked by its own lockfile) and links it as node_modules/.bin/node, which npm
+//      scripts put first on PATH: every command after this script runs on it (scripts call it as
+//      `env node`, because sh remembers where it found `node` for this script);
+//   3. with --services, Debian's redis-server, redis-cli and openssl.
+// HUNTAZE_SYSTEM_NODE=1 skips step 1 (no download) and uses the `node` already on PATH, which must
+// satisfy package.json's engines. Plain JavaScript with no dependencies, written for the system's
+// Node 20, because it runs before anything is installed.
 
 const { execFileSync, spawnSync } = require("node:child_process");
 const crypto = require("node:crypto");
@@ -9,33 +17,92 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
-const marker = path.join(root, "node_modules", ".huntaze-lockfile-sha256");
+const runtimeDir = path.join(root, "tools", "node-runtime");
+const nodeLink = path.join(root, "node_modules", ".bin", "node");
+const SYSTEM_NODE_ENV = "HUNTAZE_SYSTEM_NODE";
 
 function log(message) {
   process.stderr.write(`[bootstrap] ${message}\n`);
 }
 
-function lockfileHash() {
+function fail(message, code = 2) {
+  log(message);
+  process.exit(code);
+}
+
+function readJson(file) {
+  return JSON.parse(fs.readFileSync(file, "utf8"));
+}
+
+function lockfileHash(dir) {
   return crypto
     .createHash("sha256")
-    .update(fs.readFileSync(path.join(root, "package-lock.json")))
+    .update(fs.readFileSync(path.join(dir, "package-lock.json")))
     .digest("hex");
 }
 
-function ensureNodeModules() {
-  const wanted = lockfileHash();
+/** `npm ci` in `dir` unless its node_modules was installed from this exact lockfile. */
+function ensureInstalled(dir, what) {
+  const marker = path.join(dir, "node_modules", ".huntaze-lockfile-sha256");
+  const wanted = lockfileHash(dir);
   const installed = fs.existsSync(marker) ? fs.readFileSync(marker, "utf8").trim() : "";
   if (installed === wanted) return;
-  log("installing the locked npm dependencies (npm ci)...");
+  log(`installing ${what} (npm ci)...`);
   const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], {
-    cwd: root,
+    cwd: dir,
     stdio: ["ignore", "inherit", "inherit"],
   });
-  if (result.status !== 0) {
-    log("npm ci failed; see the output above");
-    process.exit(result.status ?? 1);
-  }
+  if (result.status !== 0) fail("npm ci failed; see the output above", result.status ?? 1);
   fs.writeFileSync(marker, `${wanted}\n`);
+}
+
+/** The lowest Node major package.json's engines accepts (">=24" -> 24). */
+function minimumNodeMajor() {
+  const range = readJson(path.join(root, "package.json")).engines?.node ?? "";
+  const match = /^>=\s*(\d+)/.exec(range);
+  if (!match) fail(`package.json engines.node must read ">=N", got ${JSON.stringify(range)}`);
+  return Number(match[1]);
+}
+
+function versionOf(nodeBinary) {
+  const result = spawnSync(nodeBinary, ["-v"], { encoding: "utf8" });
+  return result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+function removeLink() {
+  if (fs.lstatSync(nodeLink, { throwIfNoEntry: false })) fs.rmSync(nodeLink);
+}
+
+/** The user's own Node 24+: no download; whatever `node` is on PATH once our link is gone must do. */
+function useSystemNode(minimum) {
+  removeLink();
+  const version = versionOf("node");
+  const major = Number(/^v(\d+)/.exec(version ?? "")?.[1]);
+  if (!(major >= minimum))
+    fail(
+      `${SYSTEM_NODE_ENV} is set but the node on PATH is ${version ?? "missing"}; this project runs on Node ${minimum} or newer (unset ${SYSTEM_NODE_ENV} to let it install its own)`,
+    );
+}
+
+/** Installs the pinned Node build for this platform and links it as node_modules/.bin/node. */
+function ensureProjectNode(minimum) {
+  const wanted = readJson(path.join(runtimeDir, "package.json")).version;
+  ensureInstalled(runtimeDir, `Node ${wanted} for the project (tools/node-runtime)`);
+  const pkg = `node-${process.platform}-${process.arch}`;
+  const binary = path.join(runtimeDir, "node_modules", pkg, "bin", "node");
+  if (!fs.existsSync(binary))
+    fail(
+      `no Node build for ${process.platform}-${process.arch} in tools/node-runtime (it carries linux x64 and arm64): install Node ${minimum} or newer and set ${SYSTEM_NODE_ENV}=1`,
+    );
+  const linked = fs.lstatSync(nodeLink, { throwIfNoEntry: false }) ? fs.readlinkSync(nodeLink) : undefined;
+  const target = path.relative(path.dirname(nodeLink), binary);
+  if (linked !== target) {
+    removeLink();
+    fs.mkdirSync(path.dirname(nodeLink), { recursive: true });
+    fs.symlinkSync(target, nodeLink);
+  }
+  const version = versionOf(nodeLink);
+  if (version !== `v${wanted}`) fail(`node_modules/.bin/node reports ${version ?? "nothing"}, expected v${wanted}`);
 }
 
 function hasCommand(name) {
@@ -69,7 +136,11 @@ function ensureDebianPackages(packages) {
   }
 }
 
-ensureNodeModules();
+ensureInstalled(root, "the locked npm dependencies");
+// After the dependencies: npm ci empties node_modules, link included.
+const minimum = minimumNodeMajor();
+if (process.env[SYSTEM_NODE_ENV] === "1") useSystemNode(minimum);
+else ensureProjectNode(minimum);
 if (process.argv.includes("--services")) {
   ensureDebianPackages([
     { command: "redis-server", debian: "redis-server" },
