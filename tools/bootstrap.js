@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // First-use set-up shared by every npm script: a fresh clone has only the system's Node (20) and npm,
 // so this installs, when missing or stale,
-//   1. the locked npm dependencies (npm ci);
-//   2. the project's Node (tools/node-runtime: an official Node 24 build from the npm registry, pinned
-//      and integrity-checked by its own lockfile) and links it as node_modules/.bin/node, which npm
-//      scripts put first on PATH: every command after this script runs on it (scripts call it as
-//      `env node`, because sh remembers where it found `node` for this script);
-//   3. with --services, Debian's redis-server, redis-cli and openssl.
-// HUNTAZE_SYSTEM_NODE=1 skips step 1 (no download) and uses the `node` already on PATH, which must
+//   1. the project's Node (tools/node-runtime: an official Node 24 build from the npm registry, pinned
+//      and integrity-checked by its own lockfile);
+//   2. the locked npm dependencies (npm ci, run on that Node);
+//   3. a link to that Node as node_modules/.bin/node, which npm scripts put first on PATH: every
+//      command after this script runs on it (scripts call it as `env node`, because sh remembers
+//      where it found `node` for this script);
+//   4. with --services, Debian's redis-server, redis-cli and openssl.
+// HUNTAZE_SYSTEM_NODE=1 skips steps 1 and 3 (no download) and uses the `node` already on PATH, which must
 // satisfy package.json's engines. Plain JavaScript with no dependencies, written for the system's
 // Node 20, because it runs before anything is installed.
 
@@ -41,15 +42,20 @@ function lockfileHash(dir) {
     .digest("hex");
 }
 
-/** `npm ci` in `dir` unless its node_modules was installed from this exact lockfile. */
-function ensureInstalled(dir, what) {
+/**
+ * `npm ci` in `dir` unless its node_modules was installed from this exact lockfile. With `nodeDir`,
+ * npm and the packages' install scripts run on the Node found there (npm is an `env node` script).
+ */
+function ensureInstalled(dir, what, nodeDir) {
   const marker = path.join(dir, "node_modules", ".huntaze-lockfile-sha256");
   const wanted = lockfileHash(dir);
   const installed = fs.existsSync(marker) ? fs.readFileSync(marker, "utf8").trim() : "";
   if (installed === wanted) return;
   log(`installing ${what} (npm ci)...`);
+  const env = nodeDir ? { ...process.env, PATH: `${nodeDir}${path.delimiter}${process.env.PATH ?? ""}` } : process.env;
   const result = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], {
     cwd: dir,
+    env,
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (result.status !== 0) fail("npm ci failed; see the output above", result.status ?? 1);
@@ -84,25 +90,31 @@ function useSystemNode(minimum) {
     );
 }
 
-/** Installs the pinned Node build for this platform and links it as node_modules/.bin/node. */
-function ensureProjectNode(minimum) {
-  const wanted = readJson(path.join(runtimeDir, "package.json")).version;
-  ensureInstalled(runtimeDir, `Node ${wanted} for the project (tools/node-runtime)`);
-  const pkg = `node-${process.platform}-${process.arch}`;
-  const binary = path.join(runtimeDir, "node_modules", pkg, "bin", "node");
-  if (!fs.existsSync(binary))
+const runtimeVersion = () => readJson(path.join(runtimeDir, "package.json")).version;
+
+/** Installs the pinned Node build for this platform; returns the directory of its `node`. */
+function installProjectNode(minimum) {
+  ensureInstalled(runtimeDir, `Node ${runtimeVersion()} for the project (tools/node-runtime)`);
+  const binDir = path.join(runtimeDir, "node_modules", `node-${process.platform}-${process.arch}`, "bin");
+  if (!fs.existsSync(path.join(binDir, "node")))
     fail(
       `no Node build for ${process.platform}-${process.arch} in tools/node-runtime (it carries linux x64 and arm64): install Node ${minimum} or newer and set ${SYSTEM_NODE_ENV}=1`,
     );
+  return binDir;
+}
+
+/** Links the project's Node as node_modules/.bin/node (again after every npm ci, which removes it). */
+function linkProjectNode(binDir) {
+  const target = path.relative(path.dirname(nodeLink), path.join(binDir, "node"));
   const linked = fs.lstatSync(nodeLink, { throwIfNoEntry: false }) ? fs.readlinkSync(nodeLink) : undefined;
-  const target = path.relative(path.dirname(nodeLink), binary);
   if (linked !== target) {
     removeLink();
     fs.mkdirSync(path.dirname(nodeLink), { recursive: true });
     fs.symlinkSync(target, nodeLink);
   }
   const version = versionOf(nodeLink);
-  if (version !== `v${wanted}`) fail(`node_modules/.bin/node reports ${version ?? "nothing"}, expected v${wanted}`);
+  if (version !== `v${runtimeVersion()}`)
+    fail(`node_modules/.bin/node reports ${version ?? "nothing"}, expected v${runtimeVersion()}`);
 }
 
 function hasCommand(name) {
@@ -136,11 +148,13 @@ function ensureDebianPackages(packages) {
   }
 }
 
-ensureInstalled(root, "the locked npm dependencies");
-// After the dependencies: npm ci empties node_modules, link included.
 const minimum = minimumNodeMajor();
-if (process.env[SYSTEM_NODE_ENV] === "1") useSystemNode(minimum);
-else ensureProjectNode(minimum);
+const systemNode = process.env[SYSTEM_NODE_ENV] === "1";
+const projectNodeDir = systemNode ? undefined : installProjectNode(minimum);
+ensureInstalled(root, "the locked npm dependencies", projectNodeDir);
+// After the dependencies: npm ci empties node_modules, link included.
+if (projectNodeDir) linkProjectNode(projectNodeDir);
+else useSystemNode(minimum);
 if (process.argv.includes("--services")) {
   ensureDebianPackages([
     { command: "redis-server", debian: "redis-server" },
