@@ -11,6 +11,7 @@ import {
   SETTING_RANGES,
   SETTINGS_ENV,
 } from "../lambdas/rate-limiter/config";
+import { LAMBDA_NODE_MAJOR, LAMBDA_RUNTIME } from "../lambdas/runtime";
 import { DEFAULT_REDIS_PORT, REDIS_ENV } from "../lambdas/shared/redis-config";
 import { type AlarmRow, type AlarmTarget, alarmFromRow, type MathAlarmRow } from "./alarms";
 import { createComponentKey } from "./kms-key";
@@ -33,8 +34,8 @@ export { DEFAULT_LIMITS, type Limits, limitProblems } from "../lambdas/rate-limi
 // - no Lambda dead-letter / on-failure destination: for an SQS-triggered function those apply to
 //   asynchronous invocations only, which never happen here. The queue's redrive policy is the DLQ.
 
-/** The Lambda runtime the function runs on (the bundle targets the same Node.js major). */
-export const LAMBDA_RUNTIME = "nodejs22.x";
+/** The Lambda runtime the function runs on; lambdas/runtime.ts owns it (the bundle targets the same Node.js major). */
+export { LAMBDA_RUNTIME } from "../lambdas/runtime";
 
 /** What a bundler returns: the bundle file, its size and its sha256 (hex or base64). */
 export interface LambdaBundle {
@@ -157,7 +158,7 @@ export interface RateLimiterPipelineArgs {
    * @default - the rate-limiter bundle prebuilt and shipped with the package (lambdas/bundle.ts); nothing is built at deploy time
    */
   readonly code?: { readonly entry?: string; readonly buildDir?: string; readonly bundler?: LambdaBundler };
-  /** @default LAMBDA_RUNTIME - the Node.js runtime the bundle targets */
+  /** Node.js runtime, at least the bundle's target version (lambdas/runtime.ts). @default "nodejs24.x" (LAMBDA_RUNTIME) */
   readonly runtime?: string;
   /** @default 30 */
   readonly lambdaTimeoutSeconds?: number;
@@ -314,8 +315,9 @@ function pipelineProblems(r: ResolvedPipelineArgs, args: RateLimiterPipelineArgs
       message: `namePrefix must be 1–56 letters, digits, "-" or "_" (function names are ≤ 64), got "${r.namePrefix}"`,
     },
     {
-      check: /^nodejs(\d+)\.x$/.test(r.runtime) && Number(/^nodejs(\d+)/.exec(r.runtime)?.[1]) >= 22,
-      message: `runtime must be a supported Node.js runtime (nodejs22.x or later), got "${r.runtime}"`,
+      // The bundle targets LAMBDA_NODE_MAJOR: an older runtime may not run it.
+      check: /^nodejs(\d+)\.x$/.test(r.runtime) && Number(/^nodejs(\d+)/.exec(r.runtime)?.[1]) >= LAMBDA_NODE_MAJOR,
+      message: `runtime must be a Node.js runtime the bundle targets (${LAMBDA_RUNTIME} or later), got "${r.runtime}"`,
     },
     ranged("lambdaTimeoutSeconds"),
     ranged("memoryMb"),

@@ -1,11 +1,12 @@
 // Bundles a Lambda entry point into one deterministic CommonJS file (same source → same bytes →
 // same sha256), for the Pulumi components' code archives and for the bundle-size benchmark.
-// @aws-sdk/* stays external: the nodejs22.x runtime ships SDK v3.
+// @aws-sdk/* stays external: the Lambda Node.js runtime (lambdas/runtime.ts) ships SDK v3.
 
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { build } from "esbuild";
+import { LAMBDA_BUNDLE_TARGET } from "./runtime";
 
 export interface BundleResult {
   /** Absolute path of the bundle (`<outDir>/index.js`). */
@@ -22,7 +23,7 @@ export async function bundleLambda(entry: string, outDir: string): Promise<Bundl
     outfile: file,
     bundle: true,
     platform: "node",
-    target: "node22",
+    target: LAMBDA_BUNDLE_TARGET,
     format: "cjs",
     minify: true,
     external: ["@aws-sdk/*"],

@@ -9,8 +9,14 @@ interface RuntimeStore {
   supportsResourceReferences: boolean;
   supportsOutputValues: boolean;
   supportsDeletedWith: boolean;
+  supportsReplaceWith: boolean;
   supportsAliasSpecs: boolean;
   supportsTransforms: boolean;
+  supportsInvokeTransforms: boolean;
+  supportsParameterization: boolean;
+  supportsResourceHooks: boolean;
+  supportsErrorHooks: boolean;
+  supportsInvokeDependsOn: boolean;
 }
 
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore };

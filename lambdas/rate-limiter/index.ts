@@ -1,4 +1,4 @@
-// Lambda entry point: wires the handler to real SQS (@aws-sdk/client-sqs, shipped by the nodejs22.x
+// Lambda entry point: wires the handler to real SQS (@aws-sdk/client-sqs, shipped by the nodejs24.x
 // runtime), the shared Redis client factory and the OnlyFans endpoint, all from the environment.
 // Everything is built on the first invocation (not at import), so a cold start only loads code and
 // a configuration error surfaces as a clear invocation error listing every problem.

@@ -37,8 +37,11 @@ export interface RedisClientOverrides extends ParseOptions {
  *   rejected; maxRetriesPerRequest bounds how long they can sit there.
  * - retryStrategy: exponential from 100 ms, capped at 2 s, so a failover (about 30 s on
  *   ElastiCache) does not turn into a reconnect storm.
+ * - protocol 2 (RESP2): the reply shapes this code reads. ioredis 6 defaults to RESP3, where even
+ *   its "legacy" mapping nests some replies (ZRANGE WITHSCORES becomes [member, score] pairs).
  */
 export const CLIENT_DEFAULTS = {
+  protocol: 2,
   connectTimeout: 5000,
   maxRetriesPerRequest: 2,
   enableOfflineQueue: true,

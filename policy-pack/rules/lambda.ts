@@ -52,9 +52,10 @@ const noPublicInvoke = resourcePolicy({
   },
 });
 
-// Lambda runtimes deprecated by AWS as of 2026-11 (no more security patches; creation and then
-// updates get blocked). Source: https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
-// — re-check it when this date is old. Dates are the AWS deprecation dates.
+// Lambda runtimes deprecated by AWS (no more security patches; creation and then updates get
+// blocked). Source: AWS's published runtime table, https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+// ("Supported runtimes" and "Deprecated runtimes"), read 2026-11-30 — re-check it when this date is
+// old. Dates are the AWS deprecation dates.
 export const DEPRECATED_RUNTIMES: Readonly<Record<string, string>> = {
   nodejs: "2016-10-31",
   "nodejs4.3": "2020-03-05",
@@ -66,6 +67,7 @@ export const DEPRECATED_RUNTIMES: Readonly<Record<string, string>> = {
   "nodejs14.x": "2023-12-04",
   "nodejs16.x": "2024-06-12",
   "nodejs18.x": "2025-09-01",
+  // Function creation blocked from 2026-06-01, updates from 2026-07-01.
   "nodejs20.x": "2026-04-30",
   "python2.7": "2021-07-15",
   "python3.6": "2022-07-18",
@@ -88,19 +90,76 @@ export const DEPRECATED_RUNTIMES: Readonly<Record<string, string>> = {
   dotnet8: "2026-11-10",
 };
 
+/** A supported runtime's projected deprecation, from the same AWS table (same date of reading). */
+export interface ScheduledDeprecation {
+  readonly deprecation: string;
+  readonly blockCreate: string;
+  readonly blockUpdate: string;
+}
+
+/** Supported Node.js runtimes with a published deprecation date ("projected", subject to change). */
+export const SCHEDULED_DEPRECATIONS: Readonly<Record<string, ScheduledDeprecation>> = {
+  "nodejs22.x": { deprecation: "2027-04-30", blockCreate: "2027-06-01", blockUpdate: "2027-07-01" },
+  "nodejs24.x": { deprecation: "2028-04-30", blockCreate: "2028-06-01", blockUpdate: "2028-07-01" },
+};
+
+/** How far ahead a scheduled deprecation is reported, unless the policy config says otherwise. */
+export const DEFAULT_SCHEDULED_WITHIN_DAYS = 365;
+
+export type RuntimeVerdict =
+  | { readonly kind: "deprecated"; readonly since: string }
+  | { readonly kind: "scheduled"; readonly on: string; readonly days: number; readonly schedule: ScheduledDeprecation };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What AWS's table says about `runtime` on `today` (UTC): deprecated (listed as such, or its
+ * scheduled date has passed), scheduled within `withinDays`, or nothing to report.
+ */
+export function runtimeVerdict(runtime: string, today: Date, withinDays: number): RuntimeVerdict | undefined {
+  const since = DEPRECATED_RUNTIMES[runtime];
+  if (since) return { kind: "deprecated", since };
+  const schedule = SCHEDULED_DEPRECATIONS[runtime];
+  if (!schedule) return undefined;
+  const day = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  const days = Math.round((Date.parse(`${schedule.deprecation}T00:00:00Z`) - day) / DAY_MS);
+  if (days <= 0) return { kind: "deprecated", since: schedule.deprecation };
+  return days <= withinDays ? { kind: "scheduled", on: schedule.deprecation, days, schedule } : undefined;
+}
+
 const supportedRuntime = resourcePolicy({
   name: "lambda-supported-runtime",
-  summary: "Lambda functions use a runtime AWS still supports (list dated 2026-11)",
+  summary:
+    "Lambda functions use a runtime AWS still supports, and not one whose deprecation is scheduled within scheduledWithinDays (default 365; AWS table read 2026-11-30)",
   // Advisory: a deprecated runtime is patch hygiene, and AWS itself blocks creation after the
-  // block date; mandatory would fail stacks the day AWS deprecates a runtime they deploy.
+  // block date; mandatory would fail stacks the day AWS deprecates a runtime they deploy. A
+  // scheduled deprecation is reported with its dates as a warning to plan the move; a team that
+  // makes this rule mandatory sets scheduledWithinDays to 0 so only deprecated runtimes fail.
   enforcementLevel: "advisory",
   references: { catalogue: [34], fsbp: ["Lambda.2"], checkov: ["CKV_AWS_363"] },
   resourceTypes: fn,
+  configSchema: {
+    properties: {
+      scheduledWithinDays: {
+        type: "integer",
+        minimum: 0,
+        maximum: 3653,
+        default: DEFAULT_SCHEDULED_WITHIN_DAYS,
+        description:
+          "Also report a supported runtime whose AWS deprecation date is at most this many days away (0: only deprecated runtimes).",
+      },
+    },
+  },
   check: (c) => {
     const rt = runtimeOf(c);
-    if (rt && DEPRECATED_RUNTIMES[rt])
+    if (!rt) return;
+    const within = Number(c.config.scheduledWithinDays ?? DEFAULT_SCHEDULED_WITHIN_DAYS);
+    const verdict = runtimeVerdict(rt, new Date(), within);
+    if (verdict?.kind === "deprecated")
+      c.report(`runtime ${rt} was deprecated on ${verdict.since}: move to a supported runtime (e.g. nodejs24.x)`);
+    else if (verdict?.kind === "scheduled")
       c.report(
-        `runtime ${rt} was deprecated on ${DEPRECATED_RUNTIMES[rt]}: move to a supported runtime (e.g. nodejs22.x)`,
+        `runtime ${rt} is scheduled for deprecation on ${verdict.on} (in ${verdict.days} days; AWS blocks creating functions on it from ${verdict.schedule.blockCreate} and updating them from ${verdict.schedule.blockUpdate}): plan the move to nodejs24.x`,
       );
   },
 });

@@ -130,11 +130,12 @@ describe("EncryptedRedis policies (pure)", () => {
 describe("AlertTopics, HardenedBucket and the audit key policies (pure)", () => {
   it("alert key: the publishing services, for this account only; EventBridge by the topics' encryption context", () => {
     const [s, events] = alertKeyStatements(scope, "huntaze-test");
+    if (s === undefined) throw new Error("no AlertPublishers statement");
     expect(s).to.deep.include({ Sid: "AlertPublishers", Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
-    expect((s?.["Principal"] as { Service: string[] }).Service).to.have.members(
+    expect((s["Principal"] as { Service: string[] }).Service).to.have.members(
       ALERT_PUBLISHERS.filter((p) => p !== "events.amazonaws.com"),
     );
-    expect(s?.["Condition"]).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+    expect(s["Condition"]).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
     expect(events).to.deep.include({ Sid: "EventBridgePublishers", Principal: { Service: "events.amazonaws.com" } });
     expect(events?.["Condition"]).to.deep.equal({
       StringEquals: {

@@ -131,14 +131,14 @@ describe("RateLimiterPipeline", () => {
   });
 
   describe("function", () => {
-    it("runs the bundle on nodejs22.x with 256 MB, 30 s, in the VPC, traced, logging to its own group", async () => {
+    it("runs the bundle on nodejs24.x with 256 MB, 30 s, in the VPC, traced, logging to its own group", async () => {
       const run = await pipeline();
       const fn = one(run, "aws:lambda/function:Function");
       const sg = one(run, "aws:ec2/securityGroup:SecurityGroup");
       const logs = one(run, "aws:cloudwatch/logGroup:LogGroup");
       const f = inputsOf(fn);
       expect(f.name).to.equal("huntaze-rate-limiter");
-      expect(f.runtime).to.equal("nodejs22.x");
+      expect(f.runtime).to.equal("nodejs24.x");
       expect(f.handler).to.equal("index.handler");
       expect(f.memorySize).to.equal(256);
       expect(f.timeout).to.equal(30);
@@ -395,7 +395,12 @@ describe("RateLimiterPipeline", () => {
       [
         "an old runtime",
         { runtime: "nodejs18.x" },
-        'runtime must be a supported Node.js runtime (nodejs22.x or later), got "nodejs18.x"',
+        'runtime must be a Node.js runtime the bundle targets (nodejs24.x or later), got "nodejs18.x"',
+      ],
+      [
+        "a runtime older than the bundle's target",
+        { runtime: "nodejs22.x" },
+        'runtime must be a Node.js runtime the bundle targets (nodejs24.x or later), got "nodejs22.x"',
       ],
       [
         "burst above perWindow",

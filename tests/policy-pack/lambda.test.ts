@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
+import { runtimeVerdict, SCHEDULED_DEPRECATIONS } from "../../policy-pack/rules/lambda";
 import { complies, factory, notApplicableReason, UNKNOWN_STRING, violates } from "../support/policy-cases";
 
 const FN = "aws:lambda/function:Function";
@@ -9,7 +10,7 @@ const SECRET_VALUE = "hunter2-Sup3rS3cret-redis-password";
 
 const fn = factory(FN, "limiter", {
   name: "limiter",
-  runtime: "nodejs22.x",
+  runtime: "nodejs24.x",
   handler: "index.handler",
   role: "arn:aws:iam::111122223333:role/limiter",
   vpcConfig: { subnetIds: ["subnet-a", "subnet-b"], securityGroupIds: ["sg-1"] },
@@ -60,8 +61,72 @@ describe("Lambda rules", () => {
 
   complies({
     rule: "lambda-supported-runtime",
-    title: "nodejs22.x, and an image function without runtime",
+    // nodejs24.x's deprecation (2028-04-30) is more than 30 days away until 2028-03-31.
+    title: "nodejs24.x with scheduledWithinDays 30, and an image function without runtime",
     resources: [fn(), fn({ runtime: undefined, packageType: "Image" }, { name: "img" })],
+    config: { "lambda-supported-runtime": { scheduledWithinDays: 30 } },
+  });
+  complies({
+    rule: "lambda-supported-runtime",
+    title: "a runtime AWS has published no deprecation date for (nodejs26.x)",
+    resources: [fn({ runtime: "nodejs26.x" })],
+  });
+  violates({
+    rule: "lambda-supported-runtime",
+    title: "nodejs20.x (deprecated 2026-04-30)",
+    resources: [fn({ runtime: "nodejs20.x" })],
+    message: /runtime nodejs20\.x was deprecated on 2026-04-30: move to a supported runtime \(e\.g\. nodejs24\.x\)/,
+  });
+  violates({
+    rule: "lambda-supported-runtime",
+    // Scheduled for 2027-04-30: a warning naming the dates now, "deprecated" once the date has passed.
+    title: "nodejs22.x (deprecation scheduled for 2027-04-30) under the default 365 days",
+    resources: [fn({ runtime: "nodejs22.x" })],
+    message:
+      /runtime nodejs22\.x (is scheduled for deprecation on 2027-04-30 \(in \d+ days; AWS blocks creating functions on it from 2027-06-01 and updating them from 2027-07-01\)|was deprecated on 2027-04-30)/,
+  });
+  violates({
+    rule: "lambda-supported-runtime",
+    title: "nodejs24.x with scheduledWithinDays 3653 (the longest horizon)",
+    resources: [fn()],
+    config: { "lambda-supported-runtime": { scheduledWithinDays: 3653 } },
+    message: /runtime nodejs24\.x (is scheduled for deprecation|was deprecated) on 2028-04-30/,
+  });
+
+  describe("runtimeVerdict (AWS's runtime table on a given day)", () => {
+    const on = (iso: string) => new Date(`${iso}T12:00:00Z`);
+    it("reports a deprecated runtime with its date whatever the horizon", () => {
+      expect(runtimeVerdict("nodejs20.x", on("2026-11-30"), 0)).to.deep.equal({
+        kind: "deprecated",
+        since: "2026-04-30",
+      });
+    });
+    it("warns about nodejs22.x within the horizon, naming the deprecation and block dates", () => {
+      expect(runtimeVerdict("nodejs22.x", on("2026-11-30"), 365)).to.deep.equal({
+        kind: "scheduled",
+        on: "2027-04-30",
+        days: 151,
+        schedule: { deprecation: "2027-04-30", blockCreate: "2027-06-01", blockUpdate: "2027-07-01" },
+      });
+    });
+    it("counts whole days: the last day inside the horizon reports, the day before does not", () => {
+      expect(runtimeVerdict("nodejs22.x", on("2027-03-31"), 30)).to.include({ kind: "scheduled", days: 30 });
+      expect(runtimeVerdict("nodejs22.x", on("2027-03-30"), 30)).to.equal(undefined);
+    });
+    it("says nothing about a scheduled runtime beyond the horizon, or with horizon 0", () => {
+      expect(runtimeVerdict("nodejs24.x", on("2026-11-30"), 365)).to.equal(undefined);
+      expect(runtimeVerdict("nodejs22.x", on("2026-11-30"), 0)).to.equal(undefined);
+    });
+    it("treats a scheduled runtime as deprecated from its deprecation date on", () => {
+      expect(runtimeVerdict("nodejs22.x", on("2027-04-30"), 0)).to.deep.equal({
+        kind: "deprecated",
+        since: "2027-04-30",
+      });
+    });
+    it("knows no date for a runtime absent from both tables", () => {
+      expect(runtimeVerdict("nodejs26.x", on("2026-11-30"), 3653)).to.equal(undefined);
+      expect(Object.keys(SCHEDULED_DEPRECATIONS)).to.include.members(["nodejs22.x", "nodejs24.x"]);
+    });
   });
   violates({
     rule: "lambda-supported-runtime",

@@ -60,7 +60,7 @@ describe("production stack: rate limiter pipeline", function () {
 
     const fn = one(run, "aws:lambda/function:Function", "rate-limiter");
     const f = inputsOf(fn);
-    expect(f).to.include({ runtime: "nodejs22.x", memorySize: 256, timeout: 30 });
+    expect(f).to.include({ runtime: "nodejs24.x", memorySize: 256, timeout: 30 });
     expect((f.vpcConfig as PlainObject).subnetIds).to.deep.equal([
       "subnet-0a1b2c3d4e5f60001",
       "subnet-0a1b2c3d4e5f60002",

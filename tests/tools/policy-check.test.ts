@@ -9,7 +9,7 @@ import { HardenedBucket } from "../../components/hardened-bucket";
 import { allPolicies } from "../../policy-pack/policies";
 import { parseStackExport, toStackExport } from "../../tools/engine/state-file";
 import { runTool } from "../support/cli";
-import { record } from "../support/pulumi-harness";
+import { one, record } from "../support/pulumi-harness";
 
 // `npm run policy:check` audits a `pulumi stack export` file through the same Analyzer path.
 
@@ -37,7 +37,9 @@ describe("policy:check (tools/policy-check.ts)", function () {
       const password = new random.RandomPassword("token", { length: 64, special: false });
       return { token: password.result };
     });
-    token = String((hardened.resources.find((r) => r.name === "token")?.outputs.result as { value: string }).value);
+    token = String(
+      (one(hardened, "random:index/randomPassword:RandomPassword").outputs.result as { value: string }).value,
+    );
     fs.writeFileSync(hardenedState, JSON.stringify(toStackExport("audit", hardened.resources, hardened.outputs)));
   });
 

@@ -79,7 +79,8 @@ async function buildPack(packDir: string): Promise<string> {
       outfile: `${outFile}.${process.pid}.tmp`,
       bundle: true,
       platform: "node",
-      target: "node20",
+      // The pack runs on this same Node binary (process.execPath, below).
+      target: `node${process.versions.node.split(".")[0]}`,
       format: "cjs",
       packages: "external",
       logLevel: "silent",

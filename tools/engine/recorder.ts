@@ -159,13 +159,23 @@ export async function runProgram(
   const monitor = new RecordingMonitor(options.mocks, options.project, options.stack);
   setMockOptions(monitor, options.project, options.stack, options.preview ?? true);
   const store = getRuntimeStore();
-  // The same feature set pulumi.runtime.setMocks enables.
+  // pulumi.runtime.setMocks' feature set (SDK 3.276), minus what needs the engine's callback server:
+  // transforms (the real engine applies them before registration; offline they would be silently
+  // skipped, so the SDK's own "does not support transforms" error is the honest answer) and
+  // resource/error hooks. Output values stay off, as in setMocks, so inputs arrive as plain values.
   store.supportsSecrets = true;
   store.supportsResourceReferences = true;
   store.supportsOutputValues = false;
   store.supportsDeletedWith = true;
+  store.supportsReplaceWith = true;
   store.supportsAliasSpecs = true;
+  store.supportsParameterization = true;
   store.supportsTransforms = false;
+  store.supportsInvokeTransforms = false;
+  store.supportsResourceHooks = false;
+  store.supportsErrorHooks = false;
+  // The mock monitor has no invoke dependency gate: keep the SDK's client-side one, as setMocks does.
+  store.supportsInvokeDependsOn = false;
   pulumi.runtime.setAllConfig(options.config ?? {}, options.secretKeys ?? []);
 
   // The program's own error (bad config, a component's validation) must reach the caller, not

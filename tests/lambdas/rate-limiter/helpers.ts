@@ -1,6 +1,7 @@
 // Shared bits of the rate limiter tests: a real redis-server per suite and small factories.
 
 import Redis from "ioredis";
+import { CLIENT_DEFAULTS } from "../../../lambdas/shared/redis-client";
 import { type RunningRedis, startRedis } from "../../support/redis-server";
 
 export interface PlainRedis {
@@ -12,7 +13,13 @@ export interface PlainRedis {
 /** A plaintext, password-protected redis-server on loopback and a client for it. */
 export async function plainRedis(): Promise<PlainRedis> {
   const server = await startRedis({ password: "test-password-1234567890" });
-  const client = new Redis({ host: server.host, port: server.port, password: server.password, lazyConnect: true });
+  const client = new Redis({
+    host: server.host,
+    port: server.port,
+    password: server.password,
+    protocol: CLIENT_DEFAULTS.protocol,
+    lazyConnect: true,
+  });
   await client.connect();
   return {
     server,

@@ -83,6 +83,8 @@ describe("redis-client: buildRedisOptions", () => {
     expect(String(options.tls?.key)).to.equal("PEM of /k.pem");
     expect(options.connectTimeout).to.equal(5000);
     expect(options.maxRetriesPerRequest).to.equal(2);
+    // RESP2 whatever ioredis' default (6.x: RESP3, whose ZRANGE WITHSCORES shape redis-verify cannot read).
+    expect(options.protocol).to.equal(2);
   });
 
   it("sends no SNI for an IP, and leaves per-node names alone in a cluster", () => {
