@@ -7,7 +7,10 @@ export interface AlertTopicsArgs {
   readonly opsEmails: readonly string[];
   readonly securityEmails: readonly string[];
   readonly costEmails: readonly string[];
-  /** Name prefix of the topics (`<prefix>-ops-alerts`, ...). */
+  /**
+   * Name prefix of the topics (`<prefix>-ops-alerts`, ...). Topic names are unique per account and
+   * region: carry the environment (`huntaze-production`), or two stacks claim the same topics.
+   */
   readonly namePrefix: string;
   readonly tags?: Record<string, string>;
 }

@@ -138,12 +138,28 @@ export interface EncryptedRedisArgs {
   /** Weekly maintenance window, UTC `ddd:hh24:mi-ddd:hh24:mi`, 60 minutes to 24 hours. @default "sun:03:00-sun:04:00" */
   readonly maintenanceWindow?: string;
   /**
-   * Name of the snapshot taken when the group is deleted. Snapshot names are unique per account
-   * and region: a second deletion with the same name fails (nothing is lost) until the old
-   * snapshot is renamed or removed.
-   * @default - `<replicationGroupId or component name>-final`
+   * Exact name of the snapshot taken when the group is deleted. Snapshot names are unique per
+   * account and region: a fixed name makes the second deletion of a group with it fail (a
+   * replacement, or destroy → up → destroy), leaving the old group running. Prefer
+   * `finalSnapshotPrefix`. Conflicts with `finalSnapshotPrefix`.
+   * @default - `<finalSnapshotPrefix>-final-<8 hex>`, the suffix regenerated with every new group
    */
   readonly finalSnapshotIdentifier?: string;
+  /**
+   * Start of the final snapshot's name; a random suffix (`-final-<8 hex>`) is added, regenerated
+   * whenever the group is replaced or re-created, so no two generations of the group collide.
+   * Put the environment in it: staging and production share the account.
+   * @default - the replicationGroupId, or the component name
+   */
+  readonly finalSnapshotPrefix?: string;
+  /**
+   * The `authTokenVersion` of the last successful deployment (a stack reads it from its own previous
+   * outputs). When it is known and differs from `authTokenVersion`, `authTokenUpdateStrategy` must
+   * be `ROTATE`: a new token applied with `SET` revokes the old one at once, before any client has
+   * the new one. The preview fails with the two-step procedure instead.
+   * @default - unknown (first deployment): no check
+   */
+  readonly appliedAuthTokenVersion?: pulumi.Input<number | undefined>;
   /** Apply modifications now instead of in the maintenance window. @default false */
   readonly applyImmediately?: boolean;
   /**
@@ -186,7 +202,7 @@ interface Resolved {
   readonly snapshotRetentionDays: number;
   readonly snapshotWindow: string;
   readonly maintenanceWindow: string;
-  readonly finalSnapshotIdentifier: string;
+  readonly finalSnapshotPrefix: string;
   readonly maxmemoryPolicy: string;
   readonly secretRecoveryWindowDays: number;
   readonly alarms: Required<EncryptedRedisAlarmThresholds>;
@@ -208,6 +224,7 @@ const patterns = {
   snapshotWindow: /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/,
   maintenanceWindow:
     /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$/,
+  snapshotName: /^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,254}(?<!-)$/,
   dnsName: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/,
 };
 
@@ -252,7 +269,7 @@ function resolve(name: string, args: EncryptedRedisArgs): Resolved {
     snapshotRetentionDays: args.snapshotRetentionDays ?? 7,
     snapshotWindow: args.snapshotWindow ?? "01:00-02:00",
     maintenanceWindow: args.maintenanceWindow ?? "sun:03:00-sun:04:00",
-    finalSnapshotIdentifier: args.finalSnapshotIdentifier ?? `${args.replicationGroupId ?? name}-final`,
+    finalSnapshotPrefix: args.finalSnapshotPrefix ?? args.replicationGroupId ?? name,
     maxmemoryPolicy: args.maxmemoryPolicy ?? "volatile-lru",
     secretRecoveryWindowDays: args.secretRecoveryWindowDays ?? 30,
     alarms: {
@@ -342,8 +359,19 @@ function resolve(name: string, args: EncryptedRedisArgs): Resolved {
       message: `snapshotWindow "${r.snapshotWindow}" must not overlap maintenanceWindow "${r.maintenanceWindow}"`,
     },
     {
-      ok: r.finalSnapshotIdentifier.trim() !== "",
-      message: "finalSnapshotIdentifier must be a non-empty snapshot name",
+      ok: args.finalSnapshotIdentifier === undefined || patterns.snapshotName.test(args.finalSnapshotIdentifier),
+      message: `finalSnapshotIdentifier must be a snapshot name (a letter, then letters, digits or single hyphens, at most 255), got "${args.finalSnapshotIdentifier}"`,
+    },
+    {
+      // A prefix taken from replicationGroupId is checked (once) by that field's own rule.
+      ok:
+        (args.finalSnapshotPrefix === undefined && args.replicationGroupId !== undefined) ||
+        (patterns.snapshotName.test(r.finalSnapshotPrefix) && r.finalSnapshotPrefix.length <= 240),
+      message: `finalSnapshotPrefix must be a letter, then letters, digits or single hyphens, at most 240 characters, got "${r.finalSnapshotPrefix}"`,
+    },
+    {
+      ok: args.finalSnapshotIdentifier === undefined || args.finalSnapshotPrefix === undefined,
+      message: "finalSnapshotIdentifier and finalSnapshotPrefix conflict: give the exact name or the prefix, not both",
     },
     {
       ok: (maxmemoryPolicies as readonly string[]).includes(r.maxmemoryPolicy),
@@ -400,6 +428,27 @@ function resolve(name: string, args: EncryptedRedisArgs): Resolved {
   const problems = checks.filter((c) => !c.ok).map((c) => c.message);
   if (problems.length) throw new Error(`EncryptedRedis ${name}: ${problems.join("; ")}`);
   return r;
+}
+
+/**
+ * Why this token change must not be applied, or undefined when it may: a new token version applied
+ * with `SET` revokes the old token at once (the provider applies token changes immediately), before
+ * any client has read the new one from the secret. Pure, so the preview check is tested directly.
+ */
+export function authTokenChangeProblem(
+  applied: number | undefined,
+  version: number,
+  strategy: "SET" | "ROTATE",
+): string | undefined {
+  if (applied === undefined || applied === version || strategy === "ROTATE") return undefined;
+  return (
+    `authTokenVersion changes from ${applied} to ${version} with authTokenUpdateStrategy "SET", which revokes the ` +
+    `old AUTH token at once and disconnects every client still using it. Rotate in two deployments: ` +
+    `(1) authTokenVersion ${version} with authTokenUpdateStrategy "ROTATE" and applyImmediately true (old and new ` +
+    `tokens both work; the secret gets the new one; clients re-read it on their next auth failure or restart); ` +
+    `(2) once every client uses the new token, authTokenUpdateStrategy "SET" with the same version ${version} ` +
+    `(the old token stops working). To keep the current token, set authTokenVersion back to ${applied}.`
+  );
 }
 
 /** A resource-name-safe form of a source (`10.0.0.0/16` -> `10-0-0-0-16`). */
@@ -569,6 +618,29 @@ export class EncryptedRedis extends pulumi.ComponentResource {
       ingress(slug(cidr), v6 ? { cidrIpv6: cidr } : { cidrIpv4: cidr }, `allowed network ${cidr}`);
     }
 
+    // Regenerated with every new group (its keepers are the inputs that replace the group, and a
+    // destroy removes it too), so the final snapshot of one generation never blocks the next.
+    const finalSnapshotSuffix = new random.RandomId(
+      `${name}-final-snapshot-suffix`,
+      {
+        byteLength: 4,
+        keepers: {
+          replicationGroupId: args.replicationGroupId ?? "",
+          kmsKeyId: this.kmsKeyArn,
+          subnetGroupName: subnetGroup.name,
+          port: String(s.port),
+        },
+      },
+      parent,
+    );
+    const finalSnapshotIdentifier =
+      args.finalSnapshotIdentifier ?? pulumi.interpolate`${s.finalSnapshotPrefix}-final-${finalSnapshotSuffix.hex}`;
+    const authTokenUpdateStrategy = pulumi.output(args.appliedAuthTokenVersion).apply((applied) => {
+      const problem = authTokenChangeProblem(applied ?? undefined, s.authTokenVersion, s.authTokenUpdateStrategy);
+      if (problem) throw new Error(`EncryptedRedis ${name}: ${problem}`);
+      return s.authTokenUpdateStrategy;
+    });
+
     this.replicationGroup = new aws.elasticache.ReplicationGroup(
       name,
       {
@@ -586,7 +658,7 @@ export class EncryptedRedis extends pulumi.ComponentResource {
         transitEncryptionEnabled: true,
         transitEncryptionMode: s.transitEncryptionMode,
         authToken: pulumi.secret(token.result),
-        authTokenUpdateStrategy: s.authTokenUpdateStrategy,
+        authTokenUpdateStrategy,
         subnetGroupName: subnetGroup.name,
         parameterGroupName: parameterGroup.name,
         securityGroupIds: [this.securityGroup.id],
@@ -595,7 +667,7 @@ export class EncryptedRedis extends pulumi.ComponentResource {
         snapshotRetentionLimit: s.snapshotRetentionDays,
         snapshotWindow: s.snapshotWindow,
         maintenanceWindow: s.maintenanceWindow,
-        finalSnapshotIdentifier: s.finalSnapshotIdentifier,
+        finalSnapshotIdentifier,
         autoMinorVersionUpgrade: true,
         applyImmediately: args.applyImmediately ?? false,
         tags,
@@ -655,7 +727,9 @@ export class EncryptedRedis extends pulumi.ComponentResource {
             ),
         ),
       },
-      parent,
+      // Written only once the group accepts the token: a client that reads a rotated secret earlier
+      // would present a token ElastiCache does not know yet.
+      { parent: this, dependsOn: [group] },
     );
     this.authSecretArn = this.authSecret.arn;
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlertTopics, EncryptedRedis, HardenedBucket, RateLimiterPipeline } from "../components";
 import { accountAdministration } from "../components/policy-statements";
 import type { StackConfig } from "./config";
+import { AUTH_TOKEN_VERSION_OUTPUT, appliedAuthTokenVersion } from "./redis-rotation";
 
 /**
  * The stack: typed config in, components out, and the outputs the seed's Terraform exposed.
@@ -12,7 +13,8 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
   const prefix = `huntaze-${config.environment}`;
   const tags = config.tags;
 
-  const alerts = new AlertTopics("alerts", { namePrefix: "huntaze", ...config.alerts, tags });
+  // Topic names are unique per account and region, which staging and production share.
+  const alerts = new AlertTopics("alerts", { namePrefix: prefix, ...config.alerts, tags });
 
   new aws.budgets.Budget("monthly-budget", {
     budgetType: "COST",
@@ -99,10 +101,12 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     snapshotRetentionDays: redisConfig.snapshotRetentionDays,
     snapshotWindow: redisConfig.snapshotWindow,
     maintenanceWindow: redisConfig.maintenanceWindow,
-    // Snapshot names are unique per account and region, which staging and production share.
-    finalSnapshotIdentifier: `${redisConfig.replicationGroupId ?? `${prefix}-redis`}-final`,
+    // Snapshot names are unique per account and region, which staging and production share; the
+    // component adds a suffix regenerated with every new group.
+    finalSnapshotPrefix: redisConfig.replicationGroupId ?? `${prefix}-redis`,
     authTokenUpdateStrategy: redisConfig.authTokenUpdateStrategy,
     authTokenVersion: redisConfig.authTokenVersion,
+    appliedAuthTokenVersion: appliedAuthTokenVersion(),
     transitEncryptionMigration: redisConfig.transitEncryptionMigration,
     applyImmediately: redisConfig.applyImmediately,
     cname: redisConfig.cname,
@@ -163,6 +167,7 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     redisPort: redis.port,
     redisAuthSecretArn: redis.authSecretArn,
     redisTlsServername: redis.tlsServername,
+    [AUTH_TOKEN_VERSION_OUTPUT]: pulumi.output(redisConfig.authTokenVersion),
     ...(redisConfig.cname ? { redisCname: redis.cname } : {}),
     // Seed 002's sqs_rate_limiter_queue_url.
     rateLimiterQueueUrl: rateLimiter.queueUrl,
