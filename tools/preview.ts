@@ -1,5 +1,7 @@
 // `npm run preview -- --stack <name> [--json | --markdown] [--policy-config FILE]`
 // The offline `pulumi preview --policy-pack policy-pack`: see README "Offline preview".
+
+import { runAccountPreview } from "./engine/account-cli";
 import {
   EXIT_ERROR,
   formatOf,
@@ -14,8 +16,12 @@ import { exitCodeFor, type Report, renderJson, renderMarkdown, renderText } from
 import { availableStacks } from "./engine/stack-file";
 
 const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--policy-config FILE] [--quiet]
+       npm run preview -- --all [--stacks a,b] [--json | --markdown] [--policy-config FILE] [--quiet]
 
   --stack NAME          the stack to preview (reads Pulumi.NAME.yaml)
+  --all                 preview every stack, then check them together against the account they share
+                        (a physical name claimed twice, an account singleton created twice)
+  --stacks A,B          with --all: only these stacks
   --json                one JSON document: stack, resources, violations, outputs
   --markdown            a Markdown report for a pull-request comment
   --policy-config FILE  policy pack config, the JSON \`pulumi preview --policy-pack-config\` takes
@@ -35,11 +41,14 @@ async function main(argv: string[]): Promise<number> {
     "--help": "boolean",
     "--program": "string",
     "--stack-dir": "string",
+    "--all": "boolean",
+    "--stacks": "string",
   });
   if (flags.help) {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
+  if (flags.all || flags.stacks !== undefined) return runAccountPreview(flags);
   if (typeof flags.stack !== "string") throw new UsageError("--stack is required");
   const format = formatOf(flags);
   const result = await previewStack({
