@@ -16,6 +16,7 @@
 // Records of one creator run one after another (their order is the line's order); creators run in
 // parallel.
 
+import type { AuthRetry } from "../shared/redis-auth";
 import { retryDelayMs, type SendOutcome } from "./backoff";
 import { delaySecondsFor, type RateLimiterSettings } from "./config";
 import { LocalLimiter } from "./degraded";
@@ -65,6 +66,8 @@ export const systemClock: Clock = {
 
 export interface HandlerDeps {
   readonly redis: RedisClient;
+  /** Re-reads the AUTH token and retries a call once on WRONGPASS/NOAUTH (lambdas/shared/redis-auth.ts). @default - no retry */
+  readonly redisAuth?: AuthRetry;
   readonly queue: QueueSender;
   readonly onlyFans: OnlyFansClient;
   readonly settings: RateLimiterSettings;
@@ -176,7 +179,8 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
 
   async function redisCall<T>(fn: () => Promise<T>): Promise<T> {
     try {
-      return await withTimeout(fn(), settings.redisTimeoutMs);
+      const attempt = () => withTimeout(fn(), settings.redisTimeoutMs);
+      return await (deps.redisAuth ? deps.redisAuth.run(attempt) : attempt());
     } catch (error) {
       if (isBugNotOutage(error)) throw error;
       enterDegraded(error);

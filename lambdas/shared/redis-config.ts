@@ -61,7 +61,7 @@ export const DEFAULT_REDIS_PORT = 6379;
 
 /** Synonyms accepted for each setting; all that are set must agree. */
 const TLS_FLAG_VARS = ["REDIS_TLS_ENABLED", "REDIS_TLS", "REDIS_SSL"] as const;
-const PASSWORD_VARS = ["REDIS_PASSWORD", "REDIS_AUTH_TOKEN"] as const;
+export const PASSWORD_VARS = ["REDIS_PASSWORD", "REDIS_AUTH_TOKEN"] as const;
 const CA_VARS = ["REDIS_TLS_CA_FILE", "REDIS_SSL_CA_CERTS"] as const;
 const CERT_VARS = ["REDIS_TLS_CERT_FILE", "REDIS_SSL_CERTFILE"] as const;
 const KEY_VARS = ["REDIS_TLS_KEY_FILE", "REDIS_SSL_KEYFILE"] as const;
