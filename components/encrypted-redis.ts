@@ -106,7 +106,8 @@ export interface EncryptedRedisArgs {
    * Bump to generate a new AUTH token (rotation). Rotate in two applies: bump this with
    * `authTokenUpdateStrategy: "ROTATE"` (old and new tokens both work while clients re-read the
    * secret), then set `"SET"` again to retire the old token. Run both applies with
-   * `applyImmediately: true`, as AWS's AUTH rotation procedure does.
+   * `applyImmediately: true`, as AWS's AUTH rotation procedure does. Runbook (commands, what to
+   * watch, rollback): docs/redis-auth-rotation.md.
    * @default 1
    */
   readonly authTokenVersion?: number;
