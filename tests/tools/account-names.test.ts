@@ -17,7 +17,8 @@ function typesCreatedInSource(): Map<string, string> {
   };
   const found = new Map<string, string>();
   for (const dir of ["components", "stacks"]) {
-    for (const file of fs.readdirSync(path.join(repoRoot, dir)).filter((f) => f.endsWith(".ts"))) {
+    const files = fs.readdirSync(path.join(repoRoot, dir), { recursive: true }) as string[];
+    for (const file of files.filter((f) => f.endsWith(".ts"))) {
       const text = fs.readFileSync(path.join(repoRoot, dir, file), "utf8");
       for (const m of text.matchAll(/new\s+(aws|random)\.(?:([a-z0-9]+)\.)?([A-Z][A-Za-z0-9]*)\s*\(/g)) {
         const [, pkg = "", mod = "index", kind = ""] = m;
