@@ -9,7 +9,10 @@ export interface AlertTopicsArgs {
   readonly securityEmails: readonly string[];
   /** Email subscribers of the cost topic. */
   readonly costEmails: readonly string[];
-  /** Name prefix of the topics (`<prefix>-ops-alerts`, ...). */
+  /**
+   * Name prefix of the topics (`<prefix>-ops-alerts`, ...). Topic names are unique per account and
+   * region: carry the environment (`huntaze-production`), or two stacks claim the same topics.
+   */
   readonly namePrefix: string;
   /** @default - no tags */
   readonly tags?: Record<string, string>;

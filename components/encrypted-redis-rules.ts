@@ -93,7 +93,7 @@ export const REDIS_FORMATS = {
   maintenanceWindow:
     /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):([0-5]\d)$/,
   hostedZoneId: /^Z[0-9A-Z]{4,32}$/,
-  snapshotName: /^[A-Za-z][A-Za-z0-9-]{0,254}$/,
+  snapshotName: /^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,254}(?<!-)$/,
   dnsName: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/,
 };
 
@@ -136,7 +136,7 @@ export interface Resolved {
   readonly snapshotRetentionDays: number;
   readonly snapshotWindow: string;
   readonly maintenanceWindow: string;
-  readonly finalSnapshotIdentifier: string;
+  readonly finalSnapshotPrefix: string;
   readonly maxmemoryPolicy: string;
   readonly replicationGroupId?: string;
   readonly secretName?: string;
@@ -225,8 +225,19 @@ export function redisProblems(r: Resolved, args: EncryptedRedisArgs): string[] {
       message: `snapshotWindow "${r.snapshotWindow}" must not overlap maintenanceWindow "${r.maintenanceWindow}"`,
     },
     {
-      ok: r.finalSnapshotIdentifier.trim() !== "",
-      message: "finalSnapshotIdentifier must be a non-empty snapshot name",
+      ok: args.finalSnapshotIdentifier === undefined || REDIS_FORMATS.snapshotName.test(args.finalSnapshotIdentifier),
+      message: `finalSnapshotIdentifier must be a snapshot name (a letter, then letters, digits or single hyphens, at most 255), got "${args.finalSnapshotIdentifier}"`,
+    },
+    {
+      // A prefix taken from replicationGroupId is checked (once) by that field's own rule.
+      ok:
+        (args.finalSnapshotPrefix === undefined && args.replicationGroupId !== undefined) ||
+        (REDIS_FORMATS.snapshotName.test(r.finalSnapshotPrefix) && r.finalSnapshotPrefix.length <= 240),
+      message: `finalSnapshotPrefix must be a letter, then letters, digits or single hyphens, at most 240 characters, got "${r.finalSnapshotPrefix}"`,
+    },
+    {
+      ok: args.finalSnapshotIdentifier === undefined || args.finalSnapshotPrefix === undefined,
+      message: "finalSnapshotIdentifier and finalSnapshotPrefix conflict: give the exact name or the prefix, not both",
     },
     {
       ok: (maxmemoryPolicies as readonly string[]).includes(r.maxmemoryPolicy),
@@ -273,4 +284,25 @@ export function redisProblems(r: Resolved, args: EncryptedRedisArgs): string[] {
     },
   ];
   return checks.filter((c) => !c.ok).map((c) => c.message);
+}
+
+/**
+ * Why this token change must not be applied, or undefined when it may: a new token version applied
+ * with `SET` revokes the old token at once (the provider applies token changes immediately), before
+ * any client has read the new one from the secret. Pure, so the preview check is tested directly.
+ */
+export function authTokenChangeProblem(
+  applied: number | undefined,
+  version: number,
+  strategy: "SET" | "ROTATE",
+): string | undefined {
+  if (applied === undefined || applied === version || strategy === "ROTATE") return undefined;
+  return (
+    `authTokenVersion changes from ${applied} to ${version} with authTokenUpdateStrategy "SET", which revokes the ` +
+    `old AUTH token at once and disconnects every client still using it. Rotate in two deployments: ` +
+    `(1) authTokenVersion ${version} with authTokenUpdateStrategy "ROTATE" and applyImmediately true (old and new ` +
+    `tokens both work; the secret gets the new one; clients re-read it on their next auth failure or restart); ` +
+    `(2) once every client uses the new token, authTokenUpdateStrategy "SET" with the same version ${version} ` +
+    `(the old token stops working). To keep the current token, set authTokenVersion back to ${applied}.`
+  );
 }

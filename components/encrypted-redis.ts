@@ -4,6 +4,7 @@ import * as random from "@pulumi/random";
 import { alarmFromRow } from "./alarms";
 import { redisKeyAdministration, redisKeyStatements, redisNodeAlarmRows } from "./encrypted-redis-policies";
 import {
+  authTokenChangeProblem,
   DEFAULT_REDIS_ALARM_THRESHOLDS,
   type maxmemoryPolicies,
   REDIS_DEFAULTS,
@@ -13,6 +14,7 @@ import {
 import { createComponentKey } from "./kms-key";
 
 export {
+  authTokenChangeProblem,
   DEFAULT_REDIS_ALARM_THRESHOLDS,
   maxmemoryPolicies,
   REDIS_DEFAULTS,
@@ -127,7 +129,8 @@ export interface EncryptedRedisArgs {
    * Bump to generate a new AUTH token (rotation). Rotate in two applies: bump this with
    * `authTokenUpdateStrategy: "ROTATE"` (old and new tokens both work while clients re-read the
    * secret), then set `"SET"` again to retire the old token. Run both applies with
-   * `applyImmediately: true`, as AWS's AUTH rotation procedure does.
+   * `applyImmediately: true`, as AWS's AUTH rotation procedure does. Runbook (commands, what to
+   * watch, rollback): docs/redis-auth-rotation.md.
    * @default 1
    */
   readonly authTokenVersion?: number;
@@ -159,12 +162,28 @@ export interface EncryptedRedisArgs {
   /** Weekly maintenance window, UTC `ddd:hh24:mi-ddd:hh24:mi`, 60 minutes to 24 hours. @default "sun:03:00-sun:04:00" */
   readonly maintenanceWindow?: string;
   /**
-   * Name of the snapshot taken when the group is deleted. Snapshot names are unique per account
-   * and region: a second deletion with the same name fails (nothing is lost) until the old
-   * snapshot is renamed or removed.
-   * @default - `<replicationGroupId or component name>-final`
+   * Exact name of the snapshot taken when the group is deleted. Snapshot names are unique per
+   * account and region: a fixed name makes the second deletion of a group with it fail (a
+   * replacement, or destroy → up → destroy), leaving the old group running. Prefer
+   * `finalSnapshotPrefix`. Conflicts with `finalSnapshotPrefix`.
+   * @default - `<finalSnapshotPrefix>-final-<8 hex>`, the suffix regenerated with every new group
    */
   readonly finalSnapshotIdentifier?: string;
+  /**
+   * Start of the final snapshot's name; a random suffix (`-final-<8 hex>`) is added, regenerated
+   * whenever the group is replaced or re-created, so no two generations of the group collide.
+   * Put the environment in it: staging and production share the account.
+   * @default - the replicationGroupId, or the component name
+   */
+  readonly finalSnapshotPrefix?: string;
+  /**
+   * The `authTokenVersion` of the last successful deployment (a stack reads it from its own previous
+   * outputs). When it is known and differs from `authTokenVersion`, `authTokenUpdateStrategy` must
+   * be `ROTATE`: a new token applied with `SET` revokes the old one at once, before any client has
+   * the new one. The preview fails with the two-step procedure instead.
+   * @default - unknown (first deployment): no check
+   */
+  readonly appliedAuthTokenVersion?: pulumi.Input<number | undefined>;
   /** Apply modifications now instead of in the maintenance window. @default false */
   readonly applyImmediately?: boolean;
   /**
@@ -201,7 +220,7 @@ function resolve(name: string, args: EncryptedRedisArgs): Resolved {
     snapshotRetentionDays: args.snapshotRetentionDays ?? d.snapshotRetentionDays,
     snapshotWindow: args.snapshotWindow ?? d.snapshotWindow,
     maintenanceWindow: args.maintenanceWindow ?? d.maintenanceWindow,
-    finalSnapshotIdentifier: args.finalSnapshotIdentifier ?? `${args.replicationGroupId ?? name}-final`,
+    finalSnapshotPrefix: args.finalSnapshotPrefix ?? args.replicationGroupId ?? name,
     maxmemoryPolicy: args.maxmemoryPolicy ?? d.maxmemoryPolicy,
     secretRecoveryWindowDays: args.secretRecoveryWindowDays ?? d.secretRecoveryWindowDays,
     alarms: { ...DEFAULT_REDIS_ALARM_THRESHOLDS, ...stripUndefined(args.alarms ?? {}) },
@@ -303,6 +322,29 @@ export class EncryptedRedis extends pulumi.ComponentResource {
 
     this.securityGroup = this.clientAccess(name, s, args.vpcId);
 
+    // Regenerated with every new group (its keepers are the inputs that replace the group, and a
+    // destroy removes it too), so the final snapshot of one generation never blocks the next.
+    const finalSnapshotSuffix = new random.RandomId(
+      `${name}-final-snapshot-suffix`,
+      {
+        byteLength: 4,
+        keepers: {
+          replicationGroupId: args.replicationGroupId ?? "",
+          kmsKeyId: this.kmsKeyArn,
+          subnetGroupName: subnetGroup.name,
+          port: String(s.port),
+        },
+      },
+      parent,
+    );
+    const finalSnapshotIdentifier =
+      args.finalSnapshotIdentifier ?? pulumi.interpolate`${s.finalSnapshotPrefix}-final-${finalSnapshotSuffix.hex}`;
+    const authTokenUpdateStrategy = pulumi.output(args.appliedAuthTokenVersion).apply((applied) => {
+      const problem = authTokenChangeProblem(applied ?? undefined, s.authTokenVersion, s.authTokenUpdateStrategy);
+      if (problem) throw new Error(`EncryptedRedis ${name}: ${problem}`);
+      return s.authTokenUpdateStrategy;
+    });
+
     this.replicationGroup = new aws.elasticache.ReplicationGroup(
       name,
       {
@@ -320,7 +362,7 @@ export class EncryptedRedis extends pulumi.ComponentResource {
         transitEncryptionEnabled: true,
         transitEncryptionMode: s.transitEncryptionMode,
         authToken: pulumi.secret(token.result),
-        authTokenUpdateStrategy: s.authTokenUpdateStrategy,
+        authTokenUpdateStrategy,
         subnetGroupName: subnetGroup.name,
         parameterGroupName: parameterGroup.name,
         securityGroupIds: [this.securityGroup.id],
@@ -329,7 +371,7 @@ export class EncryptedRedis extends pulumi.ComponentResource {
         snapshotRetentionLimit: s.snapshotRetentionDays,
         snapshotWindow: s.snapshotWindow,
         maintenanceWindow: s.maintenanceWindow,
-        finalSnapshotIdentifier: s.finalSnapshotIdentifier,
+        finalSnapshotIdentifier,
         autoMinorVersionUpgrade: true,
         applyImmediately: s.applyImmediately,
         tags,
@@ -427,7 +469,9 @@ export class EncryptedRedis extends pulumi.ComponentResource {
             ),
         ),
       },
-      parent,
+      // Written only once the group accepts the token: a client that reads a rotated secret earlier
+      // would present a token ElastiCache does not know yet.
+      { parent: this, dependsOn: [group] },
     );
     return secret;
   }

@@ -28,6 +28,8 @@ export function auditKeyStatements({ accountId }: KeyScope): PolicyStatement[] {
   ];
 }
 
+import { AUTH_TOKEN_VERSION_OUTPUT, appliedAuthTokenVersion } from "./redis-rotation";
+
 /**
  * The stack: typed config in, components out, and the outputs the seed's Terraform exposed.
  * Kept apart from stacks/index.ts so the offline engine and tests run it with any config.
@@ -36,7 +38,8 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
   const prefix = `huntaze-${config.environment}`;
   const tags = config.tags;
 
-  const alerts = new AlertTopics("alerts", { namePrefix: "huntaze", ...config.alerts, tags });
+  // Topic names are unique per account and region, which staging and production share.
+  const alerts = new AlertTopics("alerts", { namePrefix: prefix, ...config.alerts, tags });
 
   // An explicit policy (not the implicit default): IAM in this account decides who may use the key,
   // and S3 may use it only on behalf of this account's buckets.
@@ -67,8 +70,10 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
   const redis = new EncryptedRedis("redis", {
     ...redisConfig,
     description: `Huntaze Redis with encryption (${config.environment})`,
-    // Snapshot names are unique per account and region, which staging and production share.
-    finalSnapshotIdentifier: `${redisConfig.replicationGroupId ?? `${prefix}-redis`}-final`,
+    // Snapshot names are unique per account and region, which staging and production share; the
+    // component adds a suffix regenerated with every new group.
+    finalSnapshotPrefix: redisConfig.replicationGroupId ?? `${prefix}-redis`,
+    appliedAuthTokenVersion: appliedAuthTokenVersion(),
     vpcId: config.network.vpcId,
     subnetIds: config.network.privateSubnetIds,
     allowedSecurityGroupIds: config.network.appSecurityGroupIds,
@@ -115,6 +120,7 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
     redisPort: redis.port,
     redisAuthSecretArn: redis.authSecretArn,
     redisTlsServername: redis.tlsServername,
+    [AUTH_TOKEN_VERSION_OUTPUT]: pulumi.output(redisConfig.authTokenVersion),
     ...(redisConfig.cname ? { redisCname: redis.cname } : {}),
     // Seed 002's sqs_rate_limiter_queue_url.
     rateLimiterQueueUrl: rateLimiter.queueUrl,

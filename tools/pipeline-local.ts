@@ -15,7 +15,8 @@ import { resolveSettings } from "../lambdas/rate-limiter/config";
 import { createRateLimiterHandler } from "../lambdas/rate-limiter/handler";
 import { createOnlyFansClient } from "../lambdas/rate-limiter/onlyfans";
 import { jsonLogger } from "../lambdas/rate-limiter/telemetry";
-import { connectRedis, createRedisClient } from "../lambdas/shared/redis-client";
+import { createRotatingRedisClient } from "../lambdas/shared/redis-auth";
+import { connectRedis } from "../lambdas/shared/redis-client";
 import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
 import { createLocalQueues, parseScenario, runPipeline, type Scenario, ScenarioError } from "./local-sqs/pipeline";
 
@@ -177,11 +178,13 @@ async function main(): Promise<number> {
     };
     log(JSON.stringify({ level: "info", msg: "started redis-server (TLS + AUTH)", port: server.port }));
   }
-  const redis = createRedisClient(env);
+  // The Lambda's wiring: the token is re-read (here from the environment) on WRONGPASS/NOAUTH.
+  const { client: redis, auth: redisAuth } = await createRotatingRedisClient(env);
   redis.on("error", () => {});
   const queues = createLocalQueues({ visibilityTimeoutMs: 30_000, maxReceiveCount: 5 });
   const handler = createRateLimiterHandler({
     redis,
+    redisAuth,
     queue: queues.sender,
     onlyFans: createOnlyFansClient({
       url: args.onlyFansUrl,

@@ -1,6 +1,7 @@
 // `npm run preview -- --stack <name> [--json | --markdown] [--policy-config FILE]`
 // The offline `pulumi preview --policy-pack policy-pack`: see README "Offline preview".
 import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
+import { runAccountPreview } from "./engine/account-cli";
 import {
   checkCommandLine,
   EXIT_ERROR,
@@ -25,6 +26,11 @@ import { availableStacks } from "./engine/stack-file";
 /** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
 export const previewOptions = {
   stack: { type: "string", placeholder: "NAME", help: "the stack to preview (reads Pulumi.NAME.yaml)" },
+  all: {
+    type: "boolean",
+    help: "preview every stack, then check them together against the account they share\n(a physical name claimed twice, an account singleton created twice)",
+  },
+  stacks: { type: "string", placeholder: "A,B", help: "with --all: only these stacks" },
   json: { type: "boolean", help: "one JSON document: stack, resources, violations, outputs" },
   markdown: {
     type: "boolean",
@@ -65,6 +71,7 @@ export const previewOptions = {
 } as const;
 
 const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
+       npm run preview -- --all [--stacks a,b] [--json | --markdown] [--policy-config FILE] [--quiet]
 
 ${formatOptions(previewOptions)}
 
@@ -78,6 +85,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const flags = checkCommandLine(parsed);
+  if (flags.all || flags.stacks !== undefined)
+    return runAccountPreview({
+      ...flags,
+      ...(flags["stack-dir"] !== undefined ? { "stack-dir": callerPath(flags["stack-dir"]) } : {}),
+      ...(flags.program !== undefined ? { program: callerPath(flags.program) } : {}),
+      ...(flags["policy-config"] !== undefined ? { "policy-config": callerPath(flags["policy-config"]) } : {}),
+    });
   if (flags.stack === undefined) throw new UsageError("--stack is required");
   const stack = flags.stack;
   const format = formatOf(flags);

@@ -1,5 +1,6 @@
 // Limits and runtime settings of the rate limiter, validated as data (every problem reported at
 // once, each naming the allowed range and the value received). Pure: no I/O.
+import { AUTH_TOKEN_SECRET_ARN_VAR } from "../shared/redis-auth";
 
 /** Per-creator sending limits. OnlyFans bans accounts that exceed them, so they are hard limits. */
 export interface Limits {
@@ -211,7 +212,7 @@ export const ENTRY_ENV = {
   /** The token itself (local runs only). */
   onlyfansToken: "ONLYFANS_API_TOKEN",
   /** Secrets Manager secret of the Redis AUTH token (EncryptedRedis' JSON {authToken, ...}). */
-  redisAuthSecretArn: "REDIS_AUTH_TOKEN_SECRET_ARN",
+  redisAuthSecretArn: AUTH_TOKEN_SECRET_ARN_VAR,
 } as const;
 
 /** Reads the settings from the environment; unset variables take the defaults; every problem at once. */

@@ -4,6 +4,7 @@
 // outcome as a value — `ok` (with the reply) or `unavailable` — instead of throwing, so the
 // handler reads as a decision table; only a Redis reply that is a bug (a script error) throws.
 
+import type { AuthRetry } from "../shared/redis-auth";
 import type { RateLimiterSettings } from "./config";
 import { type LocalDecision, LocalLimiter, type RecordedSend } from "./degraded";
 import { Outcome } from "./model";
@@ -23,6 +24,8 @@ export interface DegradedModeDeps {
   readonly logger: Logger;
   /** True when the client is connected (ioredis `status === "ready"`): recovery is tried only then. */
   readonly ready: () => boolean;
+  /** Re-reads the AUTH token and retries a call once on WRONGPASS/NOAUTH (lambdas/shared/redis-auth.ts). @default - no retry */
+  readonly redisAuth?: AuthRetry;
 }
 
 /**
@@ -71,7 +74,8 @@ export class DegradedMode {
   /** Runs one Redis call within `redisTimeoutMs`; an outage switches to degraded mode. */
   async call<T>(fn: () => Promise<T>): Promise<RedisOutcome<T>> {
     try {
-      return { status: "ok", value: await withTimeout(fn(), this.deps.settings.redisTimeoutMs) };
+      const attempt = () => withTimeout(fn(), this.deps.settings.redisTimeoutMs);
+      return { status: "ok", value: await (this.deps.redisAuth ? this.deps.redisAuth.run(attempt) : attempt()) };
     } catch (error) {
       if (isBugNotOutage(error)) throw error;
       return this.unavailable(error);

@@ -17,6 +17,7 @@
 // Records of one creator run one after another (their order is the line's order); creators run in
 // parallel.
 
+import type { AuthRetry } from "../shared/redis-auth";
 import { retryDelayMs, type SendOutcome } from "./backoff";
 import { delaySecondsFor, type RateLimiterSettings } from "./config";
 import { DegradedMode, type RedisOutcome } from "./degraded-mode";
@@ -66,6 +67,8 @@ export const systemClock: Clock = {
 
 export interface HandlerDeps {
   readonly redis: RedisClient;
+  /** Re-reads the AUTH token and retries a call once on WRONGPASS/NOAUTH (lambdas/shared/redis-auth.ts). @default - no retry */
+  readonly redisAuth?: AuthRetry;
   readonly queue: QueueSender;
   readonly onlyFans: OnlyFansClient;
   readonly settings: RateLimiterSettings;
@@ -123,6 +126,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     metrics,
     logger,
     ready: () => (deps.redis as { status?: string }).status === "ready",
+    ...(deps.redisAuth ? { redisAuth: deps.redisAuth } : {}),
   });
   const sentHere = new RecentIds();
 

@@ -17,11 +17,12 @@
 //   REDIS_URL / REDIS_HOST / REDIS_PORT / REDIS_PASSWORD | REDIS_AUTH_TOKEN / REDIS_TLS_* / REDIS_CLUSTER
 //                                  read by lambdas/shared/redis-client.ts
 //   REDIS_AUTH_TOKEN_SECRET_ARN    Secrets Manager secret holding the AUTH token (EncryptedRedis' JSON
-//                                  {authToken, ...}); resolved here into REDIS_AUTH_TOKEN
+//                                  {authToken, ...}); resolved here into REDIS_AUTH_TOKEN, and re-read on
+//                                  WRONGPASS/NOAUTH during a rotation (lambdas/shared/redis-auth.ts)
 
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { createRedisClient } from "../shared/redis-client";
+import { createRotatingRedisClient, tokenFromSecretString } from "../shared/redis-auth";
 import { ENTRY_ENV, settingsFromEnv } from "./config";
 import {
   type BatchResponse,
@@ -76,7 +77,7 @@ export async function resolveSecrets(
   const out: NodeJS.ProcessEnv = { ...env };
   const redisArn = env[ENTRY_ENV.redisAuthSecretArn]?.trim();
   if (redisArn && !env["REDIS_AUTH_TOKEN"] && !env["REDIS_PASSWORD"]) {
-    out["REDIS_AUTH_TOKEN"] = secretValue(await readSecret(redisArn), ["authToken", "password", "token"]);
+    out["REDIS_AUTH_TOKEN"] = tokenFromSecretString(await readSecret(redisArn));
   }
   const ofArn = env[ENTRY_ENV.onlyfansSecretArn]?.trim();
   const onlyFansToken = ofArn
@@ -103,7 +104,22 @@ export async function buildHandler(
   }
   const secrets = await resolveSecrets(env, readSecret);
   const token = secrets.onlyFansToken;
-  const redis = createRedisClient(secrets.env);
+  // The token is re-read from the secret (by ARN) on an auth failure: a rotation costs one retry.
+  const { client: redis, auth: redisAuth } = await createRotatingRedisClient(secrets.env, {
+    readSecret,
+    refresher: {
+      onEvent: (e) => {
+        if (e.kind === "token_refreshed")
+          logger.info("redis AUTH token re-read: new token", { event: "redis_token_refreshed" });
+        if (e.kind === "token_unchanged")
+          logger.warn("redis refused the AUTH token and the secret holds the same one", {
+            event: "redis_token_unchanged",
+          });
+        if (e.kind === "token_read_failed")
+          logger.warn("redis AUTH token could not be re-read", { event: "redis_token_read_failed", error: e.error });
+      },
+    },
+  });
   let lastRedisError = "";
   redis.on("error", (error: Error) => {
     // ioredis repeats the error on every reconnect attempt: log each distinct one once.
@@ -136,6 +152,7 @@ export async function buildHandler(
   };
   return createRateLimiterHandler({
     redis,
+    redisAuth,
     queue,
     onlyFans: createOnlyFansClient({
       url: onlyFansUrl,

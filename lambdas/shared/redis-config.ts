@@ -69,10 +69,22 @@ export const REDIS_ENV = {
 
 /** Synonyms accepted for each setting; all that are set must agree. */
 const TLS_FLAG_VARS = [REDIS_ENV.tls, "REDIS_TLS", "REDIS_SSL"] as const;
-const PASSWORD_VARS = ["REDIS_PASSWORD", "REDIS_AUTH_TOKEN"] as const;
+export const PASSWORD_VARS = ["REDIS_PASSWORD", "REDIS_AUTH_TOKEN"] as const;
 const CA_VARS = ["REDIS_TLS_CA_FILE", "REDIS_SSL_CA_CERTS"] as const;
 const CERT_VARS = ["REDIS_TLS_CERT_FILE", "REDIS_SSL_CERTFILE"] as const;
 const KEY_VARS = ["REDIS_TLS_KEY_FILE", "REDIS_SSL_KEYFILE"] as const;
+
+/** The spellings of seed 004's `secrets/.env`, for tools that write an environment (npm run redis:dev). */
+export const SEED_ENV_NAMES = {
+  host: "REDIS_HOST",
+  port: "REDIS_PORT",
+  username: "REDIS_USERNAME",
+  password: PASSWORD_VARS[0],
+  tls: TLS_FLAG_VARS[2],
+  caFile: CA_VARS[1],
+  certFile: CERT_VARS[1],
+  keyFile: KEY_VARS[1],
+} as const;
 
 export interface ParseOptions {
   /** Injected so the parser stays testable without touching the disk. @default fs.existsSync */

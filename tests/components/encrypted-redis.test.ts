@@ -140,9 +140,9 @@ describe("EncryptedRedis", () => {
         snapshotRetentionLimit: 7,
         snapshotWindow: "01:00-02:00",
         maintenanceWindow: "sun:03:00-sun:04:00",
-        finalSnapshotIdentifier: "huntaze-redis-encrypted-final",
         replicationGroupId: "huntaze-redis-encrypted",
       });
+      expect(group.finalSnapshotIdentifier).to.match(/^huntaze-redis-encrypted-final-[0-9a-f]{8}$/);
     });
 
     it("auto-names the group (replaceable before delete) unless an id is given", async () => {

@@ -66,9 +66,9 @@ describe("production stack: encrypted Redis (seed 000)", function () {
       snapshotRetentionLimit: 7,
       snapshotWindow: "01:00-02:00",
       maintenanceWindow: "sun:03:00-sun:04:00",
-      finalSnapshotIdentifier: "huntaze-redis-encrypted-final",
       autoMinorVersionUpgrade: true,
     });
+    expect(inputs.finalSnapshotIdentifier).to.match(/^huntaze-redis-encrypted-final-[0-9a-f]{8}$/);
     expect(inputs.snapshotName).to.match(/^huntaze-redis-pre-encryption-\d{8}-\d{4}$/);
     expect(inputs.kmsKeyId).to.match(/^arn:aws:kms:us-east-1:317805897534:key\//);
     expect(group.options.ignoreChanges).to.include("snapshotName");
@@ -122,8 +122,8 @@ describe("production stack: encrypted Redis (seed 000)", function () {
       nodeType: "cache.t4g.micro",
       numCacheClusters: 2,
       snapshotRetentionLimit: 1,
-      finalSnapshotIdentifier: "huntaze-staging-redis-final",
     });
+    expect(group.finalSnapshotIdentifier).to.match(/^huntaze-staging-redis-final-[0-9a-f]{8}$/);
     expect(group).to.not.have.property("snapshotName");
     expect(group).to.not.have.property("replicationGroupId");
     expect(ofType(run, T.record).filter((r) => r.name.startsWith("redis-"))).to.have.length(0);

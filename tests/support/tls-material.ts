@@ -1,10 +1,10 @@
 // Certificates for the real-Redis tests, made with openssl at test time so nothing secret or
 // expiring is committed. EC P-256 keys keep generation well under a second.
 
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { makeCa as makeCaIn, makeLeaf as makeLeafIn } from "../../tools/tls/openssl";
 
 export interface TlsMaterial {
   dir: string;
@@ -27,82 +27,20 @@ export const NAME_NOT_IN_CERT = "redis.huntaze.internal";
 
 let cached: TlsMaterial | undefined;
 
-function openssl(args: string[], cwd: string): void {
-  try {
-    execFileSync("openssl", args, { cwd, stdio: ["ignore", "ignore", "pipe"] });
-  } catch (error) {
-    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
-    throw new Error(`openssl ${args[0]} failed: ${stderr.trim()}`, { cause: error });
-  }
-}
-
 function makeCa(dir: string, base: string, cn: string): void {
-  openssl(
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      `${base}-key.pem`,
-      "-out",
-      `${base}.pem`,
-      "-days",
-      "7",
-      "-subj",
-      `/O=Huntaze tests/CN=${cn}`,
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-addext",
-      "keyUsage=critical,keyCertSign,cRLSign",
-    ],
-    dir,
-  );
+  makeCaIn(dir, { certFile: `${base}.pem`, keyFile: `${base}-key.pem` }, `/O=Huntaze tests/CN=${cn}`, 7);
 }
 
-function makeLeaf(dir: string, base: string, cn: string, extensions: string): void {
-  openssl(
-    [
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      `${base}-key.pem`,
-      "-out",
-      `${base}.csr`,
-      "-subj",
-      `/O=Huntaze tests/CN=${cn}`,
-    ],
-    dir,
-  );
-  fs.writeFileSync(path.join(dir, `${base}.ext`), extensions);
-  openssl(
-    [
-      "x509",
-      "-req",
-      "-in",
-      `${base}.csr`,
-      "-CA",
-      "ca.pem",
-      "-CAkey",
-      "ca-key.pem",
-      "-CAcreateserial",
-      "-out",
-      `${base}.pem`,
-      "-days",
-      "7",
-      "-extfile",
-      `${base}.ext`,
-    ],
-    dir,
-  );
+function makeLeaf(dir: string, base: string, cn: string, usages: ("serverAuth" | "clientAuth")[], altNames?: string[]) {
+  makeLeafIn(dir, {
+    certFile: `${base}.pem`,
+    keyFile: `${base}-key.pem`,
+    ca: { certFile: "ca.pem", keyFile: "ca-key.pem" },
+    subject: `/O=Huntaze tests/CN=${cn}`,
+    days: 7,
+    usages,
+    ...(altNames ? { altNames } : {}),
+  });
 }
 
 /**
@@ -117,22 +55,9 @@ export function makeTlsMaterial(dir?: string): TlsMaterial {
 
   makeCa(target, "ca", "Huntaze test Redis CA");
   makeCa(target, "other-ca", "Unrelated CA");
-  const san = [...SERVER_CERT_NAMES.map((n) => `DNS:${n}`), "IP:127.0.0.1"].join(",");
-  makeLeaf(
-    target,
-    "server",
-    "primary.test-redis.internal",
-    `basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth,clientAuth\nsubjectAltName=${san}\n`,
-  );
-  makeLeaf(
-    target,
-    "client",
-    "huntaze-test-client",
-    "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n",
-  );
-  for (const file of fs.readdirSync(target)) {
-    if (file.endsWith("-key.pem")) fs.chmodSync(path.join(target, file), 0o600);
-  }
+  const san = [...SERVER_CERT_NAMES.map((n) => `DNS:${n}`), "IP:127.0.0.1"];
+  makeLeaf(target, "server", "primary.test-redis.internal", ["serverAuth", "clientAuth"], san);
+  makeLeaf(target, "client", "huntaze-test-client", ["clientAuth"]);
 
   const material: TlsMaterial = {
     dir: target,

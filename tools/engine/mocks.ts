@@ -8,6 +8,11 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface MockAccount {
   readonly accountId: string;
   readonly region: string;
+  /**
+   * Outputs of the previous deployment, as a stack reference (also one to the stack itself) reads
+   * them. @default - none: a stack never deployed
+   */
+  readonly previousOutputs?: Record<string, unknown>;
 }
 
 function digest(seed: string, length: number): string {
@@ -52,6 +57,10 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
   constructor(private readonly account: MockAccount) {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: State } {
+    if (args.type === "pulumi:pulumi:StackReference") {
+      const outputs = this.account.previousOutputs ?? {};
+      return { id: String(args.inputs.name ?? args.name), state: { ...args.inputs, outputs, secretOutputNames: [] } };
+    }
     const seed = `${args.type}::${args.name}`;
     const computed = this.computedOutputs(args.type, args.name, args.inputs, seed);
     const id = typeof computed.id === "string" ? computed.id : `${args.name}-${digest(seed, 7)}`;
@@ -97,7 +106,11 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
         const keepers = inputs.keepers === undefined ? "" : JSON.stringify(inputs.keepers);
         return { result: mockRandomString(`${seed}#${keepers}`, inputs), id: "none" };
       }
-      if (kind === "RandomId") return { hex: digest(seed, 16), b64Std: "", id: digest(seed, 16) };
+      if (kind === "RandomId") {
+        const keepers = inputs.keepers === undefined ? "" : JSON.stringify(inputs.keepers);
+        const hex = digest(`${seed}#${keepers}`, 2 * (typeof inputs.byteLength === "number" ? inputs.byteLength : 8));
+        return { hex, b64Std: "", id: hex };
+      }
       return {};
     }
     if (pkg !== "aws") return {};

@@ -157,7 +157,8 @@ export async function runProgram(
   options: RunOptions,
 ): Promise<ProgramRun> {
   const monitor = new RecordingMonitor(options.mocks, options.project, options.stack);
-  setMockOptions(monitor, options.project, options.stack, options.preview ?? true);
+  // "organization" is what the Pulumi CLI names the organization of a self-managed backend.
+  setMockOptions(monitor, options.project, options.stack, options.preview ?? true, "organization");
   const store = getRuntimeStore();
   // pulumi.runtime.setMocks' feature set (SDK 3.276), minus what needs the engine's callback server:
   // transforms (the real engine applies them before registration; offline they would be silently
@@ -182,18 +183,33 @@ export async function runProgram(
   // surface as an unhandled rejection from the stack resource's registration.
   let programError: unknown;
   const stray: unknown[] = [];
-  const onUnhandled = (reason: unknown) => stray.push(reason);
+  // A resource whose inputs fail to resolve (a check thrown inside an apply) surfaces only as an
+  // unhandled rejection, and its dependents never resolve: like the Pulumi CLI, fail the run at once.
+  let failRun: (reason: unknown) => void = () => {};
+  const strayFailure = new Promise<never>((_, reject) => {
+    failRun = reject;
+  });
+  strayFailure.catch(() => {});
+  const onUnhandled = (reason: unknown) => {
+    stray.push(reason);
+    failRun(reason);
+  };
   process.on("unhandledRejection", onUnhandled);
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      try {
-        return await program();
-      } catch (e) {
-        programError = e;
-        return undefined;
-      }
-    });
-    await waitForRPCs();
+    const run = async () => {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          return await program();
+        } catch (e) {
+          programError = e;
+          return undefined;
+        }
+      });
+      await waitForRPCs();
+      // Rejections are reported after the microtask queue drains: give them that turn.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    await Promise.race([run(), strayFailure]);
   } catch (e) {
     programError ??= e;
   } finally {
