@@ -165,6 +165,8 @@ function lambdaInputsHash() {
 
 /** Rebuilds bundles/ (npm run build:lambdas) when its inputs changed; a no-op costing one hash otherwise. */
 function ensureLambdaBundles() {
+  // A tree without runtime sources (the bootstrap's own tests copy just this file) has nothing to bundle.
+  if (!fs.existsSync(path.join(root, "lambdas"))) return;
   const stamp = path.join(root, "bundles", ".inputs-sha256");
   const wanted = lambdaInputsHash();
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8").trim() === wanted) return;

@@ -61,17 +61,17 @@ describe("account-wide preview (preview --all)", function () {
     expect(report.account.findings).to.have.length(2);
     expect(byKind.name?.what).to.equal("SNS topic");
     expect(byKind.name?.claims).to.deep.equal([
-      { stack: "blue", urn: "urn:pulumi:blue::huntaze-hardening::aws:sns/topic:Topic::alerts", name: "shared-alerts" },
+      { stack: "blue", urn: "urn:pulumi:blue::two-stacks::aws:sns/topic:Topic::alerts", name: "shared-alerts" },
       {
         stack: "green",
-        urn: "urn:pulumi:green::huntaze-hardening::aws:sns/topic:Topic::alerts",
+        urn: "urn:pulumi:green::two-stacks::aws:sns/topic:Topic::alerts",
         name: "shared-alerts",
       },
     ]);
     expect(byKind.singleton?.what).to.equal("the account S3 public access block");
     expect(byKind.singleton?.claims.map((c) => c.urn)).to.deep.equal([
-      "urn:pulumi:blue::huntaze-hardening::aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock::account-public-access-block",
-      "urn:pulumi:green::huntaze-hardening::aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock::account-public-access-block",
+      "urn:pulumi:blue::two-stacks::aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock::account-public-access-block",
+      "urn:pulumi:green::two-stacks::aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock::account-public-access-block",
     ]);
     expect(report.account.uncoveredTypes).to.deep.equal([]);
 

@@ -139,6 +139,8 @@ export const SINGLETON_TYPES: Readonly<Record<string, Singleton>> = {
   "aws:guardduty/detector:Detector": { what: "the GuardDuty detector of the region" },
   "aws:securityhub/account:Account": { what: "Security Hub of the region" },
   "aws:cfg/recorder:Recorder": { what: "the AWS Config recorder of the region" },
+  // AWS Config allows one delivery channel per region, like its recorder.
+  "aws:cfg/deliveryChannel:DeliveryChannel": { what: "the AWS Config delivery channel of the region" },
   "aws:iam/accountPasswordPolicy:AccountPasswordPolicy": { what: "the IAM account password policy" },
   "aws:ebs/encryptionByDefault:EncryptionByDefault": { what: "EBS encryption by default of the region" },
   // A CUSTOM monitor watches a chosen slice; the service-level (DIMENSIONAL) one exists once.
@@ -161,6 +163,10 @@ export const SINGLETON_TYPES: Readonly<Record<string, Singleton>> = {
 /** Types with no account-unique name among their inputs (auto-named, or attached to a named parent). */
 export const UNNAMED_TYPES: ReadonlySet<string> = new Set([
   "aws:kms/key:Key",
+  // Named by the recorder it switches on (a singleton itself).
+  "aws:cfg/recorderStatus:RecorderStatus",
+  // Endpoints have ids, no names; one VPC may hold several for one service.
+  "aws:ec2/vpcEndpoint:VpcEndpoint",
   "aws:kms/grant:Grant",
   "aws:sns/topicPolicy:TopicPolicy",
   "aws:sns/topicSubscription:TopicSubscription",

@@ -206,13 +206,23 @@ export async function runProgram(
         }
       });
       await waitForRPCs();
-      // Rejections are reported after the microtask queue drains: give them that turn.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Rejections are reported after the microtask queue drains, and a failed stack output (a check
+      // thrown inside an apply) settles a few event-loop turns after the RPCs (SDK 3.276): give them
+      // those turns (each drains every microtask; ten cost well under a millisecond).
+      for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
     };
     await Promise.race([run(), strayFailure]);
   } catch (e) {
     programError ??= e;
   } finally {
+    // A failed input fails every resource that depends on it, each as one more unhandled rejection,
+    // for a while after the first: absorb them until they stop, so none escapes to the caller.
+    if (programError !== undefined || stray.length > 0) {
+      for (let seen = -1; seen !== stray.length; ) {
+        seen = stray.length;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
     process.off("unhandledRejection", onUnhandled);
   }
   if (programError !== undefined) throw programError;

@@ -44,7 +44,11 @@ export function readStackFile(stack: string, root = repoRoot, projectName = read
   }
   let doc: unknown;
   try {
-    doc = yaml.load(fs.readFileSync(file, "utf8"));
+    const text = fs.readFileSync(file, "utf8");
+    // js-yaml 5 refuses an input with no document ("expected a document"); for a stack file holding
+    // nothing but blank lines and comments that is no config, which the preview reports as such.
+    const empty = text.split("\n").every((line) => line.trim() === "" || line.trim().startsWith("#"));
+    doc = empty ? null : yaml.load(text);
   } catch (e) {
     throw new StackFileError(`${path.basename(file)} is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }
