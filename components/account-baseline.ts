@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedBucket } from "./hardened-bucket";
 import { createComponentKey, type KeyScope, type PolicyStatement } from "./kms-key";
+import { cloudWatchLogsKeyStatement } from "./policy-statements";
 
 // The account's security baseline (seed 002 "Security Architecture", Day 4; seed 003 §3, §4.1,
 // §10.1): GuardDuty, Security Hub FSBP (+ AWS Config when the account records nothing), a
@@ -108,18 +109,7 @@ export function trailKeyStatements(
       Resource: "*",
       Condition: { StringEquals: { "aws:SourceArn": trailArn(scope, trailName) } },
     },
-    {
-      Sid: "CloudWatchLogsEncrypt",
-      Effect: "Allow",
-      Principal: { Service: `logs.${scope.region}.amazonaws.com` },
-      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-      Resource: "*",
-      Condition: {
-        ArnEquals: {
-          "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${scope.region}:${scope.accountId}:log-group:${logGroupName}`,
-        },
-      },
-    },
+    cloudWatchLogsKeyStatement("CloudWatchLogsEncrypt", scope, [logGroupName]),
   ];
   if (configDelivery)
     statements.push({

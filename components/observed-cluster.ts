@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { type AlarmRow, alarmFromRow } from "./alarms";
 import { createComponentKey, type KeyScope, type PolicyStatement } from "./kms-key";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./log-retention";
+import { cloudWatchLogsKeyStatement } from "./policy-statements";
 
 // An ECS cluster the platform watches (seed 002 "Observability Architecture", Days 5 and 9; seed 003
 // §5, §6.1, §9): Container Insights, per-service alarms, target-tracking autoscaling, the deployment
@@ -133,22 +134,7 @@ export function scalingPolicyRows(s: ServiceScaling): {
 
 /** The log key's statement: CloudWatch Logs may use it for this cluster's log groups only. */
 export function logKeyStatements(scope: KeyScope, logGroupNames: readonly string[]): PolicyStatement[] {
-  return [
-    {
-      Sid: "CloudWatchLogsEncrypt",
-      Effect: "Allow",
-      Principal: { Service: `logs.${scope.region}.amazonaws.com` },
-      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-      Resource: "*",
-      Condition: {
-        ArnEquals: {
-          "kms:EncryptionContext:aws:logs:arn": logGroupNames.map(
-            (n) => `arn:aws:logs:${scope.region}:${scope.accountId}:log-group:${n}`,
-          ),
-        },
-      },
-    },
-  ];
+  return [cloudWatchLogsKeyStatement("CloudWatchLogsEncrypt", scope, logGroupNames)];
 }
 
 function validate(name: string, args: ObservedClusterArgs, scaling: ServiceScaling[]): void {

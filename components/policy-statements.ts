@@ -28,3 +28,23 @@ export function denyInsecureTransport(
     Condition: { Bool: { "aws:SecureTransport": "false" } },
   };
 }
+
+/**
+ * Lets CloudWatch Logs of `region` use a key for the named log groups only (the encryption context
+ * CloudWatch Logs sends is the log group's ARN). One name gives a string condition, several a list.
+ */
+export function cloudWatchLogsKeyStatement(
+  sid: string,
+  scope: { readonly accountId: string; readonly region: string },
+  logGroupNames: readonly string[],
+): Record<string, unknown> {
+  const arns = logGroupNames.map((n) => `arn:aws:logs:${scope.region}:${scope.accountId}:log-group:${n}`);
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Principal: { Service: `logs.${scope.region}.amazonaws.com` },
+    Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+    Resource: "*",
+    Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": arns.length === 1 ? arns[0] : arns } },
+  };
+}

@@ -1,5 +1,5 @@
 import type { KeyScope, PolicyStatement } from "./kms-key";
-import { denyInsecureTransport } from "./policy-statements";
+import { cloudWatchLogsKeyStatement, denyInsecureTransport } from "./policy-statements";
 
 // The policy documents of RateLimiterPipeline, as pure functions of plain values (the component
 // applies them to its outputs; tests call them directly).
@@ -10,20 +10,9 @@ export function pipelineKeyStatements(
   logGroupName: string,
   senderRoleArns: readonly string[],
 ): PolicyStatement[] {
-  const { accountId, region } = scope;
+  const { region } = scope;
   return [
-    {
-      Sid: "CloudWatchLogsOfTheFunction",
-      Effect: "Allow",
-      Principal: { Service: `logs.${region}.amazonaws.com` },
-      Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-      Resource: "*",
-      Condition: {
-        ArnEquals: {
-          "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:${region}:${accountId}:log-group:${logGroupName}`,
-        },
-      },
-    },
+    cloudWatchLogsKeyStatement("CloudWatchLogsOfTheFunction", scope, [logGroupName]),
     ...(senderRoleArns.length > 0
       ? [
           {
