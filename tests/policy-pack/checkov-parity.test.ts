@@ -242,6 +242,34 @@ function attachedTo(name: string, family: string, parameters: [string, string][]
   ];
 }
 
+const rgBase = {
+  automaticFailoverEnabled: true,
+  preferredCacheClusterAzs: ["us-west-2a", "us-west-2b"],
+  replicationGroupId: "tf-rep-group-1",
+  description: "test description",
+  nodeType: "cache.m4.large",
+  numCacheClusters: 2,
+  parameterGroupName: "default.redis3.2",
+  port: 6379,
+};
+const cmkRgBase = {
+  replicationGroupId: "tf-%s",
+  description: "test description",
+  nodeType: "cache.t2.micro",
+  numCacheClusters: 1,
+  port: 6379,
+  parameterGroupName: "default.redis3.2",
+  engineVersion: "3.2.6",
+  atRestEncryptionEnabled: true,
+};
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const allEgress = [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }];
+const sgIngress = (...ingress: Record<string, unknown>[]) =>
+  res(SG, "bar-sg", { name: "sg-bar", vpcId: "vpc-123", ingress, egress: allEgress });
+const tcp22 = { fromPort: 22, toPort: 22, protocol: "tcp", description: "foo" };
+const ruleBase = { fromPort: 22, toPort: 22, protocol: "tcp", securityGroupId: "sg-bar" };
+const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
 const rows: Row[] = [
   // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
   {
@@ -1278,6 +1306,213 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_29 ElasticacheReplicationGroupEncryptionAtRest (test_ElasticacheReplicationGroupEncryptionAtRest.py)
+  ...(
+    [
+      ["test_success", true, "PASSED"],
+      ["test_failure", false, "FAILED"],
+      ["test_failure_on_missing_property", undefined, "FAILED"],
+    ] as [string, boolean | undefined, Verdict][]
+  ).map(
+    ([fixture, atRest, verdict]): Row => ({
+      check: "CKV_AWS_29",
+      rule: "elasticache-at-rest-encryption",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res(RG, "rg", {
+          ...rgBase,
+          ...(atRest === undefined ? {} : { atRestEncryptionEnabled: atRest }),
+          transitEncryptionEnabled: true,
+          authToken: UNKNOWN_STRING,
+        }),
+      ],
+    }),
+  ),
+  // CKV_AWS_31 ElasticacheReplicationGroupEncryptionAtTransitAuthToken (test_...AtTransitAuthToken.py)
+  {
+    check: "CKV_AWS_31",
+    rule: "elasticache-auth",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [
+      res(RG, "rg", {
+        ...rgBase,
+        atRestEncryptionEnabled: true,
+        transitEncryptionEnabled: true,
+        authToken: UNKNOWN_STRING,
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_31",
+    rule: "elasticache-auth",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res(RG, "rg", { ...rgBase, atRestEncryptionEnabled: false, transitEncryptionEnabled: false })],
+  },
+  // CKV_AWS_191 ElasticacheReplicationGroupEncryptedWithCMK (example_.../aws_elasticache_replication_group.tf)
+  {
+    check: "CKV_AWS_191",
+    rule: "elasticache-at-rest-encryption-cmk",
+    fixture: "pass",
+    checkov: "PASSED",
+    resources: [
+      res(RG, "pass", {
+        ...cmkRgBase,
+        kmsKeyId: "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_191",
+    rule: "elasticache-at-rest-encryption-cmk",
+    fixture: "fail",
+    checkov: "FAILED",
+    resources: [res(RG, "fail", cmkRgBase)],
+  },
+  // CKV_AWS_24 SecurityGroupUnrestrictedIngress22 (test_SecurityGroupUnrestrictedIngress22.py)
+  ...(
+    [
+      [
+        "test_failure_ipv4",
+        "FAILED",
+        undefined,
+        [sgIngress({ ...tcp22, cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      [
+        "test_failure_0_0",
+        "FAILED",
+        "PASSED",
+        [sgIngress({ ...tcp22, fromPort: 0, toPort: 0, cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      ["test_failure_ipv6", "FAILED", undefined, [sgIngress({ ...tcp22, ipv6CidrBlocks: ["192.168.0.0/16", "::/0"] })]],
+      [
+        "test_success_different_port",
+        "PASSED",
+        undefined,
+        [sgIngress({ ...tcp22, fromPort: 222, toPort: 222, cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      ["test_success_no_cidr", "PASSED", undefined, [sgIngress({ ...tcp22, securityGroups: ["sg-foo"] })]],
+      ["test_success_cidr", "PASSED", undefined, [sgIngress({ ...tcp22, cidrBlocks: ["192.168.0.0/16"] })]],
+      [
+        "test_failure_combined_ingress",
+        "FAILED",
+        undefined,
+        [sgIngress({ ...tcp22, securityGroups: ["sg-foo"], cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      [
+        "test_success_combined_ingress",
+        "PASSED",
+        undefined,
+        [sgIngress({ ...tcp22, securityGroups: ["sg-foo"], cidrBlocks: ["192.168.0.0/16"] })],
+      ],
+      [
+        "test_success_egress_only",
+        "PASSED",
+        undefined,
+        [res(SG, "bar-sg", { name: "sg-bar", vpcId: "vpc-123", egress: allEgress })],
+      ],
+      [
+        "test_ingress_rules_list",
+        "FAILED",
+        undefined,
+        [
+          res(SG, "inline_rules", {
+            description: "SG with inline rules",
+            ingress: [
+              {
+                cidrBlocks: ["0.0.0.0/0"],
+                description: "Wide Open",
+                fromPort: 0,
+                ipv6CidrBlocks: [],
+                prefixListIds: [],
+                securityGroups: [],
+                protocol: "-1",
+                self: false,
+                toPort: 65535,
+              },
+            ],
+          }),
+        ],
+      ],
+      [
+        "test_failure_separate_rule_cidr",
+        "FAILED",
+        undefined,
+        [
+          res(SG, "bar-sg", { name: "sg-bar", vpcId: "vpc-123" }),
+          res(SG_RULE, "ingress", { ...ruleBase, type: "ingress", cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] }),
+        ],
+      ],
+      [
+        "test_pass_separate_rule_cidr",
+        "PASSED",
+        undefined,
+        [res(SG_RULE, "ingress", { ...ruleBase, type: "ingress", cidrBlocks: ["192.168.0.0/16"] })],
+      ],
+      [
+        "test_unknown_separate_rule_egress",
+        "UNKNOWN",
+        undefined,
+        [res(SG_RULE, "egress", { ...ruleBase, type: "egress", cidrBlocks: ["0.0.0.0/0"] })],
+      ],
+      [
+        "test_pass_separate_rule_source_sg",
+        "PASSED",
+        undefined,
+        [res(SG_RULE, "ingress", { ...ruleBase, type: "ingress", sourceSecurityGroupId: "sg-123456" })],
+      ],
+      [
+        "test_pass_separate_rule_different_port",
+        "PASSED",
+        undefined,
+        [
+          res(SG_RULE, "ingress", {
+            ...ruleBase,
+            type: "ingress",
+            fromPort: 222,
+            toPort: 222,
+            cidrBlocks: ["0.0.0.0/0"],
+          }),
+        ],
+      ],
+    ] as [string, Verdict, Verdict | undefined, TestResource[]][]
+  ).map(
+    ([fixture, verdict, pack, resources]): Row => ({
+      check: "CKV_AWS_24",
+      rule: "ec2-no-open-high-risk-ports",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources,
+    }),
+  ),
+  // CKV_AWS_25 SecurityGroupUnrestrictedIngress3389 (test_SecurityGroupUnrestrictedIngress3389.py)
+  ...(
+    [
+      ["test_failure", 3389, "FAILED"],
+      ["test_success", 80, "PASSED"],
+    ] as [string, number, Verdict][]
+  ).map(
+    ([fixture, port, verdict]): Row => ({
+      check: "CKV_AWS_25",
+      rule: "ec2-no-open-high-risk-ports",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res(SG, "sg", {
+          name: "foo",
+          vpcId: UNKNOWN_STRING,
+          ingress: [
+            { fromPort: port, toPort: port, protocol: "TCP", cidrBlocks: ["0.0.0.0/0"] },
+            { fromPort: 443, toPort: 443, protocol: "TCP", cidrBlocks: ["0.0.0.0/0"] },
+          ],
+          egress: allEgress,
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1300,6 +1535,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(40);
+    expect(covered.size).to.be.at.least(45);
   });
 });
