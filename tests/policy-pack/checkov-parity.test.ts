@@ -270,6 +270,12 @@ const sgIngress = (...ingress: Record<string, unknown>[]) =>
 const tcp22 = { fromPort: 22, toPort: 22, protocol: "tcp", description: "foo" };
 const ruleBase = { fromPort: 22, toPort: 22, protocol: "tcp", securityGroupId: "sg-bar" };
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
+const blockAll = {
+  blockPublicAcls: true,
+  blockPublicPolicy: true,
+  ignorePublicAcls: true,
+  restrictPublicBuckets: true,
+};
 const rows: Row[] = [
   // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
   {
@@ -1513,6 +1519,36 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_53..56 S3BlockPublicACLs, S3BlockPublicPolicy, S3IgnorePublicACLs, S3RestrictPublicBuckets
+  // (test_<Check>.py): each fixture is the block of bucket "foo" with all flags true but the check's own.
+  ...(
+    [
+      ["CKV_AWS_53", "blockPublicAcls"],
+      ["CKV_AWS_54", "blockPublicPolicy"],
+      ["CKV_AWS_55", "ignorePublicAcls"],
+      ["CKV_AWS_56", "restrictPublicBuckets"],
+    ] as [string, keyof typeof blockAll][]
+  ).flatMap(([check, flag]): Row[] =>
+    (
+      [
+        ["test_failure", false, "FAILED"],
+        ["test_success", true, "PASSED"],
+      ] as [string, boolean, Verdict][]
+    ).map(([fixture, value, verdict]) => ({
+      check,
+      rule: "s3-bucket-public-access-block",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res("aws:s3/bucket:Bucket", "foo", { bucket: "foo" }),
+        res("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "foo", {
+          bucket: "foo",
+          ...blockAll,
+          [flag]: value,
+        }),
+      ],
+    })),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1535,6 +1571,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(45);
+    expect(covered.size).to.be.at.least(49);
   });
 });
