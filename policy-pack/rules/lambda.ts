@@ -17,7 +17,7 @@ function runtimeOf(c: Check): string | undefined {
 const noPublicInvoke = resourcePolicy({
   name: "lambda-no-public-invoke",
   summary:
-    'Lambda functions cannot be invoked by anyone: no aws.lambda.Permission to principal "*" without sourceArn/sourceAccount/principalOrgId, no function URL with authorization NONE',
+    'Lambda functions cannot be invoked by anyone: no aws.lambda.Permission to principal "*" without sourceArn/sourceAccount/principalOrgId, no function URL with authorization NONE (unlike CKV_AWS_301, principal "*" with a sourceArn passes: Lambda.1 and IAM Access Analyzer count a permission scoped to a source as not public)',
   enforcementLevel: "mandatory",
   references: { catalogue: [33], fsbp: ["Lambda.1"], checkov: ["CKV_AWS_301", "CKV_AWS_258"] },
   resourceTypes: [...lambda.permission, ...lambda.functionUrl],

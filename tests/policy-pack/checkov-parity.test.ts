@@ -1549,6 +1549,74 @@ const rows: Row[] = [
       ],
     })),
   ),
+  // CKV_AWS_149 SecretManagerSecretEncrypted (test_SecretManagerSecretEncrypted.py and example_.../main.tf)
+  {
+    check: "CKV_AWS_149",
+    rule: "secretsmanager-secret-cmk",
+    fixture: "test_failure",
+    checkov: "FAILED",
+    resources: [res("aws:secretsmanager/secret:Secret", "example", { name: "example" })],
+  },
+  {
+    check: "CKV_AWS_149",
+    rule: "secretsmanager-secret-cmk",
+    fixture: "test_success",
+    checkov: "PASSED",
+    resources: [res("aws:secretsmanager/secret:Secret", "example", { name: "example", kmsKeyId: "arn:kuku:kisi" })],
+  },
+  {
+    check: "CKV_AWS_149",
+    rule: "secretsmanager-secret-cmk",
+    fixture: "main.tf enabled (kms_key_id = var.kms_key_id)",
+    checkov: "PASSED",
+    resources: [res("aws:secretsmanager/secret:Secret", "enabled", { name: "secret", kmsKeyId: UNKNOWN_STRING })],
+  },
+  // CKV_AWS_258 LambdaFunctionURLAuth (example_LambdaFunctionURLAuth/main.tf)
+  {
+    check: "CKV_AWS_258",
+    rule: "lambda-no-public-invoke",
+    fixture: "fail",
+    checkov: "FAILED",
+    resources: [res("aws:lambda/functionUrl:FunctionUrl", "fail", { functionName: "test", authorizationType: "NONE" })],
+  },
+  {
+    check: "CKV_AWS_258",
+    rule: "lambda-no-public-invoke",
+    fixture: "pass",
+    checkov: "PASSED",
+    resources: [
+      res("aws:lambda/functionUrl:FunctionUrl", "pass", {
+        functionName: "test",
+        qualifier: "my_alias",
+        authorizationType: "AWS_IAM",
+      }),
+    ],
+  },
+  // CKV_AWS_301 LambdaFunctionIsNotPublic (example_LambdaFunctionIsNotPublic/main.tf)
+  ...(
+    [
+      ["fail", "*", "FAILED", "PASSED"],
+      ["pass", "arn:aws:iam::444455556666:role/example", "PASSED", undefined],
+    ] as [string, string, Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, principal, verdict, pack]): Row => ({
+      check: "CKV_AWS_301",
+      rule: "lambda-no-public-invoke",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res("aws:lambda/permission:Permission", fixture, {
+          statementId: "AllowExecutionFromCloudWatch",
+          action: "lambda:InvokeFunction",
+          function: "test_lambda",
+          principal,
+          sourceArn: "arn:aws:events:eu-west-1:111122223333:rule/RunDaily",
+          qualifier: "test_alias",
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1571,6 +1639,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(49);
+    expect(covered.size).to.be.at.least(51);
   });
 });
