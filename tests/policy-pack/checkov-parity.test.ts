@@ -1617,6 +1617,39 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_72 SQSPolicy (test_SQSPolicy.py and example_SQSPolicy/main.tf)
+  ...(
+    [
+      ["test_failure", "*", "*", "FAILED"],
+      ["test_success", "ARN:01010101010:TEST:SAMPLE", "sqs:SendMessage", "PASSED"],
+    ] as [string, string, string, Verdict][]
+  ).map(
+    ([fixture, principal, action, verdict]): Row => ({
+      check: "CKV_AWS_72",
+      rule: "sqs-queue-policy-no-wildcard-actions",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res("aws:sqs/queuePolicy:QueuePolicy", "test", {
+          queueUrl: "https://sqs.us-east-1.amazonaws.com/111122223333/q",
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Id: "sqspolicy",
+            Statement: [
+              {
+                Sid: "First",
+                Effect: "Allow",
+                Principal: principal,
+                Action: action,
+                Resource: "arn:aws:sqs:us-east-1:111122223333:q",
+                Condition: { ArnEquals: { "aws:SourceArn": "arn:aws:sns:us-east-1:111122223333:example" } },
+              },
+            ],
+          }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1639,6 +1672,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(51);
+    expect(covered.size).to.be.at.least(52);
   });
 });
