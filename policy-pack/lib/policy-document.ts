@@ -77,9 +77,13 @@ export function isWildcardPrincipal(statement: Statement): boolean {
   return statement.principals.some((p) => p === "*");
 }
 
-/** An Allow to `*` with no condition that pins the caller: anyone on the internet. */
+/** A principal ARN whose account is a wildcard (arn:aws:iam::*:role/x): any account's principal. */
+const anyAccountArn = /^arn:aws[\w-]*:iam::\*:/;
+
+/** An Allow to `*` (or to a principal ARN of any account) with no condition that pins the caller: anyone on the internet. */
 export function isPublicAllow(statement: Statement): boolean {
-  if (statement.effect !== "Allow" || !isWildcardPrincipal(statement)) return false;
+  const anyone = isWildcardPrincipal(statement) || statement.principals.some((p) => anyAccountArn.test(p));
+  if (statement.effect !== "Allow" || !anyone) return false;
   return !Object.values(statement.conditions).some((block) => Object.keys(block).some((k) => restrictingKeys.has(k)));
 }
 

@@ -1650,6 +1650,40 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_168 SQSQueuePolicyAnyPrincipal (example_SQSQueuePolicyAnyPrincipal/main.tf)
+  ...(
+    [
+      ["q1", "*", "Deny", "PASSED"],
+      ["q2", { AWS: ["arn:aws:iam::123456789101:role/sqs", "*"] }, "Allow", "FAILED"],
+      ["q3", { AWS: "arn:aws:iam::*:role/sqs" }, "Allow", "FAILED"],
+      ["q4", { AWS: "*" }, "Allow", "FAILED"],
+      ["q5", "*", "Allow", "FAILED"],
+      ["q6", "arn:aws:iam::123456789101:role/sqs", "Allow", "PASSED"],
+    ] as [string, unknown, string, Verdict][]
+  ).map(
+    ([fixture, principal, effect, verdict]): Row => ({
+      check: "CKV_AWS_168",
+      rule: "sqs-queue-policy-not-public",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res("aws:sqs/queuePolicy:QueuePolicy", fixture, {
+          queueUrl: "https://sqs.us-east-1.amazonaws.com/111122223333/q",
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Principal: principal,
+                Effect: effect,
+                Action: "sqs:SendMessage",
+                Resource: "arn:aws:sqs:us-east-1:111122223333:q",
+              },
+            ],
+          }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1672,6 +1706,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(52);
+    expect(covered.size).to.be.at.least(53);
   });
 });
