@@ -276,6 +276,7 @@ const blockAll = {
   ignorePublicAcls: true,
   restrictPublicBuckets: true,
 };
+const kmsAllow = (principal: unknown) => ({ Effect: "Allow", Principal: principal, Action: "kms:*", Resource: "*" });
 const rows: Row[] = [
   // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
   {
@@ -1684,6 +1685,39 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_33 KMSKeyWildcardPrincipal (example_KMSKeyWildcardPrincipal/pass.tf and fail.tf; fail_3 repeats fail_1)
+  ...(
+    [
+      ["pass_0", [kmsAllow({ AWS: "arn:aws:iam::111122223333:root" })], "PASSED"],
+      ["pass_1", [{ ...kmsAllow({ AWS: "*" }), Effect: "Deny" }], "PASSED"],
+      ["pass_2", [kmsAllow("foo")], "PASSED"],
+      ["pass_3", [kmsAllow(["foo", "bar"])], "PASSED"],
+      ["fail_0", [kmsAllow({ AWS: "arn:aws:iam::111122223333:root" }), kmsAllow({ AWS: "*" })], "FAILED"],
+      ["fail_1", [kmsAllow(["foo", "*"])], "FAILED"],
+      ["fail_2", [kmsAllow("*")], "FAILED"],
+      [
+        "fail_4",
+        [
+          kmsAllow({ AWS: "arn:aws:iam::111122223333:root" }),
+          kmsAllow({ AWS: ["arn:aws:iam::111122223333:root", "*"] }),
+        ],
+        "FAILED",
+      ],
+    ] as [string, Record<string, unknown>[], Verdict][]
+  ).map(
+    ([fixture, statements, verdict]): Row => ({
+      check: "CKV_AWS_33",
+      rule: "kms-key-policy-not-public",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res(KEY, fixture, {
+          description: "description",
+          policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1706,6 +1740,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(53);
+    expect(covered.size).to.be.at.least(54);
   });
 });
