@@ -1718,6 +1718,50 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_169 SNSTopicPolicyAnyPrincipal (example_SNSTopicPolicyAnyPrincipal/main.tf)
+  ...(
+    [
+      ["sns_tp1", "*", "Deny", "PASSED"],
+      ["sns_tp2", { AWS: ["arn:aws:iam::123456789101:role/sns", "*"] }, "Allow", "FAILED"],
+      ["sns_tp3", { AWS: "arn:aws:iam::*:role/sns" }, "Allow", "FAILED"],
+      ["sns_tp4", { AWS: "*" }, "Allow", "FAILED"],
+      ["sns_tp5", "*", "Allow", "FAILED"],
+      ["sns_tp6", "arn:aws:iam::123456789101:role/sns", "Allow", "PASSED"],
+    ] as [string, unknown, string, Verdict][]
+  ).map(
+    ([fixture, principal, effect, verdict]): Row => ({
+      check: "CKV_AWS_169",
+      rule: "sns-topic-policy-not-public",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res("aws:sns/topicPolicy:TopicPolicy", fixture, {
+          arn: "arn:aws:sns:us-east-1:111122223333:test",
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Principal: principal,
+                Effect: effect,
+                Action: [
+                  "SNS:Subscribe",
+                  "SNS:SetTopicAttributes",
+                  "SNS:RemovePermission",
+                  "SNS:Receive",
+                  "SNS:Publish",
+                  "SNS:ListSubscriptionsByTopic",
+                  "SNS:GetTopicAttributes",
+                  "SNS:DeleteTopic",
+                  "SNS:AddPermission",
+                ],
+                Resource: "arn:aws:sns:us-east-1:111122223333:test",
+              },
+            ],
+          }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1740,6 +1784,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(54);
+    expect(covered.size).to.be.at.least(55);
   });
 });
