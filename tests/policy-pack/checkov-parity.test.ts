@@ -1762,6 +1762,33 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_20 S3PublicACLRead and CKV_AWS_57 S3PublicACLWRITE (test_S3PublicACLRead.py, test_S3PublicACLWrite.py)
+  ...(
+    [
+      ["CKV_AWS_20", "test_failure", "public-read", "FAILED", undefined],
+      ["CKV_AWS_20", "test_failure_auth_read", "authenticated-read", "FAILED", undefined],
+      ["CKV_AWS_20", "test_success", undefined, "PASSED", undefined],
+      ["CKV_AWS_57", "test_failure", "public-read-write", "FAILED", undefined],
+      ["CKV_AWS_57", "test_success", "public-read", "PASSED", "FAILED"],
+      ["CKV_AWS_57", "test_success2", undefined, "PASSED", undefined],
+    ] as [string, string, string | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([check, fixture, acl, verdict, pack]): Row => ({
+      check,
+      rule: "s3-no-public-acl",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res("aws:s3/bucket:Bucket", "my_bucket", {
+          bucket: "my_bucket",
+          ...(acl ? { acl } : {}),
+          forceDestroy: true,
+          tags: { Name: "my-bucket" },
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1784,6 +1811,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(55);
+    expect(covered.size).to.be.at.least(57);
   });
 });
