@@ -84,7 +84,11 @@ const anyAccountArn = /^arn:aws[\w-]*:iam::\*:/;
 export function isPublicAllow(statement: Statement): boolean {
   const anyone = isWildcardPrincipal(statement) || statement.principals.some((p) => anyAccountArn.test(p));
   if (statement.effect !== "Allow" || !anyone) return false;
-  return !Object.values(statement.conditions).some((block) => Object.keys(block).some((k) => restrictingKeys.has(k)));
+  // A restricting key pins the caller unless a value matches any account ("*", arn:aws:iam::*).
+  const pins = (values: string[]) => !values.some((v) => v === "*" || /^arn:[^:]*:[^:]*:[^:]*:\*(?::|$)/.test(v));
+  return !Object.values(statement.conditions).some((block) =>
+    Object.entries(block).some(([k, values]) => restrictingKeys.has(k) && pins(values)),
+  );
 }
 
 /** Accounts named in principals (ARNs or bare 12-digit ids). */

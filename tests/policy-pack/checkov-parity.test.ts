@@ -1789,6 +1789,83 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_70 S3AllowsAnyPrincipal (example_S3AllowsAnyPrincipal/main.tf; "json" reads a data source)
+  ...(
+    [
+      ["aws_s3_bucket.fail3", { AWS: "*" }, undefined, "FAILED"],
+      ["aws_s3_bucket.fail2", { AWS: ["*"] }, undefined, "FAILED"],
+      ["aws_s3_bucket.fail", "*", undefined, "FAILED"],
+      ["aws_s3_bucket.pass", { AWS: "some_arn" }, undefined, "PASSED"],
+      ["aws_s3_bucket.pass2", "*", undefined, "PASSED", "Deny"],
+      ["aws_s3_bucket_policy.pass", { AWS: "some_arn" }, undefined, "PASSED"],
+      ["aws_s3_bucket_policy.fail", { AWS: "*" }, undefined, "FAILED"],
+      [
+        "aws_s3_bucket_policy.pass_w_condition",
+        { AWS: "*" },
+        { ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::12345555555555:user/username" } },
+        "PASSED",
+      ],
+      [
+        "aws_s3_bucket.pass_w_condition2",
+        { AWS: "*" },
+        { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::12345555555555:user/username" } },
+        "PASSED",
+      ],
+      [
+        "aws_s3_bucket.fail_w_condition",
+        { AWS: "*" },
+        { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::*" } },
+        "FAILED",
+      ],
+      [
+        "aws_s3_bucket_policy.fail_w_condition",
+        { AWS: "*" },
+        { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::*" } },
+        "FAILED",
+      ],
+      [
+        "aws_s3_bucket.pass_w_condition3",
+        "*",
+        { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::12345555555555:user/username" } },
+        "PASSED",
+      ],
+      [
+        "aws_s3_bucket.pass_w_condition4",
+        "*",
+        { StringEquals: { "aws:sourceVpce": "vpce-123abc456def7890g" } },
+        "PASSED",
+      ],
+      [
+        "aws_s3_bucket.pass_w_condition5",
+        "*",
+        { ArnLike: { "aws:SourceArn": "arn:aws:cloudtrail:*:111122223333:trail/*" } },
+        "PASSED",
+      ],
+    ] as [string, unknown, Record<string, unknown> | undefined, Verdict, string?][]
+  ).map(([fixture, principal, condition, verdict, effect]): Row => {
+    const policy = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Action: ["s3:GetObject"],
+          Effect: effect ?? "Allow",
+          Resource: "arn:aws:s3:::bucket/*",
+          Principal: principal,
+          ...(condition ? { Condition: condition } : {}),
+        },
+      ],
+    });
+    const resource = fixture.startsWith("aws_s3_bucket_policy.")
+      ? res("aws:s3/bucketPolicy:BucketPolicy", fixture, { bucket: "bucket", policy })
+      : res("aws:s3/bucket:Bucket", fixture, { bucket: "bucket", policy });
+    return {
+      check: "CKV_AWS_70",
+      rule: "s3-no-public-bucket-policy",
+      fixture,
+      checkov: verdict,
+      resources: [resource],
+    };
+  }),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1811,6 +1888,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(57);
+    expect(covered.size).to.be.at.least(58);
   });
 });
