@@ -1866,6 +1866,40 @@ const rows: Row[] = [
       resources: [resource],
     };
   }),
+  // CKV_AWS_387 SQSOverlyPermissive (example_SQSOverlyPermissive/main.tf)
+  ...(
+    [
+      ["fail", "*", "sqs:SendMessage", undefined, "FAILED"],
+      ["fail2", "*", "*", undefined, "FAILED"],
+      ["pass", { AWS: "arn:aws:iam::123456789012:role/specific-role" }, "sqs:SendMessage", undefined, "PASSED"],
+      ["pass_w_condition", "*", "sqs:SendMessage", { StringEquals: { "aws:SourceVpc": "vpc-12345678" } }, "PASSED"],
+    ] as [string, unknown, string, Record<string, unknown> | undefined, Verdict][]
+  ).map(
+    ([fixture, principal, action, condition, verdict]): Row => ({
+      check: "CKV_AWS_387",
+      rule: "sqs-queue-policy-not-public",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res("aws:sqs/queuePolicy:QueuePolicy", fixture, {
+          queueUrl: `https://sqs.us-east-1.amazonaws.com/111122223333/${fixture}`,
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Id: "AllowAllSendMessage",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: principal,
+                Action: action,
+                Resource: `arn:aws:sqs:us-east-1:111122223333:${fixture}`,
+                ...(condition ? { Condition: condition } : {}),
+              },
+            ],
+          }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1888,6 +1922,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(58);
+    expect(covered.size).to.be.at.least(59);
   });
 });
