@@ -21,7 +21,7 @@ const encrypted = resourcePolicy({
 const notPublic = resourcePolicy({
   name: "sns-topic-policy-not-public",
   summary:
-    "SNS topic policies (inline or aws.sns.TopicPolicy) do not allow Principal * without a condition, nor untrusted accounts",
+    "SNS topic policies (inline or aws.sns.TopicPolicy) do not allow Principal * without a condition, nor untrusted accounts (unlike CKV_AWS_385, an account outside trustedAccountIds fails even under a condition, and Principal * fails as in CKV_AWS_169)",
   enforcementLevel: "mandatory",
   references: { catalogue: [31], fsbp: ["SNS.4"], checkov: ["CKV_AWS_169", "CKV_AWS_385"] },
   resourceTypes: [...sns.topic, ...sns.topicPolicy],

@@ -277,6 +277,34 @@ const blockAll = {
   restrictPublicBuckets: true,
 };
 const kmsAllow = (principal: unknown) => ({ Effect: "Allow", Principal: principal, Action: "kms:*", Resource: "*" });
+const snsActions = [
+  "SNS:Subscribe",
+  "SNS:SetTopicAttributes",
+  "SNS:RemovePermission",
+  "SNS:Receive",
+  "SNS:Publish",
+  "SNS:ListSubscriptionsByTopic",
+  "SNS:GetTopicAttributes",
+  "SNS:DeleteTopic",
+  "SNS:AddPermission",
+];
+const snsAllow = (principal: unknown) => ({
+  Principal: principal,
+  Effect: "Allow",
+  Action: snsActions,
+  Resource: "arn:aws:sns:us-east-1:111122223333:test",
+});
+const snsFromS3 = {
+  Sid: "AllowS3ToPublish",
+  Effect: "Allow",
+  Principal: { Service: "s3.amazonaws.com" },
+  Action: "SNS:Publish",
+  Resource: "arn:aws:sns:us-east-1:111122223333:test",
+  Condition: {
+    ArnLike: { "aws:SourceArn": "arn:aws:s3:::your-s3-bucket-name/*" },
+    StringEquals: { "aws:SourceAccount": "111122223333" },
+  },
+};
 const rows: Row[] = [
   // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
   {
@@ -1900,6 +1928,43 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_385 SNSCrossAccountAccess (example_SNSCrossAccountAccess/main.tf); the stack's own account
+  // 111122223333 is the one trusted account (trustedAccountIds), as the check trusts no other.
+  ...(
+    [
+      ["fail0", [snsAllow({ AWS: ["arn:aws:iam::123456789101:role/sns"] })], "FAILED", undefined],
+      ["fail1", [snsFromS3, snsAllow({ AWS: ["arn:aws:iam::123456789101:role/sns"] })], "FAILED", undefined],
+      ["pass0", [snsAllow({ AWS: ["*"] })], "PASSED", "FAILED"],
+      ["pass1", [snsAllow("*")], "PASSED", "FAILED"],
+      [
+        "pass2",
+        [
+          snsFromS3,
+          {
+            ...snsAllow({ AWS: ["arn:aws:iam::123456789101:role/sns"] }),
+            Condition: { ArnEquals: { "aws:PrincipalArn": "arn:aws:iam::123456789101:role/sns" } },
+          },
+        ],
+        "PASSED",
+        "FAILED",
+      ],
+    ] as [string, Record<string, unknown>[], Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, statements, verdict, pack]): Row => ({
+      check: "CKV_AWS_385",
+      rule: "sns-topic-policy-not-public",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      config: { "sns-topic-policy-not-public": { trustedAccountIds: ["111122223333"] } },
+      resources: [
+        res("aws:sns/topicPolicy:TopicPolicy", fixture, {
+          arn: "arn:aws:sns:us-east-1:111122223333:test",
+          policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1922,6 +1987,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(59);
+    expect(covered.size).to.be.at.least(60);
   });
 });
