@@ -1965,6 +1965,36 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_145 S3KMSEncryptedByDefault (test_S3KMSEncryptedByDefault.py; the bucket's inline configuration)
+  ...(
+    [
+      ["test_failure1", undefined, "FAILED"],
+      ["test_failure2", { sseAlgorithm: "AES256" }, "FAILED"],
+      [
+        "test_success",
+        {
+          kmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+          sseAlgorithm: "aws:kms",
+        },
+        "PASSED",
+      ],
+    ] as [string, Record<string, unknown> | undefined, Verdict][]
+  ).map(
+    ([fixture, byDefault, verdict]): Row => ({
+      check: "CKV_AWS_145",
+      rule: "s3-bucket-encryption-kms-cmk",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res("aws:s3/bucket:Bucket", "mybucket", {
+          bucket: "mybucket",
+          ...(byDefault
+            ? { serverSideEncryptionConfiguration: { rule: { applyServerSideEncryptionByDefault: byDefault } } }
+            : {}),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -1987,6 +2017,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(60);
+    expect(covered.size).to.be.at.least(61);
   });
 });
