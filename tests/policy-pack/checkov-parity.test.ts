@@ -1995,6 +1995,36 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_45 LambdaEnvironmentCredentials (test_LambdaEnvironmentCredentials.py; AWS's documented example keys)
+  ...(
+    [
+      ["test_success (foo=bar)", { foo: "bar" }, "PASSED"],
+      ["test_success (no environment)", undefined, "PASSED"],
+      [
+        "test_failure",
+        { access_key: "AKIAIOSFODNN7EXAMPLE", secret_key: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" },
+        "FAILED",
+      ],
+    ] as [string, Record<string, string> | undefined, Verdict][]
+  ).map(
+    ([fixture, variables, verdict]): Row => ({
+      check: "CKV_AWS_45",
+      rule: "lambda-no-literal-secrets-in-environment",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res(LAMBDA, "analysis", {
+          code: "resources/lambda_function_payload.zip",
+          name: "prefix-analysis",
+          role: "arn:aws:iam::111122223333:role/iam_for_lambda",
+          handler: "exports.test",
+          sourceCodeHash: "hash",
+          runtime: "nodejs12.x",
+          ...(variables ? { environment: { variables } } : {}),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2017,6 +2047,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(61);
+    expect(covered.size).to.be.at.least(62);
   });
 });
