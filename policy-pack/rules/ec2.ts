@@ -43,7 +43,7 @@ function forEachOpenRule(c: Check, onOpen: (rule: IngressRule, range: [number, n
 const openIngress = resourcePolicy({
   name: "ec2-no-open-ingress-except-allowed-ports",
   summary:
-    "No security group admits 0.0.0.0/0 or ::/0 except on the allowed public ports (allowedPublicPorts, default 80 and 443)",
+    "No security group admits 0.0.0.0/0 or ::/0 except on the allowed public ports (allowedPublicPorts, default 80 and 443; unlike CKV_AWS_260, which looks at port 80 only, every other port open to the internet fails, and an ingress rule with no source at all admits nobody)",
   enforcementLevel: "mandatory",
   references: { catalogue: [75], fsbp: ["EC2.18"], checkov: ["CKV_AWS_277", "CKV_AWS_260"] },
   resourceTypes: ingressTypes,

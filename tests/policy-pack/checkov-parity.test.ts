@@ -305,6 +305,10 @@ const snsFromS3 = {
     StringEquals: { "aws:SourceAccount": "111122223333" },
   },
 };
+const tcp80 = { fromPort: 80, toPort: 80, protocol: "tcp", description: "foo" };
+const rule80 = { fromPort: 80, toPort: 80, protocol: "tcp", securityGroupId: "sg-bar" };
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const vpcRule80 = { securityGroupId: "sg-example", fromPort: 80, ipProtocol: "tcp", toPort: 80 };
 const rows: Row[] = [
   // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
   {
@@ -2025,6 +2029,130 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_260 SecurityGroupUnrestrictedIngress80 (example_SecurityGroupUnrestrictedIngress80/main.tf); no
+  // port is allowed public (allowedPublicPorts: []), as the check forbids port 80.
+  ...(
+    [
+      [
+        "aws_security_group.fail",
+        "FAILED",
+        undefined,
+        [sgIngress({ ...tcp80, cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      [
+        "aws_security_group.fail2",
+        "FAILED",
+        undefined,
+        [sgIngress({ ...tcp80, fromPort: 0, toPort: 0, cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      [
+        "aws_security_group.fail3",
+        "FAILED",
+        undefined,
+        [sgIngress({ ...tcp80, ipv6CidrBlocks: ["192.168.0.0/16", "::/0"] })],
+      ],
+      [
+        "aws_security_group.fail4",
+        "FAILED",
+        undefined,
+        [sgIngress({ ...tcp80, securityGroups: ["sg-foo"], cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      [
+        "aws_security_group.fail5",
+        "FAILED",
+        undefined,
+        [
+          res(SG, "fail5", {
+            description: "SG with inline rules",
+            ingress: [
+              {
+                cidrBlocks: ["0.0.0.0/0"],
+                description: "Wide Open",
+                fromPort: 0,
+                protocol: "-1",
+                self: false,
+                toPort: 65535,
+              },
+            ],
+          }),
+        ],
+      ],
+      [
+        "aws_security_group.pass",
+        "PASSED",
+        "FAILED",
+        [sgIngress({ ...tcp80, fromPort: 222, toPort: 222, cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      ["aws_security_group.pass2", "PASSED", undefined, [sgIngress({ ...tcp80, securityGroups: ["sg-foo"] })]],
+      ["aws_security_group.pass4", "PASSED", undefined, [sgIngress({ ...tcp80, cidrBlocks: ["192.168.0.0/16"] })]],
+      [
+        "aws_security_group.pass5",
+        "PASSED",
+        undefined,
+        [sgIngress({ ...tcp80, securityGroups: ["sg-foo"], cidrBlocks: ["192.168.0.0/16"] })],
+      ],
+      [
+        "aws_security_group.pass6",
+        "PASSED",
+        undefined,
+        [res(SG, "pass6", { name: "sg-bar", vpcId: "vpc-123", egress: allEgress })],
+      ],
+      ["aws_security_group.pass7", "PASSED", undefined, [res(SG, "pass7", { name: "sg-bar", vpcId: "vpc-123" })]],
+      [
+        "aws_security_group_rule.fail",
+        "FAILED",
+        undefined,
+        [res(SG_RULE, "fail", { ...rule80, type: "ingress", cidrBlocks: ["192.168.0.0/16", "0.0.0.0/0"] })],
+      ],
+      [
+        "aws_security_group_rule.pass",
+        "PASSED",
+        undefined,
+        [res(SG_RULE, "pass", { ...rule80, type: "ingress", cidrBlocks: ["192.168.0.0/16"] })],
+      ],
+      [
+        "aws_security_group_rule.unknown",
+        "UNKNOWN",
+        undefined,
+        [res(SG_RULE, "unknown", { ...rule80, type: "egress", cidrBlocks: ["0.0.0.0/0"] })],
+      ],
+      [
+        "aws_security_group_rule.pass2",
+        "PASSED",
+        undefined,
+        [res(SG_RULE, "pass2", { ...rule80, type: "ingress", sourceSecurityGroupId: "sg-123456" })],
+      ],
+      [
+        "aws_security_group_rule.pass3",
+        "PASSED",
+        "FAILED",
+        [res(SG_RULE, "pass3", { ...rule80, type: "ingress", fromPort: 222, toPort: 222, cidrBlocks: ["0.0.0.0/0"] })],
+      ],
+      [
+        "aws_vpc_security_group_ingress_rule.fail",
+        "FAILED",
+        undefined,
+        [res(INGRESS, "fail", { ...vpcRule80, cidrIpv4: "0.0.0.0/0" })],
+      ],
+      ["aws_vpc_security_group_ingress_rule.fail2", "FAILED", "PASSED", [res(INGRESS, "fail2", vpcRule80)]],
+      [
+        "aws_vpc_security_group_ingress_rule.pass",
+        "PASSED",
+        undefined,
+        [res(INGRESS, "pass", { ...vpcRule80, cidrIpv4: "10.0.0.0/8" })],
+      ],
+    ] as [string, Verdict, Verdict | undefined, TestResource[]][]
+  ).map(
+    ([fixture, verdict, pack, resources]): Row => ({
+      check: "CKV_AWS_260",
+      rule: "ec2-no-open-ingress-except-allowed-ports",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      config: { "ec2-no-open-ingress-except-allowed-ports": { allowedPublicPorts: [] } },
+      resources,
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2047,6 +2175,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(62);
+    expect(covered.size).to.be.at.least(63);
   });
 });
