@@ -2223,6 +2223,32 @@ const rows: Row[] = [
       resources: [resource],
     }),
   ),
+  // CKV_AWS_227 KMSKeyIsEnabled (example_KMSKeyIsEnabled/main.tf)
+  ...(
+    [
+      ["fail", false, "FAILED"],
+      ["pass", true, "PASSED"],
+      ["pass2", undefined, "PASSED"],
+    ] as [string, boolean | undefined, Verdict][]
+  ).map(
+    ([fixture, isEnabled, verdict]): Row => ({
+      check: "CKV_AWS_227",
+      rule: "kms-key-enabled",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res(KEY, fixture, {
+          description: "description",
+          ...(isEnabled === undefined ? {} : { isEnabled }),
+          policy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [kmsAllow({ AWS: "arn:aws:iam::111122223333:root" }), kmsAllow({ AWS: "*" })],
+          }),
+          tags: { test: "Fail" },
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2245,6 +2271,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(64);
+    expect(covered.size).to.be.at.least(65);
   });
 });
