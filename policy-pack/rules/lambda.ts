@@ -208,7 +208,8 @@ const failureDestination = stackPolicy({
 
 const environmentCmk = resourcePolicy({
   name: "lambda-environment-cmk",
-  summary: "Lambda functions with environment variables encrypt them with a customer-managed KMS key (kmsKeyArn)",
+  summary:
+    "Lambda functions with environment variables encrypt them with a customer-managed KMS key (kmsKeyArn; unlike CKV_AWS_173, a kmsKeyArn on a function without environment variables is not reported: there is nothing to encrypt)",
   // Advisory: Lambda always encrypts environment variables at rest (aws/lambda key); a CMK adds key
   // ownership and audit, it does not turn encryption on.
   enforcementLevel: "advisory",

@@ -2249,6 +2249,39 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_173 LambdaEnvironmentEncryptionSettings (example_LambdaEnvironmentEncryptionSettings/main.tf;
+  // "ignore" and "failasempty" are in neither of the test's sets)
+  ...(
+    [
+      ["fail", true, undefined, "FAILED", undefined],
+      ["failkmsnovars", false, "arn:aws:kms:us-east-1:111122223333:key/anyoldguff", "FAILED", "PASSED"],
+      ["ignore", false, undefined, "UNKNOWN", undefined],
+      ["pass", true, "arn:aws:kms:us-east-1:111122223333:key/anyoldguff", "PASSED", undefined],
+      ["failasempty", false, "", "UNKNOWN", undefined],
+    ] as [string, boolean, string | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, vars, kmsKeyArn, verdict, pack]): Row => ({
+      check: "CKV_AWS_173",
+      rule: "lambda-environment-cmk",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res(LAMBDA, fixture, {
+          name: "messageprocessor",
+          role: "arn:aws:iam::111122223333:role/lambda-messageprocessor",
+          runtime: "python3.6",
+          handler: "handler.lambda_handler",
+          code: "notify.zip",
+          sourceCodeHash: "hash",
+          reservedConcurrentExecutions: UNKNOWN_NUMBER,
+          tracingConfig: { mode: "PassThrough" },
+          ...(vars ? { environment: { variables: { test: "true" } } } : {}),
+          ...(kmsKeyArn === undefined ? {} : { kmsKeyArn }),
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2271,6 +2304,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(65);
+    expect(covered.size).to.be.at.least(66);
   });
 });
