@@ -167,7 +167,7 @@ const supportedRuntime = resourcePolicy({
 const inVpc = resourcePolicy({
   name: "lambda-in-vpc-multi-az",
   summary:
-    "Lambda functions run in a VPC with subnets in at least two AZs (heuristic: at least two subnetIds; their AZs are not known before deploy)",
+    "Lambda functions run in a VPC with subnets in at least two AZs (heuristic: at least two subnetIds; their AZs are not known before deploy; unlike CKV_AWS_117, which accepts any VPC, one subnet fails, as in Lambda.5)",
   enforcementLevel: "advisory",
   references: { catalogue: [35], fsbp: ["Lambda.5", "Lambda.3"], checkov: ["CKV_AWS_117"] },
   resourceTypes: fn,

@@ -2282,6 +2282,33 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_117 LambdaInVPC (test_LambdaInVPC.py)
+  ...(
+    [
+      ["test_failure", undefined, "FAILED", undefined],
+      ["test_success", { subnetIds: ["subnet-for-lambda"], securityGroupIds: ["sg-for-lambda"] }, "PASSED", "FAILED"],
+    ] as [string, Record<string, unknown> | undefined, Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, vpcConfig, verdict, pack]): Row => ({
+      check: "CKV_AWS_117",
+      rule: "lambda-in-vpc-multi-az",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res(LAMBDA, "test_lambda", {
+          code: "lambda_function_payload.zip",
+          name: "lambda_function_name",
+          role: "arn:aws:iam::111122223333:role/iam_for_lambda",
+          handler: "exports.test",
+          sourceCodeHash: "hash",
+          runtime: "nodejs12.x",
+          ...(vpcConfig ? { vpcConfig } : {}),
+          environment: { variables: { foo: "bar" } },
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2304,6 +2331,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(66);
+    expect(covered.size).to.be.at.least(67);
   });
 });
