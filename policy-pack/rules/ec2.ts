@@ -117,7 +117,8 @@ const PULUMI_DEFAULT_DESCRIPTION = "Managed by Pulumi";
 
 const descriptions = resourcePolicy({
   name: "ec2-security-group-descriptions",
-  summary: "Every security group and security group rule has a meaningful description",
+  summary:
+    "Every security group and security group rule has a meaningful description (unlike CKV_AWS_23, which accepts a group's description or its rules' descriptions, both are required)",
   enforcementLevel: "advisory",
   references: { catalogue: [78], fsbp: [], checkov: ["CKV_AWS_23"] },
   resourceTypes: [...ec2.securityGroup, ...ec2.securityGroupRule, ...ec2.ingressRule, ...ec2.egressRule],

@@ -2309,6 +2309,44 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_23 SecurityGroupRuleDescription (test_SecurityGroupRuleDescription.py)
+  ...(
+    [
+      ["test_failure", undefined, true, "FAILED", undefined],
+      ["test_sucess_sg_desc", "sg_desc", true, "PASSED", "FAILED"],
+      ["test_success", undefined, false, "PASSED", "FAILED"],
+    ] as [string, string | undefined, boolean, Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, description, undescribedEgress, verdict, pack]): Row => ({
+      check: "CKV_AWS_23",
+      rule: "ec2-security-group-descriptions",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res(SG, "example_sg", {
+          ...(description ? { description } : {}),
+          egress: [
+            {
+              description: "Allow outgoing communication",
+              cidrBlocks: ["0.0.0.0/0"],
+              fromPort: 0,
+              protocol: "-1",
+              self: false,
+              toPort: 0,
+            },
+            ...(undescribedEgress
+              ? [{ cidrBlocks: ["10.0.0.0/0"], fromPort: 0, protocol: "-1", self: false, toPort: 0 }]
+              : []),
+          ],
+          ingress: [{ description: "Self Reference", fromPort: 0, protocol: "-1", self: true, toPort: 0 }],
+          name: "example-lambda",
+          tags: { Name: "example-sg" },
+          vpcId: "vpc-123",
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2331,6 +2369,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(67);
+    expect(covered.size).to.be.at.least(68);
   });
 });
