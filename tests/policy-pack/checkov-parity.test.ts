@@ -2347,6 +2347,36 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_21 S3Versioning (test_S3Versioning.py; the key_n cases put `enabled` where the provider ignores it)
+  ...(
+    [
+      ["test_failure_default", {}, "FAILED"],
+      ["test_failure_key_0", { enabled: true }, "FAILED"],
+      ["test_failure_key_1", { wrongField: { enabled: true } }, "FAILED"],
+      ["test_failure_key_2", { wrongField: { versioning: { enabled: true } } }, "FAILED"],
+      [
+        "test_success",
+        { logging: { targetBucket: "logging-bucket", targetPrefix: "log/" }, versioning: { enabled: true } },
+        "PASSED",
+      ],
+    ] as [string, Record<string, unknown>, Verdict][]
+  ).map(
+    ([fixture, extra, verdict]): Row => ({
+      check: "CKV_AWS_21",
+      rule: "s3-bucket-versioning",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res("aws:s3/bucket:Bucket", "my_bucket", {
+          bucket: "my_bucket",
+          acl: "public-read",
+          forceDestroy: true,
+          tags: { Name: "my-bucket" },
+          ...extra,
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2369,6 +2399,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(68);
+    expect(covered.size).to.be.at.least(69);
   });
 });
