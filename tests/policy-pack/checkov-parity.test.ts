@@ -2377,6 +2377,29 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_18 S3AccessLogs (test_S3AccessLogs.py)
+  ...(
+    [
+      ["test_failure_s3_accesslogs", {}, "FAILED"],
+      ["test_success_s3_accesslogs", { logging: { targetBucket: "logging-bucket", targetPrefix: "log/" } }, "PASSED"],
+    ] as [string, Record<string, unknown>, Verdict][]
+  ).map(
+    ([fixture, extra, verdict]): Row => ({
+      check: "CKV_AWS_18",
+      rule: "s3-bucket-access-logging",
+      fixture,
+      checkov: verdict,
+      resources: [
+        res("aws:s3/bucket:Bucket", "my_bucket", {
+          bucket: "my_bucket",
+          acl: "public-read",
+          forceDestroy: true,
+          tags: { Name: "my-bucket" },
+          ...extra,
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2399,6 +2422,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(69);
+    expect(covered.size).to.be.at.least(70);
   });
 });
