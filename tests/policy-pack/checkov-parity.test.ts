@@ -2400,6 +2400,35 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_304 SecretManagerSecret90days (example_SecretManagerSecret90days/main.tf): fewer than 90 days,
+  // maximumRotationDays 89; each rotation is paired with the secret it rotates.
+  ...(
+    [
+      ["pass", { automaticallyAfterDays: 30 }, "PASSED"],
+      ["fail", { automaticallyAfterDays: 90 }, "FAILED"],
+      ["fail_2", { automaticallyAfterDays: UNKNOWN_NUMBER }, "UNKNOWN"],
+      ["pass_scheduled_hours", { scheduleExpression: "rate(4 hours)" }, "PASSED"],
+      ["pass_scheduled_days", { scheduleExpression: "rate(89 days)" }, "PASSED"],
+      ["fail_scheduled_days", { scheduleExpression: "rate(180 days)" }, "FAILED"],
+      ["pass_scheduled_cron", { scheduleExpression: "cron(0 12 * * ? *)" }, "PASSED"],
+    ] as [string, Record<string, unknown>, Verdict][]
+  ).map(
+    ([fixture, rotationRules, verdict]): Row => ({
+      check: "CKV_AWS_304",
+      rule: "secretsmanager-rotation",
+      fixture,
+      checkov: verdict,
+      config: { "secretsmanager-rotation": { maximumRotationDays: 89 } },
+      resources: [
+        res("aws:secretsmanager/secret:Secret", "example", { name: "example", kmsKeyId: "arn:kuku:kisi" }),
+        res("aws:secretsmanager/secretRotation:SecretRotation", fixture, {
+          secretId: "example",
+          rotationLambdaArn: "arn:aws:lambda:us-east-1:111122223333:function:example",
+          rotationRules,
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2422,6 +2451,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(70);
+    expect(covered.size).to.be.at.least(71);
   });
 });
