@@ -215,7 +215,7 @@ function publicAclProblem(acl: unknown, grants: unknown[]): string | undefined {
 const noPublicAcl = resourcePolicy({
   name: "s3-no-public-acl",
   summary:
-    "No S3 bucket ACL grants access to AllUsers or AuthenticatedUsers (CKV_AWS_20 and CKV_AWS_57 together: unlike CKV_AWS_57 alone, a public-read ACL fails)",
+    "No S3 bucket ACL grants access to AllUsers or AuthenticatedUsers (CKV_AWS_20 and CKV_AWS_57 together: unlike CKV_AWS_57 alone, a public-read ACL fails; unlike CKV_AWS_375 alone, a grant to AllUsers fails whatever its permission)",
   enforcementLevel: "mandatory",
   references: {
     catalogue: [14],

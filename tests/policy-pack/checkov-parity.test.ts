@@ -2429,6 +2429,67 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_375 S3GlobalViewACL (example_S3GlobalViewACL/main.tf)
+  ...(
+    [
+      [
+        "fail",
+        [
+          ["AllUsers", "FULL_CONTROL"],
+          ["AllUsers", "READ_ACP"],
+        ],
+        "FAILED",
+        undefined,
+      ],
+      [
+        "fail2",
+        [
+          ["Other", "FULL_CONTROL"],
+          ["AllUsers", "READ_ACP"],
+        ],
+        "FAILED",
+        undefined,
+      ],
+      [
+        "pass",
+        [
+          ["Other", "FULL_CONTROL"],
+          ["Other", "READ_ACP"],
+        ],
+        "PASSED",
+        undefined,
+      ],
+      [
+        "pass2",
+        [
+          ["AllUsers", "READ"],
+          ["AllUsers", "READ"],
+        ],
+        "PASSED",
+        "FAILED",
+      ],
+    ] as [string, [string, string][], Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, grants, verdict, pack]): Row => ({
+      check: "CKV_AWS_375",
+      rule: "s3-no-public-acl",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources: [
+        res("aws:s3/bucketAcl:BucketAcl", fixture, {
+          bucket: "example",
+          accessControlPolicy: {
+            grants: grants.map(([group, permission]) => ({
+              grantee: { type: "Group", uri: `http://acs.amazonaws.com/groups/global/${group}` },
+              permission,
+            })),
+            owner: { id: "owner-canonical-id" },
+          },
+        }),
+      ],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2451,6 +2512,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(71);
+    expect(covered.size).to.be.at.least(72);
   });
 });
