@@ -2490,6 +2490,44 @@ const rows: Row[] = [
       ],
     }),
   ),
+  // CKV_AWS_19 S3Encryption (test_S3Encryption.py; the bucket's inline configuration)
+  ...(
+    [
+      ["test_failure", { bucket: "my_bucket", acl: "public-read" }, "FAILED"],
+      [
+        "test_success",
+        {
+          bucket: "my_bucket",
+          acl: "public-read",
+          logging: { targetBucket: "logging-bucket", targetPrefix: "log/" },
+          serverSideEncryptionConfiguration: {
+            rule: { applyServerSideEncryptionByDefault: { kmsMasterKeyId: "foo", sseAlgorithm: "aws:kms" } },
+          },
+        },
+        "PASSED",
+      ],
+      [
+        "test_success_oneline",
+        {
+          bucket: "my-staging-my-x",
+          acl: "private",
+          serverSideEncryptionConfiguration: {
+            rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+          },
+          versioning: { enabled: false },
+        },
+        "PASSED",
+      ],
+    ] as [string, Record<string, unknown>, Verdict][]
+  ).map(
+    ([fixture, inputs, verdict]): Row => ({
+      check: "CKV_AWS_19",
+      rule: "s3-bucket-default-encryption",
+      fixture,
+      checkov: verdict,
+      resources: [res("aws:s3/bucket:Bucket", "my", { ...inputs, forceDestroy: true })],
+    }),
+  ),
 ];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
@@ -2512,6 +2550,6 @@ describe("Checkov parity: the cited checks' own fixtures", () => {
     const covered = new Set(rows.map((r) => r.check));
     for (const id of covered) expect(cited.has(id), `${id} is cited`).to.equal(true);
     // Each covered check has both verdicts among its fixtures (or Checkov's fixtures only have one).
-    expect(covered.size).to.be.at.least(72);
+    expect(covered.size).to.be.at.least(73);
   });
 });
