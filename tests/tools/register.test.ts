@@ -4,6 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
 import { describe, it } from "mocha";
+import { runNode } from "../../tools/engine/child-process";
 import { type CliResult, repoRoot, runTool } from "../support/cli";
 
 // tools/register.js (esbuild + content-hash cache, plus tools/engine/lazy-closure-deps.js) is how
@@ -11,22 +12,9 @@ import { type CliResult, repoRoot, runTool } from "../support/cli";
 // the same preview, byte for byte.
 
 function runFast(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "./tools/register.js", "tools/preview.ts", ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runNode(["-r", "./tools/register.js", "tools/preview.ts", ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
   });
 }
 

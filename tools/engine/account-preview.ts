@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { type AccountFinding, checkAccount } from "./account-check";
 import { isCovered, needsNoEntry } from "./account-names";
+import { type ChildResult, runNode } from "./child-process";
 import type { Violation } from "./policy-client";
 import { exitCodeFor, type JsonReport } from "./render";
 import { availableStacks, readStackFile, repoRoot } from "./stack-file";
@@ -38,29 +38,9 @@ export interface AccountReport {
   readonly uncoveredTypes: string[];
 }
 
-interface ChildResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function runPreviewProcess(args: string[]): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["-r", "ts-node/register/transpile-only", path.join(repoRoot, "tools", "preview.ts"), ...args],
-      { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  return runNode(["-r", "ts-node/register/transpile-only", path.join(repoRoot, "tools", "preview.ts"), ...args], {
+    cwd: repoRoot,
   });
 }
 
