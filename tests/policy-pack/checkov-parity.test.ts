@@ -4,31 +4,16 @@ import { allPolicies } from "../../policy-pack/policies";
 import type { PolicyPackConfig } from "../../tools/engine/policy-client";
 import { UNKNOWN_NUMBER, UNKNOWN_STRING } from "../support/policy-cases";
 import { evaluate, of, type TestResource } from "../support/policy-harness";
+import { rows as elasticacheRows } from "./checkov-parity/elasticache";
+import { rows as keysRows } from "./checkov-parity/keys-and-code";
+import { rows as platformRows } from "./checkov-parity/platform";
+import { type Row, res, type Verdict } from "./checkov-parity/row";
+import { rows as s3AccessRows } from "./checkov-parity/s3-access";
+import { rows as s3DataRows } from "./checkov-parity/s3-data";
 
-// Parity with the Checkov checks the pack cites: each row is one case of the check's own test
-// fixtures in bridgecrewio/checkov (tests/terraform/checks/resource/aws/test_<Check>.py and
-// example_<Check>/main.tf), its HCL converted to the Pulumi inputs of the same resource, and the
-// verdict Checkov's test expects. The pack's rule must reach that verdict, or the row records the
-// deliberate difference (`pack`), which the rule's description states as "unlike <check id>".
-// "UNKNOWN" rows are values Checkov cannot evaluate (a variable): the pack reports nothing and
-// re-checks on `up`.
+// The rows are described in ./checkov-parity/row.ts; the checks added since the first table
+// live in one file per area under ./checkov-parity/.
 
-type Verdict = "PASSED" | "FAILED" | "UNKNOWN";
-
-interface Row {
-  readonly check: string;
-  readonly rule: string;
-  /** Fixture file and case, as named in Checkov's test. */
-  readonly fixture: string;
-  readonly checkov: Verdict;
-  /** The pack's verdict when it deliberately differs. @default checkov */
-  readonly pack?: Verdict;
-  readonly resources: TestResource[];
-  /** Rule settings that express the check's own threshold. */
-  readonly config?: PolicyPackConfig;
-}
-
-const res = (type: string, name: string, inputs: Record<string, unknown>): TestResource => ({ type, name, inputs });
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -309,7 +294,7 @@ const tcp80 = { fromPort: 80, toPort: 80, protocol: "tcp", description: "foo" };
 const rule80 = { fromPort: 80, toPort: 80, protocol: "tcp", securityGroupId: "sg-bar" };
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const vpcRule80 = { securityGroupId: "sg-example", fromPort: 80, ipProtocol: "tcp", toPort: 80 };
-const rows: Row[] = [
+const firstRows: Row[] = [
   // CKV_AWS_67 CloudtrailMultiRegion (test_CloudtrailMultiRegion.py)
   {
     check: "CKV_AWS_67",
@@ -2529,6 +2514,8 @@ const rows: Row[] = [
     }),
   ),
 ];
+
+const rows: Row[] = [...firstRows, ...s3AccessRows, ...s3DataRows, ...elasticacheRows, ...platformRows, ...keysRows];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
   for (const row of rows) {
