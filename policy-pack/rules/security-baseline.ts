@@ -227,7 +227,7 @@ const runtimeMonitoring = stackPolicy({
             const agent = (asArray(extra) as Record<string, unknown>[]).find(
               (a) => a?.name === "ECS_FARGATE_AGENT_MANAGEMENT",
             );
-            if (!agent || agent.status !== "ENABLED")
+            if (agent?.status !== "ENABLED")
               s.report(
                 f,
                 `RUNTIME_MONITORING on detector ${detector.name} does not manage the ECS Fargate agent (ECS_FARGATE_AGENT_MANAGEMENT ENABLED): Fargate tasks are not covered`,
