@@ -1,6 +1,6 @@
 import { ecs } from "../lib/aws-types";
 import { asArray, at, type Check, isUnknown, parseJson, resourcePolicy } from "../lib/inspect";
-import { credentialEnvironmentNames } from "../lib/judgements";
+import { credentialEnvironmentNames, taskRoleProblem } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const containerInsights = resourcePolicy({
@@ -182,6 +182,30 @@ const noCredentials = resourcePolicy({
   }),
 });
 
+const separateTaskRole = resourcePolicy({
+  name: "ecs-task-role-separate",
+  summary:
+    "ECS task definitions have a task role (taskRoleArn) that is not the execution role: the app gets only its own permissions, not the agent's access to every secret and image",
+  enforcementLevel: "advisory",
+  references: {
+    catalogue: [],
+    fsbp: [],
+    checkov: [],
+    beyondCatalogue:
+      "least privilege between the app and the ECS agent has no row in the catalogue (the live audit judges it with the same taskRoleProblem)",
+  },
+  resourceTypes: ecs.taskDefinition,
+  check: (c) => {
+    const { taskRoleArn, executionRoleArn } = c.props;
+    if (isUnknown(taskRoleArn)) return c.unknown("taskRoleArn");
+    // Unknown execution role: only a missing task role can be judged now.
+    if (isUnknown(executionRoleArn) && typeof taskRoleArn === "string" && taskRoleArn !== "")
+      return c.unknown("executionRoleArn");
+    const problem = taskRoleProblem(taskRoleArn, executionRoleArn);
+    if (problem) c.report(problem);
+  },
+});
+
 export const ecsPolicies: HuntazePolicy[] = [
   containerInsights,
   execLogging,
@@ -192,4 +216,5 @@ export const ecsPolicies: HuntazePolicy[] = [
   noHostPid,
   logConfiguration,
   noCredentials,
+  separateTaskRole,
 ];

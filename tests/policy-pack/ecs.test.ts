@@ -122,4 +122,39 @@ describe("ECS rules", () => {
     message: /AWS_SECRET_ACCESS_KEY \(values not shown\)/,
     neverInMessages: SECRET_KEY,
   });
+  const TASK_ROLE = "arn:aws:iam::111122223333:role/api-task";
+  const EXECUTION_ROLE = "arn:aws:iam::111122223333:role/api-execution";
+  complies({
+    rule: "ecs-task-role-separate",
+    title: "its own task role",
+    resources: [task([container], { taskRoleArn: TASK_ROLE, executionRoleArn: EXECUTION_ROLE })],
+  });
+  complies({
+    rule: "ecs-task-role-separate",
+    title: "task role unknown in preview (re-checked on up)",
+    resources: [task([container], { taskRoleArn: UNKNOWN_STRING, executionRoleArn: EXECUTION_ROLE })],
+  });
+  complies({
+    rule: "ecs-task-role-separate",
+    title: "execution role unknown in preview (re-checked on up)",
+    resources: [task([container], { taskRoleArn: TASK_ROLE, executionRoleArn: UNKNOWN_STRING })],
+  });
+  violates({
+    rule: "ecs-task-role-separate",
+    title: "no task role",
+    resources: [task([container], { executionRoleArn: EXECUTION_ROLE })],
+    message: /no task role \(taskRoleArn\)/,
+  });
+  violates({
+    rule: "ecs-task-role-separate",
+    title: "no task role, execution role unknown",
+    resources: [task([container], { executionRoleArn: UNKNOWN_STRING })],
+    message: /no task role/,
+  });
+  violates({
+    rule: "ecs-task-role-separate",
+    title: "the task role is the execution role",
+    resources: [task([container], { taskRoleArn: EXECUTION_ROLE, executionRoleArn: EXECUTION_ROLE })],
+    message: /the task role is the execution role/,
+  });
 });
