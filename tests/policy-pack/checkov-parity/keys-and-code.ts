@@ -1,4 +1,81 @@
-import type { Row } from "./row";
+import { UNKNOWN_STRING } from "../../support/policy-cases";
+import { type Row, res, type Verdict } from "./row";
 
 // KMS, SQS, IAM, Lambda: CKV2_AWS_64, CKV2_AWS_73, CKV_AWS_355, CKV_AWS_363.
-export const rows: Row[] = [];
+
+const KEY = "aws:kms/key:Key";
+const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
+const QUEUE = "aws:sqs/queue:Queue";
+
+// CKV2_AWS_64 KmsKeyPolicyIsDefined (graph check; tests/terraform/graph/checks/resources/
+// KmsKeyPolicyIsDefined): an aws_kms_key passes with a `policy` attribute or a connected
+// aws_kms_key_policy. The fixture's one statement (kms:* to Principal AWS "*") is the same in both.
+// Not converted: aws_s3_bucket.ignore (an earlier version of the fixture) is not a resource type the
+// check judges, and aws_kms_key_policy.pike is judged only as the connection of aws_kms_key.pass.
+const openStatement = {
+  Action: "kms:*",
+  Effect: "Allow",
+  Principal: { AWS: "*" },
+  Resource: "*",
+  Sid: "Enable IAM User Permissions",
+};
+const keyPolicyDoc = JSON.stringify({ Id: "example", Statement: [openStatement], Version: "2012-10-17" });
+
+const keyPolicyRows: Row[] = [
+  {
+    check: "CKV2_AWS_64",
+    rule: "kms-key-policy-defined",
+    fixture: "aws_kms_key.pass (joined by aws_kms_key_policy.pike, key_id = aws_kms_key.pass.id)",
+    checkov: "PASSED",
+    resources: [
+      res(KEY, "pass", { enableKeyRotation: true }),
+      // During preview the key's id is unknown: the join is the engine's property dependency.
+      {
+        ...res(KEY_POLICY, "pike", { keyId: UNKNOWN_STRING, policy: keyPolicyDoc }),
+        propertyDependencies: { keyId: ["pass"] },
+      },
+    ],
+  },
+  {
+    check: "CKV2_AWS_64",
+    rule: "kms-key-policy-defined",
+    fixture: "aws_kms_key.pass2 (inline policy)",
+    checkov: "PASSED",
+    resources: [res(KEY, "pass2", { enableKeyRotation: true, policy: keyPolicyDoc })],
+  },
+  {
+    check: "CKV2_AWS_64",
+    rule: "kms-key-policy-defined",
+    fixture: "aws_kms_key.fail",
+    checkov: "FAILED",
+    resources: [res(KEY, "fail", { enableKeyRotation: true })],
+  },
+];
+
+// CKV2_AWS_73 SQSEncryptionCMK (graph check; tests/terraform/graph/checks/resources/SQSEncryptionCMK):
+// a queue passes without kms_master_key_id, or with one that is not alias/aws/sqs.
+const queueBase = {
+  name: "example-queue",
+  delaySeconds: 0,
+  maxMessageSize: 262144,
+  messageRetentionSeconds: 345600,
+  receiveWaitTimeSeconds: 0,
+  visibilityTimeoutSeconds: 30,
+};
+const queueRows: Row[] = (
+  [
+    ["aws_sqs_queue.fail", { kmsMasterKeyId: "alias/aws/sqs" }, "FAILED"],
+    ["aws_sqs_queue.pass_notexists", {}, "PASSED"],
+    ["aws_sqs_queue.pass_different_start", { kmsMasterKeyId: "foo" }, "PASSED"],
+  ] as [string, Record<string, unknown>, Verdict][]
+).map(
+  ([fixture, inputs, verdict]): Row => ({
+    check: "CKV2_AWS_73",
+    rule: "sqs-queue-kms-key-not-aws-managed",
+    fixture,
+    checkov: verdict,
+    resources: [res(QUEUE, fixture.split(".")[1] ?? fixture, { ...queueBase, ...inputs })],
+  }),
+);
+
+export const rows: Row[] = [...keyPolicyRows, ...queueRows];
