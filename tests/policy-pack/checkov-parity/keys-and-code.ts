@@ -7,6 +7,8 @@ const KEY = "aws:kms/key:Key";
 const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 const QUEUE = "aws:sqs/queue:Queue";
 
+const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
+
 // CKV2_AWS_64 KmsKeyPolicyIsDefined (graph check; tests/terraform/graph/checks/resources/
 // KmsKeyPolicyIsDefined): an aws_kms_key passes with a `policy` attribute or a connected
 // aws_kms_key_policy. The fixture's one statement (kms:* to Principal AWS "*") is the same in both.
@@ -78,4 +80,80 @@ const queueRows: Row[] = (
   }),
 );
 
-export const rows: Row[] = [...keyPolicyRows, ...queueRows];
+// CKV_AWS_355 IAMStarResourcePolicyDocument (example_IAMStarResourcePolicyDocument/main.tf): every
+// Allow statement with Resource "*" and an action cloudsplaining counts as restrictable fails, on
+// aws_iam_policy, aws_iam_role_policy, aws_iam_user_policy, aws_iam_group_policy and
+// aws_ssoadmin_permission_set_inline_policy. The pack's rule judges the same resource types but only
+// the KMS decrypt actions (FSBP KMS.1/KMS.2): ec2:Describe* on "*" passes it (`pack`).
+const ec2Describe = (resource: string) => doc({ Action: ["ec2:Describe*"], Effect: "Allow", Resource: resource });
+const instances = "arn:aws:ec2:us-east-1:123456789012:instance/*";
+const policyTypes: [string, string, Record<string, unknown>][] = [
+  ["aws_iam_policy", "aws:iam/policy:Policy", { name: "test_policy", path: "/", description: "My test policy" }],
+  ["aws_iam_role_policy", "aws:iam/rolePolicy:RolePolicy", { name: "test_policy", role: "test_role" }],
+  ["aws_iam_user_policy", "aws:iam/userPolicy:UserPolicy", { name: "test", user: "lb" }],
+  ["aws_iam_group_policy", "aws:iam/groupPolicy:GroupPolicy", { name: "my_developer_policy", group: "my_developers" }],
+];
+const ssoBase = {
+  instanceArn: "arn:aws:sso:::instance/ssoins-1111111111111111",
+  permissionSetArn: "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-1111111111111111",
+};
+const starResourceRows: Row[] = [
+  ...policyTypes.flatMap(([tf, type, base]): Row[] => [
+    {
+      check: "CKV_AWS_355",
+      rule: "iam-no-kms-decrypt-on-all-keys",
+      fixture: `${tf}.fail (ec2:Describe* on "*")`,
+      checkov: "FAILED",
+      pack: "PASSED",
+      resources: [res(type, "fail", { ...base, policy: ec2Describe("*") })],
+    },
+    {
+      check: "CKV_AWS_355",
+      rule: "iam-no-kms-decrypt-on-all-keys",
+      fixture: `${tf}.pass`,
+      checkov: "PASSED",
+      resources: [res(type, "pass", { ...base, policy: ec2Describe(instances) })],
+    },
+  ]),
+  {
+    check: "CKV_AWS_355",
+    rule: "iam-no-kms-decrypt-on-all-keys",
+    fixture: 'aws_iam_policy.pass_unrestrictable (s3:ListAllMyBuckets on "*")',
+    checkov: "PASSED",
+    resources: [
+      res("aws:iam/policy:Policy", "pass_unrestrictable", {
+        name: "test_policy",
+        path: "/",
+        description: "My test policy",
+        policy: doc({ Action: ["s3:ListAllMyBuckets"], Effect: "Allow", Resource: "*" }),
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_355",
+    rule: "iam-no-kms-decrypt-on-all-keys",
+    fixture: "aws_ssoadmin_permission_set_inline_policy.pass",
+    checkov: "PASSED",
+    resources: [
+      res("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "pass", {
+        ...ssoBase,
+        inlinePolicy: ec2Describe(instances),
+      }),
+    ],
+  },
+  {
+    check: "CKV_AWS_355",
+    rule: "iam-no-kms-decrypt-on-all-keys",
+    fixture: 'aws_ssoadmin_permission_set_inline_policy.fail (ec2:Describe* on "*")',
+    checkov: "FAILED",
+    pack: "PASSED",
+    resources: [
+      res("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "fail", {
+        ...ssoBase,
+        inlinePolicy: ec2Describe("*"),
+      }),
+    ],
+  },
+];
+
+export const rows: Row[] = [...keyPolicyRows, ...queueRows, ...starResourceRows];
