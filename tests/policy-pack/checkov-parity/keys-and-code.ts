@@ -1,3 +1,4 @@
+import { SCHEDULED_DEPRECATIONS } from "../../../policy-pack/rules/lambda";
 import { UNKNOWN_STRING } from "../../support/policy-cases";
 import { type Row, res, type Verdict } from "./row";
 
@@ -6,6 +7,7 @@ import { type Row, res, type Verdict } from "./row";
 const KEY = "aws:kms/key:Key";
 const KEY_POLICY = "aws:kms/keyPolicy:KeyPolicy";
 const QUEUE = "aws:sqs/queue:Queue";
+const FUNCTION = "aws:lambda/function:Function";
 
 const doc = (statement: Record<string, unknown>) => JSON.stringify({ Version: "2012-10-17", Statement: [statement] });
 
@@ -156,4 +158,67 @@ const starResourceRows: Row[] = [
   },
 ];
 
-export const rows: Row[] = [...keyPolicyRows, ...queueRows, ...starResourceRows];
+// CKV_AWS_363 DeprecatedLambdaRuntime (example_DeprecatedLambdaRuntime/main.tf): the runtime is not
+// in Checkov's list of deprecated runtimes, a snapshot of AWS's table. The pack reads AWS's table
+// (policy-pack/rules/lambda.ts, read 2026-11-30); scheduledWithinDays 0 is Checkov's threshold
+// (deprecated runtimes only). Where the snapshot and AWS's table disagree, the row records it (`pack`).
+const lambdaBase = {
+  code: "lambda_function_payload.zip",
+  name: "lambda_function_name",
+  role: "arn:aws:iam::123456789012:role/iam_for_lambda",
+  handler: "index.test",
+  ephemeralStorage: { size: 10240 },
+};
+const deprecatedOnly = { "lambda-supported-runtime": { scheduledWithinDays: 0 } };
+// nodejs22.x is the fixture's passing runtime; AWS deprecates it on this date, after which the pack
+// fails it while the fixture still says pass (Checkov's list must be edited to follow).
+const nodejs22Deprecated = Date.now() >= Date.parse(`${SCHEDULED_DEPRECATIONS["nodejs22.x"]?.deprecation}T00:00:00Z`);
+const runtimeRows: Row[] = [
+  {
+    check: "CKV_AWS_363",
+    rule: "lambda-supported-runtime",
+    fixture: "aws_lambda_function.pass (nodejs22.x)",
+    checkov: "PASSED",
+    ...(nodejs22Deprecated ? { pack: "FAILED" as const } : {}),
+    config: deprecatedOnly,
+    resources: [res(FUNCTION, "pass", { ...lambdaBase, runtime: "nodejs22.x" })],
+  },
+  {
+    // The rule's default also warns of a deprecation AWS has scheduled within 365 days (2027-04-30).
+    check: "CKV_AWS_363",
+    rule: "lambda-supported-runtime",
+    fixture: "aws_lambda_function.pass (nodejs22.x), default scheduledWithinDays 365",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(FUNCTION, "pass", { ...lambdaBase, runtime: "nodejs22.x" })],
+  },
+  {
+    // The fixture's earlier version (commit 89d1b46): nodejs18.x was not in Checkov's list, and
+    // still is only a comment there; AWS deprecated it on 2025-09-01.
+    check: "CKV_AWS_363",
+    rule: "lambda-supported-runtime",
+    fixture: "aws_lambda_function.pass (earlier fixture, nodejs18.x)",
+    checkov: "PASSED",
+    pack: "FAILED",
+    config: deprecatedOnly,
+    resources: [res(FUNCTION, "pass", { ...lambdaBase, runtime: "nodejs18.x" })],
+  },
+  {
+    check: "CKV_AWS_363",
+    rule: "lambda-supported-runtime",
+    fixture: "aws_lambda_function.fail (python3.6)",
+    checkov: "FAILED",
+    config: deprecatedOnly,
+    resources: [res(FUNCTION, "fail", { ...lambdaBase, runtime: "python3.6" })],
+  },
+  {
+    check: "CKV_AWS_363",
+    rule: "lambda-supported-runtime",
+    fixture: "aws_lambda_function.fail2 (dotnetcore3.1)",
+    checkov: "FAILED",
+    config: deprecatedOnly,
+    resources: [res(FUNCTION, "fail2", { ...lambdaBase, runtime: "dotnetcore3.1" })],
+  },
+];
+
+export const rows: Row[] = [...keyPolicyRows, ...queueRows, ...starResourceRows, ...runtimeRows];
