@@ -78,6 +78,10 @@ export const iam = {
   role: ["aws:iam/role:Role"],
 } as const;
 
+export const ssoadmin = {
+  permissionSetInlinePolicy: ["aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"],
+} as const;
+
 export const secretsmanager = {
   secret: ["aws:secretsmanager/secret:Secret"],
   rotation: ["aws:secretsmanager/secretRotation:SecretRotation"],

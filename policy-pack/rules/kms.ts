@@ -1,4 +1,4 @@
-import { iam, kms } from "../lib/aws-types";
+import { iam, kms, ssoadmin } from "../lib/aws-types";
 import { checkNotPublic, readPolicy } from "../lib/documents";
 import { asArray, type Check, isUnknown, refersTo, resourcePolicy, stackPolicy } from "../lib/inspect";
 import type { HuntazePolicy } from "../rule";
@@ -87,10 +87,10 @@ function checkDocument(c: Check, value: unknown, where: string): void {
 const noDecryptOnAll = resourcePolicy({
   name: "iam-no-kms-decrypt-on-all-keys",
   summary:
-    'IAM policies (Policy, RolePolicy, UserPolicy, GroupPolicy, role inline policies) do not allow kms:Decrypt / kms:ReEncryptFrom / kms:* on Resource "*" (heuristic: conditions are not evaluated)',
+    'IAM policies (Policy, RolePolicy, UserPolicy, GroupPolicy, role inline policies, IAM Identity Center permission set inline policies) do not allow kms:Decrypt / kms:ReEncryptFrom / kms:* on Resource "*" (heuristic: conditions are not evaluated; unlike CKV_AWS_355, which fails every action with resource-level permissions on Resource "*", only the KMS decrypt actions of KMS.1/KMS.2 are judged: ec2:Describe* on "*" passes)',
   enforcementLevel: "advisory",
   references: { catalogue: [55], fsbp: ["KMS.1", "KMS.2"], checkov: ["CKV_AWS_355"] },
-  resourceTypes: [...iam.policyDocuments, ...iam.role],
+  resourceTypes: [...iam.policyDocuments, ...iam.role, ...ssoadmin.permissionSetInlinePolicy],
   check: (c) => {
     if (iam.role.includes(c.resource.type as never)) {
       const inline = c.props.inlinePolicies;
@@ -99,6 +99,11 @@ const noDecryptOnAll = resourcePolicy({
         for (const [i, p] of asArray(inline).entries())
           checkDocument(c, isUnknown(p) ? p : (p as Record<string, unknown>)?.policy, `inline policy ${i} of the role`);
       }
+      return;
+    }
+    // A permission set's inline policy becomes an inline policy of a role in every account it is provisioned to.
+    if (ssoadmin.permissionSetInlinePolicy.includes(c.resource.type as never)) {
+      checkDocument(c, c.props.inlinePolicy, "the permission set's inline policy");
       return;
     }
     checkDocument(c, c.props.policy, "the policy");

@@ -84,7 +84,7 @@ export const DEPRECATED_RUNTIMES: Readonly<Record<string, string>> = {
   "dotnetcore2.0": "2019-05-30",
   "dotnetcore2.1": "2022-01-05",
   "dotnetcore3.1": "2023-04-03",
-  dotnet5: "2022-05-10",
+  "dotnet5.0": "2022-05-10",
   dotnet6: "2024-12-20",
   dotnet7: "2024-05-14",
   dotnet8: "2026-11-10",
@@ -130,7 +130,7 @@ export function runtimeVerdict(runtime: string, today: Date, withinDays: number)
 const supportedRuntime = resourcePolicy({
   name: "lambda-supported-runtime",
   summary:
-    "Lambda functions use a runtime AWS still supports, and not one whose deprecation is scheduled within scheduledWithinDays (default 365; AWS table read 2026-11-30)",
+    "Lambda functions use a runtime AWS still supports, and not one whose deprecation is scheduled within scheduledWithinDays (default 365; AWS table read 2026-11-30; unlike CKV_AWS_363, whose list of deprecated runtimes is a snapshot, AWS's table decides: nodejs18.x, a passing runtime of its fixtures, fails since AWS deprecated it on 2025-09-01, and by default so does a runtime deprecated within the year, such as nodejs22.x)",
   // Advisory: a deprecated runtime is patch hygiene, and AWS itself blocks creation after the
   // block date; mandatory would fail stacks the day AWS deprecates a runtime they deploy. A
   // scheduled deprecation is reported with its dates as a warning to plan the move; a team that

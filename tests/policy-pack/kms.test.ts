@@ -141,4 +141,30 @@ describe("KMS rules", () => {
     ],
     message: /inline policy 0 of the role/,
   });
+
+  const permissionSetPolicy = factory("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "ps", {
+    instanceArn: "arn:aws:sso:::instance/ssoins-1111111111111111",
+    permissionSetArn: "arn:aws:sso:::permissionSet/ssoins-1111111111111111/ps-1111111111111111",
+  });
+  complies({
+    rule: "iam-no-kms-decrypt-on-all-keys",
+    title: "a permission set inline policy with kms:Decrypt on a named key",
+    resources: [
+      permissionSetPolicy({
+        inlinePolicy: doc({
+          Effect: "Allow",
+          Action: "kms:Decrypt",
+          Resource: "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+        }),
+      }),
+    ],
+  });
+  violates({
+    rule: "iam-no-kms-decrypt-on-all-keys",
+    title: "a permission set inline policy with kms:ReEncryptFrom on *",
+    resources: [
+      permissionSetPolicy({ inlinePolicy: doc({ Effect: "Allow", Action: ["kms:ReEncryptFrom"], Resource: "*" }) }),
+    ],
+    message: /the permission set's inline policy allows kms:ReEncryptFrom on Resource "\*"/,
+  });
 });

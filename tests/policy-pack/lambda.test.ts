@@ -79,6 +79,14 @@ describe("Lambda rules", () => {
   });
   violates({
     rule: "lambda-supported-runtime",
+    // AWS's identifier (and Checkov's, and @pulumi/aws's Runtime.Dotnet5d0) is "dotnet5.0", not "dotnet5".
+    title: "dotnet5.0 (deprecated 2022-05-10) with scheduledWithinDays 0",
+    resources: [fn({ runtime: "dotnet5.0" })],
+    config: { "lambda-supported-runtime": { scheduledWithinDays: 0 } },
+    message: /runtime dotnet5\.0 was deprecated on 2022-05-10/,
+  });
+  violates({
+    rule: "lambda-supported-runtime",
     // Scheduled for 2027-04-30: a warning naming the dates now, "deprecated" once the date has passed.
     title: "nodejs22.x (deprecation scheduled for 2027-04-30) under the default 365 days",
     resources: [fn({ runtime: "nodejs22.x" })],
