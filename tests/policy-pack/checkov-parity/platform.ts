@@ -6,6 +6,8 @@ import { type Row, res, type Verdict } from "./row";
 
 const SECRET = "aws:secretsmanager/secret:Secret";
 const ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
+const TRAIL = "aws:cloudtrail/trail:Trail";
+const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 /** `from.props[key]` set to `to`'s id, as a Terraform reference `to.id` resolves. */
 const ref = (key: string, to: string) => ({ inputs: { [key]: to }, propertyDependencies: { [key]: [to] } });
@@ -43,4 +45,32 @@ export const rows: Row[] = [
     };
   }),
 
+  // CKV2_AWS_10 CloudtrailHasCloudwatch (graph: .../resources/CloudtrailHasCloudwatch): the trail sets
+  // cloud_watch_logs_group_arn and is connected to an aws_cloudwatch_log_group. The fixture's trails
+  // name no S3 bucket (required by Terraform and Pulumi alike); the rows keep them as written.
+  {
+    check: "CKV2_AWS_10",
+    rule: "cloudtrail-cloudwatch-logs",
+    fixture: "aws_cloudtrail.aws_cloudtrail_ok",
+    checkov: "PASSED",
+    // The group alone, without cloudWatchLogsRoleArn: AWS cannot deliver (CloudTrail needs the role).
+    pack: "FAILED",
+    resources: [
+      res(LOG_GROUP, "example", { name: "Example" }),
+      {
+        ...res(TRAIL, "aws_cloudtrail_ok", {
+          name: "tf-trail-foobar",
+          cloudWatchLogsGroupArn: "arn:aws:logs:us-east-1:111122223333:log-group:Example:*", // "${aws_cloudwatch_log_group.example.arn}:*"
+        }),
+        propertyDependencies: { cloudWatchLogsGroupArn: ["example"] },
+      },
+    ],
+  },
+  {
+    check: "CKV2_AWS_10",
+    rule: "cloudtrail-cloudwatch-logs",
+    fixture: "aws_cloudtrail.aws_cloudtrail_not_ok",
+    checkov: "FAILED",
+    resources: [res(TRAIL, "aws_cloudtrail_not_ok", { name: "tf-trail-foobar" })],
+  },
 ];
