@@ -30,6 +30,7 @@ export const elasticache = {
 export const dynamodb = {
   table: ["aws:dynamodb/table:Table"],
   scalingTarget: ["aws:appautoscaling/target:Target"],
+  scalingPolicy: ["aws:appautoscaling/policy:Policy"],
 } as const;
 
 export const sqs = {

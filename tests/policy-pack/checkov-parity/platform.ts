@@ -1,3 +1,4 @@
+import type { TestResource } from "../../support/policy-harness";
 import { type Row, res, type Verdict } from "./row";
 
 // CloudTrail, EC2, DynamoDB, Secrets Manager: CKV2_AWS_10, CKV2_AWS_12, CKV2_AWS_16, CKV2_AWS_57.
@@ -8,6 +9,44 @@ const SECRET = "aws:secretsmanager/secret:Secret";
 const ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
 const TRAIL = "aws:cloudtrail/trail:Trail";
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
+const TABLE = "aws:dynamodb/table:Table";
+const TARGET = "aws:appautoscaling/target:Target";
+const SCALING_POLICY = "aws:appautoscaling/policy:Policy";
+
+/** CKV2_AWS_16's table "user" (each fixture table has that name), with `extra` inputs. */
+const userTable = (name: string, extra: Record<string, unknown>) =>
+  res(TABLE, name, { name: "user", hashKey: "user-id", ...extra, attributes: [{ name: "user-id", type: "S" }] });
+/** The fixture's read-capacity target on table `name` (resourceId "table/${aws_dynamodb_table.<name>.name}"). */
+const readTarget = (name: string) => ({
+  ...res(TARGET, `${name}-target`, {
+    resourceId: "table/user",
+    scalableDimension: "dynamodb:table:ReadCapacityUnits",
+    serviceNamespace: "dynamodb",
+    minCapacity: 1,
+    maxCapacity: 15,
+  }),
+  propertyDependencies: { resourceId: [name] },
+});
+/** The fixture's target-tracking policy on that target (its namespace, dimension and resourceId read from the target). */
+const readPolicy = (name: string) => ({
+  ...res(SCALING_POLICY, `${name}-policy`, {
+    name: "rcu-auto-scaling",
+    serviceNamespace: "dynamodb",
+    scalableDimension: "dynamodb:table:ReadCapacityUnits",
+    resourceId: "table/user",
+    policyType: "TargetTrackingScaling",
+    targetTrackingScalingPolicyConfiguration: {
+      predefinedMetricSpecification: { predefinedMetricType: "DynamoDBReadCapacityUtilization" },
+      targetValue: 75,
+      scaleInCooldown: 300,
+      scaleOutCooldown: 300,
+    },
+  }),
+  propertyDependencies: Object.fromEntries(
+    ["serviceNamespace", "scalableDimension", "resourceId"].map((k) => [k, [`${name}-target`]]),
+  ),
+});
+const provisioned = { billingMode: "PROVISIONED", readCapacity: 10, writeCapacity: 10 };
 
 /** `from.props[key]` set to `to`'s id, as a Terraform reference `to.id` resolves. */
 const ref = (key: string, to: string) => ({ inputs: { [key]: to }, propertyDependencies: { [key]: [to] } });
@@ -73,4 +112,37 @@ export const rows: Row[] = [
     checkov: "FAILED",
     resources: [res(TRAIL, "aws_cloudtrail_not_ok", { name: "tf-trail-foobar" })],
   },
+
+  // CKV2_AWS_16 AutoScalingEnableOnDynamoDBTables (graph: .../resources/AutoScalingEnableOnDynamoDBTables):
+  // PAY_PER_REQUEST, or PROVISIONED with a connected dynamodb aws_appautoscaling_target that has an
+  // aws_appautoscaling_policy. The fixture scales reads only: the pack wants writes too (DynamoDB.1).
+  // Its ECS target and policy ("unknown" in main.tf, absent from expected.yaml) scale no table and
+  // are judged by neither.
+  ...(
+    [
+      ["pass", [userTable("pass", provisioned), readTarget("pass"), readPolicy("pass")], "PASSED", "FAILED"],
+      [
+        "pass_unset",
+        [
+          userTable("pass_unset", { readCapacity: 10, writeCapacity: 10 }),
+          readTarget("pass_unset"),
+          readPolicy("pass_unset"),
+        ],
+        "PASSED",
+        "FAILED",
+      ],
+      ["pass_on_demand", [userTable("pass_on_demand", { billingMode: "PAY_PER_REQUEST" })], "PASSED", undefined],
+      ["fail", [userTable("fail", provisioned)], "FAILED", undefined],
+      ["fail_no_policy", [userTable("fail_no_policy", provisioned), readTarget("fail_no_policy")], "FAILED", undefined],
+    ] as [string, TestResource[], Verdict, Verdict | undefined][]
+  ).map(
+    ([fixture, resources, verdict, pack]): Row => ({
+      check: "CKV2_AWS_16",
+      rule: "dynamodb-capacity-scales",
+      fixture: `aws_dynamodb_table.${fixture}`,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources,
+    }),
+  ),
 ];
