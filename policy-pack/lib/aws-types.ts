@@ -100,6 +100,7 @@ export const guardduty = {
 } as const;
 
 export const ec2 = {
+  vpc: ["aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc"],
   securityGroup: ["aws:ec2/securityGroup:SecurityGroup"],
   defaultSecurityGroup: ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"],
   securityGroupRule: ["aws:ec2/securityGroupRule:SecurityGroupRule"],

@@ -46,6 +46,27 @@ const readPolicy = (name: string) => ({
     ["serviceNamespace", "scalableDimension", "resourceId"].map((k) => [k, [`${name}-target`]]),
   ),
 });
+const VPC = "aws:ec2/vpc:Vpc";
+const DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+const vpc = (name: string) => res(VPC, name, { cidrBlock: "10.0.0.0/16" });
+/** aws_default_security_group `name` { vpc_id = aws_vpc.<of>.id, ...extra }. */
+const defaultGroup = (name: string, of: string, extra: Record<string, unknown> = {}) => {
+  const r = ref("vpcId", of);
+  return { ...res(DEFAULT_SG, name, { ...r.inputs, ...extra }), propertyDependencies: r.propertyDependencies };
+};
+/** The fixture's "pike" rule (10.0.0.0/8, tcp 80-8080) of `type` on default group `group`. */
+const pike = (type: string, group: string) => {
+  const r = ref("securityGroupId", group);
+  return {
+    ...res(type, "pike", { ...r.inputs, cidrIpv4: "10.0.0.0/8", fromPort: 80, ipProtocol: "tcp", toPort: 8080 }),
+    propertyDependencies: r.propertyDependencies,
+  };
+};
+
 const provisioned = { billingMode: "PROVISIONED", readCapacity: 10, writeCapacity: 10 };
 
 /** `from.props[key]` set to `to`'s id, as a Terraform reference `to.id` resolves. */
@@ -143,6 +164,57 @@ export const rows: Row[] = [
       checkov: verdict,
       ...(pack ? { pack } : {}),
       resources,
+    }),
+  ),
+
+  // CKV2_AWS_12 VPCHasRestrictedSG (graph: .../resources/VPCHasRestrictedSG): the VPC is connected to
+  // an aws_default_security_group without ingress/egress blocks, and no aws_security_group_rule,
+  // aws_vpc_security_group_ingress_rule or aws_vpc_security_group_egress_rule is connected to that group.
+  // The rule reports the VPC, the default group or the standalone rule, whichever breaks it.
+  ...(
+    [
+      ["ok_vpc", [defaultGroup("default", "ok_vpc")], "PASSED"],
+      ["not_ok_vpc", [], "FAILED"],
+      [
+        "not_ok_vpc_2",
+        [
+          defaultGroup("default_2", "not_ok_vpc_2", {
+            ingress: [{ protocol: "-1", self: true, fromPort: 0, toPort: 0 }],
+            egress: [{ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }],
+          }),
+        ],
+        "FAILED",
+      ],
+      [
+        "not_ok_vpc_3",
+        [
+          defaultGroup("default_3", "not_ok_vpc_3"),
+          {
+            // type "-1" as in the fixture (the provider only accepts ingress or egress; the rule reads neither).
+            ...res(SG_RULE, "default_sg_rule", {
+              fromPort: 0,
+              protocol: "-1",
+              toPort: 0,
+              type: "-1",
+              securityGroupId: "default_3",
+            }),
+            propertyDependencies: { securityGroupId: ["default_3"] },
+          },
+          pike(INGRESS, "default_3"),
+          { ...pike(EGRESS, "default_3"), name: "pike-egress" },
+        ],
+        "FAILED",
+      ],
+      ["not_ok_vpc_4", [defaultGroup("default_4", "not_ok_vpc_4"), pike(INGRESS, "default_4")], "FAILED"],
+      ["not_ok_vpc_5", [defaultGroup("default_5", "not_ok_vpc_5"), pike(EGRESS, "default_5")], "FAILED"],
+    ] as [string, TestResource[], Verdict][]
+  ).map(
+    ([fixture, joined, verdict]): Row => ({
+      check: "CKV2_AWS_12",
+      rule: "ec2-default-security-group-restricts-all",
+      fixture: `aws_vpc.${fixture}`,
+      checkov: verdict,
+      resources: [vpc(fixture), ...joined],
     }),
   ),
 ];
