@@ -5,6 +5,9 @@ import { type Row, res, type Verdict } from "./row";
 // Terraform references (`aws_x.y.id`) become the referenced resource's id (the harness gives each
 // resource its name as id) plus the property dependency Pulumi records for an Output input.
 
+/** `from.props[key]` set to `to`'s id, as a Terraform reference `to.id` resolves. */
+const ref = (key: string, to: string) => ({ inputs: { [key]: to }, propertyDependencies: { [key]: [to] } });
+
 const SECRET = "aws:secretsmanager/secret:Secret";
 const ROTATION = "aws:secretsmanager/secretRotation:SecretRotation";
 const TRAIL = "aws:cloudtrail/trail:Trail";
@@ -46,6 +49,8 @@ const readPolicy = (name: string) => ({
     ["serviceNamespace", "scalableDimension", "resourceId"].map((k) => [k, [`${name}-target`]]),
   ),
 });
+const provisioned = { billingMode: "PROVISIONED", readCapacity: 10, writeCapacity: 10 };
+
 const VPC = "aws:ec2/vpc:Vpc";
 const DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
 const SG_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
@@ -66,11 +71,6 @@ const pike = (type: string, group: string) => {
     propertyDependencies: r.propertyDependencies,
   };
 };
-
-const provisioned = { billingMode: "PROVISIONED", readCapacity: 10, writeCapacity: 10 };
-
-/** `from.props[key]` set to `to`'s id, as a Terraform reference `to.id` resolves. */
-const ref = (key: string, to: string) => ({ inputs: { [key]: to }, propertyDependencies: { [key]: [to] } });
 
 export const rows: Row[] = [
   // CKV2_AWS_57 SecretsAreRotated (graph: tests/terraform/graph/checks/resources/SecretsAreRotated):
