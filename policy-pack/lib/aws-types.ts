@@ -30,6 +30,7 @@ export const elasticache = {
 export const dynamodb = {
   table: ["aws:dynamodb/table:Table"],
   scalingTarget: ["aws:appautoscaling/target:Target"],
+  scalingPolicy: ["aws:appautoscaling/policy:Policy"],
 } as const;
 
 export const sqs = {
@@ -103,6 +104,7 @@ export const guardduty = {
 } as const;
 
 export const ec2 = {
+  vpc: ["aws:ec2/vpc:Vpc", "aws:ec2/defaultVpc:DefaultVpc"],
   securityGroup: ["aws:ec2/securityGroup:SecurityGroup"],
   defaultSecurityGroup: ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"],
   securityGroupRule: ["aws:ec2/securityGroupRule:SecurityGroupRule"],

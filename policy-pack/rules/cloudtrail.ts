@@ -84,7 +84,8 @@ const validation = resourcePolicy({
 
 const cloudwatchLogs = resourcePolicy({
   name: "cloudtrail-cloudwatch-logs",
-  summary: "CloudTrail trails deliver to CloudWatch Logs (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn)",
+  summary:
+    "CloudTrail trails deliver to CloudWatch Logs (cloudWatchLogsGroupArn and cloudWatchLogsRoleArn; unlike CKV2_AWS_10, a group without the role fails, since CloudTrail cannot write without a role to assume, and a group declared outside the stack passes)",
   enforcementLevel: "advisory",
   references: { catalogue: [73], fsbp: ["CloudTrail.5"], checkov: ["CKV2_AWS_10"] },
   resourceTypes: trail,

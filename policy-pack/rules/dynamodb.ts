@@ -61,15 +61,34 @@ function targets(t: Resource, tbl: Resource): boolean | "unknown" {
   return typeof id === "string" && typeof name === "string" && id === `table/${name}`;
 }
 
+/**
+ * Whether a scaling target or policy `r` scales `dimension` of table `tbl`. A policy that takes its
+ * resourceId or scalableDimension from a target (`target.resourceId`) scales what that target does.
+ */
+function scales(r: Resource, tbl: Resource, dimension: string, via: readonly Resource[]): boolean | "unknown" {
+  const from = via.find((t) => ["resourceId", "scalableDimension"].some((k) => (r.dependsOn[k] ?? []).includes(t.urn)));
+  if (from) return scales(from, tbl, dimension, []);
+  const namespace = r.props.serviceNamespace;
+  const dim = r.props.scalableDimension;
+  if ((typeof namespace === "string" && namespace !== "dynamodb") || (typeof dim === "string" && dim !== dimension))
+    return false;
+  const onTable = targets(r, tbl);
+  if (onTable !== true) return onTable;
+  return isUnknown(dim) ? "unknown" : dim === dimension;
+}
+
+const short = (dimension: string) => dimension.split(":").pop();
+
 const capacity = stackPolicy({
   name: "dynamodb-capacity-scales",
   summary:
-    "DynamoDB tables are on-demand (PAY_PER_REQUEST) or provisioned with application autoscaling targets for reads and writes (resourceId table/<name>)",
+    "DynamoDB tables are on-demand (PAY_PER_REQUEST) or provisioned with application autoscaling for reads and writes: per dimension an aws.appautoscaling.Target (resourceId table/<name>) and a Policy on it (unlike CKV2_AWS_16, which passes a table whose reads alone scale, writes must scale too, as in DynamoDB.1)",
   enforcementLevel: "advisory",
   references: { catalogue: [24], fsbp: ["DynamoDB.1"], checkov: ["CKV2_AWS_16"] },
-  resourceTypes: [...table, ...dynamodb.scalingTarget],
+  resourceTypes: [...table, ...dynamodb.scalingTarget, ...dynamodb.scalingPolicy],
   check: (s) => {
-    const scaling = s.ofType(dynamodb.scalingTarget);
+    const scalingTargets = s.ofType(dynamodb.scalingTarget);
+    const policies = s.ofType(dynamodb.scalingPolicy);
     for (const tbl of s.ofType(table)) {
       const mode = tbl.props.billingMode;
       if (isUnknown(mode)) {
@@ -77,17 +96,30 @@ const capacity = stackPolicy({
         continue;
       }
       if (mode === "PAY_PER_REQUEST") continue;
-      const mine = scaling.map((t) => ({ t, match: targets(t, tbl) })).filter((x) => x.match !== false);
-      if (mine.some((x) => x.match === "unknown")) {
-        s.unknown(`autoscaling targets of ${tbl.name}`);
+      const untargeted: string[] = [];
+      const idle: string[] = [];
+      let undecided = false;
+      for (const d of dimensions) {
+        const t = scalingTargets.map((x) => scales(x, tbl, d, []));
+        const p = policies.map((x) => scales(x, tbl, d, scalingTargets));
+        if (t.includes(true) && p.includes(true)) continue;
+        if (t.includes("unknown") || p.includes("unknown")) undecided = true;
+        else (t.includes(true) ? idle : untargeted).push(d);
+      }
+      if (undecided) {
+        s.unknown(`autoscaling of ${tbl.name}`);
         continue;
       }
-      const scaled = new Set(mine.map((x) => x.t.props.scalableDimension));
-      const missing = dimensions.filter((d) => !scaled.has(d));
-      if (missing.length)
+      const problems = [
+        untargeted.length &&
+          `for ${untargeted.map(short).join(" and ")} (no aws.appautoscaling.Target with resourceId table/<name>)`,
+        idle.length &&
+          `for ${idle.map(short).join(" and ")} (the Target has no aws.appautoscaling.Policy: a target alone never changes capacity)`,
+      ].filter(Boolean);
+      if (problems.length)
         s.report(
           tbl,
-          `table ${tbl.name} is provisioned (billingMode ${mode === undefined ? "PROVISIONED by default" : show(mode)}) without autoscaling for ${missing.map((d) => d.split(":").pop()).join(" and ")}: add aws.appautoscaling.Target (resourceId table/<name>) or use PAY_PER_REQUEST`,
+          `table ${tbl.name} is provisioned (billingMode ${mode === undefined ? "PROVISIONED by default" : show(mode)}) without autoscaling ${problems.join(" and ")}: add a Target and a target-tracking Policy per dimension, or use PAY_PER_REQUEST`,
         );
     }
   },

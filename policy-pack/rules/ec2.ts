@@ -1,5 +1,14 @@
 import { ec2 } from "../lib/aws-types";
-import { asArray, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
+import {
+  asArray,
+  type Check,
+  isUnknown,
+  type Resource,
+  refersTo,
+  resourcePolicy,
+  show,
+  stackPolicy,
+} from "../lib/inspect";
 import {
   describeRange,
   type IngressRule,
@@ -94,21 +103,58 @@ const highRiskPorts = resourcePolicy({
     }),
 });
 
-const defaultSecurityGroup = resourcePolicy({
+const standaloneRules = [...ec2.securityGroupRule, ...ec2.ingressRule, ...ec2.egressRule];
+
+/**
+ * Whether standalone rule `r` adds to a VPC's default group through the VPC's own output
+ * (`securityGroupId: vpc.defaultSecurityGroupId`): its securityGroupId comes from the VPC and from no
+ * other security group, or equals the VPC's known defaultSecurityGroupId.
+ */
+function onDefaultGroupOf(r: Resource, vpc: Resource, groups: readonly Resource[]): boolean {
+  const deps = r.dependsOn.securityGroupId ?? [];
+  if (deps.includes(vpc.urn) && !groups.some((g) => deps.includes(g.urn))) return true;
+  const id = vpc.props.defaultSecurityGroupId;
+  return typeof id === "string" && id !== "" && r.props.securityGroupId === id;
+}
+
+const defaultSecurityGroup = stackPolicy({
   name: "ec2-default-security-group-restricts-all",
   summary:
-    "A managed default security group has no ingress and no egress rules (the account's unmanaged default groups are a runtime check)",
+    "Every VPC of the stack has its default security group managed (aws.ec2.DefaultSecurityGroup) with no ingress and no egress rules, inline or as standalone rule resources on it (unlike CKV2_AWS_12, which judges aws_vpc only, an adopted aws.ec2.DefaultVpc is judged too, and a managed default group whose VPC is outside the stack is judged on its own rules; the account's unmanaged default groups are a runtime check)",
   // Advisory: the default group admits only its own members, not the internet; the fix is to stop
   // using it, which can need a migration.
   enforcementLevel: "advisory",
   references: { catalogue: [77], fsbp: ["EC2.2"], checkov: ["CKV2_AWS_12"] },
-  resourceTypes: ec2.defaultSecurityGroup,
-  check: (c) => {
-    for (const key of ["ingress", "egress"]) {
-      const v = c.props[key];
-      if (isUnknown(v)) c.unknown(key);
-      else if (asArray(v).length > 0)
-        c.report(`the default security group keeps ${asArray(v).length} ${key} rule(s); remove them all`);
+  resourceTypes: [...ec2.vpc, ...ec2.defaultSecurityGroup, ...standaloneRules],
+  check: (s) => {
+    const defaults = s.ofType(ec2.defaultSecurityGroup);
+    const rules = s.ofType(standaloneRules);
+    const groups = s.ofType([...ec2.securityGroup, ...ec2.defaultSecurityGroup]);
+    for (const dsg of defaults) {
+      for (const key of ["ingress", "egress"]) {
+        const v = dsg.props[key];
+        // During preview a new group's ingress/egress outputs may be unknown.
+        if (isUnknown(v)) s.unknown(`${key} of ${dsg.name}`);
+        else if (asArray(v).length > 0)
+          s.report(
+            dsg,
+            `the default security group ${dsg.name} keeps ${asArray(v).length} ${key} rule(s); remove them all`,
+          );
+      }
+      for (const r of rules.filter((x) => refersTo(x, "securityGroupId", dsg)))
+        s.report(r, `security group rule ${r.name} adds a rule to the default security group ${dsg.name}; remove it`);
+    }
+    for (const vpc of s.ofType(ec2.vpc)) {
+      for (const r of rules.filter((x) => onDefaultGroupOf(x, vpc, groups)))
+        s.report(
+          r,
+          `security group rule ${r.name} adds a rule to the default security group of VPC ${vpc.name}; remove it`,
+        );
+      if (!defaults.some((d) => refersTo(d, "vpcId", vpc)))
+        s.report(
+          vpc,
+          `VPC ${vpc.name} leaves its default security group unmanaged, with AWS's rules (all traffic from its members, all egress): adopt it with aws.ec2.DefaultSecurityGroup { vpcId } and no rules`,
+        );
     }
   },
 });

@@ -18,6 +18,25 @@ const target = (dimension: string, resourceId: unknown = "table/costs") => ({
   name: `scale-${dimension.split(":").pop()}`,
   inputs: { serviceNamespace: "dynamodb", scalableDimension: dimension, resourceId, minCapacity: 1, maxCapacity: 10 },
 });
+const POLICY = "aws:appautoscaling/policy:Policy";
+/** A target-tracking policy on `dimension`, taking resourceId/scalableDimension from its target like `target.resourceId`. */
+const policy = (dimension: string) => {
+  const t = target(dimension);
+  return {
+    type: POLICY,
+    name: `${t.name}-policy`,
+    inputs: {
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: UNKNOWN_STRING,
+      resourceId: UNKNOWN_STRING,
+      scalableDimension: UNKNOWN_STRING,
+      targetTrackingScalingPolicyConfiguration: { targetValue: 70 },
+    },
+    propertyDependencies: { serviceNamespace: [t.name], resourceId: [t.name], scalableDimension: [t.name] },
+  };
+};
+const READ = "dynamodb:table:ReadCapacityUnits";
+const WRITE = "dynamodb:table:WriteCapacityUnits";
 
 describe("DynamoDB rules", () => {
   complies({ rule: "dynamodb-point-in-time-recovery", title: "PITR on", resources: [table()] });
@@ -57,12 +76,55 @@ describe("DynamoDB rules", () => {
   complies({ rule: "dynamodb-capacity-scales", title: "on-demand", resources: [table()] });
   complies({
     rule: "dynamodb-capacity-scales",
-    title: "provisioned with read and write autoscaling targets (table/<name>)",
+    title: "provisioned with read and write autoscaling targets (table/<name>) and their policies",
     resources: [
       table({ billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 5 }),
       target("dynamodb:table:ReadCapacityUnits"),
       target("dynamodb:table:WriteCapacityUnits"),
+      policy(READ),
+      policy(WRITE),
     ],
+  });
+  complies({
+    rule: "dynamodb-capacity-scales",
+    title: "policies naming the table and dimension themselves (no dependency on the targets)",
+    resources: [
+      table({ billingMode: "PROVISIONED", readCapacity: 5, writeCapacity: 5 }),
+      target(READ),
+      target(WRITE),
+      ...[READ, WRITE].map((d) => ({
+        ...policy(d),
+        inputs: {
+          policyType: "TargetTrackingScaling",
+          serviceNamespace: "dynamodb",
+          resourceId: "table/costs",
+          scalableDimension: d,
+        },
+        propertyDependencies: {},
+      })),
+    ],
+  });
+  violates({
+    rule: "dynamodb-capacity-scales",
+    title: "provisioned with read and write targets but no scaling policy",
+    resources: [table({ billingMode: "PROVISIONED" }), target(READ), target(WRITE)],
+    message: /for ReadCapacityUnits and WriteCapacityUnits \(the Target has no aws.appautoscaling.Policy/,
+  });
+  violates({
+    rule: "dynamodb-capacity-scales",
+    title: "provisioned with both targets, a policy for reads only, and an ECS policy",
+    resources: [
+      table({ billingMode: "PROVISIONED" }),
+      target(READ),
+      target(WRITE),
+      policy(READ),
+      {
+        type: POLICY,
+        name: "ecs-cpu",
+        inputs: { serviceNamespace: "ecs", resourceId: "service/c/s", scalableDimension: "ecs:service:DesiredCount" },
+      },
+    ],
+    message: /without autoscaling for WriteCapacityUnits \(the Target has no/,
   });
   complies({
     rule: "dynamodb-capacity-scales",
@@ -77,6 +139,8 @@ describe("DynamoDB rules", () => {
         ...target("dynamodb:table:WriteCapacityUnits", UNKNOWN_STRING),
         propertyDependencies: { resourceId: ["costs"] },
       },
+      policy(READ),
+      policy(WRITE),
     ],
   });
   violates({

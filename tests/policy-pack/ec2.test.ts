@@ -7,6 +7,14 @@ const RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 const DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup";
+const VPC = "aws:ec2/vpc:Vpc";
+/** A managed default group of VPC `vpc` with no rules (`vpcId: vpc.id`). */
+const defaultOf = (vpc: string) => ({
+  type: DEFAULT_SG,
+  name: `${vpc}-default`,
+  inputs: { vpcId: vpc },
+  propertyDependencies: { vpcId: [vpc] },
+});
 
 const sg = factory(SG, "web", {
   description: "Load balancer",
@@ -140,6 +148,81 @@ describe("EC2 security group rules", () => {
       },
     ],
     message: /1 ingress rule/,
+  });
+  complies({
+    rule: "ec2-default-security-group-restricts-all",
+    title: "a VPC whose default group is managed with no rules, and a rule on another group of the VPC",
+    resources: [
+      { type: VPC, name: "main", inputs: { cidrBlock: "10.0.0.0/16" } },
+      { ...defaultOf("main"), outputs: { id: "sg-default", vpcId: "main", ingress: [], egress: [] } },
+      {
+        type: SG,
+        name: "app",
+        inputs: { vpcId: "main", description: "app" },
+        propertyDependencies: { vpcId: ["main"] },
+      },
+      {
+        type: INGRESS,
+        name: "app-https",
+        inputs: { securityGroupId: "app", cidrIpv4: "10.0.0.0/8", fromPort: 443, toPort: 443, ipProtocol: "tcp" },
+        propertyDependencies: { securityGroupId: ["app"] },
+      },
+    ],
+  });
+  violates({
+    rule: "ec2-default-security-group-restricts-all",
+    title: "a VPC whose default group is not managed (AWS's rules stay)",
+    resources: [{ type: VPC, name: "main", inputs: { cidrBlock: "10.0.0.0/16" } }],
+    message: /VPC main leaves its default security group unmanaged/,
+  });
+  violates({
+    rule: "ec2-default-security-group-restricts-all",
+    title: "an adopted default VPC whose default group is not managed",
+    resources: [{ type: "aws:ec2/defaultVpc:DefaultVpc", name: "default-vpc", inputs: {} }],
+    message: /leaves its default security group unmanaged/,
+  });
+  violates({
+    rule: "ec2-default-security-group-restricts-all",
+    title: "a standalone ingress rule on the managed default group",
+    resources: [
+      { type: VPC, name: "main", inputs: { cidrBlock: "10.0.0.0/16" } },
+      defaultOf("main"),
+      {
+        type: INGRESS,
+        name: "into-default",
+        inputs: {
+          securityGroupId: "main-default",
+          cidrIpv4: "10.0.0.0/8",
+          fromPort: 80,
+          toPort: 80,
+          ipProtocol: "tcp",
+        },
+        propertyDependencies: { securityGroupId: ["main-default"] },
+      },
+    ],
+    message: /into-default adds a rule to the default security group main-default/,
+  });
+  violates({
+    rule: "ec2-default-security-group-restricts-all",
+    title: "an egress rule on the VPC's defaultSecurityGroupId output (the default group itself managed)",
+    resources: [
+      { type: VPC, name: "main", inputs: { cidrBlock: "10.0.0.0/16" } },
+      defaultOf("main"),
+      {
+        type: RULE,
+        name: "out-of-default",
+        inputs: {
+          type: "egress",
+          securityGroupId: UNKNOWN_STRING,
+          protocol: "-1",
+          fromPort: 0,
+          toPort: 0,
+          cidrBlocks: ["0.0.0.0/0"],
+        },
+        propertyDependencies: { securityGroupId: ["main"] },
+      },
+    ],
+    message: /out-of-default adds a rule to the default security group of VPC main/,
   });
 
   complies({
