@@ -5,6 +5,7 @@ import { type Row, res, type Verdict } from "./row";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const ACL = "aws:s3/bucketAcl:BucketAcl";
 
 type Flags = Partial<
   Record<"blockPublicAcls" | "blockPublicPolicy" | "ignorePublicAcls" | "restrictPublicBuckets", boolean>
@@ -61,6 +62,25 @@ const blockChecks: [string, keyof typeof allFlags][] = [
   ["CKV_AWS_56", "restrictPublicBuckets"],
 ];
 
+// CKV2_AWS_43 S3NotAllowAccessToAllAuthenticatedUsers (attribute check on aws_s3_bucket_acl:
+// access_control_policy.grant.*.grantee.uri not AuthenticatedUsers; fixture main.tf + expected.yaml).
+// Every aws_s3_bucket_acl names the literal bucket "name" (no aws_s3_bucket in the fixture); the owner
+// id reads data.aws_canonical_user_id, which becomes a literal canonical id here.
+const canonical = { id: "52b113e7a2f25102679df27bb0ae12b3f85be6", type: "CanonicalUser" };
+const authenticated = { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AuthenticatedUsers" };
+const ckv2Aws43: [string, { grantee: Record<string, string>; permission: string }[], Verdict][] = [
+  [
+    "fail_1",
+    [
+      { grantee: canonical, permission: "READ" },
+      { grantee: authenticated, permission: "READ_ACP" },
+    ],
+    "FAILED",
+  ],
+  ["fail_2", [{ grantee: authenticated, permission: "READ_ACP" }], "FAILED"],
+  ["pass", [{ grantee: canonical, permission: "READ" }], "PASSED"],
+];
+
 export const rows: Row[] = [
   ...ckv2Aws6.map(
     ([bucket, name, block, flags, checkov, pack]): Row => ({
@@ -87,5 +107,16 @@ export const rows: Row[] = [
         resources: [res(BLOCK, "foo", { bucket: "foo", ...allFlags, [flag]: value })],
       }),
     ),
+  ),
+  ...ckv2Aws43.map(
+    ([name, grants, checkov]): Row => ({
+      check: "CKV2_AWS_43",
+      rule: "s3-no-public-acl",
+      fixture: `aws_s3_bucket_acl.${name}`,
+      checkov,
+      resources: [
+        res(ACL, name, { bucket: "name", accessControlPolicy: { grants, owner: { id: "owner-canonical-id" } } }),
+      ],
+    }),
   ),
 ];
