@@ -300,20 +300,29 @@ const noPublicPolicy = resourcePolicy({
   },
 });
 
+/** Whether the ownership controls of one bucket disable ACLs (any of them BucketOwnerEnforced). */
+function ownershipVerdict(controls: Resource[]): Verdict {
+  const owners = controls.map((c) => ({ c, owner: at(c.props, "rule.objectOwnership") }));
+  if (owners.some((o) => o.owner === "BucketOwnerEnforced")) return undefined;
+  const unknown = owners.filter((o) => isUnknown(o.owner)).map((o) => `rule.objectOwnership of ${o.c.name}`);
+  if (unknown.length) return { unknown };
+  const set = owners.map((o) => o.owner).filter((o): o is string => typeof o === "string");
+  return set.length
+    ? `ACLs are not disabled: objectOwnership is ${set.join(", ")}, not BucketOwnerEnforced`
+    : "ACLs are not disabled: attach aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced";
+}
+
 const ownerEnforced = stackPolicy({
   name: "s3-bucket-owner-enforced",
-  summary: "Every S3 bucket disables ACLs (object ownership BucketOwnerEnforced)",
+  summary:
+    "Every S3 bucket disables ACLs (object ownership BucketOwnerEnforced), and so does every ownership control whose bucket is outside the stack (FSBP S3.12: unlike CKV2_AWS_65, which judges only aws_s3_bucket_ownership_controls, a bucket with none attached is reported too)",
   enforcementLevel: "advisory",
   references: { catalogue: [16], fsbp: ["S3.12"], checkov: ["CKV2_AWS_65"] },
   resourceTypes: [...s3.bucket, ...s3.ownership],
-  check: (s) =>
-    perBucket(s, s3.ownership, (_bucket, controls) => {
-      const owners = controls.map((c) => ({ c, owner: at(c.props, "rule.objectOwnership") }));
-      if (owners.some((o) => o.owner === "BucketOwnerEnforced")) return undefined;
-      const unknown = owners.filter((o) => isUnknown(o.owner)).map((o) => `rule.objectOwnership of ${o.c.name}`);
-      if (unknown.length) return { unknown };
-      return "ACLs are not disabled: attach aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced";
-    }),
+  check: (s) => {
+    perBucket(s, s3.ownership, (_bucket, controls) => ownershipVerdict(controls));
+    perUnattached(s, s3.ownership, (control) => ownershipVerdict([control]));
+  },
 });
 
 const versioning = stackPolicy({

@@ -335,6 +335,32 @@ describe("policy pack: S3", () => {
     }),
   });
 
+  complies({
+    rule: "s3-bucket-owner-enforced",
+    title: "BucketOwnerEnforced on a bucket outside the stack",
+    resources: [
+      loose("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "elsewhere-own", {
+        rule: { objectOwnership: "BucketOwnerEnforced" },
+      }),
+    ],
+  });
+  violates({
+    rule: "s3-bucket-owner-enforced",
+    title: "BucketOwnerPreferred on a bucket outside the stack",
+    resources: [
+      loose("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "elsewhere-own", {
+        rule: { objectOwnership: "BucketOwnerPreferred" },
+      }),
+    ],
+    message: /elsewhere-own \(bucket "logs"\), joined to no bucket of this stack: .*BucketOwnerPreferred/,
+  });
+  violates({
+    rule: "s3-bucket-owner-enforced",
+    title: "a bucket without ownership controls (unlike CKV2_AWS_65, which judges only the controls)",
+    resources: hardened({ ownership: null }),
+    message: /attach aws.s3.BucketOwnershipControls/,
+  });
+
   complies({ rule: "s3-bucket-versioning", title: "versioning Enabled", resources: hardened() });
   violates({
     rule: "s3-bucket-versioning",

@@ -5,6 +5,7 @@ import { type Row, res, type Verdict } from "./row";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls";
 const ACL = "aws:s3/bucketAcl:BucketAcl";
 
 type Flags = Partial<
@@ -81,6 +82,14 @@ const ckv2Aws43: [string, { grantee: Record<string, string>; permission: string 
   ["pass", [{ grantee: canonical, permission: "READ" }], "PASSED"],
 ];
 
+// CKV2_AWS_65 AWSdisableS3ACL (attribute check on aws_s3_bucket_ownership_controls:
+// rule.object_ownership equals BucketOwnerEnforced; fixture main.tf + expected.yaml). Each control is
+// converted with its bucket (joined by `aws_s3_bucket.<name>.id`) and alone, its bucket outside the stack.
+const ckv2Aws65: [string, string, Verdict][] = [
+  ["pud_bucket_fail", "BucketOwnerPreferred", "FAILED"],
+  ["pud_bucket_pass", "BucketOwnerEnforced", "PASSED"],
+];
+
 export const rows: Row[] = [
   ...ckv2Aws6.map(
     ([bucket, name, block, flags, checkov, pack]): Row => ({
@@ -119,4 +128,24 @@ export const rows: Row[] = [
       ],
     }),
   ),
+  ...ckv2Aws65.flatMap(([name, objectOwnership, checkov]): Row[] => {
+    // Pulumi names are unique across types in the harness: the control takes a suffix.
+    const control = res(OWNERSHIP, `${name}-ownership`, { bucket: name, rule: { objectOwnership } });
+    return [
+      {
+        check: "CKV2_AWS_65",
+        rule: "s3-bucket-owner-enforced",
+        fixture: `aws_s3_bucket_ownership_controls.${name} with aws_s3_bucket.${name}`,
+        checkov,
+        resources: [res(BUCKET, name, { bucket: name }), { ...control, propertyDependencies: { bucket: [name] } }],
+      },
+      {
+        check: "CKV2_AWS_65",
+        rule: "s3-bucket-owner-enforced",
+        fixture: `aws_s3_bucket_ownership_controls.${name} alone (its bucket outside the stack)`,
+        checkov,
+        resources: [control],
+      },
+    ];
+  }),
 ];
