@@ -50,9 +50,47 @@ function perBucket(
   }
 }
 
+/** A side resource for messages: its name and the bucket it names. */
+function sideLabel(side: Resource): string {
+  const name = side.props.bucket;
+  return typeof name === "string" && name ? `${side.name} (bucket "${name}")` : side.name;
+}
+
+/**
+ * Side resources of `sideTypes` joined to no bucket of this stack (the bucket is declared
+ * elsewhere, or adopted by name): each is judged on its own inputs, as Checkov's checks of the
+ * side resource itself do.
+ */
+function perUnattached(s: StackCheck, sideTypes: readonly string[], check: (side: Resource) => Verdict) {
+  const buckets = s.ofType(s3.bucket);
+  for (const side of s.ofType(sideTypes)) {
+    if (buckets.some((bucket) => attachedTo(bucket, [side]).length > 0)) continue;
+    const verdict = check(side);
+    if (verdict === undefined) continue;
+    if (typeof verdict !== "string") for (const what of verdict.unknown) s.unknown(what);
+    else s.report(side, `${sideLabel(side)}, joined to no bucket of this stack: ${verdict}`);
+  }
+}
+
+/** The four flags over the access blocks of one bucket: a flag passes when any block sets it. */
+function blockVerdict(blocks: Resource[]): Verdict {
+  if (blocks.length === 0) return "no aws.s3.BucketPublicAccessBlock is attached";
+  const flagsOff: string[] = [];
+  const unknown: string[] = [];
+  for (const flag of blockFlags) {
+    if (blocks.some((b) => b.props[flag] === true)) continue;
+    const undecided = blocks.filter((b) => isUnknown(b.props[flag]));
+    if (undecided.length) unknown.push(...undecided.map((b) => `${flag} of ${b.name}`));
+    else flagsOff.push(flag);
+  }
+  if (flagsOff.length) return `the public access block leaves ${flagsOff.join(", ")} unset or false`;
+  return unknown.length ? { unknown } : undefined;
+}
+
 const publicAccessBlock = stackPolicy({
   name: "s3-bucket-public-access-block",
-  summary: "Every S3 bucket has a public access block with all four flags set",
+  summary:
+    "Every S3 bucket has a public access block with all four flags set, and so has every access block whose bucket is outside the stack (FSBP S3.8 and CKV_AWS_53–56 together: unlike CKV2_AWS_6 alone, a block setting only blockPublicAcls and blockPublicPolicy fails)",
   enforcementLevel: "mandatory",
   references: {
     catalogue: [9],
@@ -60,20 +98,10 @@ const publicAccessBlock = stackPolicy({
     checkov: ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56"],
   },
   resourceTypes: [...s3.bucket, ...s3.publicAccessBlock],
-  check: (s) =>
-    perBucket(s, s3.publicAccessBlock, (_bucket, blocks) => {
-      if (blocks.length === 0) return "no aws.s3.BucketPublicAccessBlock is attached";
-      const flagsOff: string[] = [];
-      const unknown: string[] = [];
-      for (const flag of blockFlags) {
-        if (blocks.some((b) => b.props[flag] === true)) continue;
-        const undecided = blocks.filter((b) => isUnknown(b.props[flag]));
-        if (undecided.length) unknown.push(...undecided.map((b) => `${flag} of ${b.name}`));
-        else flagsOff.push(flag);
-      }
-      if (flagsOff.length) return `the public access block leaves ${flagsOff.join(", ")} unset or false`;
-      return unknown.length ? { unknown } : undefined;
-    }),
+  check: (s) => {
+    perBucket(s, s3.publicAccessBlock, (_bucket, blocks) => blockVerdict(blocks));
+    perUnattached(s, s3.publicAccessBlock, (block) => blockVerdict([block]));
+  },
 });
 
 interface Encryption {
@@ -272,20 +300,29 @@ const noPublicPolicy = resourcePolicy({
   },
 });
 
+/** Whether the ownership controls of one bucket disable ACLs (any of them BucketOwnerEnforced). */
+function ownershipVerdict(controls: Resource[]): Verdict {
+  const owners = controls.map((c) => ({ c, owner: at(c.props, "rule.objectOwnership") }));
+  if (owners.some((o) => o.owner === "BucketOwnerEnforced")) return undefined;
+  const unknown = owners.filter((o) => isUnknown(o.owner)).map((o) => `rule.objectOwnership of ${o.c.name}`);
+  if (unknown.length) return { unknown };
+  const set = owners.map((o) => o.owner).filter((o): o is string => typeof o === "string");
+  return set.length
+    ? `ACLs are not disabled: objectOwnership is ${set.join(", ")}, not BucketOwnerEnforced`
+    : "ACLs are not disabled: attach aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced";
+}
+
 const ownerEnforced = stackPolicy({
   name: "s3-bucket-owner-enforced",
-  summary: "Every S3 bucket disables ACLs (object ownership BucketOwnerEnforced)",
+  summary:
+    "Every S3 bucket disables ACLs (object ownership BucketOwnerEnforced), and so does every ownership control whose bucket is outside the stack (FSBP S3.12: unlike CKV2_AWS_65, which judges only aws_s3_bucket_ownership_controls, a bucket with none attached is reported too)",
   enforcementLevel: "advisory",
   references: { catalogue: [16], fsbp: ["S3.12"], checkov: ["CKV2_AWS_65"] },
   resourceTypes: [...s3.bucket, ...s3.ownership],
-  check: (s) =>
-    perBucket(s, s3.ownership, (_bucket, controls) => {
-      const owners = controls.map((c) => ({ c, owner: at(c.props, "rule.objectOwnership") }));
-      if (owners.some((o) => o.owner === "BucketOwnerEnforced")) return undefined;
-      const unknown = owners.filter((o) => isUnknown(o.owner)).map((o) => `rule.objectOwnership of ${o.c.name}`);
-      if (unknown.length) return { unknown };
-      return "ACLs are not disabled: attach aws.s3.BucketOwnershipControls with objectOwnership BucketOwnerEnforced";
-    }),
+  check: (s) => {
+    perBucket(s, s3.ownership, (_bucket, controls) => ownershipVerdict(controls));
+    perUnattached(s, s3.ownership, (control) => ownershipVerdict([control]));
+  },
 });
 
 const versioning = stackPolicy({

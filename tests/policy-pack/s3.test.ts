@@ -1,3 +1,4 @@
+import { expect } from "chai";
 import { describe } from "mocha";
 import { complies, UNKNOWN_STRING, violates } from "../support/policy-cases";
 import type { TestResource } from "../support/policy-harness";
@@ -131,6 +132,56 @@ describe("policy pack: S3", () => {
         blockPublicAcls: UNKNOWN_STRING,
       }),
     }),
+  });
+
+  // A side resource joined to no bucket of the stack (the bucket lives elsewhere) is judged on its own.
+  complies({
+    rule: "s3-bucket-public-access-block",
+    title: "a block with all four flags on a bucket outside the stack",
+    resources: [loose("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "elsewhere-pab", allFlags)],
+  });
+  violates({
+    rule: "s3-bucket-public-access-block",
+    title: "a block leaving ignorePublicAcls off on a bucket outside the stack",
+    resources: [
+      loose("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "elsewhere-pab", {
+        ...allFlags,
+        ignorePublicAcls: false,
+      }),
+    ],
+    message: /elsewhere-pab \(bucket "logs"\), joined to no bucket of this stack: .*ignorePublicAcls/,
+  });
+  violates({
+    rule: "s3-bucket-public-access-block",
+    title: "a block with no flags whose bucket is unknown and not one of the stack's",
+    resources: [
+      ...hardened({ block: null }),
+      loose("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "other-pab", { bucket: UNKNOWN_STRING }),
+    ],
+    message: /other-pab, joined to no bucket of this stack: .*blockPublicAcls, blockPublicPolicy/,
+  });
+  violates({
+    rule: "s3-bucket-public-access-block",
+    title: "a stack bucket's weak block, reported once on the bucket",
+    resources: hardened({
+      block: side("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "logs-pab", {
+        ...allFlags,
+        blockPublicPolicy: false,
+      }),
+    }),
+    message: /bucket "logs" \(logs\): .*blockPublicPolicy/,
+    andThen: (violations) =>
+      expect(violations.filter((v) => v.policy === "s3-bucket-public-access-block")).to.have.length(1),
+  });
+  complies({
+    rule: "s3-bucket-public-access-block",
+    title: "a flag unknown on a block outside the stack (re-checked on up)",
+    resources: [
+      loose("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "elsewhere-pab", {
+        ...allFlags,
+        restrictPublicBuckets: UNKNOWN_STRING,
+      }),
+    ],
   });
 
   complies({ rule: "s3-bucket-default-encryption", title: "SSE-S3", resources: hardened({ sseKms: sseS3 }) });
@@ -282,6 +333,32 @@ describe("policy pack: S3", () => {
         rule: { objectOwnership: "ObjectWriter" },
       }),
     }),
+  });
+
+  complies({
+    rule: "s3-bucket-owner-enforced",
+    title: "BucketOwnerEnforced on a bucket outside the stack",
+    resources: [
+      loose("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "elsewhere-own", {
+        rule: { objectOwnership: "BucketOwnerEnforced" },
+      }),
+    ],
+  });
+  violates({
+    rule: "s3-bucket-owner-enforced",
+    title: "BucketOwnerPreferred on a bucket outside the stack",
+    resources: [
+      loose("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "elsewhere-own", {
+        rule: { objectOwnership: "BucketOwnerPreferred" },
+      }),
+    ],
+    message: /elsewhere-own \(bucket "logs"\), joined to no bucket of this stack: .*BucketOwnerPreferred/,
+  });
+  violates({
+    rule: "s3-bucket-owner-enforced",
+    title: "a bucket without ownership controls (unlike CKV2_AWS_65, which judges only the controls)",
+    resources: hardened({ ownership: null }),
+    message: /attach aws.s3.BucketOwnershipControls/,
   });
 
   complies({ rule: "s3-bucket-versioning", title: "versioning Enabled", resources: hardened() });
