@@ -7,7 +7,7 @@ import type { Cluster } from "ioredis";
 import type { RedisClient } from "../../../lambdas/rate-limiter/store";
 import { createRedisClient } from "../../../lambdas/shared/redis-client";
 import { type RunningRedis, startRedis, startRedisCluster } from "../../support/redis-server";
-import { msg, type Rig, rig, sleep } from "./helpers";
+import { msg, postJitterMs, type Rig, rig, sleep } from "./helpers";
 
 function firstSeenOrder(r: Rig, userId: string): string[] {
   return r.decisions.filter((x) => x.userId === userId && !x.d.known).map((x) => x.messageId);
@@ -115,5 +115,24 @@ describe("rate limiter pipeline end to end (real Redis)", function () {
       client = undefined;
       await cluster.stop();
     }
+  });
+});
+
+describe("post arrival tolerance (postJitterMs)", () => {
+  it("is the spread of grant-to-POST delays, pairing each POST with its latest grant before it", () => {
+    const grants = new Map([
+      ["a", [1000]],
+      ["b", [1500, 3000]], // failed once, granted again
+    ]);
+    const posts = [
+      { messageId: "a", atMs: 1010 }, // 10 ms after its grant
+      { messageId: "b", atMs: 3090 }, // 90 ms after its second grant
+      { messageId: "c", atMs: 3100 }, // degraded-mode send: no grant
+    ];
+    expect(postJitterMs(posts, grants)).to.equal(90 - 10 + 2);
+  });
+
+  it("is 0 when no POST has a grant", () => {
+    expect(postJitterMs([{ messageId: "x", atMs: 5 }], new Map())).to.equal(0);
   });
 });
