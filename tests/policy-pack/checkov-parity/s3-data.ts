@@ -1,4 +1,189 @@
-import type { Row } from "./row";
+import { UNKNOWN_NUMBER, UNKNOWN_STRING } from "../../support/policy-cases";
+import { type Row, res, type Verdict } from "./row";
 
 // S3 data: CKV2_AWS_61, CKV2_AWS_62, CKV_AWS_300, CKV_AWS_379.
-export const rows: Row[] = [];
+
+const BUCKET = "aws:s3/bucket:Bucket";
+const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+
+// CKV2_AWS_61 S3BucketLifecycle (graph check: S3BucketLifecycle/main.tf + expected.yaml). The
+// configuration joins its bucket by `bucket = aws_s3_bucket.pass.id`, i.e. the bucket's name.
+const lifecycleBuckets: Row[] = [
+  {
+    check: "CKV2_AWS_61",
+    rule: "s3-bucket-lifecycle",
+    fixture: "aws_s3_bucket.pass",
+    checkov: "PASSED",
+    // Any lifecycle configuration passes the check, this one's single rule has no status and aborts nothing.
+    pack: "FAILED",
+    resources: [
+      res(BUCKET, "pass", { bucket: "bucket_good" }),
+      res(LIFECYCLE, "pass-lifecycle", { bucket: "bucket_good", rules: [{ id: "", status: "" }] }),
+    ],
+  },
+  {
+    check: "CKV2_AWS_61",
+    rule: "s3-bucket-lifecycle",
+    fixture: "aws_s3_bucket.fail",
+    checkov: "FAILED",
+    resources: [res(BUCKET, "fail", { bucket: "bucket_bad_1" })],
+  },
+  {
+    // provider v3's inline lifecycle_rule: the v7 Bucket's deprecated `lifecycleRules`.
+    check: "CKV2_AWS_61",
+    rule: "s3-bucket-lifecycle",
+    fixture: "aws_s3_bucket.pass_v3",
+    checkov: "PASSED",
+    resources: [
+      res(BUCKET, "pass_v3", {
+        bucket: "bucket_good",
+        lifecycleRules: [
+          { id: "Delete old incomplete multi-part uploads", enabled: true, abortIncompleteMultipartUploadDays: 7 },
+        ],
+      }),
+    ],
+  },
+];
+
+// CKV_AWS_300 S3AbortIncompleteUploads (example_S3AbortIncompleteUploads/main.tf). Every
+// configuration names a bucket the fixture does not declare: each is judged on its own. The
+// fixture's `depends_on` (versioning first) only orders the apply and has no Pulumi input.
+// test_S3AbortIncompleteUploads.py lists pass, pass2, pass3, fail, fail2, fail3; the cases added
+// to main.tf since (resource_with_dynamic_rule_pass4 and the *_dynamic_* ones) carry their verdict
+// in their name, which is the check's own: a `dynamic "rule"` becomes the element the program maps
+// from its list, its `var.`/`rule.value` values unknown, and `for_each = var.versioning ? [1] : []`
+// the case where the list has its element.
+const logRule = {
+  abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+  id: "log",
+  expiration: { days: 90 },
+  filter: { and: { prefix: "log/", tags: { rule: "log", autoclean: "true" } } },
+  status: "Enabled",
+  transitions: [
+    { days: 30, storageClass: "STANDARD_IA" },
+    { days: 60, storageClass: "GLACIER" },
+  ],
+};
+const expireNoncurrent = {
+  id: "expire-noncurrent-versions",
+  status: "Enabled",
+  noncurrentVersionExpiration: { noncurrentDays: 1 },
+};
+const abortUploads = {
+  id: "abort-incomplete-uploads",
+  status: "Enabled",
+  abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+};
+const abortCases: [string, unknown[], Verdict][] = [
+  [
+    "fail",
+    [
+      {
+        id: "config",
+        filter: { prefix: "config/" },
+        noncurrentVersionExpiration: { noncurrentDays: 90 },
+        noncurrentVersionTransitions: [
+          { noncurrentDays: 30, storageClass: "STANDARD_IA" },
+          { noncurrentDays: 60, storageClass: "GLACIER" },
+        ],
+        status: "Enabled",
+      },
+    ],
+    "FAILED",
+  ],
+  [
+    "fail2",
+    [
+      logRule,
+      { id: "tmp", filter: { prefix: "tmp/" }, expiration: { date: "2023-01-13T00:00:00Z" }, status: "Enabled" },
+    ],
+    "FAILED",
+  ],
+  ["fail3", [{ abortIncompleteMultipartUpload: { daysAfterInitiation: 7 }, id: "log", status: "Disabled" }], "FAILED"],
+  [
+    "pass2",
+    [
+      { ...logRule, filter: undefined },
+      { id: "id-2", status: "Enabled", noncurrentVersionExpiration: { noncurrentDays: 1 } },
+    ],
+    "PASSED",
+  ],
+  [
+    "pass",
+    [
+      logRule,
+      {
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        id: "tmp",
+        expiration: { date: "2023-01-13T00:00:00Z" },
+        status: "Enabled",
+      },
+    ],
+    "PASSED",
+  ],
+  [
+    "pass3",
+    [{ abortIncompleteMultipartUpload: { daysAfterInitiation: 7 }, filter: {}, id: "log", status: "Enabled" }],
+    "PASSED",
+  ],
+  [
+    "resource_with_dynamic_rule_pass4",
+    [
+      {
+        id: "abort_incomplete_multipart_upload",
+        status: "Enabled",
+        abortIncompleteMultipartUpload: { daysAfterInitiation: UNKNOWN_NUMBER },
+      },
+      { id: UNKNOWN_STRING, status: "Enabled", transitions: [{ storageClass: UNKNOWN_STRING }] },
+    ],
+    "PASSED",
+  ],
+  [
+    "pass_static_then_dynamic",
+    [
+      { ...abortUploads, filter: {}, abortIncompleteMultipartUpload: { daysAfterInitiation: UNKNOWN_NUMBER } },
+      { ...expireNoncurrent, filter: {} },
+    ],
+    "PASSED",
+  ],
+  ["pass_dynamic_then_static", [expireNoncurrent, abortUploads], "PASSED"],
+  [
+    "pass_disabled_dynamic_rule",
+    [
+      abortUploads,
+      {
+        id: UNKNOWN_STRING,
+        status: UNKNOWN_STRING,
+        abortIncompleteMultipartUpload: { daysAfterInitiation: UNKNOWN_NUMBER },
+      },
+    ],
+    "PASSED",
+  ],
+  [
+    "pass_multiple_dynamic_rules",
+    [
+      { ...abortUploads, filter: {} },
+      { ...expireNoncurrent, filter: {} },
+      { id: "expire-current", status: "Enabled", filter: {}, expiration: { days: UNKNOWN_NUMBER } },
+    ],
+    "PASSED",
+  ],
+  ["fail_dynamic_only", [expireNoncurrent], "FAILED"],
+];
+const abortRows = abortCases.map(
+  ([fixture, rules, verdict]): Row => ({
+    check: "CKV_AWS_300",
+    rule: "s3-bucket-lifecycle",
+    fixture,
+    checkov: verdict,
+    resources: [
+      res(LIFECYCLE, fixture, {
+        // aws_s3_bucket.main.bucket for pass4, aws_s3_bucket.bucket.id for the others.
+        bucket: fixture === "resource_with_dynamic_rule_pass4" ? "main" : "bucket",
+        rules: rules.map((r) => JSON.parse(JSON.stringify(r))),
+      }),
+    ],
+  }),
+);
+
+export const rows: Row[] = [...lifecycleBuckets, ...abortRows];

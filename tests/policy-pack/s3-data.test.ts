@@ -1,0 +1,79 @@
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import { complies, stackNotApplicableReason, UNKNOWN_STRING, violates } from "../support/policy-cases";
+import type { TestResource } from "../support/policy-harness";
+
+// The lifecycle and TLS-only rules on what s3.test.ts's hardened bucket does not show: the
+// bucket's legacy inline lifecycle rules, rules narrowed by a filter, and side resources of a
+// bucket declared elsewhere, judged on their own inputs.
+
+const BUCKET = "aws:s3/bucket:Bucket";
+const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+
+const r = (type: string, name: string, inputs: Record<string, unknown>): TestResource => ({ type, name, inputs });
+const abort = { id: "abort", status: "Enabled", abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } };
+/** A lifecycle configuration of the bucket "elsewhere", which the stack does not declare. */
+const elsewhere = (rules: unknown) => r(LIFECYCLE, "lc", { bucket: "elsewhere", rules });
+
+describe("policy pack: S3 lifecycle and TLS-only policy, side resources on their own", () => {
+  complies({
+    rule: "s3-bucket-lifecycle",
+    title: "a bucket's legacy inline lifecycleRules aborting uploads",
+    resources: [
+      r(BUCKET, "logs", {
+        bucket: "logs",
+        lifecycleRules: [{ id: "abort", enabled: true, abortIncompleteMultipartUploadDays: 7 }],
+      }),
+    ],
+  });
+  violates({
+    rule: "s3-bucket-lifecycle",
+    title: "a legacy inline abort rule that is disabled",
+    resources: [
+      r(BUCKET, "logs", {
+        bucket: "logs",
+        lifecycleRules: [{ id: "abort", enabled: false, abortIncompleteMultipartUploadDays: 7 }],
+      }),
+    ],
+    message: /covers the whole bucket/,
+  });
+  violates({
+    rule: "s3-bucket-lifecycle",
+    title: "an abort rule narrowed to a prefix (uploads elsewhere stay billed)",
+    resources: [
+      r(BUCKET, "logs", { bucket: "logs" }),
+      r(LIFECYCLE, "logs-lc", { bucket: "logs", rules: [{ ...abort, filter: { and: { prefix: "log/" } } }] }),
+    ],
+    message: /covers the whole bucket/,
+  });
+  complies({
+    rule: "s3-bucket-lifecycle",
+    title: "an abort rule with an empty filter, beside a narrowed one",
+    resources: [
+      r(BUCKET, "logs", { bucket: "logs" }),
+      r(LIFECYCLE, "logs-lc", {
+        bucket: "logs",
+        rules: [
+          { ...abort, id: "tmp", filter: { prefix: "tmp/" } },
+          { ...abort, filter: {} },
+        ],
+      }),
+    ],
+  });
+  violates({
+    rule: "s3-bucket-lifecycle",
+    title: "the lifecycle configuration of a bucket declared elsewhere, without an abort rule",
+    resources: [elsewhere([{ id: "expire", status: "Enabled", expiration: { days: 30 } }])],
+    message: /lifecycle configuration lc \("elsewhere"\) \(its bucket is declared elsewhere\)/,
+  });
+  complies({
+    rule: "s3-bucket-lifecycle",
+    title: "the lifecycle configuration of a bucket declared elsewhere, aborting uploads",
+    resources: [elsewhere([abort])],
+  });
+  it("s3-bucket-lifecycle: an abort rule whose status is unknown is checked again on up", () => {
+    expect(
+      stackNotApplicableReason("s3-bucket-lifecycle", [elsewhere([{ ...abort, status: UNKNOWN_STRING }])]),
+    ).to.match(/rules of lc: .*pulumi up/);
+  });
+});
