@@ -181,11 +181,12 @@ function ofBucketsElsewhere(s: StackCheck, sideTypes: readonly string[]): Resour
 
 const tlsOnly = stackPolicy({
   name: "s3-bucket-tls-only-policy",
-  summary: "Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false)",
+  summary:
+    "Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false), the policy of a bucket declared elsewhere included (unlike CKV_AWS_379, which judges only buckets a public ACL opens, passes website buckets and accepts an Allow conditioned on aws:SecureTransport = true, which does not stop the ACL's own grants over plain HTTP)",
   enforcementLevel: "mandatory",
   references: { catalogue: [13], fsbp: ["S3.5"], checkov: ["CKV_AWS_379"] },
-  resourceTypes: [...s3.bucket, ...s3.policy],
-  check: (s) =>
+  resourceTypes: [...s3.bucket, ...s3.policy, ...s3.acl],
+  check: (s) => {
     perBucket(s, s3.policy, (bucket, policies) => {
       const { docs, unknown } = bucketPolicies(bucket, policies);
       const statements = docs.flatMap((d) => parsePolicy(d) ?? []);
@@ -194,7 +195,31 @@ const tlsOnly = stackPolicy({
       return docs.length === 0
         ? "no bucket policy denies non-TLS requests (none is attached)"
         : "the bucket policy has no Deny for aws:SecureTransport = false";
-    }),
+    });
+    const policies = ofBucketsElsewhere(s, s3.policy);
+    for (const policy of policies) {
+      const read = readPolicy(policy.props.policy);
+      if (read.state === "unknown") s.unknown(`policy of ${policy.name}`);
+      else if (read.state !== "parsed" || !read.statements.some((st) => deniesInsecureTransport(st, "s3")))
+        s.report(
+          policy,
+          `bucket policy ${label(policy, "bucket")} (its bucket is declared elsewhere) has no Deny for aws:SecureTransport = false`,
+        );
+    }
+    // A public ACL on a bucket declared elsewhere whose policy is not here either: that policy is
+    // judged where it is declared.
+    for (const acl of ofBucketsElsewhere(s, s3.acl)) {
+      const target = acl.props.bucket;
+      if (typeof target !== "string" || policies.some((p) => p.props.bucket === target)) continue;
+      const grants = [at(acl.props, "accessControlPolicy.grants"), acl.props.grants].flatMap((g) =>
+        Array.isArray(g) ? g : [],
+      );
+      if (publicAclProblem(acl.props.acl, grants))
+        s.outside(
+          `bucket "${target}" is made public by ${acl.name} and its policy is not declared in this stack: check there that it denies non-TLS requests`,
+        );
+    }
+  },
 });
 
 const publicCannedAcls = new Set(["public-read", "public-read-write", "authenticated-read"]);

@@ -5,6 +5,10 @@ import { type Row, res, type Verdict } from "./row";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+const ACL = "aws:s3/bucketAcl:BucketAcl";
+const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
+const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
+const WEBSITE = "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration";
 
 // CKV2_AWS_61 S3BucketLifecycle (graph check: S3BucketLifecycle/main.tf + expected.yaml). The
 // configuration joins its bucket by `bucket = aws_s3_bucket.pass.id`, i.e. the bucket's name.
@@ -186,4 +190,132 @@ const abortRows = abortCases.map(
   }),
 );
 
-export const rows: Row[] = [...lifecycleBuckets, ...abortRows];
+// CKV_AWS_379 S3SecureDataTransport (example_S3SecureDataTransport/main.tf). The check judges
+// aws_s3_bucket_acl: a bucket its ACL opens (no access block stopping it) passes when it has a
+// website configuration or a policy that denies aws:SecureTransport = false or allows only with
+// aws:SecureTransport = true. None of the buckets is declared in the fixture: the pack judges each
+// case's bucket policy on its own (and a public ACL whose policy is elsewhere is only noted). The
+// ownership controls named in `depends_on` are not declared either (ordering only); the aws_s3_bucket_policy
+// of pass_policy3 is named pass_policy2 in the fixture (a second resource of that name) and is
+// joined to pass_policy3 by its bucket, as the check does.
+const open = {
+  blockPublicAcls: false,
+  blockPublicPolicy: false,
+  ignorePublicAcls: false,
+  restrictPublicBuckets: false,
+};
+const arn = (bucket: string) => `arn:aws:s3:::${bucket}`;
+/** data "aws_iam_policy_document" rendered as its `json`. */
+const accountReadDocument = (bucket: string, condition?: Record<string, unknown>) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:ListBucket"],
+        Resource: arn(bucket),
+        Principal: { AWS: "123456789012" },
+        ...(condition ? { Condition: condition } : {}),
+      },
+    ],
+  });
+/** The jsonencode policies: an IP deny, then a statement on aws:SecureTransport. */
+const transportDocument = (bucket: string, effect: string, secure: string) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Id: "MYBUCKETPOLICY",
+    Statement: [
+      {
+        Sid: "IPAllow",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn(bucket)],
+        Condition: { IpAddress: { "aws:SourceIp": "8.8.8.8/32" } },
+      },
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: effect,
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn(bucket)],
+        Condition: { Bool: { "aws:SecureTransport": secure } },
+      },
+    ],
+  });
+const publicRead = (bucket: string) => [
+  res(BLOCK, `${bucket}-block`, { bucket, ...open }),
+  res(ACL, bucket, { bucket, acl: "public-read" }),
+];
+const withPolicy = (bucket: string, policy: string, name = bucket) => [
+  ...publicRead(bucket),
+  res(POLICY, name, { bucket, policy }),
+];
+const transportRows: [string, ReturnType<typeof res>[], Verdict, Verdict?][] = [
+  ["pass_private", [res(ACL, "pass_private", { bucket: "pass_private", acl: "private" })], "PASSED"],
+  [
+    "pass_restricted",
+    [
+      res(BLOCK, "pass_restricted-block", { bucket: "pass_restricted", ...open, restrictPublicBuckets: true }),
+      res(ACL, "pass_restricted", { bucket: "pass_restricted", acl: "public-read" }),
+    ],
+    "PASSED",
+  ],
+  [
+    "pass_grant_blocked",
+    [
+      res(ACL, "pass_grant_blocked", {
+        bucket: "pass_grant_blocked",
+        accessControlPolicy: {
+          grants: [
+            { grantee: { id: "canonical-user-id", type: "CanonicalUser" }, permission: "READ" },
+            {
+              grantee: { type: "Group", uri: "http://acs.amazonaws.com/groups/global/AllUsers" },
+              permission: "READ_ACP",
+            },
+          ],
+          owner: { id: "canonical-user-id" },
+        },
+      }),
+      res(BLOCK, "pass_grant_blocked-block", {
+        bucket: "pass_grant_blocked",
+        blockPublicAcls: true,
+        blockPublicPolicy: false,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      }),
+    ],
+    "PASSED",
+  ],
+  ["pass_website", [...publicRead("pass_website"), res(WEBSITE, "pass_website", { bucket: "pass_website" })], "PASSED"],
+  ["fail1", withPolicy("fail1", accountReadDocument("fail1")), "FAILED"],
+  [
+    "pass_policy1",
+    withPolicy("pass_policy1", accountReadDocument("pass_policy1", { Bool: { "aws:SecureTransport": ["true"] } })),
+    "PASSED",
+    "FAILED",
+  ],
+  ["pass_policy2", withPolicy("pass_policy2", transportDocument("pass_policy2", "Deny", "false")), "PASSED"],
+  [
+    "pass_policy3",
+    withPolicy("pass_policy3", transportDocument("pass_policy3", "Allow", "true"), "pass_policy2"),
+    "PASSED",
+    "FAILED",
+  ],
+  ["fail2", withPolicy("fail2", transportDocument("fail2", "Allow", "false")), "FAILED"],
+];
+
+export const rows: Row[] = [
+  ...lifecycleBuckets,
+  ...abortRows,
+  ...transportRows.map(
+    ([fixture, resources, verdict, pack]): Row => ({
+      check: "CKV_AWS_379",
+      rule: "s3-bucket-tls-only-policy",
+      fixture,
+      checkov: verdict,
+      ...(pack ? { pack } : {}),
+      resources,
+    }),
+  ),
+];
