@@ -5,6 +5,7 @@ import { type Row, res, type Verdict } from "./row";
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
+const NOTIFICATION = "aws:s3/bucketNotification:BucketNotification";
 const ACL = "aws:s3/bucketAcl:BucketAcl";
 const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
 const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
@@ -190,6 +191,31 @@ const abortRows = abortCases.map(
   }),
 );
 
+// CKV2_AWS_62 S3BucketEventNotifications (graph check: S3BucketEventNotifications/main.tf +
+// expected.yaml). The topic the notification names is not declared: its ARN is unknown.
+const notificationRows: Row[] = [
+  {
+    check: "CKV2_AWS_62",
+    rule: "s3-bucket-event-notifications",
+    fixture: "aws_s3_bucket.pass",
+    checkov: "PASSED",
+    resources: [
+      res(BUCKET, "pass", { bucket: "your-bucket-name" }),
+      res(NOTIFICATION, "bucket_notification", {
+        bucket: "your-bucket-name",
+        topics: [{ topicArn: UNKNOWN_STRING, events: ["s3:ObjectCreated:*"], filterSuffix: ".log" }],
+      }),
+    ],
+  },
+  {
+    check: "CKV2_AWS_62",
+    rule: "s3-bucket-event-notifications",
+    fixture: "aws_s3_bucket.fail",
+    checkov: "FAILED",
+    resources: [res(BUCKET, "fail", { bucket: "bucket_bad_1" })],
+  },
+];
+
 // CKV_AWS_379 S3SecureDataTransport (example_S3SecureDataTransport/main.tf). The check judges
 // aws_s3_bucket_acl: a bucket its ACL opens (no access block stopping it) passes when it has a
 // website configuration or a policy that denies aws:SecureTransport = false or allows only with
@@ -308,6 +334,7 @@ const transportRows: [string, ReturnType<typeof res>[], Verdict, Verdict?][] = [
 export const rows: Row[] = [
   ...lifecycleBuckets,
   ...abortRows,
+  ...notificationRows,
   ...transportRows.map(
     ([fixture, resources, verdict, pack]): Row => ({
       check: "CKV_AWS_379",
