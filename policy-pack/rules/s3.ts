@@ -1,6 +1,6 @@
 import { s3 } from "../lib/aws-types";
 import { readPolicy } from "../lib/documents";
-import { at, isUnknown, type Resource, resourcePolicy, type StackCheck, stackPolicy } from "../lib/inspect";
+import { at, isUnknown, label, type Resource, resourcePolicy, type StackCheck, stackPolicy } from "../lib/inspect";
 import { deniesInsecureTransport, isPublicAllow, parsePolicy, principalAccounts } from "../lib/policy-document";
 import type { HuntazePolicy } from "../rule";
 
@@ -198,13 +198,23 @@ function bucketPolicies(bucket: Resource, policies: Resource[]): { docs: unknown
   return { docs, unknown };
 }
 
+/**
+ * Side resources of `sideTypes` that configure a bucket declared elsewhere (attached to none of the
+ * stack's buckets): they are judged on their own inputs.
+ */
+function ofBucketsElsewhere(s: StackCheck, sideTypes: readonly string[]): Resource[] {
+  const buckets = s.ofType(s3.bucket);
+  return s.ofType(sideTypes).filter((r) => !buckets.some((b) => attachedTo(b, [r]).length > 0));
+}
+
 const tlsOnly = stackPolicy({
   name: "s3-bucket-tls-only-policy",
-  summary: "Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false)",
+  summary:
+    "Every S3 bucket policy denies requests without TLS (aws:SecureTransport = false), the policy of a bucket declared elsewhere included (unlike CKV_AWS_379, which judges only buckets a public ACL opens, passes website buckets and accepts an Allow conditioned on aws:SecureTransport = true, which does not stop the ACL's own grants over plain HTTP)",
   enforcementLevel: "mandatory",
   references: { catalogue: [13], fsbp: ["S3.5"], checkov: ["CKV_AWS_379"] },
-  resourceTypes: [...s3.bucket, ...s3.policy],
-  check: (s) =>
+  resourceTypes: [...s3.bucket, ...s3.policy, ...s3.acl],
+  check: (s) => {
     perBucket(s, s3.policy, (bucket, policies) => {
       const { docs, unknown } = bucketPolicies(bucket, policies);
       const statements = docs.flatMap((d) => parsePolicy(d) ?? []);
@@ -213,7 +223,31 @@ const tlsOnly = stackPolicy({
       return docs.length === 0
         ? "no bucket policy denies non-TLS requests (none is attached)"
         : "the bucket policy has no Deny for aws:SecureTransport = false";
-    }),
+    });
+    const policies = ofBucketsElsewhere(s, s3.policy);
+    for (const policy of policies) {
+      const read = readPolicy(policy.props.policy);
+      if (read.state === "unknown") s.unknown(`policy of ${policy.name}`);
+      else if (read.state !== "parsed" || !read.statements.some((st) => deniesInsecureTransport(st, "s3")))
+        s.report(
+          policy,
+          `bucket policy ${label(policy, "bucket")} (its bucket is declared elsewhere) has no Deny for aws:SecureTransport = false`,
+        );
+    }
+    // A public ACL on a bucket declared elsewhere whose policy is not here either: that policy is
+    // judged where it is declared.
+    for (const acl of ofBucketsElsewhere(s, s3.acl)) {
+      const target = acl.props.bucket;
+      if (typeof target !== "string" || policies.some((p) => p.props.bucket === target)) continue;
+      const grants = [at(acl.props, "accessControlPolicy.grants"), acl.props.grants].flatMap((g) =>
+        Array.isArray(g) ? g : [],
+      );
+      if (publicAclProblem(acl.props.acl, grants))
+        s.outside(
+          `bucket "${target}" is made public by ${acl.name} and its policy is not declared in this stack: check there that it denies non-TLS requests`,
+        );
+    }
+  },
 });
 
 const publicCannedAcls = new Set(["public-read", "public-read-write", "authenticated-read"]);
@@ -360,30 +394,99 @@ const accessLogging = stackPolicy({
     }),
 });
 
+/** One lifecycle rule as the abort check reads it, from a lifecycle configuration or a bucket's legacy inline rules. */
+interface LifecycleRule {
+  readonly enabled: unknown;
+  readonly abort: unknown;
+  /** What may narrow the rule to part of the bucket: prefixes, object sizes, tags. */
+  readonly selectors: unknown[];
+  readonly where: string;
+}
+
+const filterSelectors = ["prefix", "objectSizeGreaterThan", "objectSizeLessThan", "tag", "tags"];
+
+/** The rules of a BucketLifecycleConfiguration (`rules`) or of a bucket's deprecated inline `lifecycleRules`. */
+function lifecycleRulesOf(r: Resource): LifecycleRule[] {
+  const rules: LifecycleRule[] = [];
+  const { rules: configured, lifecycleRules: inline } = r.props;
+  for (const [list, where] of [
+    [configured, `rules of ${r.name}`],
+    [inline, `lifecycleRules of ${r.name}`],
+  ] as const) {
+    if (isUnknown(list)) rules.push({ enabled: list, abort: list, selectors: [], where });
+    for (const rule of Array.isArray(list) ? list : []) {
+      const bag = (isUnknown(rule) ? {} : (rule ?? {})) as Record<string, unknown>;
+      const abort = isUnknown(rule)
+        ? rule
+        : list === inline
+          ? bag.abortIncompleteMultipartUploadDays
+          : bag.abortIncompleteMultipartUpload;
+      const status = isUnknown(rule) ? rule : list === inline ? bag.enabled : bag.status;
+      const enabled = isUnknown(status) ? status : status === true || status === "Enabled";
+      const filter = bag.filter;
+      const selectors = [
+        bag.prefix,
+        bag.tags,
+        ...filterSelectors.flatMap((k) => [at(filter, k), at(filter, `and.${k}`)]),
+      ];
+      rules.push({ enabled, abort, selectors, where });
+    }
+  }
+  return rules;
+}
+
+/** Whether `value` selects part of a bucket: a non-empty prefix, a positive object size, a tag or tags. */
+function selectsPart(value: unknown): boolean {
+  if (typeof value === "string") return value.length > 0;
+  if (typeof value === "number") return value > 0;
+  return value !== null && typeof value === "object" && Object.keys(value).length > 0;
+}
+
+/**
+ * Whether an enabled rule aborts incomplete multipart uploads on the whole bucket (a rule with a
+ * prefix, size or tag filter leaves the uploads elsewhere billed): true, false, or what is unknown.
+ */
+function abortsEverywhere(rules: LifecycleRule[]): boolean | string[] {
+  const unknown: string[] = [];
+  for (const { enabled, abort, selectors, where } of rules) {
+    if (enabled === false || (!isUnknown(enabled) && enabled !== true)) continue;
+    if (!isUnknown(abort) && !abort) continue;
+    if (selectors.some((v) => !isUnknown(v) && selectsPart(v))) continue;
+    if (isUnknown(enabled) || isUnknown(abort) || selectors.some(isUnknown)) unknown.push(where);
+    else return true;
+  }
+  return unknown.length ? unknown : false;
+}
+
+const noAbortRule =
+  "no enabled abortIncompleteMultipartUpload rule covers the whole bucket: incomplete uploads are billed until deleted";
+
 const lifecycle = stackPolicy({
   name: "s3-bucket-lifecycle",
-  summary: "Every S3 bucket has a lifecycle configuration that aborts incomplete multipart uploads",
+  summary:
+    "Every S3 bucket has a lifecycle configuration with an enabled rule that aborts incomplete multipart uploads on the whole bucket, and so does the lifecycle configuration of a bucket declared elsewhere (unlike CKV2_AWS_61, which passes any lifecycle configuration; as CKV_AWS_300 does for the configuration, and for the bucket's legacy inline lifecycleRules too)",
   enforcementLevel: "advisory",
   references: { catalogue: [19], fsbp: ["S3.13"], checkov: ["CKV2_AWS_61", "CKV_AWS_300"] },
   resourceTypes: [...s3.bucket, ...s3.lifecycle],
-  check: (s) =>
-    perBucket(s, s3.lifecycle, (_bucket, configs) => {
-      if (configs.length === 0) return "no lifecycle configuration is attached";
-      const unknown: string[] = [];
-      let aborts = false;
-      for (const c of configs) {
-        const rules = c.props.rules;
-        for (const rule of isUnknown(rules) ? [rules] : Array.isArray(rules) ? rules : []) {
-          const status = isUnknown(rule) ? rule : (rule as Bag)?.status;
-          const abort = status === "Enabled" ? (rule as Bag)?.abortIncompleteMultipartUpload : undefined;
-          if (isUnknown(status) || isUnknown(abort)) unknown.push(`rules of ${c.name}`);
-          else if (abort) aborts = true;
-        }
-      }
-      if (aborts) return undefined;
-      if (unknown.length) return { unknown };
-      return "no enabled abortIncompleteMultipartUpload rule: incomplete uploads are billed until deleted";
-    }),
+  check: (s) => {
+    perBucket(s, s3.lifecycle, (bucket, configs) => {
+      const inline = bucket.props.lifecycleRules;
+      if (configs.length === 0 && !isUnknown(inline) && !(Array.isArray(inline) && inline.length > 0))
+        return "no lifecycle configuration is attached";
+      const aborts = abortsEverywhere([bucket, ...configs].flatMap(lifecycleRulesOf));
+      if (aborts === true) return undefined;
+      return aborts === false ? noAbortRule : { unknown: aborts };
+    });
+    for (const config of ofBucketsElsewhere(s, s3.lifecycle)) {
+      const aborts = abortsEverywhere(lifecycleRulesOf(config));
+      if (aborts === false)
+        s.report(
+          config,
+          `lifecycle configuration ${label(config, "bucket")} (its bucket is declared elsewhere): ${noAbortRule}`,
+        );
+      else if (aborts !== true) for (const what of aborts) s.unknown(what);
+    }
+  },
 });
 
 const notifications = stackPolicy({
