@@ -1,6 +1,6 @@
 import { s3 } from "../lib/aws-types";
 import { readPolicy } from "../lib/documents";
-import { at, isUnknown, label, type Resource, resourcePolicy, type StackCheck, stackPolicy } from "../lib/inspect";
+import { at, isUnknown, type Resource, resourcePolicy, type StackCheck, stackPolicy } from "../lib/inspect";
 import { deniesInsecureTransport, isPublicAllow, parsePolicy, principalAccounts } from "../lib/policy-document";
 import type { HuntazePolicy } from "../rule";
 
@@ -58,13 +58,19 @@ function sideLabel(side: Resource): string {
 
 /**
  * Side resources of `sideTypes` joined to no bucket of this stack (the bucket is declared
- * elsewhere, or adopted by name): each is judged on its own inputs, as Checkov's checks of the
- * side resource itself do.
+ * elsewhere, or adopted by name).
+ */
+function ofBucketsElsewhere(s: StackCheck, sideTypes: readonly string[]): Resource[] {
+  const buckets = s.ofType(s3.bucket);
+  return s.ofType(sideTypes).filter((r) => !buckets.some((b) => attachedTo(b, [r]).length > 0));
+}
+
+/**
+ * Judges each side resource of `sideTypes` whose bucket is not in this stack on its own inputs, as
+ * Checkov's checks of the side resource itself do.
  */
 function perUnattached(s: StackCheck, sideTypes: readonly string[], check: (side: Resource) => Verdict) {
-  const buckets = s.ofType(s3.bucket);
-  for (const side of s.ofType(sideTypes)) {
-    if (buckets.some((bucket) => attachedTo(bucket, [side]).length > 0)) continue;
+  for (const side of ofBucketsElsewhere(s, sideTypes)) {
     const verdict = check(side);
     if (verdict === undefined) continue;
     if (typeof verdict !== "string") for (const what of verdict.unknown) s.unknown(what);
@@ -198,15 +204,6 @@ function bucketPolicies(bucket: Resource, policies: Resource[]): { docs: unknown
   return { docs, unknown };
 }
 
-/**
- * Side resources of `sideTypes` that configure a bucket declared elsewhere (attached to none of the
- * stack's buckets): they are judged on their own inputs.
- */
-function ofBucketsElsewhere(s: StackCheck, sideTypes: readonly string[]): Resource[] {
-  const buckets = s.ofType(s3.bucket);
-  return s.ofType(sideTypes).filter((r) => !buckets.some((b) => attachedTo(b, [r]).length > 0));
-}
-
 const tlsOnly = stackPolicy({
   name: "s3-bucket-tls-only-policy",
   summary:
@@ -224,16 +221,14 @@ const tlsOnly = stackPolicy({
         ? "no bucket policy denies non-TLS requests (none is attached)"
         : "the bucket policy has no Deny for aws:SecureTransport = false";
     });
-    const policies = ofBucketsElsewhere(s, s3.policy);
-    for (const policy of policies) {
+    perUnattached(s, s3.policy, (policy) => {
       const read = readPolicy(policy.props.policy);
-      if (read.state === "unknown") s.unknown(`policy of ${policy.name}`);
-      else if (read.state !== "parsed" || !read.statements.some((st) => deniesInsecureTransport(st, "s3")))
-        s.report(
-          policy,
-          `bucket policy ${label(policy, "bucket")} (its bucket is declared elsewhere) has no Deny for aws:SecureTransport = false`,
-        );
-    }
+      if (read.state === "unknown") return { unknown: [`policy of ${policy.name}`] };
+      return read.state === "parsed" && read.statements.some((st) => deniesInsecureTransport(st, "s3"))
+        ? undefined
+        : "the bucket policy has no Deny for aws:SecureTransport = false";
+    });
+    const policies = ofBucketsElsewhere(s, s3.policy);
     // A public ACL on a bucket declared elsewhere whose policy is not here either: that policy is
     // judged where it is declared.
     for (const acl of ofBucketsElsewhere(s, s3.acl)) {
@@ -477,15 +472,11 @@ const lifecycle = stackPolicy({
       if (aborts === true) return undefined;
       return aborts === false ? noAbortRule : { unknown: aborts };
     });
-    for (const config of ofBucketsElsewhere(s, s3.lifecycle)) {
+    perUnattached(s, s3.lifecycle, (config) => {
       const aborts = abortsEverywhere(lifecycleRulesOf(config));
-      if (aborts === false)
-        s.report(
-          config,
-          `lifecycle configuration ${label(config, "bucket")} (its bucket is declared elsewhere): ${noAbortRule}`,
-        );
-      else if (aborts !== true) for (const what of aborts) s.unknown(what);
-    }
+      if (aborts === true) return undefined;
+      return aborts === false ? noAbortRule : { unknown: aborts };
+    });
   },
 });
 

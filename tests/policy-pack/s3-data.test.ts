@@ -78,7 +78,8 @@ describe("policy pack: S3 lifecycle and TLS-only policy, side resources on their
     rule: "s3-bucket-lifecycle",
     title: "the lifecycle configuration of a bucket declared elsewhere, without an abort rule",
     resources: [elsewhere([{ id: "expire", status: "Enabled", expiration: { days: 30 } }])],
-    message: /lifecycle configuration lc \("elsewhere"\) \(its bucket is declared elsewhere\)/,
+    message:
+      /lc \(bucket "elsewhere"\), joined to no bucket of this stack: no enabled abortIncompleteMultipartUpload rule/,
   });
   complies({
     rule: "s3-bucket-lifecycle",
@@ -95,7 +96,7 @@ describe("policy pack: S3 lifecycle and TLS-only policy, side resources on their
     rule: "s3-bucket-tls-only-policy",
     title: "the policy of a bucket declared elsewhere, without the TLS deny",
     resources: [policyOf({ ...tlsDeny, Condition: { IpAddress: { "aws:SourceIp": "8.8.8.8/32" } } })],
-    message: /bucket policy policy \("elsewhere"\) \(its bucket is declared elsewhere\) has no Deny/,
+    message: /policy \(bucket "elsewhere"\), joined to no bucket of this stack: the bucket policy has no Deny/,
   });
   violates({
     rule: "s3-bucket-tls-only-policy",
