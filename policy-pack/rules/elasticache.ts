@@ -160,11 +160,14 @@ const snapshots = resourcePolicy({
     },
   },
   check: (c) => {
-    if (judgedThroughGroup(c, "snapshot retention") || memcached(c, "snapshots")) return;
+    if (judgedThroughGroup(c, "snapshot retention")) return;
     const min = Number(c.config.minimumRetentionDays ?? 1);
     const v = c.props.snapshotRetentionLimit;
+    // The engine matters only for a cluster that would otherwise fail.
+    const kept = typeof v === "number" && v >= min;
+    if (kept || memcached(c, "snapshots")) return;
     if (isUnknown(v)) c.unknown("snapshotRetentionLimit");
-    else if (typeof v !== "number" || v < min)
+    else
       c.report(
         `snapshotRetentionLimit is ${v === undefined ? "not set (0: no automatic backups)" : show(v)}; keep at least ${min} day(s)`,
       );
@@ -179,12 +182,13 @@ const minorUpgrades = resourcePolicy({
   references: { catalogue: [7], fsbp: ["ElastiCache.2"], checkov: ["CKV_AWS_322"] },
   resourceTypes: groupsAndClusters,
   check: (c) => {
-    if (memcached(c, "automatic minor version upgrade")) return;
     // A member cluster is judged on its own flag: false there asks AWS not to upgrade that node.
     const v = c.props.autoMinorVersionUpgrade;
+    const off = v === false || (typeof v === "string" && v.toLowerCase() === "false");
+    // The engine matters only for a cluster that would otherwise fail.
+    if (!(off || isUnknown(v)) || memcached(c, "automatic minor version upgrade")) return;
     if (isUnknown(v)) c.unknown("autoMinorVersionUpgrade");
-    else if (v === false || (typeof v === "string" && v.toLowerCase() === "false"))
-      c.report(`autoMinorVersionUpgrade is ${show(v)}: security patches wait for a manual upgrade`);
+    else c.report(`autoMinorVersionUpgrade is ${show(v)}: security patches wait for a manual upgrade`);
   },
 });
 

@@ -292,7 +292,7 @@ describe("ElastiCache rules", () => {
       ).to.match(/member of replication group \(id unknown until apply\)/);
     });
 
-    it("a Memcached cluster says why it has no snapshot verdict; an unknown engine is re-checked on up", () => {
+    it("a failing Memcached cluster says why it is not judged; an unknown engine is re-checked on up only when it matters", () => {
       expect(
         notApplicableReason("elasticache-snapshot-retention", CLUSTER, {
           ...cluster().inputs,
@@ -300,8 +300,17 @@ describe("ElastiCache rules", () => {
           snapshotRetentionLimit: undefined,
         }),
       ).to.match(/runs Memcached, which has no snapshots/);
+      const unknownEngine = { ...cluster().inputs, engine: UNKNOWN_STRING };
+      // The engine is read only when the retention would fail: 7 days pass whatever it is.
+      expect(notApplicableReason("elasticache-snapshot-retention", CLUSTER, unknownEngine)).to.equal(undefined);
       expect(
-        notApplicableReason("elasticache-snapshot-retention", CLUSTER, { ...cluster().inputs, engine: UNKNOWN_STRING }),
+        notApplicableReason("elasticache-snapshot-retention", CLUSTER, { ...unknownEngine, snapshotRetentionLimit: 0 }),
+      ).to.match(/engine: .*pulumi up/);
+      expect(
+        notApplicableReason("elasticache-auto-minor-version-upgrade", CLUSTER, {
+          ...unknownEngine,
+          autoMinorVersionUpgrade: "false",
+        }),
       ).to.match(/engine: .*pulumi up/);
     });
   });
