@@ -25,6 +25,7 @@ export const s3 = {
 // can be added in one place if a later provider renames a resource.
 export const elasticache = {
   replicationGroup: ["aws:elasticache/replicationGroup:ReplicationGroup"],
+  cluster: ["aws:elasticache/cluster:Cluster"],
 } as const;
 
 export const dynamodb = {

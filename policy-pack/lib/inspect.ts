@@ -132,6 +132,8 @@ export interface Check {
   report(message: string): void;
   /** Records that `what` is unknown during preview (it is checked again on `pulumi up`). */
   unknown(what: string): void;
+  /** Records why the rule does not judge this resource here (e.g. its settings belong to another resource). */
+  outside(why: string): void;
 }
 
 export interface StackCheck {
@@ -177,6 +179,7 @@ export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazeP
       const props = (plain(args.props) ?? {}) as Props;
       const resource: Resource = { type: args.type, name: args.name, urn: args.urn, props, dependsOn: {} };
       const unknowns: string[] = [];
+      const outside: string[] = [];
       let reported = 0;
       spec.check({
         resource,
@@ -189,8 +192,9 @@ export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazeP
           report(message, args.urn);
         },
         unknown: (what) => unknowns.push(what),
+        outside: (why) => outside.push(why),
       });
-      finish(unknowns, reported, args.notApplicable);
+      finish(unknowns, reported, args.notApplicable, outside);
     },
   };
 }

@@ -4,10 +4,42 @@ import { elasticacheAtRestProblem, elasticacheAuthProblem, elasticacheTransit, i
 import { describeRange, ingressOf, isOpen, portRange } from "../lib/security-groups";
 import type { HuntazePolicy } from "../rule";
 
-// ElastiCache replication groups (Redis/Valkey). The AUTH token is a secret: rules test its
-// presence only and never put its value in a message.
+// ElastiCache replication groups (Redis/Valkey) and, for the controls that FSBP and Checkov apply
+// to single nodes too, cache clusters (aws.elasticache.Cluster, Redis/Valkey/Memcached). The AUTH
+// token is a secret: rules test its presence only and never put its value in a message.
 
 const types = elasticache.replicationGroup;
+const groupsAndClusters = [...elasticache.replicationGroup, ...elasticache.cluster];
+
+const isCluster = (c: Check) => (elasticache.cluster as readonly string[]).includes(c.resource.type);
+
+/**
+ * A cache cluster that joins a replication group (replicationGroupId) is one of its read replicas:
+ * its snapshots and subnet group are the group's (AWS refuses them on the member), so the group is
+ * judged instead. Records why and returns true for such a member; an unknown id still names a group.
+ */
+function judgedThroughGroup(c: Check, what: string): boolean {
+  if (!isCluster(c)) return false;
+  const group = c.props.replicationGroupId;
+  if (group === undefined || group === null || group === "") return false;
+  c.outside(
+    `cluster ${c.resource.name} is a member of replication group ${isUnknown(group) ? "(id unknown until apply)" : show(group)}: its ${what} is the group's, judged on the group`,
+  );
+  return true;
+}
+
+/** A Memcached cluster, which has neither snapshots nor (in the provider) minor-upgrade control: records why and returns true. */
+function memcached(c: Check, what: string): boolean {
+  if (!isCluster(c)) return false;
+  const engine = c.props.engine;
+  if (isUnknown(engine)) {
+    c.unknown("engine");
+    return true;
+  }
+  if (typeof engine !== "string" || engine.toLowerCase() !== "memcached") return false;
+  c.outside(`cluster ${c.resource.name} runs Memcached, which has no ${what}`);
+  return true;
+}
 
 /** Reads a boolean input; reports `message` unless it is exactly true; records it when unknown. */
 function requireTrue(c: Check, key: string, message: string): void {
@@ -98,7 +130,8 @@ const auth = resourcePolicy({
 
 const failover = resourcePolicy({
   name: "elasticache-multi-az-failover",
-  summary: "ElastiCache replication groups have automatic failover and Multi-AZ on (needs numCacheClusters >= 2)",
+  summary:
+    "ElastiCache replication groups have automatic failover and Multi-AZ on (needs numCacheClusters >= 2); unlike CKV2_AWS_50, which reads automaticFailoverEnabled only, Multi-AZ off or unset fails too (failover alone may promote a replica in the same AZ)",
   enforcementLevel: "advisory",
   references: { catalogue: [5], fsbp: ["ElastiCache.3"], checkov: ["CKV2_AWS_50"] },
   resourceTypes: types,
@@ -111,10 +144,10 @@ const failover = resourcePolicy({
 const snapshots = resourcePolicy({
   name: "elasticache-snapshot-retention",
   summary:
-    "ElastiCache replication groups keep automatic snapshots (snapshotRetentionLimit >= minimumRetentionDays, default 1)",
+    "ElastiCache replication groups and Redis/Valkey cache clusters keep automatic snapshots (snapshotRetentionLimit >= minimumRetentionDays, default 1; Memcached has none); unlike CKV_AWS_134, a cluster that is a member of a replication group (replicationGroupId) is judged through its group, whose snapshots it shares",
   enforcementLevel: "advisory",
   references: { catalogue: [6], fsbp: ["ElastiCache.1"], checkov: ["CKV_AWS_134"] },
-  resourceTypes: types,
+  resourceTypes: groupsAndClusters,
   configSchema: {
     properties: {
       minimumRetentionDays: {
@@ -127,10 +160,14 @@ const snapshots = resourcePolicy({
     },
   },
   check: (c) => {
+    if (judgedThroughGroup(c, "snapshot retention")) return;
     const min = Number(c.config.minimumRetentionDays ?? 1);
     const v = c.props.snapshotRetentionLimit;
+    // The engine matters only for a cluster that would otherwise fail.
+    const kept = typeof v === "number" && v >= min;
+    if (kept || memcached(c, "snapshots")) return;
     if (isUnknown(v)) c.unknown("snapshotRetentionLimit");
-    else if (typeof v !== "number" || v < min)
+    else
       c.report(
         `snapshotRetentionLimit is ${v === undefined ? "not set (0: no automatic backups)" : show(v)}; keep at least ${min} day(s)`,
       );
@@ -140,29 +177,36 @@ const snapshots = resourcePolicy({
 const minorUpgrades = resourcePolicy({
   name: "elasticache-auto-minor-version-upgrade",
   summary:
-    "ElastiCache replication groups take minor engine upgrades automatically (autoMinorVersionUpgrade not false)",
+    'ElastiCache replication groups and Redis/Valkey cache clusters take minor engine upgrades automatically (autoMinorVersionUpgrade not false; a cluster gives it as the string "false"; Memcached has no such control)',
   enforcementLevel: "advisory",
   references: { catalogue: [7], fsbp: ["ElastiCache.2"], checkov: ["CKV_AWS_322"] },
-  resourceTypes: types,
+  resourceTypes: groupsAndClusters,
   check: (c) => {
+    // A member cluster is judged on its own flag: false there asks AWS not to upgrade that node.
     const v = c.props.autoMinorVersionUpgrade;
+    const off = v === false || (typeof v === "string" && v.toLowerCase() === "false");
+    // The engine matters only for a cluster that would otherwise fail.
+    if (!(off || isUnknown(v)) || memcached(c, "automatic minor version upgrade")) return;
     if (isUnknown(v)) c.unknown("autoMinorVersionUpgrade");
-    else if (v === false) c.report("autoMinorVersionUpgrade is false: security patches wait for a manual upgrade");
+    else c.report(`autoMinorVersionUpgrade is ${show(v)}: security patches wait for a manual upgrade`);
   },
 });
 
 const subnetGroup = resourcePolicy({
   name: "elasticache-custom-subnet-group",
-  summary: "ElastiCache replication groups run in a named subnet group, not the default one",
+  summary:
+    'ElastiCache replication groups and cache clusters (any engine) run in a named subnet group, not the default one; unlike CKV_AWS_323, subnetGroupName "default" fails too (it names the default group), and a cluster that is a member of a replication group (replicationGroupId) is judged through its group, whose subnet group it uses',
   enforcementLevel: "advisory",
   references: { catalogue: [8], fsbp: ["ElastiCache.7"], checkov: ["CKV_AWS_323"] },
-  resourceTypes: types,
+  resourceTypes: groupsAndClusters,
   check: (c) => {
+    if (judgedThroughGroup(c, "subnet group")) return;
+    const what = isCluster(c) ? "cluster" : "group";
     const v = c.props.subnetGroupName;
     if (isUnknown(v)) c.unknown("subnetGroupName");
     else if (typeof v !== "string" || v === "" || v === "default")
       c.report(
-        "the group uses the default subnet group (subnetGroupName not set): create an aws.elasticache.SubnetGroup in private subnets",
+        `the ${what} uses the default subnet group (subnetGroupName is ${show(v)}): create an aws.elasticache.SubnetGroup in private subnets`,
       );
   },
 });

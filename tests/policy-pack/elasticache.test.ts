@@ -12,6 +12,7 @@ import {
 import { evaluate, of } from "../support/policy-harness";
 
 const RG = "aws:elasticache/replicationGroup:ReplicationGroup";
+const CLUSTER = "aws:elasticache/cluster:Cluster";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const TOKEN = "s3cr3t-T0ken-value-that-must-never-leak-0123456789";
 
@@ -32,6 +33,22 @@ const rg = factory(RG, "redis", {
   subnetGroupName: "redis-private",
   securityGroupIds: ["redis-sg"],
 });
+
+// A standalone single-node cache cluster (aws.elasticache.Cluster): autoMinorVersionUpgrade is a
+// string input on this resource.
+const cluster = factory(CLUSTER, "node", {
+  clusterId: "huntaze-node",
+  engine: "redis",
+  nodeType: "cache.t4g.small",
+  numCacheNodes: 1,
+  snapshotRetentionLimit: 7,
+  autoMinorVersionUpgrade: "true",
+  subnetGroupName: "redis-private",
+  securityGroupIds: ["redis-sg"],
+});
+
+/** A read replica joining the replication group: AWS takes its snapshots and subnet group from the group. */
+const member = factory(CLUSTER, "replica", { clusterId: "huntaze-replica", replicationGroupId: "huntaze-redis" });
 
 const sg = factory(SG, "redis-sg", {
   description: "Redis from the rate limiter",
@@ -186,6 +203,116 @@ describe("ElastiCache rules", () => {
     title: "no subnet group",
     resources: [rg({ subnetGroupName: undefined })],
     message: /default subnet group/,
+  });
+
+  describe("standalone cache clusters (aws.elasticache.Cluster)", () => {
+    it("the compliant cluster passes every rule that judges clusters", async () => {
+      const violations = await evaluate([cluster()]);
+      for (const p of elasticachePolicies) expect(of(violations, p.name), p.name).to.deep.equal([]);
+    });
+
+    complies({ rule: "elasticache-snapshot-retention", title: "a cluster keeping 7 days", resources: [cluster()] });
+    violates({
+      rule: "elasticache-snapshot-retention",
+      title: "a Redis cluster with no snapshots",
+      resources: [cluster({ snapshotRetentionLimit: undefined })],
+      message: /not set .*at least 1 day/,
+      andThen: (violations) =>
+        expect(of(violations, "elasticache-snapshot-retention")[0]?.urn).to.match(/Cluster::node$/),
+    });
+    violates({
+      rule: "elasticache-snapshot-retention",
+      title: "a Valkey cluster with snapshotRetentionLimit 0",
+      resources: [cluster({ engine: "valkey", snapshotRetentionLimit: 0 })],
+      message: /snapshotRetentionLimit is 0/,
+    });
+    complies({
+      rule: "elasticache-snapshot-retention",
+      title: "a Memcached cluster (no snapshots exist for it)",
+      resources: [cluster({ engine: "memcached", snapshotRetentionLimit: undefined })],
+    });
+
+    complies({
+      rule: "elasticache-auto-minor-version-upgrade",
+      title: 'a cluster with autoMinorVersionUpgrade "true"',
+      resources: [cluster()],
+    });
+    complies({
+      rule: "elasticache-auto-minor-version-upgrade",
+      title: "a cluster leaving it at its default",
+      resources: [cluster({ autoMinorVersionUpgrade: undefined })],
+    });
+    violates({
+      rule: "elasticache-auto-minor-version-upgrade",
+      title: 'a cluster with autoMinorVersionUpgrade "false"',
+      resources: [cluster({ autoMinorVersionUpgrade: "false" })],
+      message: /autoMinorVersionUpgrade is "false"/,
+    });
+    violates({
+      rule: "elasticache-auto-minor-version-upgrade",
+      title: 'a member cluster with autoMinorVersionUpgrade "false" (judged on its own flag)',
+      resources: [member({ autoMinorVersionUpgrade: "false" })],
+    });
+    complies({
+      rule: "elasticache-auto-minor-version-upgrade",
+      title: 'a Memcached cluster with autoMinorVersionUpgrade "false" (no such control)',
+      resources: [cluster({ engine: "memcached", autoMinorVersionUpgrade: "false" })],
+    });
+
+    complies({
+      rule: "elasticache-custom-subnet-group",
+      title: "a cluster in a named subnet group",
+      resources: [cluster()],
+    });
+    violates({
+      rule: "elasticache-custom-subnet-group",
+      title: "a cluster with no subnet group",
+      resources: [cluster({ subnetGroupName: undefined })],
+      message: /the cluster uses the default subnet group/,
+    });
+    violates({
+      rule: "elasticache-custom-subnet-group",
+      title: "a Memcached cluster naming the default subnet group (unlike CKV_AWS_323)",
+      resources: [cluster({ engine: "memcached", subnetGroupName: "default" })],
+      message: /"default"/,
+    });
+
+    it("a member of a replication group is judged through its group, and says so", async () => {
+      const violations = await evaluate([member()]);
+      for (const p of elasticachePolicies) expect(of(violations, p.name), p.name).to.deep.equal([]);
+      for (const rule of ["elasticache-snapshot-retention", "elasticache-custom-subnet-group"])
+        expect(notApplicableReason(rule, CLUSTER, member().inputs), rule).to.match(
+          /member of replication group "huntaze-redis": its .* is the group's, judged on the group/,
+        );
+      expect(
+        notApplicableReason("elasticache-custom-subnet-group", CLUSTER, {
+          ...member().inputs,
+          replicationGroupId: UNKNOWN_STRING,
+        }),
+      ).to.match(/member of replication group \(id unknown until apply\)/);
+    });
+
+    it("a failing Memcached cluster says why it is not judged; an unknown engine is re-checked on up only when it matters", () => {
+      expect(
+        notApplicableReason("elasticache-snapshot-retention", CLUSTER, {
+          ...cluster().inputs,
+          engine: "memcached",
+          snapshotRetentionLimit: undefined,
+        }),
+      ).to.match(/runs Memcached, which has no snapshots/);
+      const unknownEngine = { ...cluster().inputs, engine: UNKNOWN_STRING };
+      // The engine is read only when the retention would fail: 7 days pass whatever it is.
+      expect(notApplicableReason("elasticache-snapshot-retention", CLUSTER, unknownEngine)).to.equal(undefined);
+      expect(
+        notApplicableReason("elasticache-snapshot-retention", CLUSTER, { ...unknownEngine, snapshotRetentionLimit: 0 }),
+      ).to.match(/engine: .*pulumi up/);
+      expect(
+        notApplicableReason("elasticache-auto-minor-version-upgrade", CLUSTER, {
+          ...unknownEngine,
+          autoMinorVersionUpgrade: "false",
+        }),
+      ).to.match(/engine: .*pulumi up/);
+    });
   });
 
   complies({
