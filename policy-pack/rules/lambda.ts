@@ -74,12 +74,17 @@ export const DEPRECATED_RUNTIMES: Readonly<Record<string, string>> = {
   "python3.7": "2023-12-04",
   "python3.8": "2024-10-14",
   "python3.9": "2025-12-15",
+  // The two below were missing from the table as first read; their dates are AWS's own end-of-support
+  // notices (AWS Health, quoted in public issue trackers): Python 3.10 on 2026-10-31 (creation blocked
+  // from 2027-02-01, updates from 2027-03-03), the Amazon Linux 2 OS-only runtime on 2026-07-31.
+  "python3.10": "2026-10-31",
   "ruby2.5": "2021-07-30",
   "ruby2.7": "2023-12-07",
   "ruby3.2": "2026-03-31",
   java8: "2024-01-08",
   "go1.x": "2024-01-08",
   provided: "2024-01-08",
+  "provided.al2": "2026-07-31",
   "dotnetcore1.0": "2019-07-30",
   "dotnetcore2.0": "2019-05-30",
   "dotnetcore2.1": "2022-01-05",

@@ -87,6 +87,18 @@ describe("Lambda rules", () => {
   });
   violates({
     rule: "lambda-supported-runtime",
+    title: "python3.10 (deprecated 2026-10-31)",
+    resources: [fn({ runtime: "python3.10" })],
+    message: /runtime python3\.10 was deprecated on 2026-10-31/,
+  });
+  violates({
+    rule: "lambda-supported-runtime",
+    title: "provided.al2 (the Amazon Linux 2 OS-only runtime, deprecated 2026-07-31)",
+    resources: [fn({ runtime: "provided.al2" })],
+    message: /runtime provided\.al2 was deprecated on 2026-07-31/,
+  });
+  violates({
+    rule: "lambda-supported-runtime",
     // Scheduled for 2027-04-30: a warning naming the dates now, "deprecated" once the date has passed.
     title: "nodejs22.x (deprecation scheduled for 2027-04-30) under the default 365 days",
     resources: [fn({ runtime: "nodejs22.x" })],
