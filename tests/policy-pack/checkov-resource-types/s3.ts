@@ -1,0 +1,3 @@
+import type { CoveredType } from "./covered-type";
+
+export const types: CoveredType[] = [];
