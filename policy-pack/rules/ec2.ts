@@ -164,7 +164,7 @@ const PULUMI_DEFAULT_DESCRIPTION = "Managed by Pulumi";
 const descriptions = resourcePolicy({
   name: "ec2-security-group-descriptions",
   summary:
-    "Every security group and security group rule has a meaningful description (unlike CKV_AWS_23, which accepts a group's description or its rules' descriptions, both are required)",
+    "Every security group and security group rule has a meaningful description (unlike CKV_AWS_23, which accepts a group's description or its rules' descriptions, both are required, and the EC2-Classic DB/ElastiCache/Redshift security groups it also lists are not judged: the provider no longer has them)",
   enforcementLevel: "advisory",
   references: { catalogue: [78], fsbp: [], checkov: ["CKV_AWS_23"] },
   resourceTypes: [...ec2.securityGroup, ...ec2.securityGroupRule, ...ec2.ingressRule, ...ec2.egressRule],

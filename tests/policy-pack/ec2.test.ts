@@ -131,6 +131,25 @@ describe("EC2 security group rules", () => {
     resources: [rule({ fromPort: 11000, toPort: 12000 })],
     message: /11211/,
   });
+  // CKV_AWS_24/25 cover aws_security_group_rule and aws_vpc_security_group_ingress_rule too: a standalone
+  // rule whose group is outside the stack is judged on its own inputs.
+  violates({
+    rule: "ec2-no-open-high-risk-ports",
+    title: "aws.ec2.SecurityGroupRule opening RDP to ::/0 on a group outside the stack",
+    resources: [
+      rule({ securityGroupId: "sg-0123", fromPort: 3389, toPort: 3389, cidrBlocks: [], ipv6CidrBlocks: ["::/0"] }),
+    ],
+    message: /rule opens high-risk port\(s\) 3389/,
+  });
+  complies({
+    rule: "ec2-no-open-high-risk-ports",
+    title:
+      "an egress aws.ec2.SecurityGroupRule to 0.0.0.0/0 on 22, and SSH from a private range by aws.vpc.SecurityGroupIngressRule",
+    resources: [
+      rule({ type: "egress", securityGroupId: "sg-0123", fromPort: 22, toPort: 22 }),
+      ingress({ securityGroupId: "sg-0123", fromPort: 22, toPort: 22, cidrIpv6: undefined, cidrIpv4: "10.0.0.0/16" }),
+    ],
+  });
 
   complies({
     rule: "ec2-default-security-group-restricts-all",
@@ -260,6 +279,12 @@ describe("EC2 security group rules", () => {
     title: "a standalone rule without a description",
     resources: [ingress({ description: undefined })],
     message: /ingress has no description/,
+  });
+  violates({
+    rule: "ec2-security-group-descriptions",
+    title: "an aws.ec2.SecurityGroupRule with a blank description, its group outside the stack",
+    resources: [rule({ securityGroupId: "sg-0123", description: "  " })],
+    message: /security group rule rule has no description/,
   });
 
   complies({
