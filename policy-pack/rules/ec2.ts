@@ -89,7 +89,7 @@ export const HIGH_RISK_PORTS: readonly number[] = [
 const highRiskPorts = resourcePolicy({
   name: "ec2-no-open-high-risk-ports",
   summary:
-    "No security group admits 0.0.0.0/0 or ::/0 to a high-risk port (EC2.19 list plus Redis 6379/6380 and Memcached 11211), whatever allowedPublicPorts says (unlike CKV_AWS_24, a tcp rule from port 0 to port 0 is port 0 alone, as the EC2 API reads it, not every port)",
+    "No security group admits 0.0.0.0/0 or ::/0 to a high-risk port (EC2.19 list plus Redis 6379/6380 and Memcached 11211), whatever allowedPublicPorts says (unlike CKV_AWS_24, a tcp rule from port 0 to port 0 is port 0 alone, as the EC2 API reads it, not every port; and unlike CKV_AWS_24 and CKV_AWS_25, which fail an aws_vpc_security_group_ingress_rule whose only source is referencedSecurityGroupId or prefixListId, a rule with no CIDR is not open to the internet)",
   enforcementLevel: "mandatory",
   references: { catalogue: [76], fsbp: ["EC2.19"], checkov: ["CKV_AWS_24", "CKV_AWS_25"] },
   resourceTypes: ingressTypes,

@@ -143,6 +143,11 @@ describe("EC2 security group rules", () => {
   });
   complies({
     rule: "ec2-no-open-high-risk-ports",
+    title: "SSH by aws.vpc.SecurityGroupIngressRule from a referenced security group (no CIDR; CKV_AWS_24 fails it)",
+    resources: [ingress({ fromPort: 22, toPort: 22, cidrIpv6: undefined, referencedSecurityGroupId: "sg-0bastion" })],
+  });
+  complies({
+    rule: "ec2-no-open-high-risk-ports",
     title:
       "an egress aws.ec2.SecurityGroupRule to 0.0.0.0/0 on 22, and SSH from a private range by aws.vpc.SecurityGroupIngressRule",
     resources: [
