@@ -97,7 +97,7 @@ const deletionProtection = resourcePolicy({
 const monitoring = resourcePolicy({
   name: "rds-enhanced-monitoring",
   summary:
-    "RDS instances and Aurora cluster instances have enhanced monitoring (monitoringInterval > 0 with a monitoringRoleArn); unlike CKV_AWS_118, a role without an interval fails (the interval defaults to 0, monitoring off)",
+    "RDS instances and Aurora cluster instances have enhanced monitoring, as CKV_AWS_118 (monitoringInterval > 0, with the monitoringRoleArn AWS then requires; unset, the interval is 0: monitoring off)",
   enforcementLevel: "advisory",
   references: { catalogue: [63], fsbp: ["RDS.6"], checkov: ["CKV_AWS_118"] },
   resourceTypes: [...instance, ...rds.clusterInstance],

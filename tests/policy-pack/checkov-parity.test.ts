@@ -57,6 +57,17 @@ const deletionBase = {
   backupWindow: "07:00-09:00",
 };
 const minorBase = { publiclyAccessible: true, backupRetentionPeriod: 0, engine: "postgres", tags: { test: "Fail" } };
+const monitorBase = {
+  allocatedStorage: 10,
+  engine: "mysql",
+  engineVersion: "5.7",
+  instanceClass: "db.t3.micro",
+  dbName: "mydb",
+  username: "foo",
+  password: "foobarbaz",
+  parameterGroupName: "default.mysql5.7",
+  skipFinalSnapshot: true,
+};
 const clusterInstanceBase = { clusterIdentifier: "id", instanceClass: "foo-bar" };
 const multiAzBase = { dbName: "name", engine: "mysql", identifier: "id", instanceClass: "foo" };
 const logBase = (engine: string) => ({
@@ -494,21 +505,43 @@ const firstRows: Row[] = [
     checkov: "PASSED",
     resources: [res(DB, "default", { ...deletionBase, deletionProtection: true })],
   },
-  // CKV_AWS_118 DBInstanceMonitoring (test_DBInstanceMonitoring.py)
+  // CKV_AWS_118 RDSEnhancedMonitorEnabled (test_RDSEnhancedMonitorEnabled.py; monitoring_interval one
+  // of 1, 5, 10, 15, 30, 60). The rows were once taken from test_DBInstanceMonitoring.py, whose check
+  // (monitoring_role_arn set) carried the id CKV_AWS_129 and is no longer in Checkov.
   {
     check: "CKV_AWS_118",
     rule: "rds-enhanced-monitoring",
-    fixture: "test_failure",
+    fixture: "test_failure1",
     checkov: "FAILED",
-    resources: [res(DB, "example", { allocatedStorage: 10 })],
+    resources: [res(DB, "default", monitorBase)],
   },
   {
     check: "CKV_AWS_118",
     rule: "rds-enhanced-monitoring",
-    fixture: "test_success",
+    fixture: "test_failure2",
+    checkov: "FAILED",
+    resources: [res(DB, "default", { ...monitorBase, monitoringInterval: 0 })],
+  },
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_failure3",
+    checkov: "FAILED",
+    resources: [res(DB, "default", { ...monitorBase, monitoringInterval: "5" })],
+  },
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_success1",
     checkov: "PASSED",
-    pack: "FAILED",
-    resources: [res(DB, "example", { allocatedStorage: 10, monitoringRoleArn: "iam_role_arn" })],
+    resources: [res(DB, "default", { ...monitorBase, monitoringInterval: 5 })],
+  },
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_success2",
+    checkov: "PASSED",
+    resources: [res(DB, "default", { ...monitorBase, monitoringInterval: 15 })],
   },
   // CKV_AWS_129 DBInstanceLogging (example_DBInstanceLogging/main.tf)
   {
