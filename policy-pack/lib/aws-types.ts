@@ -93,6 +93,7 @@ export const rds = {
   instance: ["aws:rds/instance:Instance"],
   parameterGroup: ["aws:rds/parameterGroup:ParameterGroup"],
   clusterInstance: ["aws:rds/clusterInstance:ClusterInstance"],
+  cluster: ["aws:rds/cluster:Cluster"],
 } as const;
 
 export const cloudtrail = {

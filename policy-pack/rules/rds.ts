@@ -59,10 +59,10 @@ const multiAz = resourcePolicy({
 const backups = resourcePolicy({
   name: "rds-backup-retention",
   summary:
-    "RDS instances keep automated backups for at least minimumRetentionDays (default 7, as RDS.11) and at most 35 days (what AWS accepts); unlike CKV_AWS_133, an unset period fails (AWS then keeps 1 day, short of RDS.11's 7)",
+    "RDS instances and Aurora / Multi-AZ DB clusters (whose automated backups are set on the cluster, not on its instances) keep automated backups for at least minimumRetentionDays (default 7, as RDS.11) and at most 35 days (what AWS accepts); unlike CKV_AWS_133, an unset period fails (AWS then keeps 1 day, short of RDS.11's 7)",
   enforcementLevel: "advisory",
   references: { catalogue: [61], fsbp: ["RDS.11"], checkov: ["CKV_AWS_133"] },
-  resourceTypes: instance,
+  resourceTypes: [...instance, ...rds.cluster],
   configSchema: {
     properties: {
       minimumRetentionDays: {
@@ -97,10 +97,10 @@ const deletionProtection = resourcePolicy({
 const monitoring = resourcePolicy({
   name: "rds-enhanced-monitoring",
   summary:
-    "RDS instances have enhanced monitoring (monitoringInterval > 0 with a monitoringRoleArn); unlike CKV_AWS_118, a role without an interval fails (the interval defaults to 0, monitoring off)",
+    "RDS instances and Aurora cluster instances have enhanced monitoring, as CKV_AWS_118 (monitoringInterval > 0, with the monitoringRoleArn AWS then requires; unset, the interval is 0: monitoring off)",
   enforcementLevel: "advisory",
   references: { catalogue: [63], fsbp: ["RDS.6"], checkov: ["CKV_AWS_118"] },
-  resourceTypes: instance,
+  resourceTypes: [...instance, ...rds.clusterInstance],
   check: (c) => {
     const v = c.props.monitoringInterval;
     if (isUnknown(v)) c.unknown("monitoringInterval");
@@ -159,10 +159,10 @@ const iamAuth = resourcePolicy({
 const minorUpgrades = resourcePolicy({
   name: "rds-auto-minor-version-upgrade",
   summary:
-    "RDS instances take minor engine upgrades automatically (autoMinorVersionUpgrade not false); unlike CKV_AWS_226, an unset flag passes (the provider and AWS default it to true)",
+    "RDS instances and Aurora cluster instances take minor engine upgrades automatically (autoMinorVersionUpgrade not false); unlike CKV_AWS_226, an unset flag passes (the provider and AWS default it to true)",
   enforcementLevel: "advisory",
   references: { catalogue: [66], fsbp: ["RDS.13"], checkov: ["CKV_AWS_226"] },
-  resourceTypes: instance,
+  resourceTypes: [...instance, ...rds.clusterInstance],
   check: (c) => {
     const v = c.props.autoMinorVersionUpgrade;
     if (isUnknown(v)) c.unknown("autoMinorVersionUpgrade");

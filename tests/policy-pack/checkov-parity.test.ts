@@ -19,6 +19,7 @@ const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const DB = "aws:rds/instance:Instance";
 const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+const RDS_CLUSTER = "aws:rds/cluster:Cluster";
 const ECS_CLUSTER = "aws:ecs/cluster:Cluster";
 const ECS_SERVICE = "aws:ecs/service:Service";
 const TOPIC = "aws:sns/topic:Topic";
@@ -57,6 +58,23 @@ const deletionBase = {
   backupWindow: "07:00-09:00",
 };
 const minorBase = { publiclyAccessible: true, backupRetentionPeriod: 0, engine: "postgres", tags: { test: "Fail" } };
+const monitorBase = {
+  allocatedStorage: 10,
+  engine: "mysql",
+  engineVersion: "5.7",
+  instanceClass: "db.t3.micro",
+  dbName: "mydb",
+  username: "foo",
+  password: "foobarbaz",
+  parameterGroupName: "default.mysql5.7",
+  skipFinalSnapshot: true,
+};
+const minorClusterBase = {
+  identifier: "bar",
+  performanceInsightsEnabled: false,
+  publiclyAccessible: true,
+  tags: { test: "Fail" },
+};
 const clusterInstanceBase = { clusterIdentifier: "id", instanceClass: "foo-bar" };
 const multiAzBase = { dbName: "name", engine: "mysql", identifier: "id", instanceClass: "foo" };
 const logBase = (engine: string) => ({
@@ -435,6 +453,36 @@ const firstRows: Row[] = [
     checkov: "FAILED",
     resources: [res(ALARM, "fail", { ...alarmBase, actionsEnabled: false })],
   },
+  // CKV_AWS_133 DBInstanceBackupRetentionPeriod (example_DBInstanceBackupRetentionPeriod/main.tf, aws_rds_cluster)
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_rds_cluster.pass",
+    checkov: "PASSED",
+    resources: [res(RDS_CLUSTER, "pass", { backupRetentionPeriod: 35 })],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_rds_cluster.pass2",
+    checkov: "PASSED",
+    pack: "FAILED",
+    resources: [res(RDS_CLUSTER, "pass2", {})],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_rds_cluster.fail2",
+    checkov: "FAILED",
+    resources: [res(RDS_CLUSTER, "fail2", { backupRetentionPeriod: 0 })],
+  },
+  {
+    check: "CKV_AWS_133",
+    rule: "rds-backup-retention",
+    fixture: "aws_rds_cluster.fail",
+    checkov: "FAILED",
+    resources: [res(RDS_CLUSTER, "fail", { backupRetentionPeriod: 36 })],
+  },
   // CKV_AWS_133 DBInstanceBackupRetentionPeriod (example_DBInstanceBackupRetentionPeriod/main.tf, aws_db_instance)
   {
     check: "CKV_AWS_133",
@@ -494,21 +542,43 @@ const firstRows: Row[] = [
     checkov: "PASSED",
     resources: [res(DB, "default", { ...deletionBase, deletionProtection: true })],
   },
-  // CKV_AWS_118 DBInstanceMonitoring (test_DBInstanceMonitoring.py)
+  // CKV_AWS_118 RDSEnhancedMonitorEnabled (test_RDSEnhancedMonitorEnabled.py; monitoring_interval one
+  // of 1, 5, 10, 15, 30, 60). The rows were once taken from test_DBInstanceMonitoring.py, whose check
+  // (monitoring_role_arn set) carried the id CKV_AWS_129 and is no longer in Checkov.
   {
     check: "CKV_AWS_118",
     rule: "rds-enhanced-monitoring",
-    fixture: "test_failure",
+    fixture: "test_failure1",
     checkov: "FAILED",
-    resources: [res(DB, "example", { allocatedStorage: 10 })],
+    resources: [res(DB, "default", monitorBase)],
   },
   {
     check: "CKV_AWS_118",
     rule: "rds-enhanced-monitoring",
-    fixture: "test_success",
+    fixture: "test_failure2",
+    checkov: "FAILED",
+    resources: [res(DB, "default", { ...monitorBase, monitoringInterval: 0 })],
+  },
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_failure3",
+    checkov: "FAILED",
+    resources: [res(DB, "default", { ...monitorBase, monitoringInterval: "5" })],
+  },
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_success1",
     checkov: "PASSED",
-    pack: "FAILED",
-    resources: [res(DB, "example", { allocatedStorage: 10, monitoringRoleArn: "iam_role_arn" })],
+    resources: [res(DB, "default", { ...monitorBase, monitoringInterval: 5 })],
+  },
+  {
+    check: "CKV_AWS_118",
+    rule: "rds-enhanced-monitoring",
+    fixture: "test_success2",
+    checkov: "PASSED",
+    resources: [res(DB, "default", { ...monitorBase, monitoringInterval: 15 })],
   },
   // CKV_AWS_129 DBInstanceLogging (example_DBInstanceLogging/main.tf)
   {
@@ -542,6 +612,23 @@ const firstRows: Row[] = [
     fixture: "aws_db_instance.empty",
     checkov: "FAILED",
     resources: [res(DB, "empty", { ...logBase("mysql"), enabledCloudwatchLogsExports: [] })],
+  },
+  // CKV_AWS_226 DBInstanceMinorUpgrade (example_DBInstanceMinorUpgrade/main.tf, aws_rds_cluster_instance)
+  ...(["fail", "fail2"] as const).map(
+    (name): Row => ({
+      check: "CKV_AWS_226",
+      rule: "rds-auto-minor-version-upgrade",
+      fixture: `aws_rds_cluster_instance.${name}`,
+      checkov: "FAILED",
+      resources: [res(CLUSTER_INSTANCE, name, { ...minorClusterBase, autoMinorVersionUpgrade: false })],
+    }),
+  ),
+  {
+    check: "CKV_AWS_226",
+    rule: "rds-auto-minor-version-upgrade",
+    fixture: "aws_rds_cluster_instance.pass",
+    checkov: "PASSED",
+    resources: [res(CLUSTER_INSTANCE, "pass", { ...minorClusterBase, autoMinorVersionUpgrade: true })],
   },
   // CKV_AWS_226 DBInstanceMinorUpgrade (example_DBInstanceMinorUpgrade/main.tf, aws_db_instance)
   {

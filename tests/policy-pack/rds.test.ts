@@ -6,6 +6,8 @@ import { evaluate, of } from "../support/policy-harness";
 
 const INSTANCE = "aws:rds/instance:Instance";
 const PARAMS = "aws:rds/parameterGroup:ParameterGroup";
+const CLUSTER = "aws:rds/cluster:Cluster";
+const CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
 const PASSWORD = "pg-Sup3r-secret-password";
 
 const db = factory(INSTANCE, "db", {
@@ -38,11 +40,38 @@ const params = factory(PARAMS, "db-params", {
   parameters: [{ name: "rds.force_ssl", value: "1", applyMethod: "immediate" }],
 });
 
+// Aurora: automated backups are a cluster setting; monitoring and minor upgrades are per cluster instance.
+const cluster = factory(CLUSTER, "aurora", {
+  engine: "aurora-postgresql",
+  engineVersion: "16.4",
+  masterUsername: "huntaze_admin",
+  manageMasterUserPassword: true,
+  storageEncrypted: true,
+  backupRetentionPeriod: 14,
+  deletionProtection: true,
+});
+const member = factory(CLUSTER_INSTANCE, "aurora-1", {
+  clusterIdentifier: "aurora",
+  engine: "aurora-postgresql",
+  instanceClass: "db.r6g.large",
+  publiclyAccessible: false,
+  monitoringInterval: 60,
+  monitoringRoleArn: "arn:aws:iam::111122223333:role/rds-monitoring",
+  autoMinorVersionUpgrade: true,
+  performanceInsightsEnabled: true,
+  performanceInsightsKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+});
+
 describe("RDS rules", () => {
   it("the compliant instance passes every RDS rule and no message shows its password", async () => {
     const violations = await evaluate([db(), params()]);
     for (const p of rdsPolicies) expect(of(violations, p.name), p.name).to.deep.equal([]);
     for (const v of violations) expect(v.message).to.not.include(PASSWORD);
+  });
+
+  it("the compliant Aurora cluster and cluster instance pass every RDS rule", async () => {
+    const violations = await evaluate([cluster(), member()]);
+    for (const p of rdsPolicies) expect(of(violations, p.name), p.name).to.deep.equal([]);
   });
 
   complies({ rule: "rds-storage-encrypted", title: "storageEncrypted", resources: [db()] });
@@ -80,11 +109,26 @@ describe("RDS rules", () => {
     message: /at least 30/,
   });
 
+  complies({ rule: "rds-backup-retention", title: "an Aurora cluster keeping 14 days", resources: [cluster()] });
+  violates({
+    rule: "rds-backup-retention",
+    title: "an Aurora cluster with the default period (1 day)",
+    resources: [cluster({ backupRetentionPeriod: undefined })],
+    message: /backupRetentionPeriod is not set; keep at least 7 days/,
+  });
+
   complies({ rule: "rds-deletion-protection", title: "on", resources: [db()] });
   violates({ rule: "rds-deletion-protection", title: "off", resources: [db({ deletionProtection: undefined })] });
 
   complies({ rule: "rds-enhanced-monitoring", title: "60 s", resources: [db()] });
   violates({ rule: "rds-enhanced-monitoring", title: "0", resources: [db({ monitoringInterval: 0 })] });
+  complies({ rule: "rds-enhanced-monitoring", title: "an Aurora cluster instance at 60 s", resources: [member()] });
+  violates({
+    rule: "rds-enhanced-monitoring",
+    title: "an Aurora cluster instance without an interval",
+    resources: [member({ monitoringInterval: undefined })],
+    message: /enhanced monitoring is off/,
+  });
 
   complies({ rule: "rds-cloudwatch-log-exports", title: "postgresql + upgrade", resources: [db()] });
   violates({
@@ -116,6 +160,17 @@ describe("RDS rules", () => {
     rule: "rds-auto-minor-version-upgrade",
     title: "false",
     resources: [db({ autoMinorVersionUpgrade: false })],
+  });
+  complies({
+    rule: "rds-auto-minor-version-upgrade",
+    title: "an Aurora cluster instance (default)",
+    resources: [member({ autoMinorVersionUpgrade: undefined })],
+  });
+  violates({
+    rule: "rds-auto-minor-version-upgrade",
+    title: "an Aurora cluster instance with false",
+    resources: [member({ autoMinorVersionUpgrade: false })],
+    message: /autoMinorVersionUpgrade is false/,
   });
 
   complies({ rule: "rds-copy-tags-to-snapshots", title: "on", resources: [db()] });
