@@ -72,6 +72,18 @@ describe("KMS rules", () => {
     message: /key policy allows kms:Decrypt to Principal "\*"/,
   });
 
+  complies({
+    rule: "kms-key-policy-not-public",
+    title: "an aws.kms.KeyPolicy of a key outside the stack naming the account root",
+    resources: [
+      {
+        type: "aws:kms/keyPolicy:KeyPolicy",
+        name: "kp",
+        inputs: { keyId: "arn:aws:kms:eu-west-1:111122223333:key/shared", policy: doc(rootAdmin) },
+      },
+    ],
+  });
+
   complies({ rule: "kms-key-policy-defined", title: "an inline policy", resources: [key()] });
   complies({
     rule: "kms-key-policy-defined",
@@ -126,6 +138,47 @@ describe("KMS rules", () => {
     ],
     message: /kms:Decrypt on Resource "\*"/,
   });
+  // CKV_AWS_355 also covers aws_iam_user_policy and aws_iam_group_policy; v7 accepts a policy
+  // document object as well as JSON text.
+  for (const [type, owner] of [
+    ["aws:iam/userPolicy:UserPolicy", { user: "ci" }],
+    ["aws:iam/groupPolicy:GroupPolicy", { group: "developers" }],
+  ] as const) {
+    const kind = type.split(":").pop();
+    complies({
+      rule: "iam-no-kms-decrypt-on-all-keys",
+      title: `kms:Decrypt on a named key (${kind})`,
+      resources: [
+        {
+          type,
+          name: "p",
+          inputs: {
+            ...owner,
+            policy: doc({
+              Effect: "Allow",
+              Action: "kms:Decrypt",
+              Resource: "arn:aws:kms:eu-west-1:111122223333:key/abcd",
+            }),
+          },
+        },
+      ],
+    });
+    violates({
+      rule: "iam-no-kms-decrypt-on-all-keys",
+      title: `kms:* on * in a policy document object (${kind})`,
+      resources: [
+        {
+          type,
+          name: "p",
+          inputs: {
+            ...owner,
+            policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["kms:*"], Resource: "*" }] },
+          },
+        },
+      ],
+      message: /the policy allows kms:\* on Resource "\*"/,
+    });
+  }
   violates({
     rule: "iam-no-kms-decrypt-on-all-keys",
     title: "kms:* on * in a role's inline policy",

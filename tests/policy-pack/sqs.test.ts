@@ -110,6 +110,33 @@ describe("SQS rules", () => {
     ],
     message: /sqs:\*/,
   });
+  // CKV_AWS_72's own type: an aws.sqs.QueuePolicy, here of a queue outside the stack.
+  violates({
+    rule: "sqs-queue-policy-no-wildcard-actions",
+    title: '"*" on aws.sqs.QueuePolicy of a queue outside the stack',
+    resources: [
+      {
+        type: QUEUE_POLICY,
+        name: "shared-policy",
+        inputs: {
+          queueUrl: "https://sqs.eu-west-1.amazonaws.com/111122223333/shared",
+          policy: doc({ Effect: "Allow", Principal: { AWS: "111122223333" }, Action: "*", Resource: "*" }),
+        },
+      },
+    ],
+    message: /the queue policy allows \*/,
+  });
+  complies({
+    rule: "sqs-queue-policy-no-wildcard-actions",
+    title: "sqs:SendMessage on aws.sqs.QueuePolicy",
+    resources: [
+      {
+        type: QUEUE_POLICY,
+        name: "shared-policy",
+        inputs: { queueUrl: "https://sqs.eu-west-1.amazonaws.com/111122223333/shared", policy: snsSend },
+      },
+    ],
+  });
 
   complies({
     rule: "sqs-queue-has-dead-letter-queue",
