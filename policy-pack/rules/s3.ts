@@ -24,6 +24,16 @@ function attachedTo(bucket: Resource, side: Resource[]): Resource[] {
   return side.filter((r) => (r.dependsOn.bucket ?? []).includes(bucket.urn) || ids.has(r.props.bucket));
 }
 
+/**
+ * The items of a list-shaped inline block of the deprecated BucketV2 (`loggings`, `versionings`,
+ * `serverSideEncryptionConfigurations`, ...: the Terraform blocks kept as lists, where v7's Bucket has
+ * one object); an unknown list is one unknown item.
+ */
+function blocks(value: unknown): unknown[] {
+  if (isUnknown(value)) return [value];
+  return Array.isArray(value) ? value : [];
+}
+
 /** A bucket's verdict: a problem to report, what is unknown until apply, or nothing. */
 type Verdict = string | { unknown: string[] } | undefined;
 
@@ -136,6 +146,15 @@ function encryption(bucket: Resource, configs: Resource[]): Encryption {
   const inlineSingle = at(bucket.props, "serverSideEncryptionConfiguration.rule");
   if (isUnknown(inlineSingle)) unknown.push(where);
   else if (inlineSingle) rules.push({ rule: inlineSingle, where });
+  // The deprecated BucketV2: serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[].
+  const whereV2 = `serverSideEncryptionConfigurations of ${bucket.name}`;
+  for (const config of blocks(bucket.props.serverSideEncryptionConfigurations))
+    for (const rule of blocks(at(config, "rules")))
+      for (const byDefault of blocks(at(rule, "applyServerSideEncryptionByDefaults")))
+        rules.push({
+          rule: isUnknown(byDefault) ? byDefault : { applyServerSideEncryptionByDefault: byDefault },
+          where: whereV2,
+        });
 
   const algorithms: string[] = [];
   const unknownKeys: string[] = [];
@@ -363,12 +382,16 @@ const versioning = stackPolicy({
   check: (s) =>
     perBucket(s, s3.versioning, (bucket, configs) => {
       const states = configs.map((c) => ({ c, status: at(c.props, "versioningConfiguration.status") }));
-      const inline = at(bucket.props, "versioning.enabled");
-      if (states.some((st) => st.status === "Enabled") || inline === true) return undefined;
+      // Inline: v7 Bucket's `versioning`, the deprecated BucketV2's `versionings` list.
+      const inline = [
+        at(bucket.props, "versioning.enabled"),
+        ...blocks(bucket.props.versionings).map((v) => at(v, "enabled")),
+      ];
+      if (states.some((st) => st.status === "Enabled") || inline.includes(true)) return undefined;
       const unknown = states
         .filter((st) => isUnknown(st.status))
         .map((st) => `versioningConfiguration.status of ${st.c.name}`);
-      if (isUnknown(inline)) unknown.push(`versioning of ${bucket.name}`);
+      if (inline.some(isUnknown)) unknown.push(`versioning of ${bucket.name}`);
       if (unknown.length) return { unknown };
       return "versioning is not enabled (aws.s3.BucketVersioning with status Enabled)";
     }),
@@ -383,9 +406,14 @@ const accessLogging = stackPolicy({
   check: (s) =>
     perBucket(s, s3.logging, (bucket, configs) => {
       if (configs.length > 0) return undefined;
-      const inline = at(bucket.props, "logging.targetBucket");
-      if (isUnknown(inline)) return { unknown: [`logging of ${bucket.name}`] };
-      return inline ? undefined : "server access logging is off (aws.s3.BucketLogging)";
+      // Inline: v7 Bucket's `logging`, the deprecated BucketV2's `loggings` list.
+      const targets = [
+        at(bucket.props, "logging.targetBucket"),
+        ...blocks(bucket.props.loggings).map((l) => at(l, "targetBucket")),
+      ];
+      if (targets.some((t) => !isUnknown(t) && t)) return undefined;
+      if (targets.some(isUnknown)) return { unknown: [`logging of ${bucket.name}`] };
+      return "server access logging is off (aws.s3.BucketLogging)";
     }),
 });
 
