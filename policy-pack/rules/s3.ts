@@ -177,7 +177,8 @@ function encryption(bucket: Resource, configs: Resource[]): Encryption {
 
 const defaultEncryption = stackPolicy({
   name: "s3-bucket-default-encryption",
-  summary: "Every S3 bucket has default server-side encryption configured (SSE-S3 or SSE-KMS)",
+  summary:
+    "Every S3 bucket has default server-side encryption configured (SSE-S3 or SSE-KMS), declared in the stack (unlike CKV_AWS_19, which passes a bucket with no encryption configuration at all since S3 applies SSE-S3 by default)",
   enforcementLevel: "mandatory",
   references: { catalogue: [11], fsbp: ["S3.4 (retired)"], checkov: ["CKV_AWS_19"] },
   resourceTypes: [...s3.bucket, ...s3.encryption],
@@ -194,7 +195,8 @@ const defaultEncryption = stackPolicy({
 
 const kmsEncryption = stackPolicy({
   name: "s3-bucket-encryption-kms-cmk",
-  summary: "S3 default encryption uses SSE-KMS with a customer-managed key",
+  summary:
+    "S3 default encryption uses SSE-KMS with a customer-managed key (unlike CKV_AWS_145, which passes SSE-KMS without kmsMasterKeyId, i.e. the AWS-managed aws/s3 key)",
   enforcementLevel: "advisory",
   references: { catalogue: [12], fsbp: [], checkov: ["CKV_AWS_145"] },
   resourceTypes: [...s3.bucket, ...s3.encryption],

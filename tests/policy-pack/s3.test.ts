@@ -253,6 +253,26 @@ describe("policy pack: S3", () => {
   complies({ rule: "s3-bucket-encryption-kms-cmk", title: "SSE-KMS with a customer key", resources: hardened() });
   complies({
     rule: "s3-bucket-encryption-kms-cmk",
+    title: "dual-layer SSE-KMS (aws:kms:dsse) with a customer key",
+    resources: hardened({
+      sseKms: side(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "logs-sse",
+        {
+          rules: [
+            {
+              applyServerSideEncryptionByDefault: {
+                sseAlgorithm: "aws:kms:dsse",
+                kmsMasterKeyId: "arn:aws:kms:us-east-1:317805897534:key/1",
+              },
+            },
+          ],
+        },
+      ),
+    }),
+  });
+  complies({
+    rule: "s3-bucket-encryption-kms-cmk",
     title: "SSE-KMS with a customer key inline on a deprecated BucketV2",
     resources: inlineV2(inlineSse("aws:kms", "arn:aws:kms:us-east-1:317805897534:key/1"), "sseKms"),
   });
