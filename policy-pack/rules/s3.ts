@@ -267,6 +267,17 @@ const tlsOnly = stackPolicy({
 });
 
 const publicCannedAcls = new Set(["public-read", "public-read-write", "authenticated-read"]);
+/** The canned ACLs S3 accepts (@pulumi/aws `types.enums.s3.CannedAcl`; s3.test.ts holds them equal). */
+const cannedAcls: readonly string[] = [
+  "private",
+  "public-read",
+  "public-read-write",
+  "aws-exec-read",
+  "authenticated-read",
+  "bucket-owner-read",
+  "bucket-owner-full-control",
+  "log-delivery-write",
+];
 const publicGroupUris = [
   "http://acs.amazonaws.com/groups/global/AllUsers",
   "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
@@ -293,7 +304,7 @@ function publicAclProblem(acl: unknown, grants: unknown[]): string | undefined {
 const noPublicAcl = resourcePolicy({
   name: "s3-no-public-acl",
   summary:
-    "No S3 bucket ACL grants access to AllUsers or AuthenticatedUsers (CKV_AWS_20 and CKV_AWS_57 together: unlike CKV_AWS_57 alone, a public-read ACL fails; unlike CKV_AWS_375 alone, a grant to AllUsers fails whatever its permission)",
+    'No S3 bucket ACL grants access to AllUsers or AuthenticatedUsers or names a canned ACL S3 does not accept (CKV_AWS_20 and CKV_AWS_57 together: unlike CKV_AWS_57 alone, a public-read ACL or a READ grant to AllUsers fails, and so does the ACL "website", as CKV_AWS_20 fails it; unlike CKV_AWS_375 alone, a grant to AllUsers fails whatever its permission)',
   enforcementLevel: "mandatory",
   references: {
     catalogue: [14],
@@ -308,6 +319,10 @@ const noPublicAcl = resourcePolicy({
     const problem = publicAclProblem(acl, grants);
     if (problem) {
       c.report(problem);
+      return;
+    }
+    if (typeof acl === "string" && acl !== "" && !cannedAcls.includes(acl)) {
+      c.report(`acl "${acl}" is not a canned ACL S3 accepts (${cannedAcls.join(", ")}): it cannot be judged`);
       return;
     }
     if (isUnknown(acl)) c.unknown("acl");

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { describe } from "mocha";
 import { complies, UNKNOWN_ARRAY, UNKNOWN_STRING, violates } from "../support/policy-cases";
@@ -337,6 +338,22 @@ describe("policy pack: S3", () => {
       },
     ],
     message: /AllUsers/,
+  });
+  // Every canned ACL of the provider is known to the rule: the private ones comply, the public ones are reported as public.
+  for (const acl of Object.values(aws.types.enums.s3.CannedAcl)) {
+    const isPublic = ["public-read", "public-read-write", "authenticated-read"].includes(acl);
+    (isPublic ? violates : complies)({
+      rule: "s3-no-public-acl",
+      title: `the provider's canned ACL ${acl}`,
+      resources: [{ type: "aws:s3/bucketAcl:BucketAcl", name: "acl", inputs: { bucket: "logs", acl } }],
+      ...(isPublic ? { message: /makes objects readable/ } : {}),
+    });
+  }
+  violates({
+    rule: "s3-no-public-acl",
+    title: "an ACL that is no canned ACL S3 accepts (website, which CKV_AWS_20 fails)",
+    resources: [{ type: "aws:s3/bucketAcl:BucketAcl", name: "acl", inputs: { bucket: "logs", acl: "website" } }],
+    message: /acl "website" is not a canned ACL S3 accepts \(private, public-read, .*log-delivery-write\)/,
   });
   violates({
     rule: "s3-no-public-acl",
