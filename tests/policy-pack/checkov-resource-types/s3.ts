@@ -78,11 +78,23 @@ export const types: CoveredType[] = [
   { check: "CKV_AWS_375", terraform: "aws_s3_bucket_acl", pulumi: acl },
 
   // CKV_AWS_379 resource/aws/S3SecureDataTransport.py: supported_resources = ('aws_s3_bucket_acl',);
-  // it then looks up, by the ACL's bucket, the aws_s3_bucket_public_access_block, an
-  // aws_s3_bucket_website_configuration (which passes the ACL) and the aws_s3_bucket_policy, whose
-  // statements it reads. The rule judges the ACL and the policies (its description says why it
-  // ignores the website exemption).
+  // it then looks up in the graph, by the ACL's bucket, the aws_s3_bucket_public_access_block (which
+  // can neutralise the ACL), an aws_s3_bucket_website_configuration (which passes it) and the
+  // aws_s3_bucket_policy, whose statements it reads.
   { check: "CKV_AWS_379", terraform: "aws_s3_bucket_acl", pulumi: acl },
+  { check: "CKV_AWS_379", terraform: "aws_s3_bucket_policy", pulumi: policy },
+  {
+    check: "CKV_AWS_379",
+    terraform: "aws_s3_bucket_public_access_block",
+    notJudged:
+      "the rule asks a TLS-only policy of every bucket, whether or not a public ACL is in force; the access block is judged by s3-bucket-public-access-block",
+  },
+  {
+    check: "CKV_AWS_379",
+    terraform: "aws_s3_bucket_website_configuration",
+    notJudged:
+      "a website configuration exempts no bucket from the rule: every bucket policy must deny requests without TLS",
+  },
 
   // CKV2_AWS_6 graph_checks/aws/S3BucketHasPublicAccessBlock.yaml: aws_s3_bucket joined to an
   // aws_s3_bucket_public_access_block with block_public_acls and block_public_policy true (the YAML
