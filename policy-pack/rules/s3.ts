@@ -24,6 +24,16 @@ function attachedTo(bucket: Resource, side: Resource[]): Resource[] {
   return side.filter((r) => (r.dependsOn.bucket ?? []).includes(bucket.urn) || ids.has(r.props.bucket));
 }
 
+/**
+ * The items of a list-shaped inline block of the deprecated BucketV2 (`loggings`, `versionings`,
+ * `serverSideEncryptionConfigurations`, ...: the Terraform blocks kept as lists, where v7's Bucket has
+ * one object); an unknown list is one unknown item.
+ */
+function blocks(value: unknown): unknown[] {
+  if (isUnknown(value)) return [value];
+  return Array.isArray(value) ? value : [];
+}
+
 /** A bucket's verdict: a problem to report, what is unknown until apply, or nothing. */
 type Verdict = string | { unknown: string[] } | undefined;
 
@@ -136,6 +146,15 @@ function encryption(bucket: Resource, configs: Resource[]): Encryption {
   const inlineSingle = at(bucket.props, "serverSideEncryptionConfiguration.rule");
   if (isUnknown(inlineSingle)) unknown.push(where);
   else if (inlineSingle) rules.push({ rule: inlineSingle, where });
+  // The deprecated BucketV2: serverSideEncryptionConfigurations[].rules[].applyServerSideEncryptionByDefaults[].
+  const whereV2 = `serverSideEncryptionConfigurations of ${bucket.name}`;
+  for (const config of blocks(bucket.props.serverSideEncryptionConfigurations))
+    for (const rule of blocks(at(config, "rules")))
+      for (const byDefault of blocks(at(rule, "applyServerSideEncryptionByDefaults")))
+        rules.push({
+          rule: isUnknown(byDefault) ? byDefault : { applyServerSideEncryptionByDefault: byDefault },
+          where: whereV2,
+        });
 
   const algorithms: string[] = [];
   const unknownKeys: string[] = [];
@@ -158,7 +177,8 @@ function encryption(bucket: Resource, configs: Resource[]): Encryption {
 
 const defaultEncryption = stackPolicy({
   name: "s3-bucket-default-encryption",
-  summary: "Every S3 bucket has default server-side encryption configured (SSE-S3 or SSE-KMS)",
+  summary:
+    "Every S3 bucket has default server-side encryption configured (SSE-S3 or SSE-KMS), declared in the stack (unlike CKV_AWS_19, which passes a bucket with no encryption configuration at all since S3 applies SSE-S3 by default)",
   enforcementLevel: "mandatory",
   references: { catalogue: [11], fsbp: ["S3.4 (retired)"], checkov: ["CKV_AWS_19"] },
   resourceTypes: [...s3.bucket, ...s3.encryption],
@@ -175,7 +195,8 @@ const defaultEncryption = stackPolicy({
 
 const kmsEncryption = stackPolicy({
   name: "s3-bucket-encryption-kms-cmk",
-  summary: "S3 default encryption uses SSE-KMS with a customer-managed key",
+  summary:
+    "S3 default encryption uses SSE-KMS with a customer-managed key (unlike CKV_AWS_145, which passes SSE-KMS without kmsMasterKeyId, i.e. the AWS-managed aws/s3 key)",
   enforcementLevel: "advisory",
   references: { catalogue: [12], fsbp: [], checkov: ["CKV_AWS_145"] },
   resourceTypes: [...s3.bucket, ...s3.encryption],
@@ -246,6 +267,17 @@ const tlsOnly = stackPolicy({
 });
 
 const publicCannedAcls = new Set(["public-read", "public-read-write", "authenticated-read"]);
+/** The canned ACLs S3 accepts (@pulumi/aws `types.enums.s3.CannedAcl`; s3.test.ts holds them equal). */
+const cannedAcls: readonly string[] = [
+  "private",
+  "public-read",
+  "public-read-write",
+  "aws-exec-read",
+  "authenticated-read",
+  "bucket-owner-read",
+  "bucket-owner-full-control",
+  "log-delivery-write",
+];
 const publicGroupUris = [
   "http://acs.amazonaws.com/groups/global/AllUsers",
   "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
@@ -272,7 +304,7 @@ function publicAclProblem(acl: unknown, grants: unknown[]): string | undefined {
 const noPublicAcl = resourcePolicy({
   name: "s3-no-public-acl",
   summary:
-    "No S3 bucket ACL grants access to AllUsers or AuthenticatedUsers (CKV_AWS_20 and CKV_AWS_57 together: unlike CKV_AWS_57 alone, a public-read ACL fails; unlike CKV_AWS_375 alone, a grant to AllUsers fails whatever its permission)",
+    'No S3 bucket ACL grants access to AllUsers or AuthenticatedUsers or names a canned ACL S3 does not accept (CKV_AWS_20 and CKV_AWS_57 together: unlike CKV_AWS_57 alone, a public-read ACL or a READ grant to AllUsers fails, and so does the ACL "website", as CKV_AWS_20 fails it; unlike CKV_AWS_375 alone, a grant to AllUsers fails whatever its permission)',
   enforcementLevel: "mandatory",
   references: {
     catalogue: [14],
@@ -287,6 +319,10 @@ const noPublicAcl = resourcePolicy({
     const problem = publicAclProblem(acl, grants);
     if (problem) {
       c.report(problem);
+      return;
+    }
+    if (typeof acl === "string" && acl !== "" && !cannedAcls.includes(acl)) {
+      c.report(`acl "${acl}" is not a canned ACL S3 accepts (${cannedAcls.join(", ")}): it cannot be judged`);
       return;
     }
     if (isUnknown(acl)) c.unknown("acl");
@@ -363,12 +399,16 @@ const versioning = stackPolicy({
   check: (s) =>
     perBucket(s, s3.versioning, (bucket, configs) => {
       const states = configs.map((c) => ({ c, status: at(c.props, "versioningConfiguration.status") }));
-      const inline = at(bucket.props, "versioning.enabled");
-      if (states.some((st) => st.status === "Enabled") || inline === true) return undefined;
+      // Inline: v7 Bucket's `versioning`, the deprecated BucketV2's `versionings` list.
+      const inline = [
+        at(bucket.props, "versioning.enabled"),
+        ...blocks(bucket.props.versionings).map((v) => at(v, "enabled")),
+      ];
+      if (states.some((st) => st.status === "Enabled") || inline.includes(true)) return undefined;
       const unknown = states
         .filter((st) => isUnknown(st.status))
         .map((st) => `versioningConfiguration.status of ${st.c.name}`);
-      if (isUnknown(inline)) unknown.push(`versioning of ${bucket.name}`);
+      if (inline.some(isUnknown)) unknown.push(`versioning of ${bucket.name}`);
       if (unknown.length) return { unknown };
       return "versioning is not enabled (aws.s3.BucketVersioning with status Enabled)";
     }),
@@ -383,9 +423,14 @@ const accessLogging = stackPolicy({
   check: (s) =>
     perBucket(s, s3.logging, (bucket, configs) => {
       if (configs.length > 0) return undefined;
-      const inline = at(bucket.props, "logging.targetBucket");
-      if (isUnknown(inline)) return { unknown: [`logging of ${bucket.name}`] };
-      return inline ? undefined : "server access logging is off (aws.s3.BucketLogging)";
+      // Inline: v7 Bucket's `logging`, the deprecated BucketV2's `loggings` list.
+      const targets = [
+        at(bucket.props, "logging.targetBucket"),
+        ...blocks(bucket.props.loggings).map((l) => at(l, "targetBucket")),
+      ];
+      if (targets.some((t) => !isUnknown(t) && t)) return undefined;
+      if (targets.some(isUnknown)) return { unknown: [`logging of ${bucket.name}`] };
+      return "server access logging is off (aws.s3.BucketLogging)";
     }),
 });
 

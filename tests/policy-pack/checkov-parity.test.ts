@@ -2562,44 +2562,6 @@ const firstRows: Row[] = [
       ],
     }),
   ),
-  // CKV_AWS_19 S3Encryption (test_S3Encryption.py; the bucket's inline configuration)
-  ...(
-    [
-      ["test_failure", { bucket: "my_bucket", acl: "public-read" }, "FAILED"],
-      [
-        "test_success",
-        {
-          bucket: "my_bucket",
-          acl: "public-read",
-          logging: { targetBucket: "logging-bucket", targetPrefix: "log/" },
-          serverSideEncryptionConfiguration: {
-            rule: { applyServerSideEncryptionByDefault: { kmsMasterKeyId: "foo", sseAlgorithm: "aws:kms" } },
-          },
-        },
-        "PASSED",
-      ],
-      [
-        "test_success_oneline",
-        {
-          bucket: "my-staging-my-x",
-          acl: "private",
-          serverSideEncryptionConfiguration: {
-            rule: { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
-          },
-          versioning: { enabled: false },
-        },
-        "PASSED",
-      ],
-    ] as [string, Record<string, unknown>, Verdict][]
-  ).map(
-    ([fixture, inputs, verdict]): Row => ({
-      check: "CKV_AWS_19",
-      rule: "s3-bucket-default-encryption",
-      fixture,
-      checkov: verdict,
-      resources: [res("aws:s3/bucket:Bucket", "my", { ...inputs, forceDestroy: true })],
-    }),
-  ),
 ];
 
 const rows: Row[] = [...firstRows, ...s3AccessRows, ...s3DataRows, ...elasticacheRows, ...platformRows, ...keysRows];

@@ -1,6 +1,7 @@
+import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { describe } from "mocha";
-import { complies, UNKNOWN_STRING, violates } from "../support/policy-cases";
+import { complies, UNKNOWN_ARRAY, UNKNOWN_STRING, violates } from "../support/policy-cases";
 import type { TestResource } from "../support/policy-harness";
 
 // The bucket "logs" with every protection HardenedBucket attaches; each case removes or spoils one.
@@ -88,6 +89,27 @@ const hardened = (replace: Partial<Record<Piece, TestResource | null>> = {}, buc
     return r ? [r] : [];
   }),
 ];
+/**
+ * A deprecated BucketV2 "logs" configured inline (its Terraform blocks are lists: `loggings`,
+ * `versionings`, `serverSideEncryptionConfigurations`), with the side resources but `without`.
+ */
+const inlineBucket = (inputs: Record<string, unknown>, type?: string): TestResource => {
+  const b = bucket(type);
+  return { ...b, inputs, outputs: { ...b.outputs, ...inputs } };
+};
+const inlineV2 = (inputs: Record<string, unknown>, without: Piece): TestResource[] => [
+  inlineBucket(inputs, "aws:s3/bucketV2:BucketV2"),
+  ...hardened({ [without]: null }).slice(1),
+];
+const inlineSse = (sseAlgorithm: string, kmsMasterKeyId?: string) => ({
+  serverSideEncryptionConfigurations: [
+    {
+      rules: [
+        { applyServerSideEncryptionByDefaults: [{ sseAlgorithm, ...(kmsMasterKeyId ? { kmsMasterKeyId } : {}) }] },
+      ],
+    },
+  ],
+});
 
 describe("policy pack: S3", () => {
   complies({ rule: "s3-bucket-public-access-block", title: "a bucket with all four flags", resources: hardened() });
@@ -206,7 +228,61 @@ describe("policy pack: S3", () => {
     message: /unsupported sseAlgorithm ROT13/,
   });
 
+  complies({
+    rule: "s3-bucket-default-encryption",
+    title: "SSE-S3 inline on a deprecated BucketV2 (serverSideEncryptionConfigurations)",
+    resources: inlineV2(inlineSse("AES256"), "sseKms"),
+  });
+  violates({
+    rule: "s3-bucket-default-encryption",
+    title: "an unknown algorithm inline on a deprecated BucketV2",
+    resources: inlineV2(inlineSse("ROT13"), "sseKms"),
+    message: /unsupported sseAlgorithm ROT13/,
+  });
+  violates({
+    rule: "s3-bucket-default-encryption",
+    title: "a deprecated BucketV2 whose inline configuration has no default rule",
+    resources: inlineV2({ serverSideEncryptionConfigurations: [{ rules: [{ bucketKeyEnabled: true }] }] }, "sseKms"),
+    message: /no default encryption/,
+  });
+  complies({
+    rule: "s3-bucket-default-encryption",
+    title: "an inline BucketV2 configuration unknown during preview (re-checked on up)",
+    resources: inlineV2({ serverSideEncryptionConfigurations: UNKNOWN_ARRAY }, "sseKms"),
+  });
+
   complies({ rule: "s3-bucket-encryption-kms-cmk", title: "SSE-KMS with a customer key", resources: hardened() });
+  complies({
+    rule: "s3-bucket-encryption-kms-cmk",
+    title: "dual-layer SSE-KMS (aws:kms:dsse) with a customer key",
+    resources: hardened({
+      sseKms: side(
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "logs-sse",
+        {
+          rules: [
+            {
+              applyServerSideEncryptionByDefault: {
+                sseAlgorithm: "aws:kms:dsse",
+                kmsMasterKeyId: "arn:aws:kms:us-east-1:317805897534:key/1",
+              },
+            },
+          ],
+        },
+      ),
+    }),
+  });
+  complies({
+    rule: "s3-bucket-encryption-kms-cmk",
+    title: "SSE-KMS with a customer key inline on a deprecated BucketV2",
+    resources: inlineV2(inlineSse("aws:kms", "arn:aws:kms:us-east-1:317805897534:key/1"), "sseKms"),
+  });
+  violates({
+    rule: "s3-bucket-encryption-kms-cmk",
+    title: "SSE-KMS with the AWS-managed key inline on a deprecated BucketV2",
+    resources: inlineV2(inlineSse("aws:kms"), "sseKms"),
+    message: /aws\/s3 key/,
+  });
   violates({
     rule: "s3-bucket-encryption-kms-cmk",
     title: "SSE-S3",
@@ -262,6 +338,22 @@ describe("policy pack: S3", () => {
       },
     ],
     message: /AllUsers/,
+  });
+  // Every canned ACL of the provider is known to the rule: the private ones comply, the public ones are reported as public.
+  for (const acl of Object.values(aws.types.enums.s3.CannedAcl)) {
+    const isPublic = ["public-read", "public-read-write", "authenticated-read"].includes(acl);
+    (isPublic ? violates : complies)({
+      rule: "s3-no-public-acl",
+      title: `the provider's canned ACL ${acl}`,
+      resources: [{ type: "aws:s3/bucketAcl:BucketAcl", name: "acl", inputs: { bucket: "logs", acl } }],
+      ...(isPublic ? { message: /makes objects readable/ } : {}),
+    });
+  }
+  violates({
+    rule: "s3-no-public-acl",
+    title: "an ACL that is no canned ACL S3 accepts (website, which CKV_AWS_20 fails)",
+    resources: [{ type: "aws:s3/bucketAcl:BucketAcl", name: "acl", inputs: { bucket: "logs", acl: "website" } }],
+    message: /acl "website" is not a canned ACL S3 accepts \(private, public-read, .*log-delivery-write\)/,
   });
   violates({
     rule: "s3-no-public-acl",
@@ -362,6 +454,17 @@ describe("policy pack: S3", () => {
   });
 
   complies({ rule: "s3-bucket-versioning", title: "versioning Enabled", resources: hardened() });
+  complies({
+    rule: "s3-bucket-versioning",
+    title: "versioning enabled inline on a deprecated BucketV2 (versionings)",
+    resources: inlineV2({ versionings: [{ enabled: true }] }, "versioning"),
+  });
+  violates({
+    rule: "s3-bucket-versioning",
+    title: "versioning disabled inline on a deprecated BucketV2",
+    resources: inlineV2({ versionings: [{ enabled: false }] }, "versioning"),
+    message: /versioning is not enabled/,
+  });
   violates({
     rule: "s3-bucket-versioning",
     title: "versioning Suspended on the deprecated V2 resource",
@@ -374,6 +477,27 @@ describe("policy pack: S3", () => {
 
   complies({ rule: "s3-bucket-access-logging", title: "a BucketLogging target", resources: hardened() });
   violates({ rule: "s3-bucket-access-logging", title: "no logging", resources: hardened({ logging: null }) });
+  complies({
+    rule: "s3-bucket-access-logging",
+    title: "inline logging on a deprecated BucketV2 (loggings)",
+    resources: inlineV2({ loggings: [{ targetBucket: "access-logs", targetPrefix: "logs/" }] }, "logging"),
+  });
+  violates({
+    rule: "s3-bucket-access-logging",
+    title: "a deprecated BucketV2 with an empty loggings list",
+    resources: inlineV2({ loggings: [] }, "logging"),
+    message: /server access logging is off/,
+  });
+  complies({
+    rule: "s3-bucket-access-logging",
+    title: "a BucketV2 logging target unknown during preview (re-checked on up)",
+    resources: inlineV2({ loggings: [{ targetBucket: UNKNOWN_STRING }] }, "logging"),
+  });
+  complies({
+    rule: "s3-bucket-access-logging",
+    title: "inline logging on a v7 Bucket (logging)",
+    resources: [inlineBucket({ logging: { targetBucket: "access-logs" } })],
+  });
 
   complies({ rule: "s3-bucket-lifecycle", title: "an abort-incomplete-uploads rule", resources: hardened() });
   violates({

@@ -1,7 +1,9 @@
 import { type Row, res, type Verdict } from "./row";
+import { rows as aclRows } from "./s3-acl";
 
 // S3 access: CKV2_AWS_6, CKV2_AWS_43, CKV2_AWS_65, and the side resources of the rules citing
-// them judged on their own (their bucket outside the stack).
+// them judged on their own (their bucket outside the stack); the graph fixtures of CKV_AWS_20 and
+// CKV_AWS_57 are in s3-acl.ts.
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
@@ -91,6 +93,7 @@ const ckv2Aws65: [string, string, Verdict][] = [
 ];
 
 export const rows: Row[] = [
+  ...aclRows,
   ...ckv2Aws6.map(
     ([bucket, name, block, flags, checkov, pack]): Row => ({
       check: "CKV2_AWS_6",

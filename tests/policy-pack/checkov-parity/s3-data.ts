@@ -1,7 +1,10 @@
 import { UNKNOWN_NUMBER, UNKNOWN_STRING } from "../../support/policy-cases";
 import { type Row, res, type Verdict } from "./row";
+import { rows as encryptionRows } from "./s3-encryption";
+import { rows as loggingVersioningRows } from "./s3-logging-versioning";
 
-// S3 data: CKV2_AWS_61, CKV2_AWS_62, CKV_AWS_300, CKV_AWS_379.
+// S3 data: CKV2_AWS_61, CKV2_AWS_62, CKV_AWS_300, CKV_AWS_379 (and CKV_AWS_19, CKV_AWS_145 in
+// s3-encryption.ts; the graph fixtures of CKV_AWS_18, CKV_AWS_21 in s3-logging-versioning.ts).
 
 const BUCKET = "aws:s3/bucket:Bucket";
 const LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration";
@@ -332,6 +335,8 @@ const transportRows: [string, ReturnType<typeof res>[], Verdict, Verdict?][] = [
 ];
 
 export const rows: Row[] = [
+  ...encryptionRows,
+  ...loggingVersioningRows,
   ...lifecycleBuckets,
   ...abortRows,
   ...notificationRows,
