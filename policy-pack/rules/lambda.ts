@@ -188,7 +188,7 @@ const inVpc = resourcePolicy({
 const failureDestination = stackPolicy({
   name: "lambda-dead-letter-or-on-failure",
   summary:
-    "Lambda functions keep failed asynchronous events (deadLetterConfig or an on-failure destination); functions fed by an event source mapping rely on the source's DLQ",
+    "Lambda functions keep failed asynchronous events (deadLetterConfig or an on-failure destination); functions fed by an event source mapping rely on the source's DLQ (unlike CKV_AWS_116, which reads deadLetterConfig only, an on-failure destination or an event source mapping satisfies it: both keep the failed events)",
   enforcementLevel: "advisory",
   references: { catalogue: [36], fsbp: [], checkov: ["CKV_AWS_116"] },
   resourceTypes: [...fn, ...lambda.eventInvokeConfig, ...lambda.eventSourceMapping],

@@ -33,7 +33,7 @@ describe("Checkov parity: every resource type a cited check covers", () => {
       if (t.pulumi) {
         for (const token of t.pulumi) {
           const cls = providerClass(token);
-          // Deprecated aliases are no longer classes of the provider; the current token is.
+          // The current token must be a class of the provider (some deprecated aliases still are, some not).
           if (token === t.pulumi[0]) expect(cls?.__pulumiType, `${token} is a type of @pulumi/aws`).to.equal(token);
           expect(
             rules.some((r) => r.resourceTypes.includes(token)),
