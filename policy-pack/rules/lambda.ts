@@ -108,6 +108,25 @@ export const SCHEDULED_DEPRECATIONS: Readonly<Record<string, ScheduledDeprecatio
   "nodejs24.x": { deprecation: "2028-04-30", blockCreate: "2028-06-01", blockUpdate: "2028-07-01" },
 };
 
+/**
+ * The newest runtime of each family, for the message (same AWS table and date of reading): a
+ * python3.10 function is told to move to python3.14, not to Node.js. Families are runtime-id prefixes.
+ */
+export const NEWEST_RUNTIMES: readonly (readonly [prefix: string, runtime: string])[] = [
+  ["nodejs", "nodejs24.x"],
+  ["python", "python3.14"],
+  ["java", "java25"],
+  ["dotnet", "dotnet10"],
+  ["ruby", "ruby3.4"],
+  ["provided", "provided.al2023"],
+  ["go", "provided.al2023"],
+];
+
+/** The runtime to move to from `runtime`: the newest of its family, or any supported one. */
+export function successorOf(runtime: string): string {
+  return NEWEST_RUNTIMES.find(([prefix]) => runtime.startsWith(prefix))?.[1] ?? "a supported runtime";
+}
+
 /** How far ahead a scheduled deprecation is reported, unless the policy config says otherwise. */
 export const DEFAULT_SCHEDULED_WITHIN_DAYS = 365;
 
@@ -161,10 +180,12 @@ const supportedRuntime = resourcePolicy({
     const within = Number(c.config.scheduledWithinDays ?? DEFAULT_SCHEDULED_WITHIN_DAYS);
     const verdict = runtimeVerdict(rt, new Date(), within);
     if (verdict?.kind === "deprecated")
-      c.report(`runtime ${rt} was deprecated on ${verdict.since}: move to a supported runtime (e.g. nodejs24.x)`);
+      c.report(
+        `runtime ${rt} was deprecated on ${verdict.since}: move to a supported runtime (e.g. ${successorOf(rt)})`,
+      );
     else if (verdict?.kind === "scheduled")
       c.report(
-        `runtime ${rt} is scheduled for deprecation on ${verdict.on} (in ${verdict.days} days; AWS blocks creating functions on it from ${verdict.schedule.blockCreate} and updating them from ${verdict.schedule.blockUpdate}): plan the move to nodejs24.x`,
+        `runtime ${rt} is scheduled for deprecation on ${verdict.on} (in ${verdict.days} days; AWS blocks creating functions on it from ${verdict.schedule.blockCreate} and updating them from ${verdict.schedule.blockUpdate}): plan the move to ${successorOf(rt)}`,
       );
   },
 });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
-import { runtimeVerdict, SCHEDULED_DEPRECATIONS } from "../../policy-pack/rules/lambda";
+import { runtimeVerdict, SCHEDULED_DEPRECATIONS, successorOf } from "../../policy-pack/rules/lambda";
 import { complies, factory, notApplicableReason, UNKNOWN_STRING, violates } from "../support/policy-cases";
 
 const FN = "aws:lambda/function:Function";
@@ -89,13 +89,14 @@ describe("Lambda rules", () => {
     rule: "lambda-supported-runtime",
     title: "python3.10 (deprecated 2026-10-31)",
     resources: [fn({ runtime: "python3.10" })],
-    message: /runtime python3\.10 was deprecated on 2026-10-31/,
+    message: /runtime python3\.10 was deprecated on 2026-10-31: move to a supported runtime \(e\.g\. python3\.14\)/,
   });
   violates({
     rule: "lambda-supported-runtime",
     title: "provided.al2 (the Amazon Linux 2 OS-only runtime, deprecated 2026-07-31)",
     resources: [fn({ runtime: "provided.al2" })],
-    message: /runtime provided\.al2 was deprecated on 2026-07-31/,
+    message:
+      /runtime provided\.al2 was deprecated on 2026-07-31: move to a supported runtime \(e\.g\. provided\.al2023\)/,
   });
   violates({
     rule: "lambda-supported-runtime",
@@ -111,6 +112,25 @@ describe("Lambda rules", () => {
     resources: [fn()],
     config: { "lambda-supported-runtime": { scheduledWithinDays: 3653 } },
     message: /runtime nodejs24\.x (is scheduled for deprecation|was deprecated) on 2028-04-30/,
+  });
+
+  describe("successorOf (what a deprecated runtime's message suggests)", () => {
+    it("suggests the newest runtime of the same family", () => {
+      expect(
+        ["nodejs20.x", "python3.9", "java8.al2", "dotnetcore3.1", "ruby2.7", "provided.al2", "go1.x"].map(successorOf),
+      ).to.deep.equal([
+        "nodejs24.x",
+        "python3.14",
+        "java25",
+        "dotnet10",
+        "ruby3.4",
+        "provided.al2023",
+        "provided.al2023",
+      ]);
+    });
+    it("names no particular runtime for an unknown family", () => {
+      expect(successorOf("cobol1.x")).to.equal("a supported runtime");
+    });
   });
 
   describe("runtimeVerdict (AWS's runtime table on a given day)", () => {
