@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
 import { CHECKS, judge } from "../../../tools/audit/checks";
 import type { Result } from "../../../tools/audit/checks/types";
@@ -76,6 +78,12 @@ describe("audit checks: metadata", () => {
       ...LOGS_CHECKS,
     ];
     expect([...named].sort()).to.deep.equal(CHECKS.map((c) => c.id).sort());
+  });
+
+  it("the runbook's check table lists every check, and only those", () => {
+    const runbook = fs.readFileSync(path.join(__dirname, "../../../docs/runbooks/security-audit.md"), "utf8");
+    const listed = [...runbook.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    expect(listed.sort()).to.deep.equal(CHECKS.map((c) => c.id).sort());
   });
 
   it("a clean account passes every check, with at least one result per check", () => {
@@ -448,6 +456,13 @@ describe("audit checks: CloudTrail", () => {
     it("classic: All with management events passes; so do AWS's defaults and ReadOnly + WriteOnly in two selectors", () => {
       expect(verdict(classic({ readWriteType: "All", includeManagementEvents: true })).status).to.equal("PASS");
       expect(verdict(classic({})).status).to.equal("PASS");
+      const excluding = verdict(
+        classic({ excludeManagementEventSources: ["kms.amazonaws.com", "rdsdata.amazonaws.com"] }),
+      );
+      expect(excluding.status).to.equal("PASS");
+      expect(excluding.detail).to.match(
+        /except from kms\.amazonaws\.com, rdsdata\.amazonaws\.com \(status and selectors read in us-east-1\)/,
+      );
       expect(
         verdict(classic({ readWriteType: "ReadOnly" }, { readWriteType: "WriteOnly", includeManagementEvents: true }))
           .status,
