@@ -47,9 +47,10 @@ export const cloudtrailMultiRegion: AuditCheck = check(
     if (good.length) return good.map((t) => r.pass(ref(t), passDetail(t)));
     // A trail that would count but whose selectors could not be read: not evaluated (listed as unreadable).
     if (trails.some((t) => coverage(t).kind === "unknown")) return [];
-    const seen = trails.map((t) => {
+    // Here every trail fails (none is ok, none unknown).
+    const seen = trails.flatMap((t) => {
       const c = coverage(t);
-      return `${t.name}: ${c.kind === "fails" ? c.problem : "?"}`;
+      return c.kind === "fails" ? [`${t.name}: ${c.problem}`] : [];
     });
     return [
       r.fail(
