@@ -3,6 +3,7 @@
 // field is undefined) and an `Unreadable` record says which checks it blocks and why.
 
 import type { PublicAccessBlockSetting } from "../../policy-pack/lib/judgements";
+import type { TrailEventSelectors } from "../../policy-pack/lib/trail-event-selectors";
 
 /** Something the audit could not read, so the checks in `checks` could not be evaluated there. */
 export interface Unreadable {
@@ -36,6 +37,26 @@ export interface CacheFacts {
   readonly transitEncryptionMode?: string;
   readonly authTokenEnabled: boolean;
   readonly userGroupIds: readonly string[];
+}
+
+/** An ElastiCache Serverless cache (DescribeServerlessCaches). Always encrypted at rest and in transit. */
+export interface ServerlessCacheFacts {
+  readonly name: string;
+  readonly arn: string;
+  readonly region: string;
+  /** redis, valkey or memcached. */
+  readonly engine: string;
+  readonly status?: string;
+  /** undefined: encrypted with an AWS-owned key (StorageEncryptionType sse-elasticache). */
+  readonly kmsKeyId?: string;
+  /** sse-elasticache | sse-kms (newer API answers only). */
+  readonly storageEncryptionType?: string;
+  /** The RBAC user group (Redis OSS and Valkey); undefined: none. */
+  readonly userGroupId?: string;
+  /** Recorded for reference; their ingress is not judged (that needs EC2 DescribeSecurityGroups). */
+  readonly securityGroupIds: readonly string[];
+  /** Days of automatic snapshots; 0 or undefined: none. */
+  readonly snapshotRetentionLimit?: number;
 }
 
 /** Where an RDS PostgreSQL instance takes rds.force_ssl from, and the value found there. */
@@ -82,6 +103,8 @@ export interface TrailFacts {
   readonly logFileValidation: boolean;
   /** From GetTrailStatus in the trail's home region. */
   readonly logging: boolean;
+  /** From GetEventSelectors in the trail's home region; undefined: could not be read (an Unreadable says why). */
+  readonly eventSelectors?: TrailEventSelectors;
 }
 
 export interface DetectorFacts {
@@ -136,6 +159,7 @@ export interface LogGroupFacts {
 export interface RegionFacts {
   readonly region: string;
   readonly caches?: readonly CacheFacts[];
+  readonly serverlessCaches?: readonly ServerlessCacheFacts[];
   readonly rdsInstances?: readonly RdsInstanceFacts[];
   /** Detectors of the region; empty: GuardDuty was never enabled there. */
   readonly detectors?: readonly DetectorFacts[];

@@ -1,4 +1,9 @@
-import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+} from "@aws-sdk/client-cloudtrail";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
   DescribeServicesCommand,
@@ -10,6 +15,7 @@ import {
 import {
   DescribeCacheClustersCommand,
   DescribeReplicationGroupsCommand,
+  DescribeServerlessCachesCommand,
   ElastiCacheClient,
 } from "@aws-sdk/client-elasticache";
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
@@ -80,7 +86,23 @@ export function cleanAccount(m: AccountMocks): void {
       ],
     })
     .on(DescribeCacheClustersCommand)
-    .resolves({ CacheClusters: [] });
+    .resolves({ CacheClusters: [] })
+    .on(DescribeServerlessCachesCommand)
+    .resolves({
+      ServerlessCaches: [
+        {
+          ServerlessCacheName: "huntaze-sessions",
+          ARN: `arn:aws:elasticache:us-east-1:${ACCOUNT_ID}:serverlesscache:huntaze-sessions`,
+          Engine: "valkey",
+          Status: "available",
+          KmsKeyId: `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/abc`,
+          StorageEncryptionType: "sse-kms",
+          UserGroupId: "huntaze-users",
+          SecurityGroupIds: ["sg-0123456789abcdef0"],
+          SnapshotRetentionLimit: 7,
+        },
+      ],
+    });
   m.rds
     .on(DescribeDBInstancesCommand)
     .resolves({
@@ -118,7 +140,12 @@ export function cleanAccount(m: AccountMocks): void {
       ],
     })
     .on(GetTrailStatusCommand)
-    .resolves({ IsLogging: true });
+    .resolves({ IsLogging: true })
+    .on(GetEventSelectorsCommand)
+    .resolves({
+      TrailARN: `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/huntaze-trail`,
+      EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [] }],
+    });
   m.guardduty
     .on(ListDetectorsCommand)
     .resolves({ DetectorIds: ["d1"] })

@@ -1,9 +1,12 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { expect } from "chai";
 import { CHECKS, judge } from "../../../tools/audit/checks";
 import type { Result } from "../../../tools/audit/checks/types";
 import { CLOUDTRAIL_CHECKS } from "../../../tools/audit/collect/cloudtrail";
 import { ECS_CHECKS } from "../../../tools/audit/collect/ecs";
 import { ELASTICACHE_CHECKS } from "../../../tools/audit/collect/elasticache";
+import { ELASTICACHE_SERVERLESS_CHECKS } from "../../../tools/audit/collect/elasticache-serverless";
 import { GUARDDUTY_CHECKS } from "../../../tools/audit/collect/guardduty";
 import { LOGS_CHECKS } from "../../../tools/audit/collect/logs";
 import { RDS_CHECKS } from "../../../tools/audit/collect/rds";
@@ -14,12 +17,15 @@ import {
   ACCOUNT,
   account,
   bucket,
+  CMK,
   cache,
   detector,
   FSBP_ARN,
   logGroup,
+  REGION,
   rdsInstance,
   region,
+  serverlessCache,
   service,
   trail,
 } from "./facts";
@@ -61,6 +67,7 @@ describe("audit checks: metadata", () => {
   it("the collectors' could-not-evaluate records name real checks, and every check is covered by a collector", () => {
     const named = [
       ...ELASTICACHE_CHECKS,
+      ...ELASTICACHE_SERVERLESS_CHECKS,
       ...RDS_CHECKS,
       ...S3_ACCOUNT_CHECKS,
       ...S3_BUCKET_CHECKS,
@@ -71,6 +78,12 @@ describe("audit checks: metadata", () => {
       ...LOGS_CHECKS,
     ];
     expect([...named].sort()).to.deep.equal(CHECKS.map((c) => c.id).sort());
+  });
+
+  it("the runbook's check table lists every check, and only those", () => {
+    const runbook = fs.readFileSync(path.join(__dirname, "../../../docs/runbooks/security-audit.md"), "utf8");
+    const listed = [...runbook.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    expect(listed.sort()).to.deep.equal(CHECKS.map((c) => c.id).sort());
   });
 
   it("a clean account passes every check, with at least one result per check", () => {
@@ -157,6 +170,96 @@ describe("audit checks: ElastiCache", () => {
       "critical",
       /TLS is off/,
     );
+  });
+});
+
+describe("audit checks: ElastiCache Serverless", () => {
+  const withServerless = (...caches: ReturnType<typeof serverlessCache>[]) => withRegion({ serverlessCaches: caches });
+
+  it("customer key: a key ARN passes; no KmsKeyId (AWS-owned key) or an aws/ alias fails as a warning, Memcached included", () => {
+    const ok = only("elasticache-serverless-cmk", account());
+    expect(ok.status).to.equal("PASS");
+    expect(ok.resource.type).to.equal("AwsElastiCacheServerlessCache");
+    expect(ok.detail).to.include(CMK);
+    failed(
+      only(
+        "elasticache-serverless-cmk",
+        withServerless(serverlessCache({ kmsKeyId: undefined, storageEncryptionType: "sse-elasticache" })),
+      ),
+      "warning",
+      /AWS-owned key \(no KmsKeyId; StorageEncryptionType sse-elasticache\)/,
+    );
+    failed(
+      only("elasticache-serverless-cmk", withServerless(serverlessCache({ kmsKeyId: "alias/aws/elasticache" }))),
+      "warning",
+      /AWS-owned/,
+    );
+    failed(
+      only(
+        "elasticache-serverless-cmk",
+        withServerless(serverlessCache({ engine: "memcached", kmsKeyId: undefined, storageEncryptionType: undefined })),
+      ),
+      "warning",
+      /AWS-owned key \(no KmsKeyId\)$/,
+    );
+  });
+
+  it("RBAC: a user group passes; none fails critical; serverless Memcached (no RBAC) is not judged", () => {
+    const ok = only("elasticache-serverless-auth", account());
+    expect(ok.status).to.equal("PASS");
+    expect(ok.detail).to.match(/huntaze-users/);
+    failed(
+      only("elasticache-serverless-auth", withServerless(serverlessCache({ userGroupId: undefined }))),
+      "critical",
+      /no user group \(UserGroupId\)/,
+    );
+    failed(
+      only("elasticache-serverless-auth", withServerless(serverlessCache({ engine: "redis", userGroupId: "" }))),
+      "critical",
+      /no user group/,
+    );
+    expect(
+      run(
+        "elasticache-serverless-auth",
+        withServerless(serverlessCache({ engine: "memcached", userGroupId: undefined })),
+      ),
+    ).to.deep.equal([]);
+  });
+
+  it("snapshots: 1 day or more passes; 0 or not set fails as a warning saying which", () => {
+    expect(only("elasticache-serverless-snapshots", account()).detail).to.match(/kept 7 day/);
+    expect(
+      only("elasticache-serverless-snapshots", withServerless(serverlessCache({ snapshotRetentionLimit: 1 }))).status,
+    ).to.equal("PASS");
+    failed(
+      only("elasticache-serverless-snapshots", withServerless(serverlessCache({ snapshotRetentionLimit: 0 }))),
+      "warning",
+      /SnapshotRetentionLimit is 0: no automatic snapshot/,
+    );
+    failed(
+      only(
+        "elasticache-serverless-snapshots",
+        withServerless(serverlessCache({ engine: "memcached", snapshotRetentionLimit: undefined })),
+      ),
+      "warning",
+      /SnapshotRetentionLimit is not set/,
+    );
+  });
+
+  it("each cache of each region is judged on its own; a region with none gives no result", () => {
+    const other = serverlessCache({
+      name: "old",
+      arn: `arn:aws:elasticache:eu-west-1:${ACCOUNT}:serverlesscache:old`,
+      region: "eu-west-1",
+      userGroupId: undefined,
+    });
+    const facts = account({
+      regions: [region(), region({ region: "eu-west-1", serverlessCaches: [other] }), region({ serverlessCaches: [] })],
+    });
+    expect(run("elasticache-serverless-auth", facts).map((r) => [r.status, r.resource.region])).to.deep.equal([
+      ["PASS", "us-east-1"],
+      ["FAIL", "eu-west-1"],
+    ]);
   });
 });
 
@@ -327,6 +430,140 @@ describe("audit checks: CloudTrail", () => {
       "warning",
       /validation is off/,
     );
+  });
+
+  describe("management events (GetEventSelectors)", () => {
+    const classic = (
+      ...selectors: {
+        readWriteType?: string;
+        includeManagementEvents?: boolean;
+        excludeManagementEventSources?: string[];
+      }[]
+    ) => trail({ eventSelectors: { kind: "classic", selectors } });
+    type Field = { field: string; equals?: string[]; notEquals?: string[]; startsWith?: string[] };
+    const advanced = (...selectors: { name?: string; fieldSelectors: Field[] }[]) =>
+      trail({ eventSelectors: { kind: "advanced", selectors } });
+    const management: Field = { field: "eventCategory", equals: ["Management"] };
+    const s3Data = {
+      name: "Log S3 data events",
+      fieldSelectors: [
+        { field: "eventCategory", equals: ["Data"] },
+        { field: "resources.type", equals: ["AWS::S3::Object"] },
+      ],
+    };
+    const verdict = (t: ReturnType<typeof trail>) => only("cloudtrail-multi-region-logging", account({ trails: [t] }));
+
+    it("classic: All with management events passes; so do AWS's defaults and ReadOnly + WriteOnly in two selectors", () => {
+      expect(verdict(classic({ readWriteType: "All", includeManagementEvents: true })).status).to.equal("PASS");
+      expect(verdict(classic({})).status).to.equal("PASS");
+      const excluding = verdict(
+        classic({ excludeManagementEventSources: ["kms.amazonaws.com", "rdsdata.amazonaws.com"] }),
+      );
+      expect(excluding.status).to.equal("PASS");
+      expect(excluding.detail).to.match(
+        /except from kms\.amazonaws\.com, rdsdata\.amazonaws\.com \(status and selectors read in us-east-1\)/,
+      );
+      expect(
+        verdict(classic({ readWriteType: "ReadOnly" }, { readWriteType: "WriteOnly", includeManagementEvents: true }))
+          .status,
+      ).to.equal("PASS");
+    });
+
+    it("classic: IncludeManagementEvents false, ReadOnly only, or no selector fails critical naming the selector", () => {
+      failed(
+        verdict(classic({ readWriteType: "All", includeManagementEvents: false })),
+        "critical",
+        /huntaze-trail: read and write management events are not recorded \(EventSelectors\[0\]: IncludeManagementEvents is false\)/,
+      );
+      failed(
+        verdict(classic({ readWriteType: "ReadOnly" }, { readWriteType: "WriteOnly", includeManagementEvents: false })),
+        "critical",
+        /write management events are not recorded \(EventSelectors\[0\]: ReadWriteType is ReadOnly; EventSelectors\[1\]: IncludeManagementEvents is false\)/,
+      );
+      failed(verdict(classic()), "critical", /no event selector: it records no management events/);
+    });
+
+    it("advanced: an eventCategory = Management selector passes; excluded sources are named, not failed", () => {
+      const r = verdict(
+        advanced(s3Data, {
+          name: "Management events",
+          fieldSelectors: [management, { field: "eventSource", notEquals: ["kms.amazonaws.com"] }],
+        }),
+      );
+      expect(r.status).to.equal("PASS");
+      expect(r.detail).to.match(/except from kms\.amazonaws\.com/);
+      const reads = { name: "reads", fieldSelectors: [management, { field: "readOnly", equals: ["true"] }] };
+      const writes = { name: "writes", fieldSelectors: [management, { field: "readOnly", notEquals: ["true"] }] };
+      expect(verdict(advanced(reads, writes)).status).to.equal("PASS");
+    });
+
+    it("advanced: no Management selector, read-only, or a selector kept to some sources fails naming the selector", () => {
+      failed(
+        verdict(advanced(s3Data)),
+        "critical",
+        /read and write management events are not recorded \(advanced selector "Log S3 data events": no eventCategory = Management\)/,
+      );
+      failed(
+        verdict(advanced({ name: "reads", fieldSelectors: [management, { field: "readOnly", equals: ["true"] }] })),
+        "critical",
+        /write management events are not recorded \(advanced selector "reads": readOnly = true \(only read events\)\)/,
+      );
+      failed(
+        verdict(advanced({ fieldSelectors: [management, { field: "readOnly", equals: ["false"] }] })),
+        "critical",
+        /: read management events are not recorded \(AdvancedEventSelectors\[0\]: readOnly = false/,
+      );
+      failed(
+        verdict(
+          advanced({
+            name: "s3 only",
+            fieldSelectors: [management, { field: "eventSource", equals: ["s3.amazonaws.com"] }],
+          }),
+        ),
+        "critical",
+        /"s3 only": records only the events whose eventSource matches/,
+      );
+      failed(verdict(advanced()), "critical", /no advanced event selector/);
+    });
+
+    it("a trail with bad selectors does not count when another trail covers; validation judges only the covering trail", () => {
+      const dataOnly = trail({
+        name: "data",
+        arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/data`,
+        logFileValidation: false,
+        eventSelectors: { kind: "classic", selectors: [{ includeManagementEvents: false }] },
+      });
+      const facts = account({ trails: [dataOnly, trail()] });
+      expect(run("cloudtrail-multi-region-logging", facts).map((r) => [r.status, r.resource.arn])).to.deep.equal([
+        ["PASS", trail().arn],
+      ]);
+      expect(run("cloudtrail-log-file-validation", facts).map((r) => r.resource.arn)).to.deep.equal([trail().arn]);
+      failed(
+        only("cloudtrail-multi-region-logging", account({ trails: [dataOnly] })),
+        "critical",
+        /data: read and write/,
+      );
+      expect(run("cloudtrail-log-file-validation", account({ trails: [dataOnly] }))).to.deep.equal([]);
+    });
+
+    it("selectors that could not be read: no verdict (not a pass, not 'no trail'), unless another trail covers", () => {
+      const unread = trail({ eventSelectors: undefined });
+      expect(run("cloudtrail-multi-region-logging", account({ trails: [unread] }))).to.deep.equal([]);
+      expect(run("cloudtrail-log-file-validation", account({ trails: [unread] }))).to.deep.equal([]);
+      const other = trail({ name: "org", arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org` });
+      expect(
+        run("cloudtrail-multi-region-logging", account({ trails: [unread, other] })).map((r) => r.status),
+      ).to.deep.equal(["PASS"]);
+      // A trail that fails on its own (single-region) is still a failure, selectors unread or not.
+      failed(
+        only(
+          "cloudtrail-multi-region-logging",
+          account({ trails: [trail({ multiRegion: false, eventSelectors: undefined })] }),
+        ),
+        "critical",
+        /single-region/,
+      );
+    });
   });
 });
 

@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { GetEventSelectorsCommand } from "@aws-sdk/client-cloudtrail";
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
-import { DescribeReplicationGroupsCommand } from "@aws-sdk/client-elasticache";
+import { DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand } from "@aws-sdk/client-elasticache";
 import { ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
@@ -48,7 +49,7 @@ describe("npm run audit (in-process on a mocked account)", () => {
     const r = await audit();
     expect(r.stdout).to.include("Security audit of account 317805897534 in us-east-1");
     expect(r.stdout).to.include("No finding: every evaluated check passed.");
-    expect(r.stdout).to.match(/15 checks, \d+ results: \d+ passed, 0 critical, 0 warnings, 0 not evaluated/);
+    expect(r.stdout).to.match(/18 checks, \d+ results: \d+ passed, 0 critical, 0 warnings, 0 not evaluated/);
     expect(r.code).to.equal(0);
   });
 
@@ -162,6 +163,47 @@ describe("npm run audit (in-process on a mocked account)", () => {
       expect(out).to.not.include(SECRET);
       expect(out).to.not.include("AKIAIOSFODNN7EXAMPLE");
     }
+  });
+
+  it("exits 1 on a serverless cache without a user group and a trail that records no management events, naming both", async () => {
+    m.elasticache.on(DescribeServerlessCachesCommand).resolves({
+      ServerlessCaches: [
+        {
+          ServerlessCacheName: "console-made",
+          ARN: "arn:aws:elasticache:us-east-1:317805897534:serverlesscache:console-made",
+          Engine: "valkey",
+          StorageEncryptionType: "sse-elasticache",
+          SnapshotRetentionLimit: 0,
+        },
+      ],
+    });
+    m.cloudtrail.on(GetEventSelectorsCommand).resolves({
+      AdvancedEventSelectors: [
+        { Name: "S3 data only", FieldSelectors: [{ Field: "eventCategory", Equals: ["Data"] }] },
+      ],
+    });
+    const r = await audit();
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.match(
+      /FAIL\s+critical\s+arn:aws:elasticache:us-east-1:317805897534:serverlesscache:console-made\s+\[elasticache-serverless-auth\] no user group/,
+    );
+    expect(r.stdout).to.match(
+      /FAIL\s+warning\s+\S+serverlesscache:console-made\s+\[elasticache-serverless-cmk\] .*AWS-owned key/,
+    );
+    expect(r.stdout).to.match(/\[elasticache-serverless-snapshots\] SnapshotRetentionLimit is 0/);
+    expect(r.stdout).to.match(
+      /FAIL\s+critical\s+AWS::::Account:317805897534\s+\[cloudtrail-multi-region-logging\] .*advanced selector "S3 data only": no eventCategory = Management/,
+    );
+  });
+
+  it("exits 3 when the trail's event selectors cannot be read, instead of passing or failing the trail", async () => {
+    m.cloudtrail
+      .on(GetEventSelectorsCommand)
+      .rejects(awsError("AccessDeniedException", "User is not authorized to perform: cloudtrail:GetEventSelectors"));
+    const r = await audit();
+    expect(r.code).to.equal(3);
+    expect(r.stdout).to.match(/the event selectors of trail huntaze-trail: access denied/);
+    expect(r.stdout).to.not.include("[cloudtrail-multi-region-logging]");
   });
 
   it("exits 4 on bad arguments, naming the flag, the allowed values and the value given; --help exits 0", async () => {

@@ -1,4 +1,9 @@
-import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
+import {
+  CloudTrailClient,
+  DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  GetTrailStatusCommand,
+} from "@aws-sdk/client-cloudtrail";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import {
   DescribeServicesCommand,
@@ -10,6 +15,7 @@ import {
 import {
   DescribeCacheClustersCommand,
   DescribeReplicationGroupsCommand,
+  DescribeServerlessCachesCommand,
   ElastiCacheClient,
 } from "@aws-sdk/client-elasticache";
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
@@ -31,6 +37,10 @@ import { expect } from "chai";
 import { collectTrails } from "../../../tools/audit/collect/cloudtrail";
 import { collectEcsServices } from "../../../tools/audit/collect/ecs";
 import { collectCaches } from "../../../tools/audit/collect/elasticache";
+import {
+  collectServerlessCaches,
+  ELASTICACHE_SERVERLESS_CHECKS,
+} from "../../../tools/audit/collect/elasticache-serverless";
 import { collectDetectors } from "../../../tools/audit/collect/guardduty";
 import { collectLogGroups } from "../../../tools/audit/collect/logs";
 import { collectRdsInstances } from "../../../tools/audit/collect/rds";
@@ -135,6 +145,90 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
       expect(unreadable).to.have.length(1);
       expect(unreadable[0]!.checks).to.include("elasticache-transit-encryption");
       expect(unreadable[0]!.reason).to.match(/^access denied \(AccessDeniedException: not authorized/);
+    });
+  });
+
+  describe("ElastiCache Serverless", () => {
+    it("reads every page of serverless caches with key, user group, security groups and snapshot retention", async () => {
+      elasticache
+        .on(DescribeServerlessCachesCommand, { NextToken: undefined })
+        .resolves({
+          NextToken: "page-2",
+          ServerlessCaches: [
+            {
+              ServerlessCacheName: "huntaze-sessions",
+              ARN: "arn:aws:elasticache:us-east-1:317805897534:serverlesscache:huntaze-sessions",
+              Engine: "valkey",
+              MajorEngineVersion: "8",
+              Status: "available",
+              KmsKeyId: "arn:aws:kms:us-east-1:317805897534:key/abc",
+              StorageEncryptionType: "sse-kms",
+              UserGroupId: "huntaze-users",
+              SecurityGroupIds: ["sg-0123456789abcdef0"],
+              SubnetIds: ["subnet-1", "subnet-2"],
+              SnapshotRetentionLimit: 7,
+              DailySnapshotTime: "04:00",
+            },
+          ],
+        })
+        .on(DescribeServerlessCachesCommand, { NextToken: "page-2" })
+        .resolves({
+          ServerlessCaches: [
+            {
+              ServerlessCacheName: "console-made",
+              ARN: "arn:aws:elasticache:us-east-1:317805897534:serverlesscache:console-made",
+              Engine: "redis",
+              Status: "available",
+              StorageEncryptionType: "sse-elasticache",
+            },
+          ],
+        });
+      const { facts, unreadable } = await collectServerlessCaches(client(ElastiCacheClient), REGION);
+      expect(unreadable).to.deep.equal([]);
+      expect(facts).to.deep.equal([
+        {
+          name: "huntaze-sessions",
+          arn: "arn:aws:elasticache:us-east-1:317805897534:serverlesscache:huntaze-sessions",
+          region: REGION,
+          engine: "valkey",
+          status: "available",
+          kmsKeyId: "arn:aws:kms:us-east-1:317805897534:key/abc",
+          storageEncryptionType: "sse-kms",
+          userGroupId: "huntaze-users",
+          securityGroupIds: ["sg-0123456789abcdef0"],
+          snapshotRetentionLimit: 7,
+        },
+        {
+          name: "console-made",
+          arn: "arn:aws:elasticache:us-east-1:317805897534:serverlesscache:console-made",
+          region: REGION,
+          engine: "redis",
+          status: "available",
+          kmsKeyId: undefined,
+          storageEncryptionType: "sse-elasticache",
+          userGroupId: undefined,
+          securityGroupIds: [],
+          snapshotRetentionLimit: undefined,
+        },
+      ]);
+      expect(elasticache.commandCalls(DescribeServerlessCachesCommand)).to.have.length(2);
+    });
+
+    it("an API error is 'could not evaluate' for the three serverless checks, not an empty pass", async () => {
+      elasticache
+        .on(DescribeServerlessCachesCommand)
+        .rejects(awsError("AccessDeniedException", "not authorized to perform: elasticache:DescribeServerlessCaches"));
+      const { facts, unreadable } = await collectServerlessCaches(client(ElastiCacheClient), REGION);
+      expect(facts).to.equal(undefined);
+      expect(unreadable).to.deep.equal([
+        {
+          checks: ELASTICACHE_SERVERLESS_CHECKS,
+          region: REGION,
+          what: "ElastiCache serverless caches",
+          reason: unreadable[0]!.reason,
+        },
+      ]);
+      expect(unreadable[0]!.reason).to.match(/^access denied \(AccessDeniedException: .*DescribeServerlessCaches/);
     });
   });
 
@@ -325,6 +419,15 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
         if (region !== "eu-west-1") throw awsError("TrailNotFoundException", "Unknown trail for this region");
         return { IsLogging: true };
       });
+      cloudtrail.on(GetEventSelectorsCommand).callsFake(async (input, getClient) => {
+        const region = await (getClient() as CloudTrailClient).config.region();
+        if (region !== "eu-west-1" || input.TrailName !== org.TrailARN)
+          throw awsError("TrailNotFoundException", "Unknown trail for this region");
+        return {
+          TrailARN: org.TrailARN,
+          EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [] }],
+        };
+      });
       const clientFor = (r: string) => client(CloudTrailClient, r);
       const { facts, unreadable } = await collectTrails(clientFor, ["us-east-1", "us-west-2"]);
       expect(unreadable).to.deep.equal([]);
@@ -336,9 +439,16 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
           multiRegion: true,
           logFileValidation: true,
           logging: true,
+          eventSelectors: {
+            kind: "classic",
+            selectors: [
+              { readWriteType: "All", includeManagementEvents: true, excludeManagementEventSources: undefined },
+            ],
+          },
         },
       ]);
       expect(cloudtrail.commandCalls(GetTrailStatusCommand)).to.have.length(1);
+      expect(cloudtrail.commandCalls(GetEventSelectorsCommand)).to.have.length(1);
     });
 
     it("a status read refused is 'could not evaluate', naming the trail", async () => {
@@ -353,6 +463,87 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
       expect(facts).to.deep.equal([]);
       expect(unreadable[0]!.what).to.equal("the status of trail t");
       expect(unreadable[0]!.reason).to.match(/^throttled after the SDK's retries/);
+    });
+
+    it("advanced event selectors are read as such, every field operator kept", async () => {
+      cloudtrail
+        .on(DescribeTrailsCommand)
+        .resolves({
+          trailList: [{ Name: "t", TrailARN: "arn:aws:cloudtrail:us-east-1:1:trail/t", HomeRegion: "us-east-1" }],
+        })
+        .on(GetTrailStatusCommand)
+        .resolves({ IsLogging: true })
+        .on(GetEventSelectorsCommand)
+        .resolves({
+          TrailARN: "arn:aws:cloudtrail:us-east-1:1:trail/t",
+          AdvancedEventSelectors: [
+            {
+              Name: "Management events",
+              FieldSelectors: [
+                { Field: "eventCategory", Equals: ["Management"] },
+                { Field: "eventSource", NotEquals: ["kms.amazonaws.com"] },
+              ],
+            },
+            { FieldSelectors: [{ Field: "resources.ARN", StartsWith: ["arn:aws:s3:::b/"], NotEndsWith: [".tmp"] }] },
+          ],
+        });
+      const { facts, unreadable } = await collectTrails((r) => client(CloudTrailClient, r), [REGION]);
+      expect(unreadable).to.deep.equal([]);
+      // Every operator the API has is carried over (undefined when the answer has none).
+      const none = { equals: undefined, startsWith: undefined, endsWith: undefined, notEquals: undefined };
+      const field = (o: Record<string, unknown>) => ({
+        ...none,
+        notStartsWith: undefined,
+        notEndsWith: undefined,
+        ...o,
+      });
+      expect(facts![0]!.eventSelectors).to.deep.equal({
+        kind: "advanced",
+        selectors: [
+          {
+            name: "Management events",
+            fieldSelectors: [
+              field({ field: "eventCategory", equals: ["Management"] }),
+              field({ field: "eventSource", notEquals: ["kms.amazonaws.com"] }),
+            ],
+          },
+          {
+            name: undefined,
+            fieldSelectors: [field({ field: "resources.ARN", startsWith: ["arn:aws:s3:::b/"], notEndsWith: [".tmp"] })],
+          },
+        ],
+      });
+    });
+
+    it("selectors refused: the trail is kept with no selectors and the refusal is 'could not evaluate', naming the trail", async () => {
+      cloudtrail
+        .on(DescribeTrailsCommand)
+        .resolves({
+          trailList: [
+            {
+              Name: "t",
+              TrailARN: "arn:aws:cloudtrail:us-east-1:1:trail/t",
+              HomeRegion: "us-east-1",
+              IsMultiRegionTrail: true,
+            },
+          ],
+        })
+        .on(GetTrailStatusCommand)
+        .resolves({ IsLogging: true })
+        .on(GetEventSelectorsCommand)
+        .rejects(awsError("AccessDeniedException", "not authorized to perform: cloudtrail:GetEventSelectors"));
+      const { facts, unreadable } = await collectTrails((r) => client(CloudTrailClient, r), [REGION]);
+      expect(facts!.map((t) => [t.name, t.multiRegion, t.logging, t.eventSelectors])).to.deep.equal([
+        ["t", true, true, undefined],
+      ]);
+      expect(unreadable.map((u) => [u.what, u.region, u.checks])).to.deep.equal([
+        [
+          "the event selectors of trail t",
+          REGION,
+          ["cloudtrail-multi-region-logging", "cloudtrail-log-file-validation"],
+        ],
+      ]);
+      expect(unreadable[0]!.reason).to.match(/^access denied \(AccessDeniedException: .*GetEventSelectors/);
     });
   });
 

@@ -9,6 +9,7 @@ import type {
   LogGroupFacts,
   RdsInstanceFacts,
   RegionFacts,
+  ServerlessCacheFacts,
   TrailFacts,
 } from "../../../tools/audit/facts";
 
@@ -29,6 +30,20 @@ export const cache = (o: Partial<CacheFacts> = {}): CacheFacts => ({
   transitEncryptionMode: "required",
   authTokenEnabled: true,
   userGroupIds: [],
+  ...o,
+});
+
+export const serverlessCache = (o: Partial<ServerlessCacheFacts> = {}): ServerlessCacheFacts => ({
+  name: "huntaze-sessions",
+  arn: `arn:aws:elasticache:${REGION}:${ACCOUNT}:serverlesscache:huntaze-sessions`,
+  region: REGION,
+  engine: "valkey",
+  status: "available",
+  kmsKeyId: CMK,
+  storageEncryptionType: "sse-kms",
+  userGroupId: "huntaze-users",
+  securityGroupIds: ["sg-0123456789abcdef0"],
+  snapshotRetentionLimit: 7,
   ...o,
 });
 
@@ -67,6 +82,7 @@ export const trail = (o: Partial<TrailFacts> = {}): TrailFacts => ({
   multiRegion: true,
   logFileValidation: true,
   logging: true,
+  eventSelectors: { kind: "classic", selectors: [{ readWriteType: "All", includeManagementEvents: true }] },
   ...o,
 });
 
@@ -115,6 +131,7 @@ export const logGroup = (o: Partial<LogGroupFacts> = {}): LogGroupFacts => ({
 export const region = (o: Partial<RegionFacts> = {}): RegionFacts => ({
   region: REGION,
   caches: [cache()],
+  serverlessCaches: [serverlessCache()],
   rdsInstances: [rdsInstance()],
   detectors: [detector()],
   securityHub: {

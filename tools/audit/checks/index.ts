@@ -2,6 +2,7 @@ import type { AccountFacts } from "../facts";
 import { cloudtrailChecks } from "./cloudtrail";
 import { ecsChecks } from "./ecs";
 import { elasticacheChecks } from "./elasticache";
+import { elasticacheServerlessChecks } from "./elasticache-serverless";
 import { guarddutyChecks } from "./guardduty";
 import { logsChecks } from "./logs";
 import { rdsChecks } from "./rds";
@@ -11,6 +12,7 @@ import type { AuditCheck, Result } from "./types";
 
 export const CHECKS: readonly AuditCheck[] = [
   ...elasticacheChecks,
+  ...elasticacheServerlessChecks,
   ...rdsChecks,
   ...s3Checks,
   ...cloudtrailChecks,

@@ -1,19 +1,52 @@
 import {
   type CloudTrailClient,
   DescribeTrailsCommand,
+  GetEventSelectorsCommand,
+  type GetEventSelectorsResponse,
   GetTrailStatusCommand,
+  type GetTrailStatusResponse,
   type Trail,
 } from "@aws-sdk/client-cloudtrail";
+import type { TrailEventSelectors } from "../../../policy-pack/lib/trail-event-selectors";
 import { reasonOf } from "../errors";
 import type { Collected, TrailFacts, Unreadable } from "../facts";
 import { CONCURRENCY, mapLimit } from "../limit";
 
 export const CLOUDTRAIL_CHECKS = ["cloudtrail-multi-region-logging", "cloudtrail-log-file-validation"];
 
+/** GetEventSelectors' answer in plain form: advanced selectors when the trail has them, else classic ones. */
+export function selectorsOf(out: GetEventSelectorsResponse): TrailEventSelectors {
+  if (out.AdvancedEventSelectors?.length)
+    return {
+      kind: "advanced",
+      selectors: out.AdvancedEventSelectors.map((s) => ({
+        name: s.Name,
+        fieldSelectors: (s.FieldSelectors ?? []).map((f) => ({
+          field: f.Field ?? "",
+          equals: f.Equals,
+          startsWith: f.StartsWith,
+          endsWith: f.EndsWith,
+          notEquals: f.NotEquals,
+          notStartsWith: f.NotStartsWith,
+          notEndsWith: f.NotEndsWith,
+        })),
+      })),
+    };
+  return {
+    kind: "classic",
+    selectors: (out.EventSelectors ?? []).map((s) => ({
+      readWriteType: s.ReadWriteType,
+      includeManagementEvents: s.IncludeManagementEvents,
+      excludeManagementEventSources: s.ExcludeManagementEventSources,
+    })),
+  };
+}
+
 /**
  * The trails visible from `regions` (a multi-region trail shows up everywhere as a shadow trail),
- * each once, with IsLogging read in its home region: GetTrailStatus on a shadow trail from another
- * region is refused or, for organization trails, answers for the wrong copy.
+ * each once, with IsLogging and the event selectors read in its home region: GetTrailStatus or
+ * GetEventSelectors on a shadow trail from another region is refused or, for organization
+ * trails, answers for the wrong copy.
  */
 export async function collectTrails(
   clientFor: (region: string) => CloudTrailClient,
@@ -33,16 +66,9 @@ export async function collectTrails(
   if (unreadable.length === regions.length) return { unreadable };
   const trails = await mapLimit([...byArn.values()], CONCURRENCY, async (t): Promise<TrailFacts | undefined> => {
     const home = t.HomeRegion ?? regions[0]!;
+    let status: GetTrailStatusResponse;
     try {
-      const status = await clientFor(home).send(new GetTrailStatusCommand({ Name: t.TrailARN }));
-      return {
-        name: t.Name ?? t.TrailARN!,
-        arn: t.TrailARN!,
-        homeRegion: home,
-        multiRegion: t.IsMultiRegionTrail === true,
-        logFileValidation: t.LogFileValidationEnabled === true,
-        logging: status.IsLogging === true,
-      };
+      status = await clientFor(home).send(new GetTrailStatusCommand({ Name: t.TrailARN }));
     } catch (error) {
       unreadable.push({
         checks: CLOUDTRAIL_CHECKS,
@@ -52,6 +78,27 @@ export async function collectTrails(
       });
       return undefined;
     }
+    // A trail whose selectors cannot be read is kept: the checks leave it "not evaluated".
+    let eventSelectors: TrailEventSelectors | undefined;
+    try {
+      eventSelectors = selectorsOf(await clientFor(home).send(new GetEventSelectorsCommand({ TrailName: t.TrailARN })));
+    } catch (error) {
+      unreadable.push({
+        checks: CLOUDTRAIL_CHECKS,
+        region: home,
+        what: `the event selectors of trail ${t.Name}`,
+        reason: reasonOf(error),
+      });
+    }
+    return {
+      name: t.Name ?? t.TrailARN!,
+      arn: t.TrailARN!,
+      homeRegion: home,
+      multiRegion: t.IsMultiRegionTrail === true,
+      logFileValidation: t.LogFileValidationEnabled === true,
+      logging: status.IsLogging === true,
+      eventSelectors,
+    };
   });
   return { facts: trails.filter((t) => t !== undefined), unreadable };
 }

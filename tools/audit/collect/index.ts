@@ -13,6 +13,7 @@ import { mapLimit } from "../limit";
 import { collectTrails } from "./cloudtrail";
 import { collectEcsServices } from "./ecs";
 import { collectCaches } from "./elasticache";
+import { collectServerlessCaches } from "./elasticache-serverless";
 import { collectDetectors } from "./guardduty";
 import { collectLogGroups } from "./logs";
 import { collectRdsInstances } from "./rds";
@@ -90,17 +91,20 @@ export async function collectAccount(
     collectS3({ control: clients.s3control(home), s3: (r) => clients.s3(r) }, accountId, home, partition),
     collectTrails((r) => clients.cloudtrail(r), regions),
     mapLimit(regions, REGION_CONCURRENCY, async (region) => {
-      const [caches, rdsInstances, detectors, securityHub, ecsServices, logGroups] = await Promise.all([
-        collectCaches(clients.elasticache(region), region),
-        collectRdsInstances(clients.rds(region), region),
-        collectDetectors(clients.guardduty(region), region, accountId, partition),
-        collectSecurityHub(clients.securityhub(region), region),
-        collectEcsServices(clients.ecs(region), region),
-        collectLogGroups(clients.logs(region), region),
-      ]);
+      const [caches, serverlessCaches, rdsInstances, detectors, securityHub, ecsServices, logGroups] =
+        await Promise.all([
+          collectCaches(clients.elasticache(region), region),
+          collectServerlessCaches(clients.elasticache(region), region),
+          collectRdsInstances(clients.rds(region), region),
+          collectDetectors(clients.guardduty(region), region, accountId, partition),
+          collectSecurityHub(clients.securityhub(region), region),
+          collectEcsServices(clients.ecs(region), region),
+          collectLogGroups(clients.logs(region), region),
+        ]);
       const facts: RegionFacts = {
         region,
         caches: take(caches),
+        serverlessCaches: take(serverlessCaches),
         rdsInstances: take(rdsInstances),
         detectors: take(detectors),
         securityHub: take(securityHub),
