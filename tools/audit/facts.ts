@@ -101,8 +101,8 @@ export interface TrailFacts {
   readonly homeRegion: string;
   readonly multiRegion: boolean;
   readonly logFileValidation: boolean;
-  /** From GetTrailStatus in the trail's home region. */
-  readonly logging: boolean;
+  /** From GetTrailStatus in the trail's home region; undefined: could not be read (an Unreadable says why). */
+  readonly logging?: boolean;
   /** From GetEventSelectors in the trail's home region; undefined: could not be read (an Unreadable says why). */
   readonly eventSelectors?: TrailEventSelectors;
 }

@@ -423,6 +423,18 @@ describe("audit checks: CloudTrail", () => {
     );
   });
 
+  it("a multi-region trail whose status could not be read is not evaluated, not 'no trail'", () => {
+    const unread = trail({ logging: undefined });
+    expect(run("cloudtrail-multi-region-logging", account({ trails: [unread] }))).to.deep.equal([]);
+    expect(run("cloudtrail-log-file-validation", account({ trails: [unread] }))).to.deep.equal([]);
+    // A single-region trail fails whatever its status.
+    failed(
+      only("cloudtrail-multi-region-logging", account({ trails: [trail({ logging: undefined, multiRegion: false })] })),
+      "critical",
+      /single-region/,
+    );
+  });
+
   it("log file validation on the covering trail: on passes, off is a warning", () => {
     expect(only("cloudtrail-log-file-validation", account()).status).to.equal("PASS");
     failed(

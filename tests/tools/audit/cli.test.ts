@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { GetEventSelectorsCommand } from "@aws-sdk/client-cloudtrail";
+import { GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand } from "@aws-sdk/client-elasticache";
@@ -204,6 +204,16 @@ describe("npm run audit (in-process on a mocked account)", () => {
     expect(r.code).to.equal(3);
     expect(r.stdout).to.match(/the event selectors of trail huntaze-trail: access denied/);
     expect(r.stdout).to.not.include("[cloudtrail-multi-region-logging]");
+  });
+
+  it("exits 3 when the trail's status cannot be read, without claiming the account has no trail", async () => {
+    m.cloudtrail
+      .on(GetTrailStatusCommand)
+      .rejects(awsError("AccessDeniedException", "User is not authorized to perform: cloudtrail:GetTrailStatus"));
+    const r = await audit();
+    expect(r.code).to.equal(3);
+    expect(r.stdout).to.match(/the status of trail huntaze-trail: access denied/);
+    expect(r.stdout).to.not.include("no trail");
   });
 
   it("exits 4 on bad arguments, naming the flag, the allowed values and the value given; --help exits 0", async () => {

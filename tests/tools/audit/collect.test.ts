@@ -458,9 +458,15 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
           trailList: [{ Name: "t", TrailARN: "arn:aws:cloudtrail:us-east-1:1:trail/t", HomeRegion: "us-east-1" }],
         })
         .on(GetTrailStatusCommand)
-        .rejects(awsError("ThrottlingException", "Rate exceeded"));
+        .rejects(awsError("ThrottlingException", "Rate exceeded"))
+        .on(GetEventSelectorsCommand)
+        .resolves({ EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }] });
       const { facts, unreadable } = await collectTrails((r) => client(CloudTrailClient, r), [REGION]);
-      expect(facts).to.deep.equal([]);
+      // Kept with its logging state unknown: dropped, it would read as "the account has no trail".
+      expect(facts).to.have.length(1);
+      expect(facts![0]!.name).to.equal("t");
+      expect(facts![0]!.logging).to.equal(undefined);
+      expect(unreadable).to.have.length(1);
       expect(unreadable[0]!.what).to.equal("the status of trail t");
       expect(unreadable[0]!.reason).to.match(/^throttled after the SDK's retries/);
     });

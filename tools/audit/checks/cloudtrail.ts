@@ -14,7 +14,7 @@ type Coverage =
 function coverage(t: TrailFacts): Coverage {
   const problem = trailCoverageProblem({ multiRegion: t.multiRegion, logging: t.logging });
   if (problem) return { kind: "fails", problem };
-  if (!t.eventSelectors) return { kind: "unknown" };
+  if (t.logging === undefined || !t.eventSelectors) return { kind: "unknown" };
   const events = managementEventsProblem(t.eventSelectors);
   return events ? { kind: "fails", problem: events } : { kind: "ok" };
 }
@@ -45,7 +45,7 @@ export const cloudtrailMultiRegion: AuditCheck = check(
     if (trails === undefined) return [];
     const good = covering(trails);
     if (good.length) return good.map((t) => r.pass(ref(t), passDetail(t)));
-    // A trail that would count but whose selectors could not be read: not evaluated (listed as unreadable).
+    // A trail that would count but whose status or selectors could not be read: not evaluated (listed as unreadable).
     if (trails.some((t) => coverage(t).kind === "unknown")) return [];
     // Here every trail fails (none is ok, none unknown).
     const seen = trails.flatMap((t) => {

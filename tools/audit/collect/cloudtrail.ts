@@ -64,9 +64,11 @@ export async function collectTrails(
     }
   }
   if (unreadable.length === regions.length) return { unreadable };
-  const trails = await mapLimit([...byArn.values()], CONCURRENCY, async (t): Promise<TrailFacts | undefined> => {
+  const trails = await mapLimit([...byArn.values()], CONCURRENCY, async (t): Promise<TrailFacts> => {
     const home = t.HomeRegion ?? regions[0]!;
-    let status: GetTrailStatusResponse;
+    // A trail whose status or selectors cannot be read is kept: the checks leave it "not evaluated"
+    // (dropping it would make a single unreadable trail look like "the account has no trail").
+    let status: GetTrailStatusResponse | undefined;
     try {
       status = await clientFor(home).send(new GetTrailStatusCommand({ Name: t.TrailARN }));
     } catch (error) {
@@ -76,9 +78,7 @@ export async function collectTrails(
         what: `the status of trail ${t.Name}`,
         reason: reasonOf(error),
       });
-      return undefined;
     }
-    // A trail whose selectors cannot be read is kept: the checks leave it "not evaluated".
     let eventSelectors: TrailEventSelectors | undefined;
     try {
       eventSelectors = selectorsOf(await clientFor(home).send(new GetEventSelectorsCommand({ TrailName: t.TrailARN })));
@@ -96,9 +96,9 @@ export async function collectTrails(
       homeRegion: home,
       multiRegion: t.IsMultiRegionTrail === true,
       logFileValidation: t.LogFileValidationEnabled === true,
-      logging: status.IsLogging === true,
+      logging: status === undefined ? undefined : status.IsLogging === true,
       eventSelectors,
     };
   });
-  return { facts: trails.filter((t) => t !== undefined), unreadable };
+  return { facts: trails, unreadable };
 }
