@@ -1,5 +1,14 @@
 import { ec2, elasticache } from "../lib/aws-types";
-import { asArray, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
+import {
+  asArray,
+  type Check,
+  isUnknown,
+  type Resource,
+  refersTo,
+  resourcePolicy,
+  show,
+  stackPolicy,
+} from "../lib/inspect";
 import { elasticacheAtRestProblem, elasticacheAuthProblem, elasticacheTransit, isCustomerKey } from "../lib/judgements";
 import { describeRange, ingressOf, isOpen, portRange } from "../lib/security-groups";
 import type { HuntazePolicy } from "../rule";
@@ -213,23 +222,44 @@ const subnetGroup = resourcePolicy({
 
 const sgTypes = [...ec2.securityGroup, ...ec2.securityGroupRule, ...ec2.ingressRule];
 
+/** The engine's name for messages and its port when `port` is unset: Memcached for a Memcached cluster, else Redis. */
+function engineOf(r: Resource): { name: string; port: number } | "unknown" {
+  if (!(elasticache.cluster as readonly string[]).includes(r.type)) return { name: "Redis", port: 6379 };
+  const engine = r.props.engine;
+  if (isUnknown(engine)) return "unknown";
+  return typeof engine === "string" && engine.toLowerCase() === "memcached"
+    ? { name: "Memcached", port: 11211 }
+    : { name: "Redis", port: 6379 };
+}
+
 const redisPortClosed = stackPolicy({
   name: "elasticache-security-groups-not-open",
   summary:
-    "The security groups of an ElastiCache replication group (securityGroupIds) do not admit 0.0.0.0/0 or ::/0 on its port (default 6379)",
+    "The security groups of an ElastiCache replication group or cache cluster (securityGroupIds) do not admit 0.0.0.0/0 or ::/0 on its port (default 6379, 11211 for Memcached); a cluster that is a member of a replication group is judged through the group",
   enforcementLevel: "mandatory",
   references: { catalogue: [76], fsbp: ["EC2.19"], checkov: [] },
-  resourceTypes: [...types, ...sgTypes],
+  resourceTypes: [...groupsAndClusters, ...sgTypes],
   check: (s) => {
     const groups = s.ofType(ec2.securityGroup);
     const standalone = s.ofType([...ec2.securityGroupRule, ...ec2.ingressRule]);
-    for (const rg of s.ofType(types)) {
+    for (const rg of s.ofType(groupsAndClusters)) {
+      const kind = (elasticache.cluster as readonly string[]).includes(rg.type) ? "cluster" : "replication group";
+      const member = rg.props.replicationGroupId;
+      // A member cluster's security groups are its replication group's.
+      if (kind === "cluster" && member !== undefined && member !== null && member !== "") continue;
       const portValue = rg.props.port;
+      const engine = engineOf(rg);
       if (isUnknown(portValue)) {
         s.unknown(`port of ${rg.name}`);
         continue;
       }
-      const port = typeof portValue === "number" ? portValue : 6379;
+      // The engine matters only for the default port.
+      if (typeof portValue !== "number" && engine === "unknown") {
+        s.unknown(`engine of ${rg.name}`);
+        continue;
+      }
+      const port = typeof portValue === "number" ? portValue : (engine as { port: number }).port;
+      const portName = engine === "unknown" ? "port" : `${engine.name} port`;
       const ids = rg.props.securityGroupIds;
       if (isUnknown(ids)) {
         s.unknown(`securityGroupIds of ${rg.name}`);
@@ -249,7 +279,7 @@ const redisPortClosed = stackPolicy({
           if (range[0] <= port && port <= range[1])
             s.report(
               rg,
-              `replication group ${rg.name} is reachable from the internet: ${rule.where} (security group ${sg.name}) admits 0.0.0.0/0 or ::/0 on ${describeRange(range)}, which includes the Redis port ${port}`,
+              `${kind} ${rg.name} is reachable from the internet: ${rule.where} (security group ${sg.name}) admits 0.0.0.0/0 or ::/0 on ${describeRange(range)}, which includes the ${portName} ${port}`,
             );
         }
       }

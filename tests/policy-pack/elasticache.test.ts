@@ -315,6 +315,30 @@ describe("ElastiCache rules", () => {
     });
   });
 
+  const open = (port: number) =>
+    sg({ ingress: [{ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: ["0.0.0.0/0"], description: "x" }] });
+  violates({
+    rule: "elasticache-security-groups-not-open",
+    title: "a standalone Redis cache cluster whose group is open on 6379",
+    resources: [cluster(), open(6379)],
+    message: /cluster node is reachable from the internet.*the Redis port 6379/,
+  });
+  violates({
+    rule: "elasticache-security-groups-not-open",
+    title: "a Memcached cluster whose group is open on 11211 (its default port)",
+    resources: [cluster({ engine: "memcached" }), open(11211)],
+    message: /the Memcached port 11211/,
+  });
+  complies({
+    rule: "elasticache-security-groups-not-open",
+    title: "a Memcached cluster with 6379 open (not its port) and a member cluster (judged through its group)",
+    resources: [cluster({ engine: "memcached" }), open(6379), member({ securityGroupIds: ["redis-sg"] })],
+  });
+  complies({
+    rule: "elasticache-security-groups-not-open",
+    title: "a cache cluster in a group admitting only another security group",
+    resources: [cluster(), sg()],
+  });
   complies({
     rule: "elasticache-security-groups-not-open",
     title: "a group admitting only another security group",
