@@ -20,7 +20,16 @@ import type { HuntazePolicy } from "../rule";
 const types = elasticache.replicationGroup;
 const groupsAndClusters = [...elasticache.replicationGroup, ...elasticache.cluster];
 
-const isCluster = (c: Check) => (elasticache.cluster as readonly string[]).includes(c.resource.type);
+const isClusterResource = (r: Resource) => (elasticache.cluster as readonly string[]).includes(r.type);
+const isCluster = (c: Check) => isClusterResource(c.resource);
+
+/** Whether a cache cluster's replicationGroupId names a group (an unknown id still does). */
+const joinsGroup = (r: Resource) => {
+  const group = r.props.replicationGroupId;
+  return group !== undefined && group !== null && group !== "";
+};
+
+const isMemcachedEngine = (engine: unknown) => typeof engine === "string" && engine.toLowerCase() === "memcached";
 
 /**
  * A cache cluster that joins a replication group (replicationGroupId) is one of its read replicas:
@@ -28,9 +37,8 @@ const isCluster = (c: Check) => (elasticache.cluster as readonly string[]).inclu
  * judged instead. Records why and returns true for such a member; an unknown id still names a group.
  */
 function judgedThroughGroup(c: Check, what: string): boolean {
-  if (!isCluster(c)) return false;
+  if (!isCluster(c) || !joinsGroup(c.resource)) return false;
   const group = c.props.replicationGroupId;
-  if (group === undefined || group === null || group === "") return false;
   c.outside(
     `cluster ${c.resource.name} is a member of replication group ${isUnknown(group) ? "(id unknown until apply)" : show(group)}: its ${what} is the group's, judged on the group`,
   );
@@ -45,7 +53,7 @@ function memcached(c: Check, what: string): boolean {
     c.unknown("engine");
     return true;
   }
-  if (typeof engine !== "string" || engine.toLowerCase() !== "memcached") return false;
+  if (!isMemcachedEngine(engine)) return false;
   c.outside(`cluster ${c.resource.name} runs Memcached, which has no ${what}`);
   return true;
 }
@@ -224,12 +232,10 @@ const sgTypes = [...ec2.securityGroup, ...ec2.securityGroupRule, ...ec2.ingressR
 
 /** The engine's name for messages and its port when `port` is unset: Memcached for a Memcached cluster, else Redis. */
 function engineOf(r: Resource): { name: string; port: number } | "unknown" {
-  if (!(elasticache.cluster as readonly string[]).includes(r.type)) return { name: "Redis", port: 6379 };
+  if (!isClusterResource(r)) return { name: "Redis", port: 6379 };
   const engine = r.props.engine;
   if (isUnknown(engine)) return "unknown";
-  return typeof engine === "string" && engine.toLowerCase() === "memcached"
-    ? { name: "Memcached", port: 11211 }
-    : { name: "Redis", port: 6379 };
+  return isMemcachedEngine(engine) ? { name: "Memcached", port: 11211 } : { name: "Redis", port: 6379 };
 }
 
 const redisPortClosed = stackPolicy({
@@ -243,10 +249,9 @@ const redisPortClosed = stackPolicy({
     const groups = s.ofType(ec2.securityGroup);
     const standalone = s.ofType([...ec2.securityGroupRule, ...ec2.ingressRule]);
     for (const rg of s.ofType(groupsAndClusters)) {
-      const kind = (elasticache.cluster as readonly string[]).includes(rg.type) ? "cluster" : "replication group";
-      const member = rg.props.replicationGroupId;
+      const kind = isClusterResource(rg) ? "cluster" : "replication group";
       // A member cluster's security groups are its replication group's.
-      if (kind === "cluster" && member !== undefined && member !== null && member !== "") continue;
+      if (kind === "cluster" && joinsGroup(rg)) continue;
       const portValue = rg.props.port;
       const engine = engineOf(rg);
       if (isUnknown(portValue)) {
