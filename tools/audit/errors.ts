@@ -1,3 +1,5 @@
+import type { Collected, Unreadable } from "./facts";
+
 // Turns an SDK error into the reason a check could not be evaluated. Only the error's name and
 // AWS's message are kept: neither carries credentials (the SDK never puts them in errors).
 
@@ -62,4 +64,16 @@ export function reasonOf(error: unknown): string {
 export function isAwsError(error: unknown, ...names: string[]): boolean {
   const e = error as { name?: unknown; Code?: unknown } | undefined;
   return names.includes(String(e?.name)) || names.includes(String(e?.Code));
+}
+
+/**
+ * Runs a collector's read of one listing (every page): its facts, or, when any call fails, one
+ * Unreadable naming `where.what`, so the checks say "not evaluated" instead of judging part of it.
+ */
+export async function readListing<T>(where: Omit<Unreadable, "reason">, read: () => Promise<T>): Promise<Collected<T>> {
+  try {
+    return { facts: await read(), unreadable: [] };
+  } catch (error) {
+    return { unreadable: [{ ...where, reason: reasonOf(error) }] };
+  }
 }

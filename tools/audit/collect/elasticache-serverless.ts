@@ -3,7 +3,7 @@ import {
   paginateDescribeServerlessCaches,
   type ServerlessCache,
 } from "@aws-sdk/client-elasticache";
-import { reasonOf } from "../errors";
+import { readListing } from "../errors";
 import type { Collected, ServerlessCacheFacts } from "../facts";
 
 export const ELASTICACHE_SERVERLESS_CHECKS = [
@@ -32,21 +32,13 @@ export async function collectServerlessCaches(
   client: ElastiCacheClient,
   region: string,
 ): Promise<Collected<ServerlessCacheFacts[]>> {
-  try {
-    const caches: ServerlessCacheFacts[] = [];
-    for await (const page of paginateDescribeServerlessCaches({ client }, {}))
-      for (const c of page.ServerlessCaches ?? []) caches.push(fromServerless(c, region));
-    return { facts: caches, unreadable: [] };
-  } catch (error) {
-    return {
-      unreadable: [
-        {
-          checks: ELASTICACHE_SERVERLESS_CHECKS,
-          region,
-          what: "ElastiCache serverless caches",
-          reason: reasonOf(error),
-        },
-      ],
-    };
-  }
+  return readListing(
+    { checks: ELASTICACHE_SERVERLESS_CHECKS, region, what: "ElastiCache serverless caches" },
+    async () => {
+      const caches: ServerlessCacheFacts[] = [];
+      for await (const page of paginateDescribeServerlessCaches({ client }, {}))
+        for (const c of page.ServerlessCaches ?? []) caches.push(fromServerless(c, region));
+      return caches;
+    },
+  );
 }

@@ -5,7 +5,7 @@ import {
   paginateDescribeReplicationGroups,
   type ReplicationGroup,
 } from "@aws-sdk/client-elasticache";
-import { reasonOf } from "../errors";
+import { readListing } from "../errors";
 import type { CacheFacts, Collected } from "../facts";
 
 export const ELASTICACHE_CHECKS = [
@@ -49,23 +49,15 @@ function fromCluster(c: CacheCluster, region: string): CacheFacts {
 
 /** Every replication group, and every cache cluster that is not a member of one (Prowler reads only the first page). */
 export async function collectCaches(client: ElastiCacheClient, region: string): Promise<Collected<CacheFacts[]>> {
-  try {
-    const caches: CacheFacts[] = [];
-    for await (const page of paginateDescribeReplicationGroups({ client }, {}))
-      for (const g of page.ReplicationGroups ?? []) caches.push(fromGroup(g, region));
-    for await (const page of paginateDescribeCacheClusters({ client }, {}))
-      for (const c of page.CacheClusters ?? []) if (!c.ReplicationGroupId) caches.push(fromCluster(c, region));
-    return { facts: caches, unreadable: [] };
-  } catch (error) {
-    return {
-      unreadable: [
-        {
-          checks: ELASTICACHE_CHECKS,
-          region,
-          what: "ElastiCache replication groups and clusters",
-          reason: reasonOf(error),
-        },
-      ],
-    };
-  }
+  return readListing(
+    { checks: ELASTICACHE_CHECKS, region, what: "ElastiCache replication groups and clusters" },
+    async () => {
+      const caches: CacheFacts[] = [];
+      for await (const page of paginateDescribeReplicationGroups({ client }, {}))
+        for (const g of page.ReplicationGroups ?? []) caches.push(fromGroup(g, region));
+      for await (const page of paginateDescribeCacheClusters({ client }, {}))
+        for (const c of page.CacheClusters ?? []) if (!c.ReplicationGroupId) caches.push(fromCluster(c, region));
+      return caches;
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { GetDetectorCommand, type GuardDutyClient, paginateListDetectors } from "@aws-sdk/client-guardduty";
-import { reasonOf } from "../errors";
+import { readListing, reasonOf } from "../errors";
 import type { Collected, DetectorFacts, Unreadable } from "../facts";
 
 export const GUARDDUTY_CHECKS = ["guardduty-enabled", "guardduty-features"];
@@ -11,13 +11,14 @@ export async function collectDetectors(
   accountId: string,
   partition = "aws",
 ): Promise<Collected<DetectorFacts[]>> {
-  const unreadable: Unreadable[] = [];
-  const ids: string[] = [];
-  try {
+  const listed = await readListing({ checks: GUARDDUTY_CHECKS, region, what: "GuardDuty detectors" }, async () => {
+    const ids: string[] = [];
     for await (const page of paginateListDetectors({ client }, {})) ids.push(...(page.DetectorIds ?? []));
-  } catch (error) {
-    return { unreadable: [{ checks: GUARDDUTY_CHECKS, region, what: "GuardDuty detectors", reason: reasonOf(error) }] };
-  }
+    return ids;
+  });
+  if (!listed.facts) return { unreadable: listed.unreadable };
+  const ids = listed.facts;
+  const unreadable: Unreadable[] = [];
   const detectors: DetectorFacts[] = [];
   for (const id of ids) {
     try {

@@ -1,5 +1,5 @@
 import { type CloudWatchLogsClient, paginateDescribeLogGroups } from "@aws-sdk/client-cloudwatch-logs";
-import { reasonOf } from "../errors";
+import { readListing } from "../errors";
 import type { Collected, LogGroupFacts } from "../facts";
 
 export const LOGS_CHECKS = ["logs-retention"];
@@ -9,7 +9,7 @@ export async function collectLogGroups(
   client: CloudWatchLogsClient,
   region: string,
 ): Promise<Collected<LogGroupFacts[]>> {
-  try {
+  return readListing({ checks: LOGS_CHECKS, region, what: "CloudWatch log groups" }, async () => {
     const groups: LogGroupFacts[] = [];
     for await (const page of paginateDescribeLogGroups({ client }, {}))
       for (const g of page.logGroups ?? [])
@@ -20,8 +20,6 @@ export async function collectLogGroups(
           region,
           retentionInDays: g.retentionInDays,
         });
-    return { facts: groups, unreadable: [] };
-  } catch (error) {
-    return { unreadable: [{ checks: LOGS_CHECKS, region, what: "CloudWatch log groups", reason: reasonOf(error) }] };
-  }
+    return groups;
+  });
 }
