@@ -4,7 +4,15 @@
 // offline preview; or lists the pack's rules.
 import { allPolicies } from "../policy-pack/policies";
 import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
-import { checkCommandLine, formatOf, progressPrinter, readPolicyConfig, reportError, UsageError } from "./engine/cli";
+import {
+  checkCommandLine,
+  formatOf,
+  policyConfigOption,
+  progressPrinter,
+  readPolicyConfig,
+  reportError,
+  UsageError,
+} from "./engine/cli";
 import { analyzeAll, startAnalyzer } from "./engine/policy-client";
 import { exitCodeFor, type Report, renderJson, renderMarkdown, renderText } from "./engine/render";
 import { renderRuleList } from "./engine/rule-list";
@@ -16,11 +24,7 @@ export const policyCheckOptions = {
   list: { type: "boolean", help: "list the rules: enforcement, resource types, FSBP / Checkov references" },
   json: { type: "boolean", help: "output format JSON (default: text)" },
   markdown: { type: "boolean", help: "output format Markdown (default: text)" },
-  "policy-config": {
-    type: "string",
-    placeholder: "FILE",
-    help: "policy pack config, the JSON `pulumi preview --policy-pack-config` takes",
-  },
+  "policy-config": policyConfigOption,
   quiet: { type: "boolean", help: "no progress lines on stderr" },
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;

@@ -6,6 +6,7 @@ import {
   checkCommandLine,
   EXIT_ERROR,
   formatOf,
+  policyConfigOption,
   progressPrinter,
   readPolicyConfig,
   reportError,
@@ -46,11 +47,7 @@ export const previewOptions = {
     help: "write the architecture diagram: FILE.svg, FILE.dot (Graphviz) or FILE.mmd (Mermaid)",
   },
   focus: { type: "string", placeholder: "COMPONENT", help: "draw only this component and what it exchanges data with" },
-  "policy-config": {
-    type: "string",
-    placeholder: "FILE",
-    help: "policy pack config, the JSON `pulumi preview --policy-pack-config` takes",
-  },
+  "policy-config": policyConfigOption,
   program: {
     type: "string",
     placeholder: "FILE",

@@ -28,6 +28,13 @@ export function formatOf(flags: { json?: boolean; markdown?: boolean }): Format 
   return flags.json ? "json" : flags.markdown ? "markdown" : "text";
 }
 
+/** The --policy-config flag of every tool that runs the pack; readPolicyConfig reads its file. */
+export const policyConfigOption = {
+  type: "string",
+  placeholder: "FILE",
+  help: "policy pack config, the JSON `pulumi preview --policy-pack-config` takes",
+} as const;
+
 /** Reads a --policy-config file: the JSON `pulumi preview --policy-pack-config` takes. */
 export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
   if (!file) return {};
