@@ -7,7 +7,8 @@
 //   3. a link to that Node as node_modules/.bin/node, which npm scripts put first on PATH: every
 //      command after this script runs on it (scripts call it as `env node`, because sh remembers
 //      where it found `node` for this script);
-//   4. with --services, Debian's redis-server, redis-cli and openssl;
+//   4. with --services, Debian's redis-server, redis-cli and openssl, and moto in server mode (the AWS
+//      API emulator, pinned in tools/moto/requirements.txt) in a local virtual environment, .venv-moto/;
 //   5. the Lambda bundles (bundles/, see lambdas/bundle.ts) when the runtime sources changed.
 // HUNTAZE_SYSTEM_NODE=1 skips steps 1 and 3 (no download) and uses the `node` already on PATH, which must
 // satisfy package.json's engines. Plain JavaScript with no dependencies, written for the system's
@@ -124,7 +125,7 @@ function hasCommand(name) {
 }
 
 function ensureDebianPackages(packages) {
-  const missing = packages.filter((p) => !hasCommand(p.command));
+  const missing = packages.filter((p) => p.always || !hasCommand(p.command));
   if (missing.length === 0) return;
   const names = missing.map((p) => p.debian);
   const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
@@ -143,11 +144,41 @@ function ensureDebianPackages(packages) {
   run(["apt-get", "update", "-q"]);
   run(["apt-get", "install", "-y", "-q", "--no-install-recommends", ...names]);
   for (const p of missing) {
-    if (!hasCommand(p.command)) {
+    if (!p.always && !hasCommand(p.command)) {
       log(`${p.debian} installed but ${p.command} is still not on PATH`);
       process.exit(2);
     }
   }
+}
+
+const motoVenv = path.join(root, ".venv-moto");
+const motoRequirements = path.join(root, "tools", "moto", "requirements.txt");
+
+/**
+ * moto in server mode in .venv-moto/, installed from tools/moto/requirements.txt (every package
+ * pinned) whenever that file changes. Python 3's venv module comes with Debian's python3-venv.
+ */
+function ensureMoto() {
+  if (!fs.existsSync(motoRequirements)) return;
+  const marker = path.join(motoVenv, ".huntaze-requirements-sha256");
+  const wanted = crypto.createHash("sha256").update(fs.readFileSync(motoRequirements)).digest("hex");
+  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").trim() === wanted) return;
+  log("installing moto (the AWS API emulator) into .venv-moto (python3 -m venv, pip install)...");
+  fs.rmSync(motoVenv, { recursive: true, force: true });
+  let venv = spawnSync("python3", ["-m", "venv", motoVenv], { stdio: ["ignore", "ignore", "pipe"] });
+  if (venv.status !== 0) {
+    ensureDebianPackages([{ command: "false", debian: "python3-venv", always: true }]);
+    fs.rmSync(motoVenv, { recursive: true, force: true });
+    venv = spawnSync("python3", ["-m", "venv", motoVenv], { stdio: ["ignore", "inherit", "inherit"] });
+    if (venv.status !== 0) fail("python3 -m venv failed; see the output above", venv.status ?? 1);
+  }
+  const pip = spawnSync(
+    path.join(motoVenv, "bin", "pip"),
+    ["install", "--quiet", "--disable-pip-version-check", "--no-deps", "-r", motoRequirements],
+    { stdio: ["ignore", "inherit", "inherit"] },
+  );
+  if (pip.status !== 0) fail("installing moto failed; see the output above", pip.status ?? 1);
+  fs.writeFileSync(marker, `${wanted}\n`);
 }
 
 /** sha256 over what a bundle is made of: the runtime sources, the bundler and the locked dependencies. */
@@ -196,6 +227,7 @@ if (require.main === module) {
       { command: "redis-cli", debian: "redis-tools" },
       { command: "openssl", debian: "openssl" },
     ]);
+    ensureMoto();
   }
   ensureLambdaBundles();
 }
