@@ -15,6 +15,12 @@ export const INVENTORY_FORMAT_VERSION = 1;
 /** Where a stack's inventory lives, relative to the project root. */
 export const inventoryPath = (stack: string): string => `inventory/${stack}.json`;
 
+/**
+ * Overrides inventoryPath for one run: the offline engine's `--inventory FILE` sets it for the
+ * program it runs, and tests point it at fixtures. Unset, the program reads inventoryPath(stack).
+ */
+export const INVENTORY_FILE_ENV = "HUNTAZE_INVENTORY_FILE";
+
 /** Where an entry was read from. */
 export type InventorySource =
   | { readonly kind: "terraform"; readonly address: string }
