@@ -18,7 +18,7 @@ import { BatchWriteItemCommand, type DynamoDBClient, PutItemCommand } from "@aws
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { AGENTS, type CostEntryInput, EnhancedCostMonitoring, PROVIDERS } from "../lambdas/cost-monitoring";
 import { costItem, validateEntry } from "../lambdas/cost-monitoring/core";
-import { createCostTables, startDynalite } from "../tests/support/dynalite";
+import { createCostTables, startDynalite } from "../tools/services/dynalite";
 
 const HELP = `usage: npm run bench:cost-monitoring -- [--json] [--entries N] [--small N] [--large N]
 

@@ -16,10 +16,10 @@ import { createOnlyFansClient } from "../lambdas/rate-limiter/onlyfans";
 import { BUSY_WAIT_MS } from "../lambdas/rate-limiter/store";
 import { silentLogger } from "../lambdas/rate-limiter/telemetry";
 import { createRedisClient } from "../lambdas/shared/redis-client";
-import { startRedis } from "../tests/support/redis-server";
 import { parseOrExit, positiveInteger } from "../tools/cli/options";
 import { startFakeOnlyFans } from "../tools/local-sqs/fake-onlyfans";
 import { createLocalQueues, runPipeline, type ScenarioMessage } from "../tools/local-sqs/pipeline";
+import { startRedis } from "../tools/services/redis-server";
 
 interface Report {
   messages: number;

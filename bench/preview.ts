@@ -10,8 +10,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import { HardenedBucket } from "../components/hardened-bucket";
-import { record } from "../tests/support/pulumi-harness";
 import { parseOrExit, positiveInteger } from "../tools/cli/options";
+import { OfflineMocks } from "../tools/engine/mocks";
+import { readProject } from "../tools/engine/project";
+import { runProgram } from "../tools/engine/recorder";
 import { toStackExport } from "../tools/engine/state-file";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -43,7 +45,7 @@ function stats(samples: number[]) {
 
 /** A stack of roughly `target` resources: hardened buckets plus queues, topics, keys and security groups, some non-compliant. */
 async function generateExport(target: number, file: string): Promise<number> {
-  const run = await record(() => {
+  const program = async () => {
     for (let i = 0, count = 0; count < target; i++) {
       new HardenedBucket(`bucket-${i}`, { intelligentTieringAfterDays: 30 });
       new aws.sqs.Queue(`queue-${i}`, { sqsManagedSseEnabled: i % 2 === 0, receiveWaitTimeSeconds: 20 });
@@ -63,6 +65,13 @@ async function generateExport(target: number, file: string): Promise<number> {
       });
       count += 12; // the bucket component and its 7 children, plus the 4 standalone resources
     }
+    return undefined;
+  };
+  const run = await runProgram(program, {
+    project: readProject(repoRoot).name,
+    stack: "bench",
+    mocks: new OfflineMocks({ accountId: "123456789012", region: "us-east-1" }),
+    config: { "aws:region": "us-east-1" },
   });
   fs.writeFileSync(file, JSON.stringify(toStackExport("bench", run.resources)));
   return run.resources.length;

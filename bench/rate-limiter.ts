@@ -28,8 +28,8 @@ import { TRIVIAL_LUA } from "../lambdas/rate-limiter/lua";
 import { Outcome } from "../lambdas/rate-limiter/model";
 import { RedisRateStore } from "../lambdas/rate-limiter/store";
 import { createRedisClient } from "../lambdas/shared/redis-client";
-import { startRedis } from "../tests/support/redis-server";
 import { parseOrExit, positiveInteger } from "../tools/cli/options";
+import { startRedis } from "../tools/services/redis-server";
 import { type CellProfile, CellProfiler, formatProfile } from "./redis-profile";
 
 interface Result {

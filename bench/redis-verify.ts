@@ -7,8 +7,8 @@ import { execFile, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { type RunningRedis, rawCommand, startRedis } from "../tests/support/redis-server";
 import { parseOrExit, positiveInteger } from "../tools/cli/options";
+import { type RunningRedis, rawCommand, startRedis } from "../tools/services/redis-server";
 
 const ROOT = path.resolve(__dirname, "..");
 

@@ -166,7 +166,7 @@ async function main(): Promise<number> {
     }
   } else {
     // Test-support harness: a throwaway TLS + requirepass redis-server with a CA made now.
-    const { startRedis } = await import("../tests/support/redis-server");
+    const { startRedis } = await import("./services/redis-server");
     const password = crypto.randomBytes(24).toString("hex");
     const server = await startRedis({ password, tls: true });
     stopRedis = () => server.stop();

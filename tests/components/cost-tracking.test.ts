@@ -8,7 +8,7 @@ import {
 } from "../../components/cost-tracking";
 import { DEFAULT_WORKFLOW_ALARM_THRESHOLDS, WorkflowQueue, workflowAlarmRows } from "../../components/workflow-queue";
 import { ALERTS_TABLE, COST_MONITORING_ENV, COSTS_TABLE } from "../../lambdas/cost-monitoring/contract";
-import { createTableInput } from "../support/dynalite";
+import { createTableInput } from "../../tools/services/dynalite";
 import { evaluateProgram, of } from "../support/policy-harness";
 import { inputsOf, jsonInput, ofType, one, record } from "../support/pulumi-harness";
 

@@ -39,6 +39,15 @@ describe("imports run one way", () => {
     expect(offending).to.deep.equal([]);
   });
 
+  it("tools and benches do not import tests/: what both need (local services, harnesses) lives in tools/", () => {
+    const offending = ["tools", "bench"].flatMap((dir) =>
+      importsUnder(dir)
+        .filter(({ file, specifier }) => /^tests(\/|$)/.test(target(file, specifier) ?? ""))
+        .map(({ file, specifier }) => `${file} → ${specifier}`),
+    );
+    expect(offending).to.deep.equal([]);
+  });
+
   it("the engine does not import the stacks", () => {
     const offending = importsUnder("tools/engine")
       .filter(({ file, specifier }) => (target(file, specifier) ?? "").startsWith("stacks"))

@@ -4,8 +4,8 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import { connectRedis } from "../../lambdas/shared/redis-client";
+import { freePort } from "../../tools/services/redis-server";
 import { type CliResult, runTool } from "../support/cli";
-import { freePort } from "../support/redis-server";
 
 // `npm run redis:dev`: a TLS-only, mTLS, ACL-protected redis-server for local work, whose env file
 // the shared client factory reads as is.

@@ -14,7 +14,7 @@ import { canonicalScore, contentDigest } from "../../tools/redis-verify/digest";
 import { maskUrl, scrub, secretsOf } from "../../tools/redis-verify/mask";
 import { displayKey, exitCodeFor, formatText, judgeKey, ReportBuilder } from "../../tools/redis-verify/report";
 import { verifyKeyspaces } from "../../tools/redis-verify/verify";
-import { type RunningRedis, startRedis } from "../support/redis-server";
+import { type RunningRedis, startRedis } from "../../tools/services/redis-server";
 
 const TOKEN = "ElastiCacheAuthToken0123456789abcdefXYZ";
 /** A least-privilege ACL user: reads only, no INFO, no writes. */

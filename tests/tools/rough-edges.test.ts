@@ -12,9 +12,9 @@ import { renderText } from "../../tools/engine/render";
 import { parseStackExport, toStackExport } from "../../tools/engine/state-file";
 import { type FakeOnlyFans, startFakeOnlyFans } from "../../tools/local-sqs/fake-onlyfans";
 import { speaksPlaintextRedis } from "../../tools/redis-verify/probe";
+import { type RunningRedis, startRedis } from "../../tools/services/redis-server";
 import { runTool } from "../support/cli";
 import { record } from "../support/pulumi-harness";
-import { type RunningRedis, startRedis } from "../support/redis-server";
 
 const repoRoot = path.resolve(__dirname, "..", "..");
 

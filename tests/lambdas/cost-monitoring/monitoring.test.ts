@@ -15,7 +15,7 @@ import {
   type CostMonitoringOptions,
   EnhancedCostMonitoring,
 } from "../../../lambdas/cost-monitoring";
-import { createCostTables, type RunningDynalite, startDynalite } from "../../support/dynalite";
+import { createCostTables, type RunningDynalite, startDynalite } from "../../../tools/services/dynalite";
 
 const NOW = new Date("2026-11-30T12:00:00Z");
 const TOPIC = "arn:aws:sns:us-east-1:317805897534:huntaze-cost-alerts-test";

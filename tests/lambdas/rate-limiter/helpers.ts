@@ -2,7 +2,7 @@
 
 import Redis from "ioredis";
 import { CLIENT_DEFAULTS } from "../../../lambdas/shared/redis-client";
-import { type RunningRedis, startRedis } from "../../support/redis-server";
+import { type RunningRedis, startRedis } from "../../../tools/services/redis-server";
 
 export interface PlainRedis {
   server: RunningRedis;

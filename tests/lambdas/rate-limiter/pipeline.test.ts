@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { Cluster } from "ioredis";
 import type { RedisClient } from "../../../lambdas/rate-limiter/store";
 import { createRedisClient } from "../../../lambdas/shared/redis-client";
-import { type RunningRedis, startRedis, startRedisCluster } from "../../support/redis-server";
+import { type RunningRedis, startRedis, startRedisCluster } from "../../../tools/services/redis-server";
 import { msg, postJitterMs, type Rig, rig, sleep } from "./helpers";
 
 function firstSeenOrder(r: Rig, userId: string): string[] {

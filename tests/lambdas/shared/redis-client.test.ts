@@ -20,7 +20,7 @@ import {
   rawCommand,
   startRedis,
   startRedisCluster,
-} from "../../support/redis-server";
+} from "../../../tools/services/redis-server";
 
 const PASSWORD = "default-user-Pa55word-6f1c";
 const APP_PASSWORD = "app-user-Pa55word-9d2e";

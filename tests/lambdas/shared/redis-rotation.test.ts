@@ -7,7 +7,7 @@ import { createOnlyFansClient } from "../../../lambdas/rate-limiter/onlyfans";
 import { type AuthRefreshEvent, createRotatingRedisClient, isAuthFailure } from "../../../lambdas/shared/redis-auth";
 import { type FakeOnlyFans, startFakeOnlyFans } from "../../../tools/local-sqs/fake-onlyfans";
 import { createLocalQueues, runPipeline } from "../../../tools/local-sqs/pipeline";
-import { type RunningRedis, rawCommand, startRedis } from "../../support/redis-server";
+import { type RunningRedis, rawCommand, startRedis } from "../../../tools/services/redis-server";
 import { msg, sleep } from "../rate-limiter/helpers";
 
 // An ElastiCache AUTH token rotation rehearsed on a real TLS redis-server, while the rate-limiter

@@ -1,4 +1,4 @@
-// Real Debian `redis-server` processes on loopback for tests. Never a mock: Lua, ACL, TLS and
+// Real Debian `redis-server` processes on loopback for tests, benches and local tools. Never a mock: Lua, ACL, TLS and
 // cluster redirections must behave exactly as they do on ElastiCache.
 //
 // Secrets go into a mode-0600 config file in the data dir, never on the command line, so they do

@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { makeCa as makeCaIn, makeLeaf as makeLeafIn } from "../../tools/tls/openssl";
+import { makeCa as makeCaIn, makeLeaf as makeLeafIn } from "../tls/openssl";
 
 export interface TlsMaterial {
   dir: string;
