@@ -8,7 +8,7 @@ import type { HuntazePolicy } from "../rule";
 const noLiteralSecrets = resourcePolicy({
   name: "ecs-task-no-literal-secrets-in-environment",
   summary:
-    "ECS container environments hold no literal secrets (passwords, tokens, API keys, private keys): pass them with `secrets` (valueFrom a Secrets Manager or SSM ARN) instead, as Trivy AVD-AWS-0036, KICS d40210ea-64b9-4cce-a4fb-e8604f3c062c and Prowler ecs_task_definitions_no_environment_secrets; AWS credentials are left to ecs-task-no-aws-credentials-in-environment",
+    "ECS container environments hold no literal secrets (passwords, tokens, API keys, private keys): pass them with `secrets` (valueFrom a Secrets Manager or SSM ARN) instead, as Trivy AVD-AWS-0036, KICS d40210ea-64b9-4cce-a4fb-e8604f3c062c and Prowler ecs_task_definitions_no_environment_secrets (unlike AVD-AWS-0036 and the KICS query, which report a secret-like name whatever it holds, a name holding a reference such as an ARN or an SSM path, or a value under 8 characters, passes); AWS credentials are left to ecs-task-no-aws-credentials-in-environment",
   // Mandatory: the value sits in clear text in the task definition (readable with
   // ecs:DescribeTaskDefinition) and in the stack state, and never rotates.
   enforcementLevel: "mandatory",
