@@ -17,7 +17,7 @@ function flag(c: Check, key: string, message: string): void {
 const storageEncrypted = resourcePolicy({
   name: "rds-cluster-storage-encrypted",
   summary:
-    'Aurora and Multi-AZ DB clusters encrypt their storage (storageEncrypted: true; Aurora Serverless v1, engineMode "serverless", is always encrypted), as CKV_AWS_96, Trivy AVD-AWS-0079 and Prowler rds_cluster_storage_encrypted',
+    'Aurora and Multi-AZ DB clusters encrypt their storage (storageEncrypted: true; Aurora Serverless v1, engineMode "serverless", is always encrypted; restored from a snapshot with the flag unset, the snapshot decides), as CKV_AWS_96, Trivy AVD-AWS-0079 and Prowler rds_cluster_storage_encrypted',
   enforcementLevel: "mandatory",
   references: {
     catalogue: [],
@@ -33,8 +33,16 @@ const storageEncrypted = resourcePolicy({
     const mode = c.props.engineMode;
     if (isUnknown(mode)) return c.unknown("engineMode");
     if (mode === "serverless") return;
-    // storage_encrypted defaults to false for provisioned clusters and can only be set at creation
-    // (provider docs, "aws.rds.Cluster": storageEncrypted; changing it replaces the cluster).
+    // storageEncrypted defaults to false for provisioned clusters and can only be set at creation
+    // (Pulumi registry, "aws.rds.Cluster": storageEncrypted; changing it replaces the cluster). A
+    // cluster restored from a snapshot inherits the snapshot's encryption when the flag is unset
+    // (same page: only an unencrypted snapshotIdentifier needs kmsKeyId to be encrypted).
+    const restoredFrom = c.props.snapshotIdentifier;
+    if (isUnknown(c.props.storageEncrypted)) return c.unknown("storageEncrypted");
+    if (c.props.storageEncrypted === undefined && typeof restoredFrom === "string" && restoredFrom !== "")
+      return c.outside(
+        `storageEncrypted is unset: the cluster takes the encryption of snapshot ${restoredFrom}, which is not in this stack; check it there`,
+      );
     flag(
       c,
       "storageEncrypted",

@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import { rdsClusterPolicies } from "../../policy-pack/rules/rds-cluster";
-import { complies, factory, UNKNOWN_BOOL, UNKNOWN_NUMBER, UNKNOWN_STRING, violates } from "../support/policy-cases";
+import {
+  complies,
+  factory,
+  notApplicableReason,
+  UNKNOWN_BOOL,
+  UNKNOWN_NUMBER,
+  UNKNOWN_STRING,
+  violates,
+} from "../support/policy-cases";
 import { evaluate, of } from "../support/policy-harness";
 
 const CLUSTER = "aws:rds/cluster:Cluster";
@@ -40,6 +48,13 @@ describe("RDS cluster rules (aws.rds.Cluster)", () => {
   });
 
   complies({ rule: "rds-cluster-storage-encrypted", title: "storageEncrypted", resources: [aurora()] });
+
+  it("rds-cluster-storage-encrypted: a restore with the flag unset names the snapshot to check instead of passing silently", () => {
+    const inputs = { ...aurora({ storageEncrypted: undefined, snapshotIdentifier: "huntaze-aurora-final" }).inputs };
+    expect(notApplicableReason("rds-cluster-storage-encrypted", CLUSTER, inputs)).to.match(
+      /takes the encryption of snapshot huntaze-aurora-final, which is not in this stack/,
+    );
+  });
   complies({
     rule: "rds-cluster-storage-encrypted",
     title: "Aurora Serverless v1 (always encrypted)",
@@ -49,6 +64,17 @@ describe("RDS cluster rules (aws.rds.Cluster)", () => {
     rule: "rds-cluster-storage-encrypted",
     title: "an encryption flag unknown during preview (re-checked on up)",
     resources: [aurora({ storageEncrypted: UNKNOWN_BOOL })],
+  });
+  complies({
+    rule: "rds-cluster-storage-encrypted",
+    title: "a cluster restored from a snapshot with the flag unset (the snapshot's encryption applies)",
+    resources: [aurora({ storageEncrypted: undefined, snapshotIdentifier: "huntaze-aurora-final" })],
+  });
+  violates({
+    rule: "rds-cluster-storage-encrypted",
+    title: "a cluster restored from a snapshot with storageEncrypted false",
+    resources: [aurora({ storageEncrypted: false, snapshotIdentifier: "huntaze-aurora-final" })],
+    message: /storageEncrypted is false/,
   });
   violates({
     rule: "rds-cluster-storage-encrypted",
