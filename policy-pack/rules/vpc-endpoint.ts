@@ -1,5 +1,5 @@
 import { vpc } from "../lib/aws-types";
-import { hasUnknown, type Resource, refersTo, show, stackPolicy } from "../lib/inspect";
+import { asArray, hasUnknown, type Resource, refersTo, show, stackPolicy } from "../lib/inspect";
 import { isPublicAllow, parsePolicy, type Statement } from "../lib/policy-document";
 import type { HuntazePolicy } from "../rule";
 
@@ -26,7 +26,7 @@ function policyOf(endpoint: Resource, policies: Resource[]): unknown {
 const notFullAccess = stackPolicy({
   name: "vpc-endpoint-policy-not-full-access",
   summary:
-    'Gateway and interface VPC endpoints have a policy (inline or aws.ec2.VpcEndpointPolicy) that does not allow every action on every resource to Principal "*" without a condition; no policy at all is AWS\'s full-access default and fails (unlike Prowler vpc_endpoint_connections_trust_boundaries, which skips an endpoint without a policy document)',
+    'Gateway and interface VPC endpoints have a policy (inline or aws.ec2.VpcEndpointPolicy) that does not allow every action on every resource to Principal "*" without a condition; no policy at all is AWS\'s full-access default and fails (unlike Prowler vpc_endpoint_connections_trust_boundaries, which skips an endpoint without a policy document); endpoints to PrivateLink endpoint services, always full access, and services listed in exemptServices are not judged',
   // Advisory: identity and resource policies still apply; the endpoint policy is the data-perimeter
   // layer that keeps other accounts' credentials from using the network path.
   enforcementLevel: "advisory",
@@ -38,7 +38,19 @@ const notFullAccess = stackPolicy({
       "VPC endpoints are not in the catalogue (rows 75-79 cover security groups); their policy is the network's data perimeter",
   },
   resourceTypes: [...vpc.endpoint, ...vpc.endpointPolicy],
+  configSchema: {
+    properties: {
+      exemptServices: {
+        type: "array",
+        items: { type: "string" },
+        default: [],
+        description:
+          'Service name suffixes (e.g. "ecr.dkr" for com.amazonaws.<region>.ecr.dkr) of AWS services that support no endpoint policy.',
+      },
+    },
+  },
   check: (s) => {
+    const exempt = asArray(s.config.exemptServices).map(String);
     const policies = s.ofType(vpc.endpointPolicy);
     for (const endpoint of s.ofType(vpc.endpoint)) {
       // The provider's default type is Gateway (aws.ec2.VpcEndpoint vpcEndpointType).
@@ -48,6 +60,17 @@ const notFullAccess = stackPolicy({
         continue;
       }
       if (!POLICY_TYPES.includes(String(type))) continue;
+      // An endpoint to a PrivateLink endpoint service (com.amazonaws.vpce.<region>.vpce-svc-...) is
+      // always full access: "When you create a VPC endpoint for an endpoint service other than an AWS
+      // service, we allow full access to the endpoint" (same page, Considerations). Neither can a
+      // policy be set for an AWS service without endpoint-policy support: list it in exemptServices.
+      const service = endpoint.props.serviceName;
+      if (hasUnknown(service)) {
+        s.unknown(`serviceName of ${endpoint.name}`);
+        continue;
+      }
+      const serviceName = typeof service === "string" ? service : "";
+      if (serviceName.startsWith("com.amazonaws.vpce.") || exempt.some((e) => serviceName.endsWith(`.${e}`))) continue;
       const policy = policyOf(endpoint, policies);
       if (hasUnknown(policy)) {
         s.unknown(`policy of ${endpoint.name}`);

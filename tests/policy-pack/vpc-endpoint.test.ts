@@ -61,6 +61,23 @@ describe("VPC endpoint policy", () => {
   });
   complies({
     rule: "vpc-endpoint-policy-not-full-access",
+    title: "an endpoint to a PrivateLink endpoint service (always full access, no policy to set)",
+    resources: [iface({ serviceName: "com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f60718", policy: undefined })],
+  });
+  complies({
+    rule: "vpc-endpoint-policy-not-full-access",
+    title: "a service listed in exemptServices",
+    resources: [iface({ serviceName: "com.amazonaws.us-east-1.example-svc", policy: undefined })],
+    config: { "vpc-endpoint-policy-not-full-access": { exemptServices: ["example-svc"] } },
+  });
+  violates({
+    rule: "vpc-endpoint-policy-not-full-access",
+    title: "the same service when not exempted",
+    resources: [iface({ serviceName: "com.amazonaws.us-east-1.example-svc", policy: undefined })],
+    message: /has no policy/,
+  });
+  complies({
+    rule: "vpc-endpoint-policy-not-full-access",
     title: "a policy unknown during preview",
     resources: [iface({ policy: UNKNOWN_STRING })],
   });
