@@ -153,6 +153,33 @@ export function serviceTrustPolicy(service: string, accountId: string): string {
   });
 }
 
+/**
+ * Policy of the S3 and DynamoDB gateway endpoints: only this account's principals may use them (an
+ * identity perimeter). Without a policy AWS attaches the full-access default ("Control access to VPC
+ * endpoints using endpoint policies", https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html),
+ * so stolen credentials of any account could move data out through our network path. A gateway
+ * endpoint's Principal must be "*"; the caller is named by a condition (same page, "Principals for
+ * gateway endpoints"). aws:PrincipalAccount is the global condition key of the calling principal's
+ * account ("AWS global condition context keys", IAM User Guide). ECR image layers come from an
+ * AWS-owned bucket but are fetched with the task's own role, so they still pass; anonymous reads of
+ * public buckets (e.g. OS package mirrors on S3) do not, which no workload here makes.
+ */
+export function gatewayEndpointPolicy(accountId: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ThisAccountPrincipalsOnly",
+        Effect: "Allow",
+        Principal: "*",
+        Action: "*",
+        Resource: "*",
+        Condition: { StringEquals: { "aws:PrincipalAccount": accountId } },
+      },
+    ],
+  });
+}
+
 /** GuardDuty findings at or above `minSeverity` (numeric: 7 = high, 9 = critical). */
 export function guardDutyFindingsPattern(minSeverity: number): Record<string, unknown> {
   return {
@@ -444,6 +471,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
             serviceName: pulumi.interpolate`com.amazonaws.${region}.${service}`,
             vpcEndpointType: "Gateway",
             routeTableIds: [...args.gatewayEndpoints.routeTableIds],
+            policy: accountId.apply(gatewayEndpointPolicy),
             tags: { ...tags, Name: `${prefix}-${service}` },
           },
           parent,

@@ -4,17 +4,21 @@ import { cloudwatchPolicies } from "./rules/cloudwatch";
 import { dynamodbPolicies } from "./rules/dynamodb";
 import { ec2Policies } from "./rules/ec2";
 import { ecsPolicies } from "./rules/ecs";
+import { ecsTaskDefinitionPolicies } from "./rules/ecs-task-definition";
 import { elasticachePolicies } from "./rules/elasticache";
 import { guarddutyPolicies } from "./rules/guardduty";
 import { kmsPolicies } from "./rules/kms";
 import { lambdaPolicies } from "./rules/lambda";
 import { rdsPolicies } from "./rules/rds";
+import { rdsClusterPolicies } from "./rules/rds-cluster";
 import { s3Policies } from "./rules/s3";
 import { s3AccountPolicies } from "./rules/s3-account";
 import { secretsmanagerPolicies } from "./rules/secretsmanager";
 import { securityBaselinePolicies } from "./rules/security-baseline";
+import { securityhubPolicies } from "./rules/securityhub";
 import { snsPolicies } from "./rules/sns";
 import { sqsPolicies } from "./rules/sqs";
+import { vpcEndpointPolicies } from "./rules/vpc-endpoint";
 
 const byService: HuntazePolicy[] = [
   ...elasticachePolicies,
@@ -33,6 +37,10 @@ const byService: HuntazePolicy[] = [
   ...guarddutyPolicies,
   ...ec2Policies,
   ...securityBaselinePolicies,
+  ...rdsClusterPolicies,
+  ...ecsTaskDefinitionPolicies,
+  ...securityhubPolicies,
+  ...vpcEndpointPolicies,
 ];
 
 function firstRow(p: HuntazePolicy): number {

@@ -122,3 +122,8 @@ export const securityhub = {
 export const events = {
   target: ["aws:cloudwatch/eventTarget:EventTarget"],
 } as const;
+
+export const vpc = {
+  endpoint: ["aws:ec2/vpcEndpoint:VpcEndpoint"],
+  endpointPolicy: ["aws:ec2/vpcEndpointPolicy:VpcEndpointPolicy"],
+} as const;

@@ -159,3 +159,43 @@ export function taskRoleProblem(taskRoleArn: unknown, executionRoleArn: unknown)
     return "the task role is the execution role: the app can read every secret and image the ECS agent can";
   return undefined;
 }
+
+// Literal secrets in an environment (Lambda variables, ECS container `environment` entries). A
+// heuristic on names and values: a secret-like name holding a value that is not a reference.
+const SECRET_NAME = /(pass(word|wd)?|pwd|secret|token|api_?key|private_?key|access_?key|credential|auth)/i;
+const REFERENCE_NAME =
+  /(_arn|_id|_name|_path|_param(eter)?|_url|_uri|_endpoint|_host|_port|_mode|_enabled|_ttl|_region|_file|_version|_header|_type)$/i;
+const REFERENCE_VALUE = /^(arn:|\{\{resolve:|ssm:|secretsmanager:|\/)/;
+
+/** Whether a variable name looks like it holds a secret (and does not name a reference to one: `_ARN`, `_NAME`...). */
+export function secretLikeName(name: string): boolean {
+  return SECRET_NAME.test(name) && !REFERENCE_NAME.test(name);
+}
+
+/** Why a literal env var looks like a secret, or undefined. Never returns or logs the value. */
+export function secretLooking(name: string, value: unknown): string | undefined {
+  if (typeof value !== "string" || value.length === 0) return undefined;
+  if (/^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value)) return "an AWS access key id";
+  if (value.includes("-----BEGIN") && value.includes("PRIVATE KEY")) return "a private key";
+  if (/^aws_secret_access_key$/i.test(name)) return "an AWS secret access key";
+  if (!secretLikeName(name)) return undefined;
+  if (REFERENCE_VALUE.test(value) || value.length < 8 || /^(true|false|\d+)$/i.test(value)) return undefined;
+  return "a literal secret-looking value";
+}
+
+/**
+ * Entries of an ECS container's `environment` ({ name, value }, as both the container definitions
+ * JSON and DescribeTaskDefinition spell them) that hold a literal secret, except the `allowed`
+ * names. Returns names and reasons only: the values are secrets and must never be printed.
+ */
+export function literalSecretEnvironment(
+  environment: readonly { name?: unknown; value?: unknown }[],
+  allowed: ReadonlySet<string> = new Set(),
+): { name: string; why: string }[] {
+  return environment.flatMap((e) => {
+    const name = String(e?.name ?? "");
+    if (allowed.has(name)) return [];
+    const why = secretLooking(name, e?.value);
+    return why ? [{ name, why }] : [];
+  });
+}

@@ -1,5 +1,6 @@
 import { lambda } from "../lib/aws-types";
 import { asArray, at, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
+import { secretLikeName, secretLooking } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const fn = lambda.function;
@@ -252,22 +253,6 @@ const environmentCmk = resourcePolicy({
   },
 });
 
-const secretName = /(pass(word|wd)?|pwd|secret|token|api_?key|private_?key|access_?key|credential|auth)/i;
-const referenceName =
-  /(_arn|_id|_name|_path|_param(eter)?|_url|_uri|_endpoint|_host|_port|_mode|_enabled|_ttl|_region|_file|_version|_header|_type)$/i;
-const referenceValue = /^(arn:|\{\{resolve:|ssm:|secretsmanager:|\/)/;
-
-/** Why a literal env var looks like a secret, or undefined. Never returns or logs the value. */
-export function secretLooking(name: string, value: unknown): string | undefined {
-  if (typeof value !== "string" || value.length === 0) return undefined;
-  if (/^(AKIA|ASIA)[A-Z0-9]{16}$/.test(value)) return "an AWS access key id";
-  if (value.includes("-----BEGIN") && value.includes("PRIVATE KEY")) return "a private key";
-  if (/^aws_secret_access_key$/i.test(name)) return "an AWS secret access key";
-  if (!secretName.test(name) || referenceName.test(name)) return undefined;
-  if (referenceValue.test(value) || value.length < 8 || /^(true|false|\d+)$/i.test(value)) return undefined;
-  return "a literal secret-looking value";
-}
-
 const noLiteralSecrets = resourcePolicy({
   name: "lambda-no-literal-secrets-in-environment",
   summary:
@@ -298,7 +283,7 @@ const noLiteralSecrets = resourcePolicy({
     for (const [name, value] of Object.entries(vars as Record<string, unknown>)) {
       if (allowed.has(name)) continue;
       if (isUnknown(value)) {
-        if (secretName.test(name) && !referenceName.test(name)) c.unknown(`environment variable ${name}`);
+        if (secretLikeName(name)) c.unknown(`environment variable ${name}`);
         continue;
       }
       const why = secretLooking(name, value);

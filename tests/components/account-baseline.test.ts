@@ -197,6 +197,11 @@ describe("components/account-baseline: AccountBaseline", () => {
     for (const e of endpoints) {
       expect(e.vpcEndpointType).to.equal("Gateway");
       expect(e.routeTableIds).to.deep.equal(["rtb-0a1b2c3d4e5f60021"]);
+      // Not AWS's full-access default: only this account's principals may use the endpoint.
+      const statements = JSON.parse(String(e.policy)).Statement;
+      expect(statements).to.have.length(1);
+      expect(statements[0]).to.include({ Effect: "Allow", Principal: "*" });
+      expect(statements[0].Condition).to.deep.equal({ StringEquals: { "aws:PrincipalAccount": "317805897534" } });
     }
   });
 

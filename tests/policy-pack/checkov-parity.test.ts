@@ -4,6 +4,7 @@ import { allPolicies } from "../../policy-pack/policies";
 import type { PolicyPackConfig } from "../../tools/engine/policy-client";
 import { UNKNOWN_NUMBER, UNKNOWN_STRING } from "../support/policy-cases";
 import { evaluate, of, type TestResource } from "../support/policy-harness";
+import { rows as clustersAndTasksRows } from "./checkov-parity/clusters-and-tasks";
 import { rows as elasticacheRows } from "./checkov-parity/elasticache";
 import { rows as keysRows } from "./checkov-parity/keys-and-code";
 import { rows as platformRows } from "./checkov-parity/platform";
@@ -2564,7 +2565,15 @@ const firstRows: Row[] = [
   ),
 ];
 
-const rows: Row[] = [...firstRows, ...s3AccessRows, ...s3DataRows, ...elasticacheRows, ...platformRows, ...keysRows];
+const rows: Row[] = [
+  ...firstRows,
+  ...s3AccessRows,
+  ...s3DataRows,
+  ...elasticacheRows,
+  ...platformRows,
+  ...keysRows,
+  ...clustersAndTasksRows,
+];
 
 describe("Checkov parity: the cited checks' own fixtures", () => {
   for (const row of rows) {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import { allPolicies } from "../../policy-pack/policies";
+import { types as clustersAndTasks } from "./checkov-resource-types/clusters-and-tasks";
 import { types as computeAndLogs } from "./checkov-resource-types/compute-and-logs";
 import type { CoveredType } from "./checkov-resource-types/covered-type";
 import { types as databases } from "./checkov-resource-types/databases";
@@ -11,7 +12,7 @@ import { types as s3 } from "./checkov-resource-types/s3";
 // The issue's demand that a rule cover "every resource type the check covers": per cited check, the
 // Terraform types its Checkov source declares, and the Pulumi tokens a rule citing it must read.
 
-const all: CoveredType[] = [...s3, ...databases, ...identityAndMessaging, ...computeAndLogs];
+const all: CoveredType[] = [...s3, ...databases, ...identityAndMessaging, ...computeAndLogs, ...clustersAndTasks];
 
 /** The class @pulumi/aws exports for a type token (`aws:s3/bucketAcl:BucketAcl` -> aws.s3.BucketAcl). */
 function providerClass(token: string): { __pulumiType?: string } | undefined {

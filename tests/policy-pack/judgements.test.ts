@@ -6,6 +6,7 @@ import {
   elasticacheTransit,
   enforcesTls,
   isCustomerKey,
+  literalSecretEnvironment,
   logRetentionProblem,
   postgresForceSslEffective,
   publicAccessBlockGaps,
@@ -96,5 +97,26 @@ describe("shared judgements (policy pack and live audit)", () => {
         { name: "REGION", value: "us-east-1" },
       ]),
     ).to.deep.equal(["aws_secret_access_key", "OTHER"]);
+  });
+
+  it("literalSecretEnvironment: names and reasons of literal secrets in an ECS environment, never the values", () => {
+    const password = "pg-Sup3r-secret-password";
+    const found = literalSecretEnvironment(
+      [
+        { name: "DB_PASSWORD", value: password },
+        { name: "DB_PASSWORD_SECRET_ARN", value: "arn:aws:secretsmanager:us-east-1:111122223333:secret:db" },
+        { name: "API_TOKEN", value: "short" },
+        { name: "FEATURE_AUTH_ENABLED", value: "true-ish-value" },
+        { name: "KEY_ID", value: "AKIAIOSFODNN7EXAMPLE" },
+        { name: "LOG_LEVEL", value: "info" },
+        { name: "ALLOWED_SECRET", value: "a-long-literal-value" },
+      ],
+      new Set(["ALLOWED_SECRET"]),
+    );
+    expect(found).to.deep.equal([
+      { name: "DB_PASSWORD", why: "a literal secret-looking value" },
+      { name: "KEY_ID", why: "an AWS access key id" },
+    ]);
+    expect(JSON.stringify(found)).to.not.include(password);
   });
 });

@@ -84,3 +84,28 @@ describe("SNS rules", () => {
     message: /no delivery-status logging/,
   });
 });
+
+describe("SNS: the topic key is customer-managed", () => {
+  complies({ rule: "sns-topic-customer-managed-key", title: "a customer-managed key ARN", resources: [topic()] });
+  complies({
+    rule: "sns-topic-customer-managed-key",
+    title: "a customer alias",
+    resources: [topic({ kmsMasterKeyId: "alias/huntaze-alerts" })],
+  });
+  complies({
+    rule: "sns-topic-customer-managed-key",
+    title: "no key (sns-topic-encrypted's finding, not this rule's)",
+    resources: [topic({ kmsMasterKeyId: undefined })],
+  });
+  violates({
+    rule: "sns-topic-customer-managed-key",
+    title: "alias/aws/sns",
+    resources: [topic({ kmsMasterKeyId: "alias/aws/sns" })],
+    message: /AWS-managed key alias\/aws\/sns: CloudWatch, EventBridge and Budgets cannot publish/,
+  });
+  violates({
+    rule: "sns-topic-customer-managed-key",
+    title: "the AWS-managed alias as an ARN",
+    resources: [topic({ kmsMasterKeyId: "arn:aws:kms:us-east-1:111122223333:alias/aws/sns" })],
+  });
+});

@@ -129,3 +129,53 @@ describe("policy:check (tools/policy-check.ts)", function () {
     expect(md.stdout).to.match(/^# Policy rules/);
   });
 });
+
+// tests/fixtures/pack-gaps: two version-3 stack exports. gaps.json holds one resource per kind the
+// pack once left unjudged (an Aurora cluster, an ECS task definition, a Security Hub without
+// standards, a VPC endpoint without a policy, a topic on alias/aws/sns), each with the gap;
+// hardened.json holds their hardened twins (same names, plus the FSBP subscription the hub needs).
+describe("policy:check on stack exports: the resource kinds the pack judges since issue #20", function () {
+  this.timeout(60_000);
+  const fixtures = path.resolve(__dirname, "..", "fixtures", "pack-gaps");
+  const PASSWORD = "fixture-Pl41nt3xt-db-password";
+
+  interface Report {
+    violations: { policy: string; enforcement: string; urn: string; message: string }[];
+  }
+
+  it("flags each gap with its rule and level, naming the resource, never the password in a message", async () => {
+    const result = await runTool("policy-check.ts", ["--state", path.join(fixtures, "gaps.json"), "--json", "--quiet"]);
+    expect(result.code, result.stderr).to.equal(1);
+    const report = JSON.parse(result.stdout) as Report;
+    const found = report.violations.map((v) => `${v.enforcement} ${v.policy} ${v.urn.split("::").pop()}`).sort();
+    expect(found).to.deep.equal(
+      [
+        "mandatory rds-cluster-storage-encrypted aurora",
+        "advisory rds-cluster-deletion-protection aurora",
+        "advisory rds-cluster-iam-authentication aurora",
+        "advisory rds-cluster-aurora-backtrack aurora",
+        "mandatory ecs-task-no-literal-secrets-in-environment api",
+        "mandatory ecs-task-efs-transit-encryption api",
+        "advisory securityhub-standard-subscribed hub",
+        "advisory vpc-endpoint-policy-not-full-access s3-endpoint",
+        "advisory sns-topic-customer-managed-key alerts",
+      ].sort(),
+    );
+    // The messages name the variable, never its value (the JSON report's resource inputs are the
+    // export's own plaintext data, echoed as given).
+    const messages = report.violations.map((v) => v.message).join("\n");
+    expect(messages).to.include("DB_PASSWORD");
+    expect(messages).to.not.include(PASSWORD);
+  });
+
+  it("passes the hardened twins with no violation at all", async () => {
+    const result = await runTool("policy-check.ts", [
+      "--state",
+      path.join(fixtures, "hardened.json"),
+      "--json",
+      "--quiet",
+    ]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect((JSON.parse(result.stdout) as Report).violations).to.deep.equal([]);
+  });
+});
