@@ -9,9 +9,11 @@ export const USAGE = `Usage: npm run audit -- [--region REGION]... [--profile NA
                      [--min-log-retention-days DAYS]
 
 Audits the live AWS account (read-only) and judges it with the same rules as the policy pack:
-ElastiCache encryption/TLS/AUTH, RDS PostgreSQL rds.force_ssl, S3 public access blocks (account and
-buckets), a logging multi-region CloudTrail trail, GuardDuty, Security Hub FSBP, ECS task roles and
-environments, log group retention.
+ElastiCache encryption/TLS/AUTH/RBAC users, RDS rds.force_ssl and require_secure_transport
+(Aurora and Multi-AZ DB clusters: the cluster group), S3 public access blocks and TLS-only bucket
+policies, a logging multi-region CloudTrail trail, log file validation and KMS on every trail,
+GuardDuty and its features, Security Hub FSBP, ECS task roles and keys in task definitions, log
+group retention (CloudWatch.16).
 
 Options:
   --region REGION   a region to audit; repeat it (or separate by commas) for several
