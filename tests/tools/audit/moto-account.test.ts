@@ -162,12 +162,6 @@ describe("the audit against moto, in-process (families of a seeded account)", fu
       clients: motoClients(moto, userGroups),
     });
     const verdict = JSON.parse(stdout) as Verdict;
-    console.log(
-      JSON.stringify(
-        verdict.findings.filter((f) => f.status_code === "FAIL").map((f) => [f.metadata.event_code, f.status_detail]),
-      ),
-      verdict.not_evaluated,
-    );
     expect(verdict.exit_code).to.equal(code);
     return verdict;
   }
