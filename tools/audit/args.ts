@@ -1,12 +1,19 @@
 import { parseArgs as parseNodeArgs } from "node:util";
+import { DEFAULT_SETTINGS } from "./checks/types";
 import type { FailOn } from "./report";
 
+/** CloudWatch Logs' longest retention: PutRetentionPolicy's retentionInDays goes up to 3653 (@aws-sdk/client-cloudwatch-logs model). */
+export const MAX_LOG_RETENTION_DAYS = 3653;
+
 export const USAGE = `Usage: npm run audit -- [--region REGION]... [--profile NAME] [--json] [--fail-on critical|warning] [--all]
+                     [--min-log-retention-days DAYS]
 
 Audits the live AWS account (read-only) and judges it with the same rules as the policy pack:
-ElastiCache encryption/TLS/AUTH, RDS PostgreSQL rds.force_ssl, S3 public access blocks (account and
-buckets), a logging multi-region CloudTrail trail, GuardDuty, Security Hub FSBP, ECS task roles and
-environments, log group retention.
+ElastiCache encryption/TLS/AUTH/RBAC users, RDS rds.force_ssl and require_secure_transport
+(Aurora and Multi-AZ DB clusters: the cluster group), S3 public access blocks and TLS-only bucket
+policies, a logging multi-region CloudTrail trail, log file validation and KMS on every trail,
+GuardDuty and its features, Security Hub FSBP, ECS task roles and keys in task definitions, log
+group retention (CloudWatch.16).
 
 Options:
   --region REGION   a region to audit; repeat it (or separate by commas) for several
@@ -15,6 +22,9 @@ Options:
   --json            print OCSF-style findings as JSON instead of the table
   --fail-on LEVEL   critical: only critical findings fail; warning (default): warnings exit 2
   --all             also list the checks that passed
+  --min-log-retention-days DAYS
+                    CloudWatch.16's minimum retention, 1 to ${MAX_LOG_RETENTION_DAYS}
+                    (default: ${DEFAULT_SETTINGS.minLogRetentionDays}; a group that never expires passes)
   --help            this text
 
 Exit codes: 0 every check passed; 1 a critical finding; 2 warnings only; 3 something could not be
@@ -28,6 +38,7 @@ export interface AuditOptions {
   readonly json: boolean;
   readonly failOn: FailOn;
   readonly all: boolean;
+  readonly minLogRetentionDays: number;
 }
 
 export type Parsed = { kind: "help" } | { kind: "error"; problems: string[] } | { kind: "ok"; options: AuditOptions };
@@ -46,6 +57,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
         json: { type: "boolean", default: false },
         "fail-on": { type: "string", default: "warning" },
         all: { type: "boolean", default: false },
+        "min-log-retention-days": { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       strict: true,
@@ -65,6 +77,12 @@ export function parseArgs(argv: readonly string[]): Parsed {
   const failOn = values["fail-on"] as string;
   if (failOn !== "critical" && failOn !== "warning")
     problems.push(`--fail-on must be critical or warning, got "${failOn}"`);
+  const minDays = values["min-log-retention-days"] as string | undefined;
+  const minLogRetentionDays = minDays === undefined ? DEFAULT_SETTINGS.minLogRetentionDays : Number(minDays);
+  if (!/^\d+$/.test(minDays ?? "1") || minLogRetentionDays < 1 || minLogRetentionDays > MAX_LOG_RETENTION_DAYS)
+    problems.push(
+      `--min-log-retention-days must be a whole number of days from 1 to ${MAX_LOG_RETENTION_DAYS}, got "${minDays}"`,
+    );
   if (problems.length) return { kind: "error", problems };
   return {
     kind: "ok",
@@ -74,6 +92,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
       json: values.json === true,
       failOn: failOn as FailOn,
       all: values.all === true,
+      minLogRetentionDays,
     },
   };
 }

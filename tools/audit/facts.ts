@@ -3,6 +3,7 @@
 // field is undefined) and an `Unreadable` record says which checks it blocks and why.
 
 import type { PublicAccessBlockSetting } from "../../policy-pack/lib/judgements";
+import type { Statement } from "../../policy-pack/lib/policy-document";
 import type { TrailEventSelectors } from "../../policy-pack/lib/trail-event-selectors";
 
 /** Something the audit could not read, so the checks in `checks` could not be evaluated there. */
@@ -14,6 +15,12 @@ export interface Unreadable {
   readonly what: string;
   /** Why: the error class and AWS's message (never a credential). */
   readonly reason: string;
+  /**
+   * This read matters only when no other trail covers the account (a trail's status or event
+   * selectors): the verdict then drops it, as the runbook says ("unless another trail covers the
+   * account").
+   */
+  readonly unlessAnotherTrailCovers?: boolean;
 }
 
 /** A read that either produced facts or could not be evaluated. */
@@ -39,6 +46,25 @@ export interface CacheFacts {
   readonly userGroupIds: readonly string[];
 }
 
+/** An ElastiCache RBAC user (DescribeUsers). Held for the judgement; no password is ever read. */
+export interface CacheUserFacts {
+  readonly id: string;
+  readonly name: string;
+  readonly status?: string;
+  /** e.g. "on ~* +@all" (AWS's built-in `default` user) or "off ..." */
+  readonly accessString?: string;
+  /** password | no-password | iam */
+  readonly authenticationType?: string;
+}
+
+/** An ElastiCache RBAC user group (DescribeUserGroups) with its users (DescribeUsers). */
+export interface CacheUserGroupFacts {
+  readonly id: string;
+  readonly users: readonly CacheUserFacts[];
+  /** UserIds the group lists that DescribeUsers did not return. */
+  readonly missingUserIds: readonly string[];
+}
+
 /** An ElastiCache Serverless cache (DescribeServerlessCaches). Always encrypted at rest and in transit. */
 export interface ServerlessCacheFacts {
   readonly name: string;
@@ -59,21 +85,25 @@ export interface ServerlessCacheFacts {
   readonly snapshotRetentionLimit?: number;
 }
 
-/** Where an RDS PostgreSQL instance takes rds.force_ssl from, and the value found there. */
+/** Where an RDS PostgreSQL / MySQL / MariaDB instance takes its TLS parameter from, and the value found there. */
 export interface RdsInstanceFacts {
   readonly id: string;
   readonly arn: string;
   readonly region: string;
   readonly engine: string;
   readonly engineVersion?: string;
+  /** The Aurora or Multi-AZ DB cluster the instance belongs to. */
+  readonly clusterId?: string;
   readonly parameterGroup: {
     readonly name: string;
-    /** Aurora reads rds.force_ssl from the cluster's parameter group. */
+    /** Instances of a cluster (Aurora, Multi-AZ DB cluster) read it from the cluster's parameter group. */
     readonly kind: "instance" | "cluster";
     /** A `default.` group: AWS's engine defaults, not editable. */
     readonly isDefault: boolean;
-    /** The group's rds.force_ssl value; undefined when the group sets none (the engine default applies). */
-    readonly forceSsl?: string;
+    /** rds.force_ssl (PostgreSQL) or require_secure_transport (MySQL, MariaDB). */
+    readonly parameter: string;
+    /** The group's value; undefined when the group sets none (the engine default applies). */
+    readonly value?: string;
     /** The group was attached or changed and the instance has not rebooted since: its values are not in effect yet. */
     readonly pendingReboot?: boolean;
   };
@@ -85,8 +115,10 @@ export interface BucketFacts {
   readonly name: string;
   readonly arn: string;
   readonly region: string;
-  /** null: the bucket has no public access block configuration. */
-  readonly block: PublicAccessBlockFacts | null;
+  /** null: the bucket has no public access block configuration; undefined: could not be read. */
+  readonly block?: PublicAccessBlockFacts | null;
+  /** The bucket policy's statements; null: the bucket has no policy (NoSuchBucketPolicy); undefined: could not be read. */
+  readonly policy?: readonly Statement[] | null;
 }
 
 export interface S3Facts {
@@ -101,6 +133,8 @@ export interface TrailFacts {
   readonly homeRegion: string;
   readonly multiRegion: boolean;
   readonly logFileValidation: boolean;
+  /** The KMS key ARN of SSE-KMS log encryption; undefined: SSE-S3 only. */
+  readonly kmsKeyId?: string;
   /** From GetTrailStatus in the trail's home region; undefined: could not be read (an Unreadable says why). */
   readonly logging?: boolean;
   /** From GetEventSelectors in the trail's home region; undefined: could not be read (an Unreadable says why). */
@@ -137,16 +171,18 @@ export interface ContainerFacts {
   readonly environment: readonly { readonly name?: string; readonly value?: string }[];
 }
 
+export interface TaskDefinitionFacts {
+  readonly arn: string;
+  readonly taskRoleArn?: string;
+  readonly executionRoleArn?: string;
+  readonly containers: readonly ContainerFacts[];
+}
+
 export interface EcsServiceFacts {
   readonly arn: string;
   readonly cluster: string;
   readonly region: string;
-  readonly taskDefinition: {
-    readonly arn: string;
-    readonly taskRoleArn?: string;
-    readonly executionRoleArn?: string;
-    readonly containers: readonly ContainerFacts[];
-  };
+  readonly taskDefinition: TaskDefinitionFacts;
 }
 
 export interface LogGroupFacts {
@@ -160,11 +196,18 @@ export interface RegionFacts {
   readonly region: string;
   readonly caches?: readonly CacheFacts[];
   readonly serverlessCaches?: readonly ServerlessCacheFacts[];
+  /** The RBAC user groups the region's caches use; undefined: could not be read. */
+  readonly cacheUserGroups?: readonly CacheUserGroupFacts[];
   readonly rdsInstances?: readonly RdsInstanceFacts[];
   /** Detectors of the region; empty: GuardDuty was never enabled there. */
   readonly detectors?: readonly DetectorFacts[];
   readonly securityHub?: SecurityHubFacts;
   readonly ecsServices?: readonly EcsServiceFacts[];
+  /**
+   * Every ACTIVE task definition revision of the region (ListTaskDefinitions), whoever runs it:
+   * services scaled to zero, scheduled and standalone tasks. undefined: could not be read.
+   */
+  readonly ecsTaskDefinitions?: readonly TaskDefinitionFacts[];
   readonly logGroups?: readonly LogGroupFacts[];
 }
 

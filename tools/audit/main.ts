@@ -4,7 +4,7 @@
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromIni, fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { type AuditOptions, parseArgs, USAGE } from "./args";
-import { judge } from "./checks";
+import { judge, stillUnreadable } from "./checks";
 import {
   type AuditClients,
   type Credentials,
@@ -103,8 +103,8 @@ export async function runAudit(argv: readonly string[], deps: AuditDeps): Promis
   const report: AuditReport = {
     accountId: identity.accountId,
     regions,
-    results: judge(facts),
-    unreadable: facts.unreadable,
+    results: judge(facts, undefined, { minLogRetentionDays: options.minLogRetentionDays }),
+    unreadable: stillUnreadable(facts),
   };
   deps.stdout(
     options.json

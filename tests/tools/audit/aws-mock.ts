@@ -11,11 +11,14 @@ import {
   ECSClient,
   ListClustersCommand,
   ListServicesCommand,
+  ListTaskDefinitionsCommand,
 } from "@aws-sdk/client-ecs";
 import {
   DescribeCacheClustersCommand,
   DescribeReplicationGroupsCommand,
   DescribeServerlessCachesCommand,
+  DescribeUserGroupsCommand,
+  DescribeUsersCommand,
   ElastiCacheClient,
 } from "@aws-sdk/client-elasticache";
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
@@ -25,7 +28,7 @@ import {
   DescribeDBParametersCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
-import { GetPublicAccessBlockCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetBucketPolicyCommand, GetPublicAccessBlockCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
   S3ControlClient,
@@ -33,6 +36,7 @@ import {
 import { DescribeHubCommand, GetEnabledStandardsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { mockClient } from "aws-sdk-client-mock";
+import { GUARDDUTY_REQUIRED_FEATURES } from "../../../policy-pack/lib/judgements";
 
 const ACCOUNT_ID = "317805897534";
 const FULL_BLOCK = {
@@ -41,6 +45,21 @@ const FULL_BLOCK = {
   BlockPublicPolicy: true,
   RestrictPublicBuckets: true,
 };
+/** The TLS-only bucket policy HardenedBucket attaches. */
+export const TLS_ONLY_POLICY = (bucket: string) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
 const FSBP = "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0";
 
 /** Mocks of every client the audit uses (prototype-level: the audit's own client instances answer from them). */
@@ -102,6 +121,25 @@ export function cleanAccount(m: AccountMocks): void {
           SnapshotRetentionLimit: 7,
         },
       ],
+    })
+    .on(DescribeUserGroupsCommand)
+    .resolves({ UserGroups: [{ UserGroupId: "huntaze-users", UserIds: ["huntaze-default-off", "huntaze-app"] }] })
+    .on(DescribeUsersCommand)
+    .resolves({
+      Users: [
+        {
+          UserId: "huntaze-default-off",
+          UserName: "default",
+          AccessString: "off -@all",
+          Authentication: { Type: "no-password" },
+        },
+        {
+          UserId: "huntaze-app",
+          UserName: "app",
+          AccessString: "on ~app:* +@all",
+          Authentication: { Type: "password", PasswordCount: 1 },
+        },
+      ],
     });
   m.rds
     .on(DescribeDBInstancesCommand)
@@ -114,18 +152,29 @@ export function cleanAccount(m: AccountMocks): void {
           EngineVersion: "16.3",
           DBParameterGroups: [{ DBParameterGroupName: "default.postgres16", ParameterApplyStatus: "in-sync" }],
         },
+        {
+          DBInstanceIdentifier: "huntaze-legacy-mysql",
+          DBInstanceArn: `arn:aws:rds:us-east-1:${ACCOUNT_ID}:db:huntaze-legacy-mysql`,
+          Engine: "mysql",
+          EngineVersion: "8.0.39",
+          DBParameterGroups: [{ DBParameterGroupName: "huntaze-mysql80", ParameterApplyStatus: "in-sync" }],
+        },
       ],
     })
     .on(DescribeDBClustersCommand)
     .resolves({ DBClusters: [] })
     .on(DescribeDBParametersCommand)
-    .resolves({ Parameters: [] });
+    .resolves({ Parameters: [] })
+    .on(DescribeDBParametersCommand, { DBParameterGroupName: "huntaze-mysql80" })
+    .resolves({ Parameters: [{ ParameterName: "require_secure_transport", ParameterValue: "1" }] });
   m.s3control.on(GetAccountPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: FULL_BLOCK });
   m.s3
     .on(ListBucketsCommand)
     .resolves({ Buckets: [{ Name: "huntaze-production-audit-logs", BucketRegion: "us-east-1" }] })
     .on(GetPublicAccessBlockCommand)
-    .resolves({ PublicAccessBlockConfiguration: FULL_BLOCK });
+    .resolves({ PublicAccessBlockConfiguration: FULL_BLOCK })
+    .on(GetBucketPolicyCommand)
+    .resolves({ Policy: TLS_ONLY_POLICY("huntaze-production-audit-logs") });
   m.cloudtrail
     .on(DescribeTrailsCommand)
     .resolves({
@@ -136,6 +185,7 @@ export function cleanAccount(m: AccountMocks): void {
           HomeRegion: "us-east-1",
           IsMultiRegionTrail: true,
           LogFileValidationEnabled: true,
+          KmsKeyId: `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/abc`,
         },
       ],
     })
@@ -150,7 +200,10 @@ export function cleanAccount(m: AccountMocks): void {
     .on(ListDetectorsCommand)
     .resolves({ DetectorIds: ["d1"] })
     .on(GetDetectorCommand)
-    .resolves({ Status: "ENABLED", Features: [{ Name: "S3_DATA_EVENTS", Status: "ENABLED" }] });
+    .resolves({
+      Status: "ENABLED",
+      Features: GUARDDUTY_REQUIRED_FEATURES.map((Name) => ({ Name, Status: "ENABLED" })),
+    });
   m.securityhub
     .on(DescribeHubCommand)
     .resolves({ HubArn: `arn:aws:securityhub:us-east-1:${ACCOUNT_ID}:hub/default` })
@@ -182,6 +235,8 @@ export function cleanAccount(m: AccountMocks): void {
         },
       ],
     })
+    .on(ListTaskDefinitionsCommand)
+    .resolves({ taskDefinitionArns: [`arn:aws:ecs:us-east-1:${ACCOUNT_ID}:task-definition/api:7`] })
     .on(DescribeTaskDefinitionCommand)
     .resolves({
       taskDefinition: {
@@ -196,7 +251,7 @@ export function cleanAccount(m: AccountMocks): void {
       {
         logGroupName: "/ecs/api",
         logGroupArn: `arn:aws:logs:us-east-1:${ACCOUNT_ID}:log-group:/ecs/api`,
-        retentionInDays: 30,
+        retentionInDays: 400,
       },
     ],
   });

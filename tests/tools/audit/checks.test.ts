@@ -1,8 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { CHECKS, judge } from "../../../tools/audit/checks";
-import type { Result } from "../../../tools/audit/checks/types";
+import type { Statement } from "../../../policy-pack/lib/policy-document";
+import { CHECKS, judge, stillUnreadable } from "../../../tools/audit/checks";
+import { DEFAULT_SETTINGS, type Result } from "../../../tools/audit/checks/types";
 import { CLOUDTRAIL_CHECKS } from "../../../tools/audit/collect/cloudtrail";
 import { ECS_CHECKS } from "../../../tools/audit/collect/ecs";
 import { ELASTICACHE_CHECKS } from "../../../tools/audit/collect/elasticache";
@@ -12,22 +13,25 @@ import { LOGS_CHECKS } from "../../../tools/audit/collect/logs";
 import { RDS_CHECKS } from "../../../tools/audit/collect/rds";
 import { S3_ACCOUNT_CHECKS, S3_BUCKET_CHECKS } from "../../../tools/audit/collect/s3";
 import { SECURITYHUB_CHECKS } from "../../../tools/audit/collect/securityhub";
-import type { AccountFacts } from "../../../tools/audit/facts";
+import type { AccountFacts, BucketFacts, RdsInstanceFacts, RegionFacts, Unreadable } from "../../../tools/audit/facts";
 import {
   ACCOUNT,
   account,
   bucket,
   CMK,
   cache,
+  DENY_NON_TLS,
   detector,
   FSBP_ARN,
   logGroup,
+  mysqlInstance,
   REGION,
   rdsInstance,
   region,
   serverlessCache,
   service,
   trail,
+  userGroup,
 } from "./facts";
 
 function run(id: string, facts: AccountFacts): Result[] {
@@ -173,6 +177,69 @@ describe("audit checks: ElastiCache", () => {
   });
 });
 
+describe("audit checks: ElastiCache RBAC users", () => {
+  const awsDefault = {
+    id: "default",
+    name: "default",
+    status: "active",
+    accessString: "on ~* +@all",
+    authenticationType: "no-password",
+  };
+  const rbacCache = cache({ authTokenEnabled: false, userGroupIds: ["huntaze-users"] });
+  const withGroups = (groups: ReturnType<typeof userGroup>[] | undefined, extra: Partial<RegionFacts> = {}) =>
+    withRegion({ caches: [rbacCache], cacheUserGroups: groups, ...extra });
+
+  it("a group whose default user is AWS's (on, no password) fails critical, naming the user", () => {
+    const open = userGroup({ users: [awsDefault, userGroup().users[1]!] });
+    failed(
+      only("elasticache-auth", withGroups([open])),
+      "critical",
+      /user group huntaze-users lets any client in without a password as "default" \(on ~\* \+@all, no-password\)/,
+    );
+    failed(
+      only("elasticache-serverless-auth", withRegion({ cacheUserGroups: [open] })),
+      "critical",
+      /"default" \(on ~\* \+@all, no-password\)/,
+    );
+  });
+
+  it("a group whose enabled users all need a password or IAM passes; an enabled no-password user of another name fails", () => {
+    const r = only("elasticache-auth", withGroups([userGroup()]));
+    expect(r.status).to.equal("PASS");
+    expect(r.detail).to.match(/RBAC user groups huntaze-users: every enabled user needs a password or IAM/);
+    const iam = userGroup({
+      users: [
+        userGroup().users[0]!,
+        { id: "svc", name: "svc", status: "active", accessString: "on ~* +@read", authenticationType: "iam" },
+      ],
+    });
+    expect(only("elasticache-auth", withGroups([iam])).status).to.equal("PASS");
+    const guest = userGroup({
+      users: [
+        userGroup().users[0]!,
+        {
+          id: "guest",
+          name: "guest",
+          status: "active",
+          accessString: "on ~* -@all +get",
+          authenticationType: "no-password",
+        },
+      ],
+    });
+    failed(only("elasticache-auth", withGroups([guest])), "critical", /as "guest"/);
+    // The last on/off wins: "on ... off" is disabled.
+    const flipped = userGroup({ users: [{ ...awsDefault, accessString: "on ~* +@all off" }] });
+    expect(only("elasticache-auth", withGroups([flipped])).status).to.equal("PASS");
+  });
+
+  it("a group that was not found fails; groups that could not be read give no verdict; an AUTH token needs no group", () => {
+    failed(only("elasticache-auth", withGroups([])), "critical", /user group huntaze-users was not found/);
+    expect(run("elasticache-auth", withGroups(undefined))).to.deep.equal([]);
+    expect(run("elasticache-serverless-auth", withRegion({ cacheUserGroups: undefined }))).to.deep.equal([]);
+    expect(only("elasticache-auth", withRegion({ cacheUserGroups: undefined })).status).to.equal("PASS");
+  });
+});
+
 describe("audit checks: ElastiCache Serverless", () => {
   const withServerless = (...caches: ReturnType<typeof serverlessCache>[]) => withRegion({ serverlessCaches: caches });
 
@@ -267,7 +334,7 @@ describe("audit checks: RDS rds.force_ssl", () => {
   it("a custom group with rds.force_ssl = 1 passes; = 0 fails critical naming the group", () => {
     expect(only("rds-force-ssl", account()).status).to.equal("PASS");
     failed(
-      only("rds-force-ssl", withRegion({ rdsInstances: [rdsInstance({ parameterGroup: { forceSsl: "0" } })] })),
+      only("rds-force-ssl", withRegion({ rdsInstances: [rdsInstance({ parameterGroup: { value: "0" } })] })),
       "critical",
       /huntaze-postgres14 sets rds.force_ssl = 0/,
     );
@@ -275,11 +342,11 @@ describe("audit checks: RDS rds.force_ssl", () => {
 
   it("a group that turns it on but is pending-reboot is a warning (not yet in effect)", () => {
     const pending = withRegion({
-      rdsInstances: [rdsInstance({ parameterGroup: { forceSsl: "1", pendingReboot: true } })],
+      rdsInstances: [rdsInstance({ parameterGroup: { value: "1", pendingReboot: true } })],
     });
     failed(only("rds-force-ssl", pending), "warning", /pending-reboot: not in effect until the instance reboots/);
     const offAndPending = withRegion({
-      rdsInstances: [rdsInstance({ parameterGroup: { forceSsl: "0", pendingReboot: true } })],
+      rdsInstances: [rdsInstance({ parameterGroup: { value: "0", pendingReboot: true } })],
     });
     failed(only("rds-force-ssl", offAndPending), "critical", /accepts unencrypted connections/);
   });
@@ -290,7 +357,7 @@ describe("audit checks: RDS rds.force_ssl", () => {
         rdsInstances: [
           rdsInstance({
             engineVersion: version,
-            parameterGroup: { name: `default.postgres${version.split(".")[0]}`, isDefault: true, forceSsl: undefined },
+            parameterGroup: { name: `default.postgres${version.split(".")[0]}`, isDefault: true, value: undefined },
           }),
         ],
       });
@@ -303,7 +370,7 @@ describe("audit checks: RDS rds.force_ssl", () => {
 
   it("a custom group that leaves the value unset follows the engine default too", () => {
     const unset = (v: string) =>
-      withRegion({ rdsInstances: [rdsInstance({ engineVersion: v, parameterGroup: { forceSsl: undefined } })] });
+      withRegion({ rdsInstances: [rdsInstance({ engineVersion: v, parameterGroup: { value: undefined } })] });
     expect(only("rds-force-ssl", unset("15.7")).status).to.equal("PASS");
     expect(only("rds-force-ssl", unset("13.4")).status).to.equal("FAIL");
   });
@@ -315,7 +382,7 @@ describe("audit checks: RDS rds.force_ssl", () => {
           rdsInstance({
             engine: "aurora-postgresql",
             engineVersion: "16.4",
-            parameterGroup: { name: "default.aurora-postgresql16", kind: "cluster", isDefault: true, forceSsl },
+            parameterGroup: { name: "default.aurora-postgresql16", kind: "cluster", isDefault: true, value: forceSsl },
           }),
         ],
       });
@@ -326,6 +393,108 @@ describe("audit checks: RDS rds.force_ssl", () => {
       /cluster parameter group default.aurora-postgresql16 does not set/,
     );
     failed(only("rds-force-ssl", aurora("0")), "critical", /= 0/);
+  });
+});
+
+describe("audit checks: RDS Multi-AZ DB clusters and MySQL / MariaDB", () => {
+  const multiAz = (value: string | undefined, engineVersion = "16.4") =>
+    withRegion({
+      rdsInstances: [
+        rdsInstance({
+          engineVersion,
+          clusterId: "huntaze-maz",
+          parameterGroup: { name: "huntaze-maz-pg16", kind: "cluster", value },
+        }),
+      ],
+    });
+
+  it("a Multi-AZ DB cluster (postgres, not Aurora) is judged on its cluster group: 1 passes, 0 fails critical", () => {
+    const ok = only("rds-force-ssl", multiAz("1"));
+    expect(ok.status).to.equal("PASS");
+    expect(ok.detail).to.match(
+      /cluster parameter group huntaze-maz-pg16 of Multi-AZ DB cluster huntaze-maz sets rds.force_ssl = 1/,
+    );
+    failed(only("rds-force-ssl", multiAz("0")), "critical", /cluster parameter group huntaze-maz-pg16 .* = 0/);
+  });
+
+  it("a Multi-AZ DB cluster group that sets nothing follows RDS for PostgreSQL's version default", () => {
+    expect(only("rds-force-ssl", multiAz(undefined, "16.4")).status).to.equal("PASS");
+    failed(only("rds-force-ssl", multiAz(undefined, "14.12")), "critical", /off before 15/);
+  });
+
+  it("MySQL / MariaDB: require_secure_transport 1 or ON passes; 0, OFF or the default group fails critical", () => {
+    const mysql = (value: string | undefined, o: Partial<RdsInstanceFacts["parameterGroup"]> = {}) =>
+      withRegion({
+        rdsInstances: [{ ...mysqlInstance(value), parameterGroup: { ...mysqlInstance(value).parameterGroup, ...o } }],
+      });
+    expect(only("rds-mysql-require-secure-transport", account()).status).to.equal("PASS");
+    expect(only("rds-mysql-require-secure-transport", mysql("ON")).status).to.equal("PASS");
+    failed(
+      only("rds-mysql-require-secure-transport", mysql("0")),
+      "critical",
+      /parameter group huntaze-mysql80 sets require_secure_transport = 0/,
+    );
+    failed(only("rds-mysql-require-secure-transport", mysql("OFF")), "critical", /= OFF/);
+    failed(
+      only(
+        "rds-mysql-require-secure-transport",
+        mysql(undefined, { name: "default.mysql8.0", isDefault: true, value: undefined }),
+      ),
+      "critical",
+      /default.mysql8.0 \(a default group\) leaves require_secure_transport at its default, OFF/,
+    );
+    const pending = mysql("1", { pendingReboot: true });
+    failed(only("rds-mysql-require-secure-transport", pending), "warning", /pending-reboot/);
+    // MariaDB and Aurora MySQL are the same check; PostgreSQL is not judged by it.
+    const maria = withRegion({ rdsInstances: [{ ...mysqlInstance("1"), engine: "mariadb" }] });
+    expect(only("rds-mysql-require-secure-transport", maria).status).to.equal("PASS");
+    expect(run("rds-mysql-require-secure-transport", withRegion({ rdsInstances: [rdsInstance()] }))).to.deep.equal([]);
+    expect(run("rds-force-ssl", maria)).to.deep.equal([]);
+  });
+});
+
+describe("audit checks: S3 TLS-only bucket policies", () => {
+  const withPolicy = (policy: BucketFacts["policy"]) =>
+    account({ s3: { accountBlock: bucket().block, buckets: [bucket({ policy })] } });
+  const statement = (o: Partial<Statement>): Statement => ({ ...DENY_NON_TLS, ...o });
+
+  it("a Deny on aws:SecureTransport = false passes; so does a Deny on s3:TlsVersion NumericLessThan 1.2 (or higher)", () => {
+    const r = only("s3-bucket-deny-insecure-transport", account());
+    expect(r.status).to.equal("PASS");
+    expect(r.detail).to.match(/aws:SecureTransport = false/);
+    expect(r.check.fsbp).to.deep.equal(["S3.5"]);
+    const tls = (v: string) => statement({ conditions: { NumericLessThan: { "s3:tlsversion": [v] } } });
+    const tls12 = only("s3-bucket-deny-insecure-transport", withPolicy([tls("1.2")]));
+    expect(tls12.status).to.equal("PASS");
+    expect(tls12.detail).to.match(/s3:TlsVersion NumericLessThan 1.2/);
+    expect(only("s3-bucket-deny-insecure-transport", withPolicy([tls("1.3")])).status).to.equal("PASS");
+    failed(
+      only("s3-bucket-deny-insecure-transport", withPolicy([tls("1.0")])),
+      "warning",
+      /no Deny for aws:SecureTransport/,
+    );
+  });
+
+  it("no policy, a policy without the Deny, an Allow on SecureTransport = true, or a Deny of some actions only fails (warning)", () => {
+    failed(only("s3-bucket-deny-insecure-transport", withPolicy(null)), "warning", /has no policy/);
+    failed(
+      only("s3-bucket-deny-insecure-transport", withPolicy([])),
+      "warning",
+      /no Deny for aws:SecureTransport = false/,
+    );
+    const allowTls = statement({ effect: "Allow", conditions: { Bool: { "aws:securetransport": ["true"] } } });
+    failed(only("s3-bucket-deny-insecure-transport", withPolicy([allowTls])), "warning", /no Deny/);
+    const putOnly = statement({ actions: ["s3:PutObject"] });
+    failed(only("s3-bucket-deny-insecure-transport", withPolicy([putOnly])), "warning", /no Deny/);
+    const someone = statement({ principals: ["arn:aws:iam::317805897534:role/x"] });
+    failed(only("s3-bucket-deny-insecure-transport", withPolicy([someone])), "warning", /no Deny/);
+  });
+
+  it("a policy that could not be read gives no verdict; a bucket whose block could not be read is skipped by the block check only", () => {
+    expect(run("s3-bucket-deny-insecure-transport", withPolicy(undefined))).to.deep.equal([]);
+    const noBlock = account({ s3: { accountBlock: bucket().block, buckets: [bucket({ block: undefined })] } });
+    expect(run("s3-bucket-public-access-block", noBlock)).to.deep.equal([]);
+    expect(only("s3-bucket-deny-insecure-transport", noBlock).status).to.equal("PASS");
   });
 });
 
@@ -426,7 +595,10 @@ describe("audit checks: CloudTrail", () => {
   it("a multi-region trail whose status could not be read is not evaluated, not 'no trail'", () => {
     const unread = trail({ logging: undefined });
     expect(run("cloudtrail-multi-region-logging", account({ trails: [unread] }))).to.deep.equal([]);
-    expect(run("cloudtrail-log-file-validation", account({ trails: [unread] }))).to.deep.equal([]);
+    // Validation comes from DescribeTrails, which was read: it is judged whatever the status.
+    expect(run("cloudtrail-log-file-validation", account({ trails: [unread] })).map((r) => r.status)).to.deep.equal([
+      "PASS",
+    ]);
     // A single-region trail fails whatever its status.
     failed(
       only("cloudtrail-multi-region-logging", account({ trails: [trail({ logging: undefined, multiRegion: false })] })),
@@ -435,13 +607,71 @@ describe("audit checks: CloudTrail", () => {
     );
   });
 
-  it("log file validation on the covering trail: on passes, off is a warning", () => {
+  it("log file validation on every trail: on passes, off is a warning, covering or not", () => {
     expect(only("cloudtrail-log-file-validation", account()).status).to.equal("PASS");
     failed(
       only("cloudtrail-log-file-validation", account({ trails: [trail({ logFileValidation: false })] })),
       "warning",
       /validation is off/,
     );
+    const local = trail({
+      name: "local",
+      arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/local`,
+      multiRegion: false,
+      logging: false,
+      logFileValidation: false,
+    });
+    expect(
+      run("cloudtrail-log-file-validation", account({ trails: [trail(), local] })).map((r) => [
+        r.status,
+        r.resource.arn,
+      ]),
+    ).to.deep.equal([
+      ["PASS", trail().arn],
+      ["FAIL", local.arn],
+    ]);
+  });
+
+  it("KMS encryption on every trail: a key passes naming it; none (SSE-S3) is a warning", () => {
+    const ok = only("cloudtrail-kms-encryption", account());
+    expect(ok.status).to.equal("PASS");
+    expect(ok.detail).to.include(CMK);
+    const plain = only("cloudtrail-kms-encryption", account({ trails: [trail({ kmsKeyId: undefined })] }));
+    failed(plain, "warning", /not encrypted with a KMS key \(no KmsKeyId: SSE-S3 only\)/);
+    expect(plain.check.fsbp).to.deep.equal(["CloudTrail.2"]);
+    expect(run("cloudtrail-kms-encryption", account({ trails: [] }))).to.deep.equal([]);
+  });
+
+  it("an unreadable trail status or selectors blocks the verdict (exit 3) unless another trail covers the account", () => {
+    const unreadSelectors: Unreadable = {
+      checks: ["cloudtrail-multi-region-logging"],
+      region: REGION,
+      what: "the event selectors of trail data",
+      reason: "access denied (AccessDeniedException: ...)",
+      unlessAnotherTrailCovers: true,
+    };
+    const other: Unreadable = {
+      checks: ["guardduty-enabled"],
+      region: REGION,
+      what: "GuardDuty detectors",
+      reason: "x",
+    };
+    const data = trail({
+      name: "data",
+      arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/data`,
+      eventSelectors: undefined,
+    });
+    // Another trail covers: the unreadable selectors settle nothing, so they no longer block.
+    expect(stillUnreadable(account({ trails: [data, trail()], unreadable: [unreadSelectors, other] }))).to.deep.equal([
+      other,
+    ]);
+    // No other trail covers (alone, or the other one is stopped): it still blocks.
+    expect(stillUnreadable(account({ trails: [data], unreadable: [unreadSelectors] }))).to.deep.equal([
+      unreadSelectors,
+    ]);
+    expect(
+      stillUnreadable(account({ trails: [data, trail({ logging: false })], unreadable: [unreadSelectors] })),
+    ).to.deep.equal([unreadSelectors]);
   });
 
   describe("management events (GetEventSelectors)", () => {
@@ -538,7 +768,7 @@ describe("audit checks: CloudTrail", () => {
       failed(verdict(advanced()), "critical", /no advanced event selector/);
     });
 
-    it("a trail with bad selectors does not count when another trail covers; validation judges only the covering trail", () => {
+    it("a trail with bad selectors does not count when another trail covers; validation judges every trail", () => {
       const dataOnly = trail({
         name: "data",
         arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/data`,
@@ -549,19 +779,21 @@ describe("audit checks: CloudTrail", () => {
       expect(run("cloudtrail-multi-region-logging", facts).map((r) => [r.status, r.resource.arn])).to.deep.equal([
         ["PASS", trail().arn],
       ]);
-      expect(run("cloudtrail-log-file-validation", facts).map((r) => r.resource.arn)).to.deep.equal([trail().arn]);
+      expect(run("cloudtrail-log-file-validation", facts).map((r) => [r.status, r.resource.arn])).to.deep.equal([
+        ["FAIL", dataOnly.arn],
+        ["PASS", trail().arn],
+      ]);
       failed(
         only("cloudtrail-multi-region-logging", account({ trails: [dataOnly] })),
         "critical",
         /data: read and write/,
       );
-      expect(run("cloudtrail-log-file-validation", account({ trails: [dataOnly] }))).to.deep.equal([]);
+      failed(only("cloudtrail-log-file-validation", account({ trails: [dataOnly] })), "warning", /validation is off/);
     });
 
     it("selectors that could not be read: no verdict (not a pass, not 'no trail'), unless another trail covers", () => {
       const unread = trail({ eventSelectors: undefined });
       expect(run("cloudtrail-multi-region-logging", account({ trails: [unread] }))).to.deep.equal([]);
-      expect(run("cloudtrail-log-file-validation", account({ trails: [unread] }))).to.deep.equal([]);
       const other = trail({ name: "org", arn: `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/org` });
       expect(
         run("cloudtrail-multi-region-logging", account({ trails: [unread, other] })).map((r) => r.status),
@@ -599,6 +831,26 @@ describe("audit checks: GuardDuty and Security Hub", () => {
       only("guardduty-features", withRegion({ detectors: [detector({ features })] })),
       "warning",
       /^features DISABLED: RDS_LOGIN_EVENTS$/,
+    );
+  });
+
+  it("GuardDuty features: a required feature the detector does not list is not enabled (a warning naming it)", () => {
+    const features = detector().features.filter((f) => f.name !== "RUNTIME_MONITORING" && f.name !== "S3_DATA_EVENTS");
+    failed(
+      only("guardduty-features", withRegion({ detectors: [detector({ features })] })),
+      "warning",
+      /^features not listed by the detector \(never enabled\): S3_DATA_EVENTS, RUNTIME_MONITORING$/,
+    );
+    const mixed = features.map((f) => (f.name === "RDS_LOGIN_EVENTS" ? { ...f, status: "DISABLED" } : f));
+    failed(
+      only("guardduty-features", withRegion({ detectors: [detector({ features: mixed })] })),
+      "warning",
+      /^features DISABLED: RDS_LOGIN_EVENTS; features not listed .*: S3_DATA_EVENTS, RUNTIME_MONITORING$/,
+    );
+    failed(
+      only("guardduty-features", withRegion({ detectors: [detector({ features: [] })] })),
+      "warning",
+      /never enabled/,
     );
   });
 
@@ -676,12 +928,52 @@ describe("audit checks: ECS and log groups", () => {
     expect(JSON.stringify(r)).to.not.include(secret).and.not.include("AKIAIOSFODNN7EXAMPLE");
   });
 
-  it("log groups: a retention passes; none (never expire) is a warning", () => {
-    expect(only("logs-retention", account()).status).to.equal("PASS");
-    failed(
-      only("logs-retention", withRegion({ logGroups: [logGroup({ retentionInDays: undefined })] })),
-      "warning",
-      /never expire/,
+  it("AWS keys in an ACTIVE task definition no running service uses fail critical on the task definition", () => {
+    const nightly = {
+      arn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/nightly-export:4`,
+      taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/export-task`,
+      executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/export-execution`,
+      containers: [
+        { name: "export", environment: [{ name: "AWS_SECRET_ACCESS_KEY", value: "wJalrXUtnFEMI/K7MDENG" }] },
+      ],
+    };
+    const results = run(
+      "ecs-no-aws-keys-in-environment",
+      withRegion({ ecsTaskDefinitions: [service().taskDefinition, nightly] }),
     );
+    // The service's revision is judged once (on the service), the other revision on itself.
+    expect(results.map((r) => [r.status, r.resource.type, r.resource.arn])).to.deep.equal([
+      ["PASS", "AwsEcsService", service().arn],
+      ["FAIL", "AwsEcsTaskDefinition", nightly.arn],
+    ]);
+    failed(
+      results[1]!,
+      "critical",
+      /export: AWS_SECRET_ACCESS_KEY \(values not shown; an ACTIVE revision no running service uses/,
+    );
+    expect(JSON.stringify(results)).to.not.include("wJalrXUtnFEMI");
+    // Task definitions that could not be listed: only the running services are judged.
+    expect(run("ecs-no-aws-keys-in-environment", withRegion({ ecsTaskDefinitions: undefined }))).to.have.length(1);
+  });
+
+  it("log groups follow CloudWatch.16: never expire passes; under the minimum (365 by default) is a warning", () => {
+    const groups = (days: number | undefined) => withRegion({ logGroups: [logGroup({ retentionInDays: days })] });
+    expect(only("logs-retention", account()).status).to.equal("PASS");
+    const never = only("logs-retention", groups(undefined));
+    expect(never.status).to.equal("PASS");
+    expect(never.detail).to.match(/never expire/);
+    expect(only("logs-retention", groups(0)).status).to.equal("PASS");
+    expect(only("logs-retention", groups(365)).status).to.equal("PASS");
+    failed(only("logs-retention", groups(30)), "warning", /retention is 30 days: events are deleted before 365 days/);
+    failed(only("logs-retention", groups(180)), "warning", /180 days/);
+  });
+
+  it("log groups: the minimum is a setting (--min-log-retention-days)", () => {
+    const thirty = withRegion({ logGroups: [logGroup({ retentionInDays: 30 })] });
+    const logs = CHECKS.find((c) => c.id === "logs-retention")!;
+    expect(logs.run(thirty, { minLogRetentionDays: 30 })[0]!.status).to.equal("PASS");
+    expect(logs.run(thirty, { minLogRetentionDays: 31 })[0]!.status).to.equal("FAIL");
+    expect(judge(thirty, CHECKS, { minLogRetentionDays: 14 }).filter((r) => r.status === "FAIL")).to.deep.equal([]);
+    expect(DEFAULT_SETTINGS.minLogRetentionDays).to.equal(365);
   });
 });

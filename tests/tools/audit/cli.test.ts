@@ -1,13 +1,14 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
+import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from "@aws-sdk/client-cloudtrail";
 import { DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { DescribeTaskDefinitionCommand } from "@aws-sdk/client-ecs";
 import { DescribeReplicationGroupsCommand, DescribeServerlessCachesCommand } from "@aws-sdk/client-elasticache";
 import { ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { expect } from "chai";
+import { CHECKS } from "../../../tools/audit/checks";
 import { runAudit } from "../../../tools/audit/main";
 import { runTool } from "../../support/cli";
 import { type AccountMocks, accountMocks, awsError, cleanAccount } from "./aws-mock";
@@ -49,7 +50,9 @@ describe("npm run audit (in-process on a mocked account)", () => {
     const r = await audit();
     expect(r.stdout).to.include("Security audit of account 317805897534 in us-east-1");
     expect(r.stdout).to.include("No finding: every evaluated check passed.");
-    expect(r.stdout).to.match(/18 checks, \d+ results: \d+ passed, 0 critical, 0 warnings, 0 not evaluated/);
+    expect(r.stdout).to.match(
+      new RegExp(`${CHECKS.length} checks, \\d+ results: \\d+ passed, 0 critical, 0 warnings, 0 not evaluated`),
+    );
     expect(r.code).to.equal(0);
   });
 
@@ -77,14 +80,64 @@ describe("npm run audit (in-process on a mocked account)", () => {
 
   it("exits 2 on warnings only, and 0 for the same account with --fail-on critical", async () => {
     m.logs.on(DescribeLogGroupsCommand).resolves({
-      logGroups: [{ logGroupName: "/ecs/x", logGroupArn: "arn:aws:logs:us-east-1:317805897534:log-group:/ecs/x" }],
+      logGroups: [
+        {
+          logGroupName: "/ecs/x",
+          logGroupArn: "arn:aws:logs:us-east-1:317805897534:log-group:/ecs/x",
+          retentionInDays: 30,
+        },
+        // Never expire: compliant with CloudWatch.16.
+        { logGroupName: "/ecs/y", logGroupArn: "arn:aws:logs:us-east-1:317805897534:log-group:/ecs/y" },
+      ],
     });
     const warned = await audit();
     expect(warned.stdout).to.match(
-      /FAIL\s+warning\s+arn:aws:logs:us-east-1:317805897534:log-group:\/ecs\/x\s+\[logs-retention\]/,
+      /FAIL\s+warning\s+arn:aws:logs:us-east-1:317805897534:log-group:\/ecs\/x\s+\[logs-retention\] retention is 30 days: events are deleted before 365 days/,
     );
+    expect(warned.stdout).to.not.include("log-group:/ecs/y");
     expect(warned.code).to.equal(2);
     expect((await audit("--fail-on", "critical")).code).to.equal(0);
+    // The minimum is a setting: a team that decided 30 days is clean.
+    expect((await audit("--min-log-retention-days", "30")).code).to.equal(0);
+    expect((await audit("--min-log-retention-days", "31")).code).to.equal(2);
+  });
+
+  it("exits 0 when a second trail's selectors cannot be read but the first trail covers the account", async () => {
+    const arn = (n: string) => `arn:aws:cloudtrail:us-east-1:317805897534:trail/${n}`;
+    m.cloudtrail
+      .on(DescribeTrailsCommand)
+      .resolves({
+        trailList: [
+          {
+            Name: "huntaze-trail",
+            TrailARN: arn("huntaze-trail"),
+            HomeRegion: "us-east-1",
+            IsMultiRegionTrail: true,
+            LogFileValidationEnabled: true,
+            KmsKeyId: "arn:aws:kms:us-east-1:317805897534:key/abc",
+          },
+          {
+            Name: "data-events",
+            TrailARN: arn("data-events"),
+            HomeRegion: "us-east-1",
+            IsMultiRegionTrail: true,
+            LogFileValidationEnabled: true,
+            KmsKeyId: "arn:aws:kms:us-east-1:317805897534:key/abc",
+          },
+        ],
+      })
+      .on(GetEventSelectorsCommand, { TrailName: arn("data-events") })
+      .rejects(awsError("AccessDeniedException", "User is not authorized to perform: cloudtrail:GetEventSelectors"));
+    const covered = await audit();
+    expect(covered.stdout).to.not.include("NOT EVALUATED");
+    expect(covered.code).to.equal(0);
+    // Without a covering trail (the first one stopped), the same refusal is "not evaluated" (exit 3),
+    // as the runbook says: data-events might be the covering trail, nobody can tell.
+    m.cloudtrail.on(GetTrailStatusCommand, { Name: arn("huntaze-trail") }).resolves({ IsLogging: false });
+    const alone = await audit();
+    expect(alone.stdout).to.match(/NOT EVALUATED[\s\S]*the event selectors of trail data-events: access denied/);
+    expect(alone.stdout).to.not.match(/\[cloudtrail-multi-region-logging\]/);
+    expect(alone.code).to.equal(3);
   });
 
   it("exits 3 when a service cannot be read, listing what and why, even if everything readable passed", async () => {
@@ -217,8 +270,13 @@ describe("npm run audit (in-process on a mocked account)", () => {
   });
 
   it("exits 4 on bad arguments, naming the flag, the allowed values and the value given; --help exits 0", async () => {
-    const bad = await audit("--fail-on", "info", "--region", "mars-1");
+    const bad = await audit("--fail-on", "info", "--region", "mars-1", "--min-log-retention-days", "forever");
     expect(bad.code).to.equal(4);
+    expect(bad.stderr).to.include(
+      '--min-log-retention-days must be a whole number of days from 1 to 3653, got "forever"',
+    );
+    expect((await audit("--min-log-retention-days", "0")).code).to.equal(4);
+    expect((await audit("--min-log-retention-days", "3654")).code).to.equal(4);
     expect(bad.stderr).to.include('--fail-on must be critical or warning, got "info"');
     expect(bad.stderr).to.include('--region must be an AWS region name such as us-east-1, got "mars-1"');
     const help = await audit("--help");

@@ -11,11 +11,14 @@ import {
   ECSClient,
   ListClustersCommand,
   ListServicesCommand,
+  ListTaskDefinitionsCommand,
 } from "@aws-sdk/client-ecs";
 import {
   DescribeCacheClustersCommand,
   DescribeReplicationGroupsCommand,
   DescribeServerlessCachesCommand,
+  DescribeUserGroupsCommand,
+  DescribeUsersCommand,
   ElastiCacheClient,
 } from "@aws-sdk/client-elasticache";
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
@@ -26,7 +29,13 @@ import {
   DescribeDBParametersCommand,
   RDSClient,
 } from "@aws-sdk/client-rds";
-import { GetPublicAccessBlockCommand, ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetBucketLocationCommand,
+  GetBucketPolicyCommand,
+  GetPublicAccessBlockCommand,
+  ListBucketsCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
   S3ControlClient,
@@ -35,18 +44,19 @@ import { DescribeHubCommand, GetEnabledStandardsCommand, SecurityHubClient } fro
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { collectTrails } from "../../../tools/audit/collect/cloudtrail";
-import { collectEcsServices } from "../../../tools/audit/collect/ecs";
+import { collectEcs } from "../../../tools/audit/collect/ecs";
 import { collectCaches } from "../../../tools/audit/collect/elasticache";
 import {
   collectServerlessCaches,
   ELASTICACHE_SERVERLESS_CHECKS,
 } from "../../../tools/audit/collect/elasticache-serverless";
+import { collectCacheUserGroups } from "../../../tools/audit/collect/elasticache-users";
 import { collectDetectors } from "../../../tools/audit/collect/guardduty";
 import { collectLogGroups } from "../../../tools/audit/collect/logs";
 import { collectRdsInstances } from "../../../tools/audit/collect/rds";
 import { collectS3 } from "../../../tools/audit/collect/s3";
 import { collectSecurityHub } from "../../../tools/audit/collect/securityhub";
-import { awsError } from "./aws-mock";
+import { awsError, TLS_ONLY_POLICY } from "./aws-mock";
 import { ACCOUNT, FSBP_ARN, REGION } from "./facts";
 
 // Responses are shaped like the real API (field names and nesting from the SDK's output types);
@@ -148,6 +158,72 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
     });
   });
 
+  describe("ElastiCache RBAC users", () => {
+    it("reads the named user groups (all pages) with each user's access string and authentication type", async () => {
+      elasticache
+        .on(DescribeUserGroupsCommand, { Marker: undefined })
+        .resolves({ Marker: "m", UserGroups: [{ UserGroupId: "other", UserIds: ["default"] }] })
+        .on(DescribeUserGroupsCommand, { Marker: "m" })
+        .resolves({ UserGroups: [{ UserGroupId: "huntaze-users", UserIds: ["default", "app", "gone"] }] })
+        .on(DescribeUsersCommand)
+        .resolves({
+          Users: [
+            {
+              UserId: "default",
+              UserName: "default",
+              AccessString: "on ~* +@all",
+              Authentication: { Type: "no-password" },
+            },
+            {
+              UserId: "app",
+              UserName: "app",
+              Status: "active",
+              AccessString: "on ~app:* +@all",
+              Authentication: { Type: "password", PasswordCount: 2 },
+            },
+          ],
+        });
+      const { facts, unreadable } = await collectCacheUserGroups(client(ElastiCacheClient), REGION, ["huntaze-users"]);
+      expect(unreadable).to.deep.equal([]);
+      expect(facts).to.deep.equal([
+        {
+          id: "huntaze-users",
+          users: [
+            {
+              id: "default",
+              name: "default",
+              status: undefined,
+              accessString: "on ~* +@all",
+              authenticationType: "no-password",
+            },
+            {
+              id: "app",
+              name: "app",
+              status: "active",
+              accessString: "on ~app:* +@all",
+              authenticationType: "password",
+            },
+          ],
+          missingUserIds: ["gone"],
+        },
+      ]);
+    });
+
+    it("no group named: no call; a refused read blocks both AUTH checks", async () => {
+      expect(await collectCacheUserGroups(client(ElastiCacheClient), REGION, [])).to.deep.equal({
+        facts: [],
+        unreadable: [],
+      });
+      expect(elasticache.calls()).to.have.length(0);
+      elasticache
+        .on(DescribeUserGroupsCommand)
+        .rejects(awsError("AccessDenied", "not authorized to perform: elasticache:DescribeUserGroups"));
+      const { facts, unreadable } = await collectCacheUserGroups(client(ElastiCacheClient), REGION, ["g"]);
+      expect(facts).to.equal(undefined);
+      expect(unreadable.map((u) => u.checks)).to.deep.equal([["elasticache-auth", "elasticache-serverless-auth"]]);
+    });
+  });
+
   describe("ElastiCache Serverless", () => {
     it("reads every page of serverless caches with key, user group, security groups and snapshot retention", async () => {
       elasticache
@@ -246,7 +322,13 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
               EngineVersion: "14.12",
               DBParameterGroups: [{ DBParameterGroupName: "huntaze-pg14", ParameterApplyStatus: "in-sync" }],
             },
-            { DBInstanceIdentifier: "legacy-mysql", Engine: "mysql", EngineVersion: "8.0.35" },
+            {
+              DBInstanceIdentifier: "legacy-mysql",
+              Engine: "mysql",
+              EngineVersion: "8.0.35",
+              DBParameterGroups: [{ DBParameterGroupName: "default.mysql8.0", ParameterApplyStatus: "in-sync" }],
+            },
+            { DBInstanceIdentifier: "reports", Engine: "oracle-ee", EngineVersion: "19" },
           ],
         })
         .resolvesOnce({
@@ -295,18 +377,44 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
         .resolves({ Parameters: [{ ParameterName: "rds.force_ssl", ParameterValue: "1" }] });
       const { facts, unreadable } = await collectRdsInstances(client(RDSClient), REGION);
       expect(unreadable).to.deep.equal([]);
+      const pg = "rds.force_ssl";
       expect(facts!.map((i) => [i.id, i.parameterGroup])).to.deep.equal([
         [
           "huntaze-db",
-          { name: "huntaze-pg14", kind: "instance", isDefault: false, forceSsl: "0", pendingReboot: false },
+          { name: "huntaze-pg14", kind: "instance", isDefault: false, parameter: pg, value: "0", pendingReboot: false },
+        ],
+        [
+          "legacy-mysql",
+          {
+            name: "default.mysql8.0",
+            kind: "instance",
+            isDefault: true,
+            parameter: "require_secure_transport",
+            value: undefined,
+            pendingReboot: false,
+          },
         ],
         [
           "huntaze-db-16",
-          { name: "default.postgres16", kind: "instance", isDefault: true, forceSsl: undefined, pendingReboot: true },
+          {
+            name: "default.postgres16",
+            kind: "instance",
+            isDefault: true,
+            parameter: pg,
+            value: undefined,
+            pendingReboot: true,
+          },
         ],
         [
           "huntaze-aurora-1",
-          { name: "huntaze-aurora-pg16", kind: "cluster", isDefault: false, forceSsl: "1", pendingReboot: false },
+          {
+            name: "huntaze-aurora-pg16",
+            kind: "cluster",
+            isDefault: false,
+            parameter: pg,
+            value: "1",
+            pendingReboot: false,
+          },
         ],
       ]);
       expect(
@@ -365,9 +473,15 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
         .on(GetPublicAccessBlockCommand, { Bucket: "huntaze-eu-assets" })
         .rejects(
           awsError("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found"),
-        );
+        )
+        .on(GetBucketPolicyCommand)
+        .rejects(awsError("NoSuchBucketPolicy", "The bucket policy does not exist"));
       const { facts, unreadable } = await collectS3(s3Clients(), ACCOUNT, REGION);
       expect(unreadable).to.deep.equal([]);
+      // ListBuckets was asked with MaxBuckets, the parameter that makes it answer BucketRegion.
+      expect(s3.commandCalls(ListBucketsCommand).map((c) => c.args[0].input.MaxBuckets)).to.deep.equal([1000, 1000]);
+      expect(s3.commandCalls(GetBucketLocationCommand)).to.deep.equal([]);
+      expect(facts!.buckets!.map((b) => b.policy)).to.deep.equal([null, null]);
       expect(facts!.accountBlock).to.deep.equal(full);
       expect(facts!.buckets!.map((b) => [b.arn, b.region, b.block?.RestrictPublicBuckets ?? null])).to.deep.equal([
         ["arn:aws:s3:::huntaze-audit", "us-east-1", false],
@@ -386,12 +500,71 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
       s3.on(ListBucketsCommand)
         .resolves({ Buckets: [{ Name: "locked", BucketRegion: "us-east-1" }] })
         .on(GetPublicAccessBlockCommand)
-        .rejects(awsError("AccessDenied", "Access Denied"));
+        .rejects(awsError("AccessDenied", "Access Denied"))
+        .on(GetBucketPolicyCommand)
+        .resolves({ Policy: '{"Version":"2012-10-17","Statement":[]}' });
       const { facts, unreadable } = await collectS3(s3Clients(), ACCOUNT, REGION);
       expect(facts!.accountBlock).to.equal(null);
-      expect(facts!.buckets).to.deep.equal([]);
+      // Kept with its block unknown (the policy was read): each check skips only what it cannot judge.
+      expect(facts!.buckets!.map((b) => [b.name, b.block, b.policy])).to.deep.equal([["locked", undefined, []]]);
       expect(unreadable.map((u) => [u.what, u.checks])).to.deep.equal([
         ["the public access block of bucket locked", ["s3-bucket-public-access-block"]],
+      ]);
+    });
+
+    it("a bucket listed without BucketRegion is located with GetBucketLocation (null is us-east-1, EU is eu-west-1), then read there", async () => {
+      s3control.on(GetAccountPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: full });
+      s3.on(ListBucketsCommand)
+        .resolves({ Buckets: [{ Name: "old-eu" }, { Name: "virginia" }, { Name: "oregon" }] })
+        .on(GetBucketLocationCommand, { Bucket: "old-eu" })
+        .resolves({ LocationConstraint: "EU" })
+        .on(GetBucketLocationCommand, { Bucket: "virginia" })
+        .resolves({})
+        .on(GetBucketLocationCommand, { Bucket: "oregon" })
+        .resolves({ LocationConstraint: "us-west-2" })
+        .on(GetPublicAccessBlockCommand)
+        .resolves({ PublicAccessBlockConfiguration: full })
+        .on(GetBucketPolicyCommand)
+        .callsFake(async (input: { Bucket: string }) => ({ Policy: TLS_ONLY_POLICY(input.Bucket) }));
+      const { facts, unreadable } = await collectS3(s3Clients(), ACCOUNT, "eu-central-1");
+      expect(unreadable).to.deep.equal([]);
+      expect(facts!.buckets!.map((b) => [b.name, b.region])).to.deep.equal([
+        ["old-eu", "eu-west-1"],
+        ["virginia", "us-east-1"],
+        ["oregon", "us-west-2"],
+      ]);
+      const regionsOf = (command: typeof GetBucketPolicyCommand) =>
+        Promise.all(
+          s3
+            .commandCalls(command)
+            .map(async (c) => [
+              (c.args[0].input as { Bucket: string }).Bucket,
+              await (c.thisValue as S3Client).config.region(),
+            ]),
+        );
+      expect((await regionsOf(GetBucketPolicyCommand)).sort()).to.deep.equal([
+        ["old-eu", "eu-west-1"],
+        ["oregon", "us-west-2"],
+        ["virginia", "us-east-1"],
+      ]);
+      expect(facts!.buckets!.every((b) => b.policy?.length === 1)).to.equal(true);
+    });
+
+    it("a refused bucket policy blocks only the TLS check; a refused location blocks the bucket", async () => {
+      s3control.on(GetAccountPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: full });
+      s3.on(ListBucketsCommand)
+        .resolves({ Buckets: [{ Name: "a", BucketRegion: "us-east-1" }, { Name: "b" }] })
+        .on(GetBucketLocationCommand)
+        .rejects(awsError("AccessDenied", "Access Denied"))
+        .on(GetPublicAccessBlockCommand)
+        .resolves({ PublicAccessBlockConfiguration: full })
+        .on(GetBucketPolicyCommand)
+        .rejects(awsError("AccessDenied", "Access Denied"));
+      const { facts, unreadable } = await collectS3(s3Clients(), ACCOUNT, REGION);
+      expect(facts!.buckets!.map((b) => [b.name, b.policy])).to.deep.equal([["a", undefined]]);
+      expect(unreadable.map((u) => [u.what, u.checks])).to.deep.equal([
+        ["the region of bucket b", ["s3-bucket-public-access-block", "s3-bucket-deny-insecure-transport"]],
+        ["the bucket policy of bucket a", ["s3-bucket-deny-insecure-transport"]],
       ]);
     });
 
@@ -412,6 +585,7 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
         HomeRegion: "eu-west-1",
         IsMultiRegionTrail: true,
         LogFileValidationEnabled: true,
+        KmsKeyId: "arn:aws:kms:eu-west-1:317805897534:key/abc",
       };
       cloudtrail.on(DescribeTrailsCommand).resolves({ trailList: [org] });
       cloudtrail.on(GetTrailStatusCommand).callsFake(async (_input, getClient) => {
@@ -438,6 +612,7 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
           homeRegion: "eu-west-1",
           multiRegion: true,
           logFileValidation: true,
+          kmsKeyId: "arn:aws:kms:eu-west-1:317805897534:key/abc",
           logging: true,
           eventSelectors: {
             kind: "classic",
@@ -542,12 +717,10 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
       expect(facts!.map((t) => [t.name, t.multiRegion, t.logging, t.eventSelectors])).to.deep.equal([
         ["t", true, true, undefined],
       ]);
-      expect(unreadable.map((u) => [u.what, u.region, u.checks])).to.deep.equal([
-        [
-          "the event selectors of trail t",
-          REGION,
-          ["cloudtrail-multi-region-logging", "cloudtrail-log-file-validation"],
-        ],
+      // Selectors decide only whether the trail covers the account (validation and KMS come from
+      // DescribeTrails), and not at all once another trail covers it.
+      expect(unreadable.map((u) => [u.what, u.region, u.checks, u.unlessAnotherTrailCovers])).to.deep.equal([
+        ["the event selectors of trail t", REGION, ["cloudtrail-multi-region-logging"], true],
       ]);
       expect(unreadable[0]!.reason).to.match(/^access denied \(AccessDeniedException: .*GetEventSelectors/);
     });
@@ -693,7 +866,9 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
             ],
           },
         }));
-      const { facts, unreadable } = await collectEcsServices(client(ECSClient), REGION);
+      ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [] });
+      const { facts: ecsFacts, unreadable } = await collectEcs(client(ECSClient), REGION);
+      const facts = ecsFacts!.services;
       expect(unreadable).to.deep.equal([]);
       expect(facts).to.have.length(11);
       expect(ecs.commandCalls(DescribeServicesCommand).map((c) => c.args[0].input.services!.length)).to.deep.equal([
@@ -708,10 +883,63 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
         .on(ListClustersCommand)
         .resolves({ clusterArns: ["c1"] })
         .on(ListServicesCommand)
-        .rejects(awsError("AccessDeniedException", "denied"));
-      const { facts, unreadable } = await collectEcsServices(client(ECSClient), REGION);
-      expect(facts).to.deep.equal([]);
+        .rejects(awsError("AccessDeniedException", "denied"))
+        .on(ListTaskDefinitionsCommand)
+        .resolves({ taskDefinitionArns: [] });
+      const { facts, unreadable } = await collectEcs(client(ECSClient), REGION);
+      expect(facts!.services).to.deep.equal([]);
       expect(unreadable.map((u) => u.what)).to.deep.equal(["the services of cluster c1"]);
+    });
+
+    it("lists every ACTIVE task definition revision (all pages) and describes each once, the services' included", async () => {
+      const td = (n: string) => `arn:aws:ecs:us-east-1:317805897534:task-definition/${n}`;
+      ecs
+        .on(ListClustersCommand)
+        .resolves({ clusterArns: ["c1"] })
+        .on(ListServicesCommand)
+        .resolves({ serviceArns: ["arn:aws:ecs:us-east-1:317805897534:service/c1/api"] })
+        .on(DescribeServicesCommand)
+        .resolves({
+          services: [
+            {
+              serviceArn: "arn:aws:ecs:us-east-1:317805897534:service/c1/api",
+              status: "ACTIVE",
+              desiredCount: 1,
+              taskDefinition: td("api:3"),
+            },
+          ],
+        })
+        .on(ListTaskDefinitionsCommand, { status: "ACTIVE", nextToken: undefined })
+        .resolves({ taskDefinitionArns: [td("api:3"), td("nightly:1")], nextToken: "n" })
+        .on(ListTaskDefinitionsCommand, { status: "ACTIVE", nextToken: "n" })
+        .resolves({ taskDefinitionArns: [td("scaled-to-zero:9")] })
+        .on(DescribeTaskDefinitionCommand)
+        .callsFake(async (input: { taskDefinition: string }) => ({
+          taskDefinition: { taskDefinitionArn: input.taskDefinition, containerDefinitions: [{ name: "app" }] },
+        }));
+      const { facts, unreadable } = await collectEcs(client(ECSClient), REGION);
+      expect(unreadable).to.deep.equal([]);
+      expect(facts!.taskDefinitions!.map((t) => t.arn)).to.deep.equal([
+        td("api:3"),
+        td("nightly:1"),
+        td("scaled-to-zero:9"),
+      ]);
+      expect(facts!.services!.map((s) => s.taskDefinition.arn)).to.deep.equal([td("api:3")]);
+      expect(ecs.commandCalls(DescribeTaskDefinitionCommand)).to.have.length(3);
+    });
+
+    it("task definitions that cannot be listed block only the keys check", async () => {
+      ecs
+        .on(ListClustersCommand)
+        .resolves({ clusterArns: [] })
+        .on(ListTaskDefinitionsCommand)
+        .rejects(awsError("AccessDeniedException", "not authorized to perform: ecs:ListTaskDefinitions"));
+      const { facts, unreadable } = await collectEcs(client(ECSClient), REGION);
+      expect(facts!.services).to.deep.equal([]);
+      expect(facts!.taskDefinitions).to.equal(undefined);
+      expect(unreadable.map((u) => [u.what, u.checks])).to.deep.equal([
+        ["ECS task definitions", ["ecs-no-aws-keys-in-environment"]],
+      ]);
     });
   });
 

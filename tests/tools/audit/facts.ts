@@ -1,9 +1,11 @@
 // Hand-built facts of a clean account (every check passes), with factories to spoil one thing.
 
+import type { Statement } from "../../../policy-pack/lib/policy-document";
 import type {
   AccountFacts,
   BucketFacts,
   CacheFacts,
+  CacheUserGroupFacts,
   DetectorFacts,
   EcsServiceFacts,
   LogGroupFacts,
@@ -62,16 +64,59 @@ export const rdsInstance = (
     name: "huntaze-postgres14",
     kind: "instance",
     isDefault: false,
-    forceSsl: "1",
+    parameter: "rds.force_ssl",
+    value: "1",
     ...o.parameterGroup,
   },
 });
+
+/** The TLS-only statement HardenedBucket attaches (components/policy-statements.ts), parsed. */
+export const DENY_NON_TLS: Statement = {
+  effect: "Deny",
+  principals: ["*"],
+  actions: ["s3:*"],
+  resources: ["arn:aws:s3:::huntaze-production-audit-logs", "arn:aws:s3:::huntaze-production-audit-logs/*"],
+  conditions: { Bool: { "aws:securetransport": ["false"] } },
+};
+
+export const mysqlInstance = (value: string | undefined = "1"): RdsInstanceFacts =>
+  rdsInstance({
+    id: "huntaze-legacy-mysql",
+    arn: `arn:aws:rds:${REGION}:${ACCOUNT}:db:huntaze-legacy-mysql`,
+    engine: "mysql",
+    engineVersion: "8.0.39",
+    parameterGroup: { name: "huntaze-mysql80", parameter: "require_secure_transport", value },
+  });
 
 export const bucket = (o: Partial<BucketFacts> = {}): BucketFacts => ({
   name: "huntaze-production-audit-logs",
   arn: "arn:aws:s3:::huntaze-production-audit-logs",
   region: REGION,
   block: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+  policy: [DENY_NON_TLS],
+  ...o,
+});
+
+/** A user group whose `default` user is disabled and whose app user needs a password. */
+export const userGroup = (o: Partial<CacheUserGroupFacts> = {}): CacheUserGroupFacts => ({
+  id: "huntaze-users",
+  users: [
+    {
+      id: "huntaze-default-off",
+      name: "default",
+      status: "active",
+      accessString: "off -@all",
+      authenticationType: "no-password",
+    },
+    {
+      id: "huntaze-app",
+      name: "app",
+      status: "active",
+      accessString: "on ~app:* +@all",
+      authenticationType: "password",
+    },
+  ],
+  missingUserIds: [],
   ...o,
 });
 
@@ -81,6 +126,7 @@ export const trail = (o: Partial<TrailFacts> = {}): TrailFacts => ({
   homeRegion: REGION,
   multiRegion: true,
   logFileValidation: true,
+  kmsKeyId: CMK,
   logging: true,
   eventSelectors: { kind: "classic", selectors: [{ readWriteType: "All", includeManagementEvents: true }] },
   ...o,
@@ -124,7 +170,7 @@ export const logGroup = (o: Partial<LogGroupFacts> = {}): LogGroupFacts => ({
   name: "/aws/lambda/huntaze-production-rate-limiter",
   arn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/huntaze-production-rate-limiter`,
   region: REGION,
-  retentionInDays: 30,
+  retentionInDays: 400,
   ...o,
 });
 
@@ -132,7 +178,8 @@ export const region = (o: Partial<RegionFacts> = {}): RegionFacts => ({
   region: REGION,
   caches: [cache()],
   serverlessCaches: [serverlessCache()],
-  rdsInstances: [rdsInstance()],
+  cacheUserGroups: [userGroup()],
+  rdsInstances: [rdsInstance(), mysqlInstance()],
   detectors: [detector()],
   securityHub: {
     region: REGION,
@@ -140,6 +187,7 @@ export const region = (o: Partial<RegionFacts> = {}): RegionFacts => ({
     standards: [{ arn: FSBP_ARN, status: "READY" }],
   },
   ecsServices: [service()],
+  ecsTaskDefinitions: [service().taskDefinition],
   logGroups: [logGroup()],
   ...o,
 });

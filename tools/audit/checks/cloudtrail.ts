@@ -19,7 +19,7 @@ function coverage(t: TrailFacts): Coverage {
   return events ? { kind: "fails", problem: events } : { kind: "ok" };
 }
 
-const covering = (trails: readonly TrailFacts[]) => trails.filter((t) => coverage(t).kind === "ok");
+export const covering = (trails: readonly TrailFacts[]) => trails.filter((t) => coverage(t).kind === "ok");
 
 function passDetail(t: TrailFacts): string {
   const excluded = t.eventSelectors ? managementEventExclusions(t.eventSelectors) : [];
@@ -66,18 +66,44 @@ export const cloudtrailMultiRegion: AuditCheck = check(
 export const cloudtrailValidation: AuditCheck = check(
   {
     id: "cloudtrail-log-file-validation",
-    title: "The multi-region trail validates its log files",
+    title: "Every trail validates its log files",
     service: "cloudtrail",
     severity: "warning",
     risk: "Deleted or edited log files go unnoticed, so the trail cannot be trusted as evidence.",
-    remediation: "The baseline stack's trail sets enableLogFileValidation: true (huntaze:manageAccountBaseline)",
+    remediation:
+      "The baseline stack's trail sets enableLogFileValidation: true (huntaze:manageAccountBaseline); for another trail `aws cloudtrail update-trail --name <arn> --enable-log-file-validation`",
     fsbp: ["CloudTrail.4"],
   },
+  // Every trail, not only the covering one: FSBP CloudTrail.4 and Prowler's
+  // cloudtrail_log_file_validation_enabled judge each trail, and each one is paid for and read as evidence.
   (facts, r) =>
-    covering(facts.trails ?? []).map((t) => {
+    (facts.trails ?? []).map((t) => {
       const problem = logFileValidationProblem(t.logFileValidation);
       return problem ? r.fail(ref(t), problem) : r.pass(ref(t), "log file validation is on");
     }),
 );
 
-export const cloudtrailChecks = [cloudtrailMultiRegion, cloudtrailValidation];
+export const cloudtrailKms: AuditCheck = check(
+  {
+    id: "cloudtrail-kms-encryption",
+    title: "Every trail encrypts its log files with a KMS key (SSE-KMS)",
+    service: "cloudtrail",
+    severity: "warning",
+    risk: "Log files are encrypted only with S3-managed keys: anyone who can read the bucket reads the account's API history, with no key policy to restrict or audit it.",
+    remediation:
+      "The baseline stack's trail takes a customer key (huntaze:manageAccountBaseline); for another trail `aws cloudtrail update-trail --name <arn> --kms-key-id <key ARN>` (the key policy must let cloudtrail.amazonaws.com use it)",
+    fsbp: ["CloudTrail.2"],
+  },
+  // DescribeTrails' KmsKeyId "Specifies the KMS key ID that encrypts the logs and digest files
+  // delivered by CloudTrail" (CloudTrail API Reference, Trail,
+  // https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Trail.html): absent means
+  // SSE-S3. Prowler's cloudtrail_kms_encryption_enabled passes exactly the trails that have one.
+  (facts, r) =>
+    (facts.trails ?? []).map((t) =>
+      t.kmsKeyId
+        ? r.pass(ref(t), `log files encrypted with ${t.kmsKeyId}`)
+        : r.fail(ref(t), "log files are not encrypted with a KMS key (no KmsKeyId: SSE-S3 only)"),
+    ),
+);
+
+export const cloudtrailChecks = [cloudtrailMultiRegion, cloudtrailValidation, cloudtrailKms];

@@ -1,5 +1,5 @@
 import { credentialEnvironmentNames, taskRoleProblem } from "../../../policy-pack/lib/judgements";
-import type { AccountFacts, EcsServiceFacts } from "../facts";
+import type { AccountFacts, EcsServiceFacts, TaskDefinitionFacts } from "../facts";
 import { type AuditCheck, check } from "./types";
 
 const services = (facts: AccountFacts) => facts.regions.flatMap((r) => r.ecsServices ?? []);
@@ -29,7 +29,7 @@ export const ecsTaskRole: AuditCheck = check(
 export const ecsNoKeys: AuditCheck = check(
   {
     id: "ecs-no-aws-keys-in-environment",
-    title: "Running ECS services' containers hold no AWS keys in their environment",
+    title: "No ACTIVE ECS task definition (running or not) holds AWS keys in a container's environment",
     service: "ecs",
     severity: "critical",
     risk: "Long-lived keys in a task definition are readable by anyone with ecs:DescribeTaskDefinition and never rotate.",
@@ -37,19 +37,39 @@ export const ecsNoKeys: AuditCheck = check(
       "Remove AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the task definition, deactivate the key in IAM, and grant the permissions to the task role",
     fsbp: ["ECS.8"],
   },
-  (facts, r) =>
-    services(facts).map((s) => {
-      // Names only: the values are credentials and never leave this function.
-      const found = s.taskDefinition.containers.flatMap((c) =>
-        credentialEnvironmentNames(c.environment).map((name) => `${c.name}: ${name}`),
-      );
-      return found.length
+  (facts, r) => {
+    // Names only: the values are credentials and never leave this function.
+    const found = (t: TaskDefinitionFacts) =>
+      t.containers.flatMap((c) => credentialEnvironmentNames(c.environment).map((name) => `${c.name}: ${name}`));
+    const running = services(facts);
+    const inService = new Set(running.map((s) => s.taskDefinition.arn));
+    const byService = running.map((s) => {
+      const names = found(s.taskDefinition);
+      return names.length
         ? r.fail(
             ref(s),
-            `AWS credentials in the environment of ${found.join(", ")} (values not shown; ${s.taskDefinition.arn})`,
+            `AWS credentials in the environment of ${names.join(", ")} (values not shown; ${s.taskDefinition.arn})`,
           )
         : r.pass(ref(s), "no AWS credentials in the environment");
-    }),
+    });
+    // Every other ACTIVE revision: a service scaled to zero, a scheduled or standalone task may run it,
+    // and its keys are readable by anyone with ecs:DescribeTaskDefinition either way.
+    const byDefinition = facts.regions.flatMap((region) =>
+      (region.ecsTaskDefinitions ?? [])
+        .filter((t) => !inService.has(t.arn))
+        .map((t) => {
+          const names = found(t);
+          const tref = { arn: t.arn, type: "AwsEcsTaskDefinition", region: region.region };
+          return names.length
+            ? r.fail(
+                tref,
+                `AWS credentials in the environment of ${names.join(", ")} (values not shown; an ACTIVE revision no running service uses: a service scaled to zero, a scheduled or a standalone task may run it)`,
+              )
+            : r.pass(tref, "no AWS credentials in the environment");
+        }),
+    );
+    return [...byService, ...byDefinition];
+  },
 );
 
 export const ecsChecks = [ecsTaskRole, ecsNoKeys];

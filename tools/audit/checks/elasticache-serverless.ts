@@ -1,5 +1,6 @@
 import { isCustomerKey } from "../../../policy-pack/lib/judgements";
 import type { AccountFacts, ServerlessCacheFacts } from "../facts";
+import { rbacVerdict, userGroupsOf } from "./elasticache";
 import { type AuditCheck, check, type ResourceRef } from "./types";
 
 // ElastiCache Serverless: always encrypted at rest and always TLS, so only the key, RBAC and
@@ -58,11 +59,20 @@ export const serverlessAuth: AuditCheck = check(
   (facts, r) =>
     serverlessCaches(facts)
       .filter(isRedisLike)
-      .map((c) =>
-        c.userGroupId
-          ? r.pass(ref(c), `RBAC user group ${c.userGroupId} (TLS is always on)`)
-          : r.fail(ref(c), "no user group (UserGroupId): any client that reaches the endpoint can run commands"),
-      ),
+      .flatMap((c) => {
+        if (!c.userGroupId)
+          return [r.fail(ref(c), "no user group (UserGroupId): any client that reaches the endpoint can run commands")];
+        const rbac = rbacVerdict([c.userGroupId], userGroupsOf(facts, c.region));
+        if (rbac === undefined) return [];
+        return rbac.kind === "open"
+          ? [r.fail(ref(c), rbac.detail)]
+          : [
+              r.pass(
+                ref(c),
+                `RBAC user group ${c.userGroupId}: every enabled user needs a password or IAM (TLS is always on)`,
+              ),
+            ];
+      }),
 );
 
 export const serverlessSnapshots: AuditCheck = check(

@@ -4,8 +4,64 @@ import {
   elasticacheTransit,
   isCustomerKey,
 } from "../../../policy-pack/lib/judgements";
-import type { AccountFacts, CacheFacts } from "../facts";
+import type { AccountFacts, CacheFacts, CacheUserFacts, CacheUserGroupFacts } from "../facts";
 import { type AuditCheck, check, type ResourceRef } from "./types";
+
+/**
+ * Whether an access string leaves the user enabled: the last `on`/`off` wins, and a user with
+ * neither is off, as in Redis ACL rules (`on` enables the user, `off` disables it, and a new user
+ * starts off — Redis documentation, ACL, https://redis.io/docs/latest/operate/oss_and_stack/management/security/acl/).
+ * ElastiCache access strings use that syntax (ElastiCache User Guide, Role-Based Access Control,
+ * https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Clusters.RBAC.html).
+ */
+export function accessStringEnabled(accessString: string | undefined): boolean {
+  const switches = (accessString ?? "").split(/\s+/).filter((t) => t === "on" || t === "off");
+  return switches.at(-1) === "on";
+}
+
+/**
+ * Users of a group that anyone who reaches the endpoint can become: enabled, with no password.
+ * AWS's built-in `default` user is exactly that ("on ~* +@all", Authentication no-password) and
+ * sits in every group that does not name another `default` user.
+ */
+export function openCacheUsers(group: CacheUserGroupFacts): CacheUserFacts[] {
+  return group.users.filter((u) => accessStringEnabled(u.accessString) && u.authenticationType === "no-password");
+}
+
+/** RBAC verdict for the user groups a cache names; undefined: the groups could not be read. */
+export type RbacVerdict =
+  | { readonly kind: "none" }
+  | { readonly kind: "closed"; readonly detail: string }
+  | { readonly kind: "open"; readonly detail: string };
+
+export function rbacVerdict(
+  groupIds: readonly string[],
+  groups: readonly CacheUserGroupFacts[] | undefined,
+): RbacVerdict | undefined {
+  if (groupIds.length === 0) return { kind: "none" };
+  if (groups === undefined) return undefined;
+  const problems: string[] = [];
+  for (const id of groupIds) {
+    const group = groups.find((g) => g.id === id);
+    if (!group) {
+      problems.push(`user group ${id} was not found (DescribeUserGroups)`);
+      continue;
+    }
+    const open = openCacheUsers(group);
+    if (open.length)
+      problems.push(
+        `user group ${id} lets any client in without a password as ${open.map((u) => `"${u.name}" (${u.accessString}, no-password)`).join(", ")}`,
+      );
+    if (group.missingUserIds.length)
+      problems.push(`user group ${id} lists users DescribeUsers did not return: ${group.missingUserIds.join(", ")}`);
+  }
+  return problems.length
+    ? { kind: "open", detail: problems.join("; ") }
+    : { kind: "closed", detail: `RBAC user groups ${groupIds.join(", ")}: every enabled user needs a password or IAM` };
+}
+
+export const userGroupsOf = (facts: AccountFacts, region: string) =>
+  facts.regions.find((r) => r.region === region)?.cacheUserGroups;
 
 const MIGRATION = "docs/runbooks/elasticache-encryption-migration.md";
 
@@ -94,14 +150,17 @@ export const elasticacheAuth: AuditCheck = check(
   (facts, r) =>
     caches(facts)
       .filter(isRedisLike)
-      .map((c) => {
-        const hasAuth = c.authTokenEnabled || c.userGroupIds.length > 0;
+      .flatMap((c) => {
+        const rbac = c.authTokenEnabled ? undefined : rbacVerdict(c.userGroupIds, userGroupsOf(facts, c.region));
+        // User groups that could not be read: not evaluated (an Unreadable says why).
+        if (!c.authTokenEnabled && rbac === undefined) return [];
+        if (rbac?.kind === "open") return [r.fail(ref(c), rbac.detail)];
+        const hasAuth = c.authTokenEnabled || rbac?.kind === "closed";
         const problem = elasticacheAuthProblem(hasAuth, c.transitEncryption);
-        if (problem) return r.fail(ref(c), problem);
-        return r.pass(
-          ref(c),
-          c.authTokenEnabled ? "AUTH token on, over TLS" : `RBAC user groups ${c.userGroupIds.join(", ")}`,
-        );
+        if (problem) return [r.fail(ref(c), problem)];
+        return [
+          r.pass(ref(c), c.authTokenEnabled ? "AUTH token on, over TLS" : rbac!.kind === "closed" ? rbac!.detail : ""),
+        ];
       }),
 );
 

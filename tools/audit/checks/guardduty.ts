@@ -1,6 +1,24 @@
-import { disabledGuardDutyFeatures, GUARDDUTY_REQUIRED_FEATURES } from "../../../policy-pack/lib/judgements";
+import { GUARDDUTY_REQUIRED_FEATURES } from "../../../policy-pack/lib/judgements";
 import type { DetectorFacts } from "../facts";
 import { type AuditCheck, accountRef, check } from "./types";
+
+/**
+ * Required features that are not ENABLED: DISABLED ones, and ones the detector does not list at
+ * all. Absent is not enabled: nothing says the protection runs. Prowler's
+ * guardduty_rds_protection_enabled and its siblings start at FAIL and pass only a feature they
+ * find ENABLED; the policy pack's disabledGuardDutyFeatures judges planned DetectorFeature
+ * resources, where "not declared here" may be declared elsewhere, so it is not used here.
+ */
+export function featuresNotEnabled(
+  features: DetectorFacts["features"],
+  required: readonly string[] = GUARDDUTY_REQUIRED_FEATURES,
+): { disabled: string[]; absent: string[] } {
+  const status = new Map(features.map((f) => [f.name, f.status]));
+  return {
+    disabled: required.filter((name) => status.has(name) && status.get(name) !== "ENABLED"),
+    absent: required.filter((name) => !status.has(name)),
+  };
+}
 
 const ref = (d: DetectorFacts) => ({ arn: d.arn, type: "AwsGuardDutyDetector", region: d.region });
 
@@ -47,10 +65,12 @@ export const guarddutyFeatures: AuditCheck = check(
       .flatMap((region) => region.detectors ?? [])
       .filter((d) => d.status === "ENABLED")
       .map((d) => {
-        const off = disabledGuardDutyFeatures(d.features);
-        return off.length
-          ? r.fail(ref(d), `features DISABLED: ${off.join(", ")}`)
-          : r.pass(ref(d), "required features on");
+        const { disabled, absent } = featuresNotEnabled(d.features);
+        const problems = [
+          ...(disabled.length ? [`features DISABLED: ${disabled.join(", ")}`] : []),
+          ...(absent.length ? [`features not listed by the detector (never enabled): ${absent.join(", ")}`] : []),
+        ];
+        return problems.length ? r.fail(ref(d), problems.join("; ")) : r.pass(ref(d), "required features on");
       }),
 );
 

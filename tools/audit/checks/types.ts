@@ -32,17 +32,33 @@ export interface Result {
   readonly detail: string;
 }
 
-export interface AuditCheck extends CheckMeta {
-  /** Pure: judges the facts it needs, and returns nothing for facts that could not be read. */
-  run(facts: AccountFacts): Result[];
+/** What the person running the audit may tune (command-line options); the checks read nothing else. */
+export interface AuditSettings {
+  /**
+   * CloudWatch.16's minimum log retention in days. Security Hub's default for the control's
+   * `minRetentionTime` parameter is 365 ("CloudWatch log groups should be retained for a specified
+   * period of time", https://docs.aws.amazon.com/securityhub/latest/userguide/cloudwatch-controls.html#cloudwatch-16);
+   * Prowler's `log_group_retention_days` defaults to 365 too.
+   */
+  readonly minLogRetentionDays: number;
 }
 
-export function check(meta: CheckMeta, run: (facts: AccountFacts, r: ResultMaker) => Result[]): AuditCheck {
+export const DEFAULT_SETTINGS: AuditSettings = { minLogRetentionDays: 365 };
+
+export interface AuditCheck extends CheckMeta {
+  /** Pure: judges the facts it needs, and returns nothing for facts that could not be read. */
+  run(facts: AccountFacts, settings?: AuditSettings): Result[];
+}
+
+export function check(
+  meta: CheckMeta,
+  run: (facts: AccountFacts, r: ResultMaker, settings: AuditSettings) => Result[],
+): AuditCheck {
   const maker: ResultMaker = {
     pass: (resource, detail) => ({ check: meta, status: "PASS", severity: meta.severity, resource, detail }),
     fail: (resource, detail, severity = meta.severity) => ({ check: meta, status: "FAIL", severity, resource, detail }),
   };
-  return { ...meta, run: (facts) => run(facts, maker) };
+  return { ...meta, run: (facts, settings = DEFAULT_SETTINGS) => run(facts, maker, settings) };
 }
 
 export interface ResultMaker {

@@ -12,7 +12,13 @@ import { reasonOf } from "../errors";
 import type { Collected, TrailFacts, Unreadable } from "../facts";
 import { CONCURRENCY, mapLimit } from "../limit";
 
-export const CLOUDTRAIL_CHECKS = ["cloudtrail-multi-region-logging", "cloudtrail-log-file-validation"];
+export const CLOUDTRAIL_CHECKS = [
+  "cloudtrail-multi-region-logging",
+  "cloudtrail-log-file-validation",
+  "cloudtrail-kms-encryption",
+];
+/** What a trail's status or event selectors decide: only whether it covers the account. */
+const COVERAGE_CHECKS = ["cloudtrail-multi-region-logging"];
 
 /** GetEventSelectors' answer in plain form: advanced selectors when the trail has them, else classic ones. */
 export function selectorsOf(out: GetEventSelectorsResponse): TrailEventSelectors {
@@ -73,10 +79,11 @@ export async function collectTrails(
       status = await clientFor(home).send(new GetTrailStatusCommand({ Name: t.TrailARN }));
     } catch (error) {
       unreadable.push({
-        checks: CLOUDTRAIL_CHECKS,
+        checks: COVERAGE_CHECKS,
         region: home,
         what: `the status of trail ${t.Name}`,
         reason: reasonOf(error),
+        unlessAnotherTrailCovers: true,
       });
     }
     let eventSelectors: TrailEventSelectors | undefined;
@@ -84,10 +91,11 @@ export async function collectTrails(
       eventSelectors = selectorsOf(await clientFor(home).send(new GetEventSelectorsCommand({ TrailName: t.TrailARN })));
     } catch (error) {
       unreadable.push({
-        checks: CLOUDTRAIL_CHECKS,
+        checks: COVERAGE_CHECKS,
         region: home,
         what: `the event selectors of trail ${t.Name}`,
         reason: reasonOf(error),
+        unlessAnotherTrailCovers: true,
       });
     }
     return {
@@ -96,6 +104,7 @@ export async function collectTrails(
       homeRegion: home,
       multiRegion: t.IsMultiRegionTrail === true,
       logFileValidation: t.LogFileValidationEnabled === true,
+      kmsKeyId: t.KmsKeyId || undefined,
       logging: status === undefined ? undefined : status.IsLogging === true,
       eventSelectors,
     };

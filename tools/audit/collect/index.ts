@@ -11,9 +11,10 @@ import type { STSClientConfig } from "@aws-sdk/client-sts";
 import type { AccountFacts, Collected, RegionFacts, Unreadable } from "../facts";
 import { mapLimit } from "../limit";
 import { collectTrails } from "./cloudtrail";
-import { collectEcsServices } from "./ecs";
+import { collectEcs } from "./ecs";
 import { collectCaches } from "./elasticache";
 import { collectServerlessCaches } from "./elasticache-serverless";
+import { collectCacheUserGroups } from "./elasticache-users";
 import { collectDetectors } from "./guardduty";
 import { collectLogGroups } from "./logs";
 import { collectRdsInstances } from "./rds";
@@ -91,24 +92,31 @@ export async function collectAccount(
     collectS3({ control: clients.s3control(home), s3: (r) => clients.s3(r) }, accountId, home, partition),
     collectTrails((r) => clients.cloudtrail(r), regions),
     mapLimit(regions, REGION_CONCURRENCY, async (region) => {
-      const [caches, serverlessCaches, rdsInstances, detectors, securityHub, ecsServices, logGroups] =
-        await Promise.all([
-          collectCaches(clients.elasticache(region), region),
-          collectServerlessCaches(clients.elasticache(region), region),
-          collectRdsInstances(clients.rds(region), region),
-          collectDetectors(clients.guardduty(region), region, accountId, partition),
-          collectSecurityHub(clients.securityhub(region), region),
-          collectEcsServices(clients.ecs(region), region),
-          collectLogGroups(clients.logs(region), region),
-        ]);
+      const [caches, serverlessCaches, rdsInstances, detectors, securityHub, ecs, logGroups] = await Promise.all([
+        collectCaches(clients.elasticache(region), region),
+        collectServerlessCaches(clients.elasticache(region), region),
+        collectRdsInstances(clients.rds(region), region),
+        collectDetectors(clients.guardduty(region), region, accountId, partition),
+        collectSecurityHub(clients.securityhub(region), region),
+        collectEcs(clients.ecs(region), region),
+        collectLogGroups(clients.logs(region), region),
+      ]);
+      // The user groups the region's caches name (read after them: only those are needed).
+      const groupIds = new Set([
+        ...(caches.facts ?? []).flatMap((c) => c.userGroupIds),
+        ...(serverlessCaches.facts ?? []).flatMap((c) => (c.userGroupId ? [c.userGroupId] : [])),
+      ]);
+      const cacheUserGroups = await collectCacheUserGroups(clients.elasticache(region), region, [...groupIds]);
       const facts: RegionFacts = {
         region,
         caches: take(caches),
         serverlessCaches: take(serverlessCaches),
+        cacheUserGroups: take(cacheUserGroups),
         rdsInstances: take(rdsInstances),
         detectors: take(detectors),
         securityHub: take(securityHub),
-        ecsServices: take(ecsServices),
+        ecsServices: take(ecs)?.services,
+        ecsTaskDefinitions: ecs.facts?.taskDefinitions,
         logGroups: take(logGroups),
       };
       return facts;
