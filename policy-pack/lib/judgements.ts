@@ -159,3 +159,11 @@ export function taskRoleProblem(taskRoleArn: unknown, executionRoleArn: unknown)
     return "the task role is the execution role: the app can read every secret and image the ECS agent can";
   return undefined;
 }
+
+/**
+ * Whether an anomaly monitor is the account's AWS-services monitor (DIMENSIONAL on SERVICE, the
+ * only dimension AWS offers): an account holds one. CUSTOM monitors watch a chosen slice, any number.
+ */
+export function isServicesAnomalyMonitor(inputs: { monitorType?: unknown }): boolean {
+  return inputs.monitorType === "DIMENSIONAL";
+}
