@@ -153,7 +153,13 @@ export function typeCheckProgram(options: TypeCheckOptions): TypeCheckResult {
     getCurrentDirectory: () => cwd,
     getNewLine: () => "\n",
   };
-  let compilerOptions: TS.CompilerOptions = {};
+  // Pulumi's defaults under the project's options (run.js, CommonJS path: target ES2020, module and
+  // moduleResolution nodenext), so a program without a tsconfig is checked as Pulumi checks it.
+  let compilerOptions: TS.CompilerOptions = {
+    target: ts.ScriptTarget.ES2020,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  };
   if (tsconfig !== undefined) {
     const read = ts.readConfigFile(tsconfig, ts.sys.readFile);
     if (read.error) throw new TypeCheckError(ts.formatDiagnostics([read.error], formatHost), 1);
@@ -162,7 +168,7 @@ export function typeCheckProgram(options: TypeCheckOptions): TypeCheckResult {
     const optionErrors = parsed.errors.filter((d) => d.code !== 18003); // 18003: no inputs found
     if (optionErrors.length)
       throw new TypeCheckError(ts.formatDiagnostics(optionErrors, formatHost), optionErrors.length);
-    compilerOptions = parsed.options;
+    compilerOptions = { ...compilerOptions, ...parsed.options };
     // Pulumi's host: without PULUMI_NODEJS_TRANSPILE_ONLY, the tsconfig's noCheck decides.
     if (compilerOptions.noCheck === true && transpileOnlyFromEnv() === undefined)
       return { mode: "skipped", tsconfig, files: 0 };
@@ -190,7 +196,16 @@ export function typeCheckProgram(options: TypeCheckOptions): TypeCheckResult {
     .getSourceFiles()
     .map((f) => f.fileName)
     .filter((f) => !f.includes("/node_modules/"));
-  const errors = diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
+  // The program's own files are judged: those under the project (or its tsconfig's) directory. A
+  // library's sources reached by path from elsewhere are that library's to check, under its own
+  // options, as its declaration files would be (skipLibCheck); global diagnostics have no file.
+  const owners = [options.projectDir, ...(tsconfig ? [path.dirname(tsconfig)] : [])].map((d) => path.resolve(d));
+  const own = (file: string) =>
+    !file.includes(`${path.sep}node_modules${path.sep}`) &&
+    owners.some((d) => path.resolve(file).startsWith(`${d}${path.sep}`));
+  const errors = diagnostics.filter(
+    (d) => d.category === ts.DiagnosticCategory.Error && (d.file === undefined || own(d.file.fileName)),
+  );
   if (errors.length > 0) {
     fs.rmSync(stampFile, { force: true });
     throw new TypeCheckError(ts.formatDiagnostics(errors, formatHost), errors.length);
