@@ -110,6 +110,21 @@ export function trailKeyStatements(
       Condition: { StringEquals: { "aws:SourceArn": trailArn(scope, trailName) } },
     },
     cloudWatchLogsKeyStatement("CloudWatchLogsEncrypt", scope, [logGroupName]),
+    // The trail bucket uses an S3 Bucket Key (HardenedBucket): "If you are using an existing S3
+    // bucket with an S3 Bucket Key, kms:Decrypt permissions are required to create or update a
+    // trail with SSE-KMS encryption enabled" ("Configure AWS KMS key policies for CloudTrail",
+    // docs.aws.amazon.com/awscloudtrail/latest/userguide/create-kms-key-policy-for-cloudtrail.html).
+    // The page's decrypt grant ("Granting decrypt permissions for trails") names the account's
+    // principals, for CloudTrail-encrypted objects only (the encryption context is present): the
+    // deploy role that calls CreateTrail/UpdateTrail gets it through its IAM policy.
+    {
+      Sid: "CloudTrailLogDecrypt",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${scope.accountId}:root` },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { Null: { "kms:EncryptionContext:aws:cloudtrail:arn": "false" } },
+    },
   ];
   if (configDelivery)
     statements.push({
@@ -138,7 +153,13 @@ export function trailLogsRolePolicy(logGroupArn: string): string {
   });
 }
 
-/** Trust policy of a role only `service` may assume, for this account (confused-deputy guard). */
+/**
+ * Trust policy of a role only `service` may assume, for this account (confused-deputy guard). Only
+ * for a service that sends aws:SourceAccount when it assumes the role: AWS Config does ("Permissions
+ * for the IAM Role Assigned to AWS Config", docs.aws.amazon.com/config/latest/developerguide/iamrole-permissions.html,
+ * trust policy with `AWS:SourceAccount`). CloudTrail's CloudWatch Logs role does not: see
+ * cloudTrailLogsTrustPolicy.
+ */
 export function serviceTrustPolicy(service: string, accountId: string): string {
   return JSON.stringify({
     Version: "2012-10-17",
@@ -175,6 +196,64 @@ export function gatewayEndpointPolicy(accountId: string): string {
         Action: "*",
         Resource: "*",
         Condition: { StringEquals: { "aws:PrincipalAccount": accountId } },
+      },
+    ],
+  });
+}
+
+/**
+ * Trust policy of the role CloudTrail assumes to deliver to CloudWatch Logs: no condition.
+ * "Confused deputy prevention is not applicable to the role policy for CloudWatch Logs monitoring.
+ * The role policy doesn't support the use of aws:SourceArn and aws:SourceAccount" ("Role policy
+ * document for CloudTrail to use CloudWatch Logs for monitoring",
+ * docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-required-policy-for-cloudwatch-logs.html):
+ * a condition on them makes CreateTrail fail with InvalidCloudWatchLogsRoleArnException. The role's
+ * own policy is what limits it (trailLogsRolePolicy: one log group).
+ */
+export function cloudTrailLogsTrustPolicy(): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole" }],
+  });
+}
+
+/**
+ * What the Config recorder's role needs to deliver to a bucket of its own account: AWS Config
+ * "uses the IAM role you assigned to the configuration recorder to deliver configuration history
+ * and snapshots to S3 buckets in your account"; the config.amazonaws.com principal is only tried
+ * for a bucket of another account ("Permissions for the Amazon S3 Bucket for the AWS Config
+ * Delivery Channel", docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html).
+ * AWS_ConfigRole grants no s3:PutObject, so the role gets: PutObject under the delivery prefix with
+ * the bucket-owner-full-control ACL and GetBucketAcl/ListBucket on the bucket ("Permissions for the
+ * IAM Role Assigned to AWS Config": iamrole-permissions.html), and the data key of the bucket's SSE-KMS
+ * key ("Permissions for the KMS Key for the AWS Config Delivery Channel":
+ * docs.aws.amazon.com/config/latest/developerguide/s3-kms-key-policy.html: kms:Decrypt,
+ * kms:GenerateDataKey for the role). The key delegates to IAM (accountAdministration), so the
+ * role's policy suffices.
+ */
+export function configDeliveryRolePolicy(bucketName: string, keyArn: string, accountId: string): string {
+  const bucketArn = `arn:aws:s3:::${bucketName}`;
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ConfigBucketCheck",
+        Effect: "Allow",
+        Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+        Resource: bucketArn,
+      },
+      {
+        Sid: "ConfigDeliveryWrite",
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: `${bucketArn}/${CONFIG_PREFIX}/AWSLogs/${accountId}/Config/*`,
+        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+      },
+      {
+        Sid: "ConfigDeliveryKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+        Resource: keyArn,
       },
     ],
   });
@@ -352,7 +431,7 @@ export class AccountBaseline extends pulumi.ComponentResource {
       `${name}-trail-logs-role`,
       {
         name: `${prefix}-cloudtrail-logs`,
-        assumeRolePolicy: accountId.apply((account) => serviceTrustPolicy("cloudtrail.amazonaws.com", account)),
+        assumeRolePolicy: cloudTrailLogsTrustPolicy(),
         tags,
       },
       parent,
@@ -410,6 +489,16 @@ export class AccountBaseline extends pulumi.ComponentResource {
         { role: configRole.name, policyArn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole" },
         parent,
       );
+      const configDeliveryPolicy = new aws.iam.RolePolicy(
+        `${name}-config-delivery-policy`,
+        {
+          role: configRole.id,
+          policy: pulumi
+            .all([bucket.bucketName, key.arn, accountId])
+            .apply(([bucketNm, keyArn, account]) => configDeliveryRolePolicy(bucketNm, keyArn, account)),
+        },
+        parent,
+      );
       const recorder = new aws.cfg.Recorder(
         `${name}-config-recorder`,
         {
@@ -427,7 +516,8 @@ export class AccountBaseline extends pulumi.ComponentResource {
           s3KeyPrefix: CONFIG_PREFIX,
           snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
         },
-        { parent: this, dependsOn: [recorder, bucket.policy] },
+        // PutDeliveryChannel checks that the role can write to the bucket and use its key.
+        { parent: this, dependsOn: [recorder, bucket.policy, configDeliveryPolicy] },
       );
       new aws.cfg.RecorderStatus(
         `${name}-config-recorder-status`,

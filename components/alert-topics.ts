@@ -49,12 +49,28 @@ export function eventBridgeKeyStatement(topicArns: readonly string[]): PolicySta
   };
 }
 
+/** The ARNs of the three alert topics, known from their names before they exist. */
+export function alertTopicArns({ accountId, region }: KeyScope, namePrefix: string): string[] {
+  return ALERT_TOPIC_KINDS.map((k) => `arn:aws:sns:${region}:${accountId}:${alertTopicName(namePrefix, k)}`);
+}
+
 /**
- * Key statements: the publishers may use the key for this account's topics (else SNS drops their
- * messages). EventBridge sends no aws:SourceAccount on its KMS calls (a condition on it drops every
- * event silently): it is scoped to these topics by SNS's encryption context instead.
+ * Key statements: the publishers may use the key for these topics only (else SNS drops their
+ * messages, silently). Every publisher is scoped by the encryption context SNS itself passes on the
+ * KMS calls of an encrypted topic, `kms:EncryptionContext:aws:sns:topicArn` (the key policy AWS
+ * documents in "Set up an SNS topic with server-side encryption", Amazon GameLift Servers guide:
+ * docs.aws.amazon.com/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html), and by no
+ * aws:SourceAccount / aws:SourceArn: no AWS page shows CloudWatch, Budgets or Cost Anomaly Detection
+ * sending those keys on their KMS calls for SNS. Their pages document them on the topic policy only
+ * ("Creating an Amazon SNS topic for budget notifications": docs.aws.amazon.com/cost-management/
+ * latest/userguide/budgets-sns-policy.html; "Creating an Amazon SNS topic for anomaly notifications":
+ * .../ad-SNS.html), and SNS's own key-policy example for AWS event sources carries no condition
+ * ("Key management", docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ * A condition a publisher does not send drops every alarm or budget alert at the key. EventBridge
+ * sends none of them either (its statement below).
  */
-export function alertKeyStatements({ accountId, region }: KeyScope, namePrefix: string): PolicyStatement[] {
+export function alertKeyStatements(scope: KeyScope, namePrefix: string): PolicyStatement[] {
+  const topics = alertTopicArns(scope, namePrefix);
   return [
     {
       Sid: "AlertPublishers",
@@ -62,11 +78,9 @@ export function alertKeyStatements({ accountId, region }: KeyScope, namePrefix: 
       Principal: { Service: ALERT_PUBLISHERS.filter((p) => p !== "events.amazonaws.com") },
       Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
       Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      Condition: { StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": topics } },
     },
-    eventBridgeKeyStatement(
-      ALERT_TOPIC_KINDS.map((k) => `arn:aws:sns:${region}:${accountId}:${alertTopicName(namePrefix, k)}`),
-    ),
+    eventBridgeKeyStatement(topics),
   ];
 }
 

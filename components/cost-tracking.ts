@@ -23,6 +23,9 @@ export { DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../lambdas/cost
 // carries the environment, the environment budget is filtered to the environment's cost allocation
 // tag, and the unfiltered account budget and the anomaly monitor (one per account) are opt-in.
 
+/** An anomaly monitor's ARN ("Controlling access for Cost Anomaly Detection": arn:${partition}:ce::${account-id}:anomalymonitor/${monitor-id}). */
+export const ANOMALY_MONITOR_ARN = /^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/[0-9a-f-]{36}$/;
+
 export interface CostTopicArgs {
   readonly arn: pulumi.Input<string>;
   /** Topic name, for the failed-notifications alarm's TopicName dimension. */
@@ -56,10 +59,14 @@ export interface CostTrackingArgs {
   readonly environmentTagKey?: string;
   /**
    * The account's cost anomaly monitor (SERVICE dimension) with an immediate SNS subscription for
-   * anomalies of at least `thresholdUsd`. AWS allows one such monitor per account.
+   * anomalies of at least `thresholdUsd`. An account holds at most one AWS-services
+   * (DIMENSIONAL / SERVICE) monitor ("Quotas and restrictions", AWS Cost Management guide:
+   * docs.aws.amazon.com/cost-management/latest/userguide/management-limits.html), and accounts
+   * often have one already (AWS creates a default one for new accounts): pass its ARN as
+   * `existingArn` to subscribe to it; none is created then.
    * @default - none
    */
-  readonly anomalyMonitor?: { readonly thresholdUsd: number };
+  readonly anomalyMonitor?: { readonly thresholdUsd: number; readonly existingArn?: string };
   /** Deletion protection on both tables. @default true */
   readonly deletionProtection?: boolean;
   /** @default 90 */
@@ -228,6 +235,11 @@ export function resolveCostTrackingArgs(name: string, args: CostTrackingArgs): R
       message: `anomalyMonitor.thresholdUsd must be > 0, got ${args.anomalyMonitor?.thresholdUsd}`,
     },
     {
+      check:
+        args.anomalyMonitor?.existingArn === undefined || ANOMALY_MONITOR_ARN.test(args.anomalyMonitor.existingArn),
+      message: `anomalyMonitor.existingArn must be an anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>), got "${args.anomalyMonitor?.existingArn}"`,
+    },
+    {
       check: Number.isInteger(r.costsTtlDays) && r.costsTtlDays >= 1 && r.costsTtlDays <= 3650,
       message: `costsTtlDays must be an integer from 1 to 3650, got ${r.costsTtlDays}`,
     },
@@ -328,18 +340,29 @@ export class CostTracking extends pulumi.ComponentResource {
       );
     }
     if (args.anomalyMonitor !== undefined) {
-      this.anomalyMonitor = new aws.costexplorer.AnomalyMonitor(
-        `${name}-anomaly-monitor`,
-        { name: `${s.namePrefix}-account-services`, monitorType: "DIMENSIONAL", monitorDimension: "SERVICE", tags },
-        parent,
-      );
+      // One AWS-services monitor per account: adopt the existing one, never create a second.
+      const existing = args.anomalyMonitor.existingArn;
+      this.anomalyMonitor =
+        existing === undefined
+          ? new aws.costexplorer.AnomalyMonitor(
+              `${name}-anomaly-monitor`,
+              {
+                name: `${s.namePrefix}-account-services`,
+                monitorType: "DIMENSIONAL",
+                monitorDimension: "SERVICE",
+                tags,
+              },
+              parent,
+            )
+          : undefined;
+      const monitorArn = this.anomalyMonitor?.arn ?? pulumi.output(existing as string);
       this.anomalySubscription = new aws.costexplorer.AnomalySubscription(
         `${name}-anomaly-subscription`,
         {
           name: `${s.namePrefix}-account-anomalies`,
           // IMMEDIATE is the only frequency that delivers to SNS.
           frequency: "IMMEDIATE",
-          monitorArnLists: [this.anomalyMonitor.arn],
+          monitorArnLists: [monitorArn],
           subscribers: [{ type: "SNS", address: args.costTopic.arn }],
           thresholdExpression: {
             dimension: {

@@ -16,7 +16,18 @@ export interface HardenedBucketArgs {
   readonly noncurrentVersionExpirationDays?: number;
   /** Days after which incomplete multipart uploads are aborted. @default 7 */
   readonly abortIncompleteUploadsAfterDays?: number;
-  /** Move objects to INTELLIGENT_TIERING after this many days. @default - no transition */
+  /**
+   * Move objects to INTELLIGENT_TIERING after this many days. It saves nothing on objects under
+   * 128 KB: lifecycle rules no longer transition them by default (the configuration's
+   * `TransitionDefaultMinimumObjectSize` is `all_storage_classes_128K`), and the other value,
+   * `varies_by_storage_class`, lets small objects reach only the Glacier classes, never
+   * INTELLIGENT_TIERING, which would not auto-tier them anyway: objects under 128 KB stay in its
+   * Frequent Access tier ("Transitioning objects using Amazon S3 Lifecycle", minimum object size:
+   * docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html;
+   * "How S3 Intelligent-Tiering works": .../intelligent-tiering-overview.html). Most server access
+   * log objects are that small: expiration is what bounds their cost.
+   * @default - no transition
+   */
   readonly intelligentTieringAfterDays?: number;
   /** Expire current objects after this many days. @default - kept forever */
   readonly expirationDays?: number;

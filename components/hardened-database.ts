@@ -7,7 +7,7 @@ import { logKeyStatements } from "./observed-cluster";
 
 // The existing RDS PostgreSQL instance, hardened and watched (seed 002 "RDS PostgreSQL TLS", Day 8;
 // seed 003 §4.2, §6.2, §8): a parameter group of the instance's family forcing TLS and logging slow
-// queries, Performance Insights under a customer-managed key, enhanced monitoring, log exports with
+// queries, Performance Insights (kept under the key it already has), enhanced monitoring, log exports with
 // a retention, and the seed's alarms. The instance is adopted by identifier (README: pulumi import).
 
 /**
@@ -76,6 +76,30 @@ export function postgresMaxConnections(instanceClass: string): number {
       `unknown RDS instance class "${instanceClass}": one of ${Object.keys(RDS_CLASS_MEMORY_GIB).join(", ")}`,
     );
   return Math.min(Math.floor((gib * 1024 ** 3) / 9531392), 5000);
+}
+
+/** The value of `performanceInsightsKmsKeyId` that keeps the key Performance Insights uses now. */
+export const KEEP_PERFORMANCE_INSIGHTS_KEY = "aws-managed";
+
+const KMS_KEY_ARN =
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/;
+
+/**
+ * The Performance Insights key input for an instance whose PI is already on. RDS refuses to change
+ * it ("You cannot change your Performance Insights KMS key" once PI is enabled: "Turning Performance
+ * Insights on and off for Amazon RDS", docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PerfInsights.Enabling.html),
+ * so the component never invents one: an ARN is passed through (it must be the key PI uses today);
+ * `aws-managed` or nothing omits the input, and the provider keeps what exists
+ * (`performance_insights_kms_key_id` is Optional + Computed: terraform-provider-aws,
+ * internal/service/rds/instance.go). Throws on anything else, naming what is allowed.
+ */
+export function performanceInsightsKeyInput(value: string | undefined): string | undefined {
+  if (value === undefined || value === KEEP_PERFORMANCE_INSIGHTS_KEY) return undefined;
+  if (!KMS_KEY_ARN.test(value))
+    throw new Error(
+      `performanceInsightsKmsKeyId must be the ARN of the KMS key Performance Insights uses now (arn:aws:kms:<region>:<account>:key/<id>) or "${KEEP_PERFORMANCE_INSIGHTS_KEY}", got "${value}"`,
+    );
+  return value;
 }
 
 /** The DatabaseConnections alarm threshold: `percent` % of max connections, rounded down. */
@@ -178,8 +202,20 @@ export interface HardenedDatabaseArgs {
   readonly engineVersion: string;
   /** Log statements slower than this (ms). @default 1000 */
   readonly logMinDurationStatementMs?: number;
-  /** @default - the default of the class (postgresMaxConnections) */
+  /**
+   * The instance's `max_connections` as it reports it (`SHOW max_connections;`): the 80 % alarm's
+   * base. RDS derives the default from DBInstanceClassMemory, the class memory less what the OS and
+   * RDS reserve, which AWS does not publish per class.
+   * @default - postgresMaxConnections(instanceClass): from the nominal memory, an upper bound of the
+   * live value, so the alarm fires a little late; set the live figure where it matters
+   */
   readonly maxConnections?: number;
+  /**
+   * The KMS key Performance Insights uses today (key ARN), or `"aws-managed"`. RDS refuses to change
+   * the PI key once PI is on, so this is never a new key for an instance that has PI.
+   * @default "aws-managed" - the input is omitted and the key PI uses now is kept
+   */
+  readonly performanceInsightsKmsKeyId?: string;
   /** @default false - the change waits for the maintenance window */
   readonly applyImmediately?: boolean;
   /** @default false */
@@ -195,7 +231,7 @@ export interface HardenedDatabaseArgs {
 }
 
 /**
- * The adopted PostgreSQL instance with its parameter group, Performance Insights (7 days, CMK),
+ * The adopted PostgreSQL instance with its parameter group, Performance Insights (7 days, the key it has),
  * enhanced monitoring, log exports and alarms. The instance is `protect`ed: no plan can delete or
  * replace it.
  */
@@ -213,6 +249,12 @@ export class HardenedDatabase extends pulumi.ComponentResource {
     const thresholds = { ...DEFAULT_DATABASE_THRESHOLDS, ...args.thresholds };
     const family = postgresFamily(args.engineVersion);
     const problems: string[] = [];
+    let piKey: string | undefined;
+    try {
+      piKey = performanceInsightsKeyInput(args.performanceInsightsKmsKeyId);
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
     if (!Number.isInteger(logMinMs) || logMinMs < -1)
       problems.push(`logMinDurationStatementMs must be an integer >= -1 (-1 turns it off), got ${logMinMs}`);
     if (!Number.isInteger(maxConnections) || maxConnections < 1)
@@ -229,7 +271,7 @@ export class HardenedDatabase extends pulumi.ComponentResource {
     const key = createComponentKey(
       `${name}-key`,
       {
-        description: `Encrypts Performance Insights and the exported logs of ${id}`,
+        description: `Encrypts the exported logs of ${id}`,
         alias: `${id}-rds`,
         statements: (scope) => logKeyStatements(scope, logGroups),
         tags,
@@ -311,7 +353,8 @@ export class HardenedDatabase extends pulumi.ComponentResource {
         enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
         performanceInsightsEnabled: true,
         performanceInsightsRetentionPeriod: 7,
-        performanceInsightsKmsKeyId: key.arn,
+        // Never a new key: RDS refuses to change the PI key of an instance with PI on (above).
+        performanceInsightsKmsKeyId: piKey,
         monitoringInterval,
         monitoringRoleArn: monitoringRole?.arn,
         applyImmediately: args.applyImmediately ?? false,

@@ -1,6 +1,8 @@
 import type { HuntazePolicy } from "./rule";
 import { cloudtrailPolicies } from "./rules/cloudtrail";
 import { cloudwatchPolicies } from "./rules/cloudwatch";
+import { configPolicies } from "./rules/config";
+import { costexplorerPolicies } from "./rules/costexplorer";
 import { dynamodbPolicies } from "./rules/dynamodb";
 import { ec2Policies } from "./rules/ec2";
 import { ecsPolicies } from "./rules/ecs";
@@ -41,6 +43,8 @@ const byService: HuntazePolicy[] = [
   ...ecsTaskDefinitionPolicies,
   ...securityhubPolicies,
   ...vpcEndpointPolicies,
+  ...configPolicies,
+  ...costexplorerPolicies,
 ];
 
 function firstRow(p: HuntazePolicy): number {

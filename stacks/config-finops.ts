@@ -1,4 +1,5 @@
 import {
+  ANOMALY_MONITOR_ARN,
   DEFAULT_ALERTS_TTL_DAYS,
   DEFAULT_COSTS_TTL_DAYS,
   DEFAULT_WORKFLOW_ALARM_THRESHOLDS,
@@ -15,6 +16,12 @@ export interface FinOpsConfig {
   readonly accountBudgetUsd?: number;
   /** Whether this stack owns the account's cost anomaly monitor. @default manageAccountBaseline */
   readonly anomalyMonitor: boolean;
+  /**
+   * `huntaze:finops.anomalyMonitor: { existingArn }`: the account's AWS-services monitor that exists
+   * already (one per account): subscribe to it instead of creating a second, which AWS refuses.
+   * @default - none: with anomalyMonitor true, one is created
+   */
+  readonly anomalyMonitorExistingArn?: string;
   /** Smallest anomaly (total impact, USD) that is reported. @default 50 */
   readonly anomalyThresholdUsd: number;
   /** @default true */
@@ -51,7 +58,21 @@ export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean
       f.problem("accountBudgetUsd", "unset unless huntaze:manageAccountBaseline is true (one account budget)", v);
     else accountBudgetUsd = v;
   }
-  const anomalyMonitor = f?.boolean("anomalyMonitor", manageAccountBaseline) ?? manageAccountBaseline;
+  // `anomalyMonitor: true|false`, or `{ existingArn }` to adopt the account's monitor (`aws ce
+  // get-anomaly-monitors` lists it: MonitorType DIMENSIONAL, MonitorDimension SERVICE).
+  let anomalyMonitor = manageAccountBaseline;
+  let anomalyMonitorExistingArn: string | undefined;
+  if (f?.isObject("anomalyMonitor")) {
+    const m = f.object("anomalyMonitor");
+    anomalyMonitorExistingArn = m?.string("existingArn", {
+      pattern: ANOMALY_MONITOR_ARN,
+      describe:
+        "the ARN of the account's existing AWS-services anomaly monitor (arn:aws:ce::<account>:anomalymonitor/<id>)",
+    });
+    m?.rejectUnknownKeys();
+    anomalyMonitor = true;
+  } else if (f !== undefined) anomalyMonitor = f.boolean("anomalyMonitor", manageAccountBaseline);
+
   const anomalyThresholdUsd = f?.number("anomalyThresholdUsd", { min: 1, max: 1_000_000, default: 50 }) ?? 50;
   const tableDeletionProtection = f?.boolean("tableDeletionProtection", true) ?? true;
   const costsTtlDays = int("costsTtlDays", 1, 3650, DEFAULT_COSTS_TTL_DAYS);
@@ -88,6 +109,7 @@ export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean
   return {
     ...(accountBudgetUsd !== undefined ? { accountBudgetUsd } : {}),
     anomalyMonitor,
+    ...(anomalyMonitorExistingArn ? { anomalyMonitorExistingArn } : {}),
     anomalyThresholdUsd,
     tableDeletionProtection,
     costsTtlDays,

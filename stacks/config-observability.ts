@@ -2,6 +2,7 @@ import {
   DEFAULT_DATABASE_THRESHOLDS,
   DEFAULT_SERVICE_SCALING,
   isLogRetentionDays,
+  KEEP_PERFORMANCE_INSIGHTS_KEY,
   LOG_RETENTION_DAYS,
   RDS_CLASS_MEMORY_GIB,
 } from "../components";
@@ -49,6 +50,11 @@ export interface DatabaseConfig {
   readonly multiAz: boolean;
   /** @default false */
   readonly applyImmediately: boolean;
+  /**
+   * `huntaze:database.performanceInsights.kmsKeyId`: the key PI uses now (ARN) or "aws-managed".
+   * @default "aws-managed" - keep the key the instance has (HardenedDatabase.performanceInsightsKmsKeyId)
+   */
+  readonly performanceInsightsKmsKeyId?: string;
   readonly alarms: {
     readonly cpuPercent: number;
     readonly freeableMemoryBytes: number;
@@ -118,6 +124,7 @@ function readCluster(k: ConfigReader, environment: string): EcsClusterConfig {
 function readDatabase(d: ConfigReader, environment: string): DatabaseConfig {
   const classes = Object.keys(RDS_CLASS_MEMORY_GIB);
   const a = d.object("alarms", { optional: true });
+  const pi = d.object("performanceInsights", { optional: true });
   const t = DEFAULT_DATABASE_THRESHOLDS;
   const config: DatabaseConfig = {
     identifier: d.string("identifier", {
@@ -133,6 +140,10 @@ function readDatabase(d: ConfigReader, environment: string): DatabaseConfig {
     maxConnections: d.has("maxConnections") ? d.integer("maxConnections", { min: 1, max: 262_143 }) : undefined,
     multiAz: d.boolean("multiAz", false),
     applyImmediately: d.boolean("applyImmediately", false),
+    performanceInsightsKmsKeyId: pi?.optionalString("kmsKeyId", {
+      pattern: new RegExp(`^(${KEEP_PERFORMANCE_INSIGHTS_KEY}|arn:aws:kms:[a-z0-9-]+:\\d{12}:key/[0-9a-z-]+)$`),
+      describe: `"${KEEP_PERFORMANCE_INSIGHTS_KEY}" or the ARN of the KMS key Performance Insights uses now (RDS refuses to change it)`,
+    }),
     alarms: {
       cpuPercent: a?.number("cpuPercent", { min: 1, max: 100, default: t.cpuPercent }) ?? t.cpuPercent,
       freeableMemoryBytes:
@@ -148,6 +159,7 @@ function readDatabase(d: ConfigReader, environment: string): DatabaseConfig {
       config.identifier,
     );
   a?.rejectUnknownKeys();
+  pi?.rejectUnknownKeys();
   d.rejectUnknownKeys();
   return config;
 }

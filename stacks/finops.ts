@@ -25,7 +25,14 @@ export function buildFinOps(config: StackConfig, deps: FinOpsDeps): Record<strin
     monthlyBudgetUsd: config.monthlyBudgetUsd,
     // Account-wide singletons: only the stack that owns the account baseline creates them.
     ...(f.accountBudgetUsd !== undefined ? { accountBudget: { limitUsd: f.accountBudgetUsd } } : {}),
-    ...(f.anomalyMonitor ? { anomalyMonitor: { thresholdUsd: f.anomalyThresholdUsd } } : {}),
+    ...(f.anomalyMonitor
+      ? {
+          anomalyMonitor: {
+            thresholdUsd: f.anomalyThresholdUsd,
+            ...(f.anomalyMonitorExistingArn ? { existingArn: f.anomalyMonitorExistingArn } : {}),
+          },
+        }
+      : {}),
     environmentTagKey: f.environmentTagKey,
     deletionProtection: f.tableDeletionProtection,
     costsTtlDays: f.costsTtlDays,

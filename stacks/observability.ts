@@ -36,6 +36,7 @@ export function buildObservability(config: StackConfig, alerts: AlertTopics): Re
       engineVersion: db.engineVersion,
       logMinDurationStatementMs: db.logMinDurationStatementMs,
       maxConnections: db.maxConnections,
+      performanceInsightsKmsKeyId: db.performanceInsightsKmsKeyId,
       multiAz: db.multiAz,
       applyImmediately: db.applyImmediately,
       thresholds: db.alarms,

@@ -170,6 +170,12 @@ export class ConfigReader {
     return out;
   }
 
+  /** Whether `key` holds an object (a setting that takes either a flag or an object). */
+  isObject(key: string): boolean {
+    const v = this.values[key];
+    return typeof v === "object" && v !== null && !Array.isArray(v);
+  }
+
   /** A nested object; its problems are reported under `key.`. */
   object(key: string, opts: { optional?: boolean } = {}): ConfigReader | undefined {
     const v = this.get(key);

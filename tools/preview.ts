@@ -21,8 +21,10 @@ import {
   renderTextWithExtras,
 } from "./engine/pr-summary";
 import { previewStack } from "./engine/preview";
+import { locateProject } from "./engine/project";
 import { exitCodeFor, type Report } from "./engine/render";
-import { availableStacks } from "./engine/stack-file";
+import { availableStacks, repoRoot } from "./engine/stack-file";
+import { TRANSPILE_ONLY_ENV, transpileOnlyFromEnv, typeCheckProgram } from "./engine/typecheck";
 
 /** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
 export const previewOptions = {
@@ -63,6 +65,10 @@ export const previewOptions = {
     placeholder: "DIR",
     help: "the policy pack to enforce, as `pulumi preview --policy-pack DIR` takes it\n(default: the repository's policy-pack)",
   },
+  "transpile-only": {
+    type: "boolean",
+    help: `run the program without type-checking it, as ${TRANSPILE_ONLY_ENV}=true does for \`pulumi preview\`\n(default: type-check with the project's tsconfig.json first; a type error exits 2)`,
+  },
   quiet: { type: "boolean", help: "no progress lines on stderr" },
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;
@@ -73,7 +79,7 @@ const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}
 ${formatOptions(previewOptions)}
 
 Relative paths are resolved against the directory the command was run from.
-exit codes: 0 clean or advisory-only, 1 a mandatory policy violation, 2 a config or program error`;
+exit codes: 0 clean or advisory-only, 1 a mandatory policy violation, 2 a config, type or program error`;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, previewOptions);
@@ -82,6 +88,25 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const flags = checkCommandLine(parsed);
+  // Pulumi's Node.js host type-checks a TypeScript program before running it: so does this preview.
+  if (!flags["transpile-only"] && transpileOnlyFromEnv() !== true) {
+    const stackDir = flags["stack-dir"] === undefined ? repoRoot : callerPath(flags["stack-dir"]);
+    const program = flags.program === undefined ? undefined : callerPath(flags.program);
+    const project = locateProject(stackDir, program, repoRoot);
+    const progress = progressPrinter(!flags.quiet);
+    const checked = typeCheckProgram({
+      program: program ?? project.main,
+      projectDir: project.dir,
+      cacheRoot: repoRoot,
+    });
+    progress(
+      {
+        cached: "type check: the program is unchanged since its last clean check",
+        skipped: "type check: skipped (noCheck in the tsconfig)",
+        checked: `type check: ${checked.files} source files clean`,
+      }[checked.mode],
+    );
+  }
   if (flags.all || flags.stacks !== undefined)
     return runAccountPreview({
       ...flags,

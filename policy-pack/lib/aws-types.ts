@@ -78,6 +78,18 @@ export const iam = {
     "aws:iam/groupPolicy:GroupPolicy",
   ],
   role: ["aws:iam/role:Role"],
+  rolePolicy: ["aws:iam/rolePolicy:RolePolicy"],
+  rolePolicyAttachment: ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"],
+  managedPolicy: ["aws:iam/policy:Policy"],
+} as const;
+
+export const cfg = {
+  recorder: ["aws:cfg/recorder:Recorder"],
+  deliveryChannel: ["aws:cfg/deliveryChannel:DeliveryChannel"],
+} as const;
+
+export const costexplorer = {
+  anomalyMonitor: ["aws:costexplorer/anomalyMonitor:AnomalyMonitor"],
 } as const;
 
 export const ssoadmin = {

@@ -123,6 +123,8 @@ export interface Resource {
   readonly props: Props;
   /** Property name -> URNs it was computed from (stack rules only). */
   readonly dependsOn: Record<string, string[]>;
+  /** The `protect` option: the resource holds data no plan may delete (an existing, adopted one here). */
+  readonly protect: boolean;
 }
 
 export interface Check {
@@ -177,7 +179,14 @@ export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazeP
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       if (!spec.resourceTypes.includes(args.type)) return;
       const props = (plain(args.props) ?? {}) as Props;
-      const resource: Resource = { type: args.type, name: args.name, urn: args.urn, props, dependsOn: {} };
+      const resource: Resource = {
+        type: args.type,
+        name: args.name,
+        urn: args.urn,
+        props,
+        dependsOn: {},
+        protect: args.opts?.protect === true,
+      };
       const unknowns: string[] = [];
       const outside: string[] = [];
       let reported = 0;
@@ -202,7 +211,14 @@ export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazeP
 function toResource(r: PolicyResource): Resource {
   const dependsOn: Record<string, string[]> = {};
   for (const [key, deps] of Object.entries(r.propertyDependencies ?? {})) dependsOn[key] = deps.map((d) => d.urn);
-  return { type: r.type, name: r.name, urn: r.urn, props: (plain(r.props) ?? {}) as Props, dependsOn };
+  return {
+    type: r.type,
+    name: r.name,
+    urn: r.urn,
+    props: (plain(r.props) ?? {}) as Props,
+    dependsOn,
+    protect: r.opts?.protect === true,
+  };
 }
 
 /** A rule over the whole stack (the CLI's AnalyzeStack call), for checks that join resources. */

@@ -199,3 +199,11 @@ export function literalSecretEnvironment(
     return why ? [{ name, why }] : [];
   });
 }
+
+/**
+ * Whether an anomaly monitor is the account's AWS-services monitor (DIMENSIONAL on SERVICE, the
+ * only dimension AWS offers): an account holds one. CUSTOM monitors watch a chosen slice, any number.
+ */
+export function isServicesAnomalyMonitor(inputs: { monitorType?: unknown }): boolean {
+  return inputs.monitorType === "DIMENSIONAL";
+}

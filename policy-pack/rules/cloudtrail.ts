@@ -1,6 +1,8 @@
-import { cloudtrail } from "../lib/aws-types";
-import { asArray, isUnknown, resourcePolicy, stackPolicy } from "../lib/inspect";
+import { cloudtrail, iam } from "../lib/aws-types";
+import { sourceConditionKeys } from "../lib/iam-grants";
+import { asArray, isUnknown, refersTo, resourcePolicy, stackPolicy } from "../lib/inspect";
 import { logFileValidationProblem, trailCoverageProblem } from "../lib/judgements";
+import { parsePolicy } from "../lib/policy-document";
 import type { HuntazePolicy } from "../rule";
 
 const trail = cloudtrail.trail;
@@ -100,4 +102,49 @@ const cloudwatchLogs = resourcePolicy({
   },
 });
 
-export const cloudtrailPolicies: HuntazePolicy[] = [multiRegion, kmsEncrypted, validation, cloudwatchLogs];
+const CLOUDTRAIL = "cloudtrail.amazonaws.com";
+
+const logsRoleTrust = stackPolicy({
+  name: "cloudtrail-logs-role-trust-no-source-condition",
+  summary:
+    "The role a trail assumes to deliver to CloudWatch Logs trusts cloudtrail.amazonaws.com with no aws:SourceAccount / aws:SourceArn condition: CloudTrail sends neither for that role ('Confused deputy prevention is not applicable to the role policy for CloudWatch Logs monitoring', CloudTrail guide, 'Role policy document for CloudTrail to use CloudWatch Logs for monitoring'), so CreateTrail fails with InvalidCloudWatchLogsRoleArnException",
+  enforcementLevel: "mandatory",
+  references: {
+    catalogue: [],
+    fsbp: [],
+    checkov: [],
+    beyondCatalogue: "a condition AWS does not send is a provider/AWS trap next to row 73, not a control",
+  },
+  resourceTypes: [...trail, ...iam.role],
+  check: (s) => {
+    for (const t of s.ofType(trail)) {
+      const roleArn = t.props.cloudWatchLogsRoleArn;
+      if (roleArn === undefined || roleArn === "") continue;
+      const role = s.ofType(iam.role).find((r) => refersTo(t, "cloudWatchLogsRoleArn", r, "arn"));
+      if (!role) {
+        if (isUnknown(roleArn)) s.unknown(`cloudWatchLogsRoleArn of ${t.name}`);
+        else s.outside(`the CloudWatch Logs role of ${t.name} is not in this stack`);
+        continue;
+      }
+      const trust = role.props.assumeRolePolicy;
+      if (isUnknown(trust)) {
+        s.unknown(`assumeRolePolicy of ${role.name}`);
+        continue;
+      }
+      const keys = sourceConditionKeys(parsePolicy(trust) ?? [], CLOUDTRAIL);
+      if (keys.length > 0)
+        s.report(
+          role,
+          `role ${role.name} (the CloudWatch Logs role of trail ${t.name}) trusts ${CLOUDTRAIL} only under ${keys.join(", ")}, which CloudTrail does not send for this role: CreateTrail fails with InvalidCloudWatchLogsRoleArnException. Drop the condition; the role's own policy limits it to the log group`,
+        );
+    }
+  },
+});
+
+export const cloudtrailPolicies: HuntazePolicy[] = [
+  multiRegion,
+  kmsEncrypted,
+  validation,
+  cloudwatchLogs,
+  logsRoleTrust,
+];

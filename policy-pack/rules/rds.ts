@@ -1,5 +1,14 @@
-import { rds } from "../lib/aws-types";
-import { asArray, type Check, isUnknown, type Resource, resourcePolicy, show, stackPolicy } from "../lib/inspect";
+import { kms, rds } from "../lib/aws-types";
+import {
+  asArray,
+  type Check,
+  isUnknown,
+  type Resource,
+  refersTo,
+  resourcePolicy,
+  show,
+  stackPolicy,
+} from "../lib/inspect";
 import { enforcesTls, tlsParameter } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
@@ -318,6 +327,32 @@ const performanceInsights = resourcePolicy({
   },
 });
 
+const performanceInsightsKeyKept = stackPolicy({
+  name: "rds-performance-insights-key-unchanged",
+  summary:
+    "An existing RDS instance (protect: true, as an adopted instance is) with Performance Insights on keeps the PI key it has: its performanceInsightsKmsKeyId is not a KMS key this stack creates. RDS refuses to change the PI key once PI is on ('You cannot change your Performance Insights KMS key': RDS guide, 'Turning Performance Insights on and off for Amazon RDS')",
+  enforcementLevel: "mandatory",
+  references: {
+    catalogue: [],
+    fsbp: [],
+    checkov: [],
+    beyondCatalogue: "an RDS restriction next to row 70 (PI with a CMK), not a control: AWS refuses the call",
+  },
+  resourceTypes: [...instance, ...kms.key],
+  check: (s) => {
+    const keys = s.ofType(kms.key);
+    for (const db of s.ofType(instance)) {
+      if (!db.protect || db.props.performanceInsightsEnabled === false) continue;
+      const created = keys.find((k) => refersTo(db, "performanceInsightsKmsKeyId", k, "arn", "keyId"));
+      if (created)
+        s.report(
+          db,
+          `instance ${db.name} is an existing one (protect) with Performance Insights, and its performanceInsightsKmsKeyId is the key ${created.name} this stack creates: RDS refuses to change the PI key once PI is on. Pass the key PI uses now (its ARN) or omit the input`,
+        );
+    }
+  },
+});
+
 // Current RDS CAs; rds-ca-2019 expired in 2024. Absent = the region default (rds-ca-rsa2048-g1 for new instances).
 const MODERN_CAS = ["rds-ca-rsa2048-g1", "rds-ca-rsa4096-g1", "rds-ca-ecc384-g1"];
 
@@ -350,5 +385,6 @@ export const rdsPolicies: HuntazePolicy[] = [
   nonDefaultUsername,
   forceSsl,
   performanceInsights,
+  performanceInsightsKeyKept,
   caCertificate,
 ];

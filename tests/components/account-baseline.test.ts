@@ -73,6 +73,18 @@ describe("components/account-baseline: pure documents", () => {
     ).to.equal(true);
   });
 
+  it("lets the account's principals decrypt CloudTrail objects (the bucket key needs it on CreateTrail/UpdateTrail)", () => {
+    const st = trailKeyStatements(testAccount, trailName, "/x", false) as Statement[];
+    expect(st.find((s) => s.Sid === "CloudTrailLogDecrypt")).to.deep.equal({
+      Sid: "CloudTrailLogDecrypt",
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${testAccount.accountId}:root` },
+      Action: "kms:Decrypt",
+      Resource: "*",
+      Condition: { Null: { "kms:EncryptionContext:aws:cloudtrail:arn": "false" } },
+    });
+  });
+
   it("gives the trail's delivery role stream writes on its one log group only", () => {
     const doc = JSON.parse(trailLogsRolePolicy("arn:aws:logs:us-east-1:1:log-group:/aws/cloudtrail/x"));
     expect(doc.Statement).to.have.length(1);
@@ -138,6 +150,35 @@ describe("components/account-baseline: AccountBaseline", () => {
     const status = one(run, "aws:cfg/recorderStatus:RecorderStatus");
     expect(inputsOf(status).isEnabled).to.equal(true);
     expect(status.dependencies).to.include(one(run, "aws:cfg/deliveryChannel:DeliveryChannel").urn);
+  });
+
+  it("lets the Config recorder's role write to its bucket prefix and use the trail key (Config delivers with the role)", async () => {
+    const run = await build({ createConfigRecorder: true });
+    const key = one(run, "aws:kms/key:Key", "trail-key");
+    const rolePolicy = one(run, "aws:iam/rolePolicy:RolePolicy", "config-delivery");
+    const doc = jsonInput(rolePolicy, "policy") as { Statement: Statement[] };
+    const bySid = Object.fromEntries(doc.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.ConfigDeliveryWrite).to.deep.include({
+      Action: "s3:PutObject",
+      Resource: "arn:aws:s3:::huntaze-production-cloudtrail-317805897534/config/AWSLogs/317805897534/Config/*",
+    });
+    expect(bySid.ConfigDeliveryKey).to.deep.include({
+      Action: ["kms:Decrypt", "kms:GenerateDataKey"],
+      Resource: key.outputs.arn,
+    });
+    // The policy is on the recorder's role, and the channel waits for it (PutDeliveryChannel checks).
+    expect(inputsOf(rolePolicy).role).to.equal(one(run, "aws:iam/role:Role", "config-role").outputs.id);
+    expect(one(run, "aws:cfg/deliveryChannel:DeliveryChannel").dependencies).to.include(rolePolicy.urn);
+  });
+
+  it("trusts CloudTrail for the CloudWatch Logs role without aws:Source* conditions (CloudTrail sends none for it)", async () => {
+    const run = await build();
+    const trust = jsonInput(one(run, "aws:iam/role:Role", "trail-logs"), "assumeRolePolicy") as {
+      Statement: Statement[];
+    };
+    expect(trust.Statement).to.deep.equal([
+      { Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole" },
+    ]);
   });
 
   it("creates a multi-region, validated, KMS-encrypted trail delivering to a 90-day encrypted log group", async () => {

@@ -128,14 +128,20 @@ describe("EncryptedRedis policies (pure)", () => {
 });
 
 describe("AlertTopics, HardenedBucket and the audit key policies (pure)", () => {
-  it("alert key: the publishing services, for this account only; EventBridge by the topics' encryption context", () => {
+  it("alert key: the publishing services and EventBridge, each by the topics' encryption context (no source key they do not send)", () => {
     const [s, events] = alertKeyStatements(scope, "huntaze-test");
     if (s === undefined) throw new Error("no AlertPublishers statement");
     expect(s).to.deep.include({ Sid: "AlertPublishers", Action: ["kms:Decrypt", "kms:GenerateDataKey*"] });
     expect((s["Principal"] as { Service: string[] }).Service).to.have.members(
       ALERT_PUBLISHERS.filter((p) => p !== "events.amazonaws.com"),
     );
-    expect(s["Condition"]).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+    const topics = ["ops", "security", "cost"].map(
+      (k) => `arn:aws:sns:${scope.region}:111122223333:huntaze-test-${k}-alerts`,
+    );
+    // CloudWatch, Budgets and Cost Anomaly Detection send no aws:SourceAccount on their KMS calls
+    // for SNS (no AWS page shows it): a condition on it would drop every alarm at the key.
+    expect(s["Condition"]).to.deep.equal({ StringEquals: { "kms:EncryptionContext:aws:sns:topicArn": topics } });
+    expect(JSON.stringify(s)).to.not.match(/aws:Source(Account|Arn)/);
     expect(events).to.deep.include({ Sid: "EventBridgePublishers", Principal: { Service: "events.amazonaws.com" } });
     expect(events?.["Condition"]).to.deep.equal({
       StringEquals: {

@@ -145,6 +145,26 @@ describe("CostTracking", () => {
     });
   });
 
+  it("adopts the account's existing AWS-services monitor: subscribes to it, creates none (one per account)", async () => {
+    const existing = "arn:aws:ce::317805897534:anomalymonitor/0b6f5d2e-1111-2222-3333-444455556666";
+    const run = await costTracking({
+      environment: "production",
+      anomalyMonitor: { thresholdUsd: 50, existingArn: existing },
+    });
+    expect(ofType(run, "aws:costexplorer/anomalyMonitor:AnomalyMonitor")).to.deep.equal([]);
+    const sub = inputsOf(one(run, "aws:costexplorer/anomalySubscription:AnomalySubscription"));
+    expect(sub.monitorArnLists).to.deep.equal([existing]);
+    let message = "";
+    try {
+      await costTracking({ environment: "production", anomalyMonitor: { thresholdUsd: 50, existingArn: "monitor-1" } });
+    } catch (e) {
+      message = String(e);
+    }
+    expect(message).to.include(
+      'anomalyMonitor.existingArn must be an anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>), got "monitor-1"',
+    );
+  });
+
   it("subscribes emails and HTTPS webhooks (kept secret) to the cost topic", async () => {
     const hook = "https://hooks.example.com/services/T000/B000/secret-token-123";
     const run = await costTracking({ subscriptions: { emails: ["finops@huntaze.com"], httpsEndpoints: [hook] } });

@@ -6,6 +6,8 @@ import {
   databaseAlarmRows,
   HardenedDatabase,
   type HardenedDatabaseArgs,
+  KEEP_PERFORMANCE_INSIGHTS_KEY,
+  performanceInsightsKeyInput,
   postgresFamily,
   postgresMaxConnections,
 } from "../../components/hardened-database";
@@ -75,9 +77,23 @@ describe("components/hardened-database: HardenedDatabase", () => {
       publiclyAccessible: false,
       performanceInsightsEnabled: true,
       performanceInsightsRetentionPeriod: 7,
-      performanceInsightsKmsKeyId: one(run, "aws:kms/key:Key").outputs.arn,
     });
+    // RDS refuses to change the PI key once PI is on: by default the input is omitted (the key the
+    // instance has is kept), never set to the component's new key (it was, before: a refused update).
+    expect(inputsOf(instance)).to.not.have.property("performanceInsightsKmsKeyId");
     expect(instance.options.protect).to.equal(true);
+  });
+
+  it("passes the PI key it is given (the one PI uses now) through, and refuses anything but a key ARN", async () => {
+    const arn = "arn:aws:kms:us-east-1:317805897534:key/0b6f5d2e-1111-2222-3333-444455556666";
+    const run = await build({ performanceInsightsKmsKeyId: arn });
+    expect(inputsOf(one(run, "aws:rds/instance:Instance")).performanceInsightsKmsKeyId).to.equal(arn);
+    const kept = await build({ performanceInsightsKmsKeyId: KEEP_PERFORMANCE_INSIGHTS_KEY });
+    expect(inputsOf(one(kept, "aws:rds/instance:Instance"))).to.not.have.property("performanceInsightsKmsKeyId");
+    expect(performanceInsightsKeyInput(undefined)).to.equal(undefined);
+    expect(() => performanceInsightsKeyInput("alias/aws/rds")).to.throw(
+      /performanceInsightsKmsKeyId must be the ARN of the KMS key Performance Insights uses now .* or "aws-managed", got "alias\/aws\/rds"/,
+    );
   });
 
   it("sends five alarms to the topic, the connection one at 80 % of the class's max", async () => {

@@ -69,4 +69,39 @@ describe("CloudTrail rules", () => {
     resources: [trail({ cloudWatchLogsRoleArn: undefined })],
     message: /cloudWatchLogsRoleArn not set/,
   });
+
+  const logsRole = factory("aws:iam/role:Role", "trail-logs", {
+    name: "trail-logs",
+    arn: "arn:aws:iam::111122223333:role/trail-logs",
+    assumeRolePolicy: JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    }),
+  });
+  complies({
+    rule: "cloudtrail-logs-role-trust-no-source-condition",
+    title: "a logs role trusting CloudTrail without a condition",
+    resources: [trail(), logsRole()],
+  });
+  violates({
+    rule: "cloudtrail-logs-role-trust-no-source-condition",
+    title: "a logs role whose trust requires aws:SourceAccount (CloudTrail does not send it for this role)",
+    resources: [
+      trail(),
+      logsRole({
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "cloudtrail.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": "111122223333" } },
+            },
+          ],
+        }),
+      }),
+    ],
+    message: /trusts cloudtrail\.amazonaws\.com only under aws:sourceaccount.*InvalidCloudWatchLogsRoleArnException/,
+  });
 });

@@ -264,4 +264,37 @@ describe("RDS rules", () => {
     resources: [db({ caCertIdentifier: "rds-ca-2019" })],
     message: /rds-ca-2019/,
   });
+
+  const piKey = factory("aws:kms/key:Key", "pi-key", {
+    arn: "arn:aws:kms:eu-west-1:111122223333:key/0b6f5d2e-1111-2222-3333-444455556666",
+    enableKeyRotation: true,
+  });
+  complies({
+    rule: "rds-performance-insights-key-unchanged",
+    title: "an existing (protected) instance that keeps the PI key it has (an ARN from outside the stack)",
+    resources: [db({}, { protect: true }), piKey()],
+  });
+  complies({
+    rule: "rds-performance-insights-key-unchanged",
+    title: "a new instance created with this stack's key",
+    resources: [
+      db(
+        { performanceInsightsKmsKeyId: undefined },
+        { propertyDependencies: { performanceInsightsKmsKeyId: ["pi-key"] } },
+      ),
+      piKey(),
+    ],
+  });
+  violates({
+    rule: "rds-performance-insights-key-unchanged",
+    title: "an existing (protected) instance given a key this stack creates",
+    resources: [
+      db(
+        { performanceInsightsKmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/0b6f5d2e-1111-2222-3333-444455556666" },
+        { protect: true, propertyDependencies: { performanceInsightsKmsKeyId: ["pi-key"] } },
+      ),
+      piKey(),
+    ],
+    message: /RDS refuses to change the PI key once PI is on/,
+  });
 });

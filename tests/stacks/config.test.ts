@@ -35,6 +35,38 @@ describe("stack configuration", () => {
     expect(config.alerts.costEmails).to.have.length.greaterThan(0);
   });
 
+  it("production keeps the Performance Insights key the instance has (seed 003: PI on, AWS-managed key)", () => {
+    const file = readStackFile("production");
+    const config = parseStackConfig(file.config, file.secretKeys);
+    expect(config.observability.database?.performanceInsightsKmsKeyId).to.equal("aws-managed");
+  });
+
+  it("reads the PI key and an existing anomaly monitor, and names what is allowed when they are wrong", () => {
+    const file = readStackFile("production");
+    const base = file.config;
+    const database = JSON.parse(base["huntaze:database"]!) as Record<string, unknown>;
+    const finops = JSON.parse(base["huntaze:finops"]!) as Record<string, unknown>;
+    const monitor = "arn:aws:ce::317805897534:anomalymonitor/0b6f5d2e-1111-2222-3333-444455556666";
+    const good = parseStackConfig(
+      { ...base, "huntaze:finops": JSON.stringify({ ...finops, anomalyMonitor: { existingArn: monitor } }) },
+      file.secretKeys,
+    );
+    expect(good.finops).to.deep.include({ anomalyMonitor: true, anomalyMonitorExistingArn: monitor });
+    const problems = problemsOf(
+      {
+        ...base,
+        "huntaze:database": JSON.stringify({ ...database, performanceInsights: { kmsKeyId: "alias/aws/rds" } }),
+        "huntaze:finops": JSON.stringify({ ...finops, anomalyMonitor: { existingArn: "default", extra: 1 } }),
+      },
+      [...file.secretKeys],
+    );
+    expect(problems).to.include.members([
+      'huntaze:database.performanceInsights.kmsKeyId: expected "aws-managed" or the ARN of the KMS key Performance Insights uses now (RDS refuses to change it), got "alias/aws/rds"',
+      'huntaze:finops.anomalyMonitor.existingArn: expected the ARN of the account\'s existing AWS-services anomaly monitor (arn:aws:ce::<account>:anomalymonitor/<id>), got "default"',
+    ]);
+    expect(problems.some((p) => p.startsWith("huntaze:finops.anomalyMonitor.extra"))).to.equal(true);
+  });
+
   it("lets exactly one stack of the shared account own the account baseline", () => {
     const owners = ["production", "staging"].filter((stack) => {
       const file = readStackFile(stack);

@@ -34,6 +34,8 @@ export interface TestResource {
   /** Property name -> names of the resources it was computed from (e.g. { bucket: ["my-bucket"] }). */
   readonly propertyDependencies?: Record<string, string[]>;
   readonly parent?: string;
+  /** The `protect` resource option. @default false */
+  readonly protect?: boolean;
 }
 
 const urnOf = (type: string, name: string) => `urn:pulumi:test::${testProject}::${type}::${name}`;
@@ -61,7 +63,7 @@ export function toRecorded(resources: TestResource[]): RecordedResource[] {
       dependencies: [...new Set(Object.values(propertyDependencies).flat())],
       propertyDependencies,
       options: {
-        protect: false,
+        protect: r.protect ?? false,
         ignoreChanges: [],
         deleteBeforeReplace: false,
         additionalSecretOutputs: [],

@@ -63,6 +63,62 @@ function pulumiActionProblems(step: Step, known: { major: string; inputs: string
   return problems;
 }
 
+/** The Node the project pins (tools/node-runtime/package.json): the one source of the version. */
+const projectNode = (
+  JSON.parse(fs.readFileSync(path.join(repoRoot, "tools", "node-runtime", "package.json"), "utf8")) as {
+    version: string;
+  }
+).version;
+/** GitHub's ubuntu-24.04 runner image puts Node 20 on PATH when no step changes it. */
+const RUNNER_NODE = "20";
+const BOOTSTRAP = /(^|\n|&&\s*)node tools\/bootstrap\.js\b/;
+const BIN_ON_PATH = /node_modules\/\.bin"?\s*>>\s*"?\$GITHUB_PATH/;
+
+/**
+ * The Node major on PATH when step `index` of `job` runs, and whether the Lambda bundles exist by
+ * then: setup-node's version (a literal or a version file), or the project's Node once
+ * tools/bootstrap.js ran (it builds the bundles too) and node_modules/.bin was put on GITHUB_PATH.
+ */
+function nodeAtStep(job: Job, index: number): { major: number; source: string; bundles: boolean } {
+  let version = RUNNER_NODE;
+  let source = "the runner's default node";
+  let bundles = false;
+  for (const step of job.steps.slice(0, index)) {
+    if (step.uses?.startsWith("actions/setup-node@")) {
+      const literal = step.with?.["node-version"];
+      const file = step.with?.["node-version-file"];
+      if (literal !== undefined) version = String(literal);
+      else if (typeof file === "string") version = fs.readFileSync(path.join(repoRoot, file), "utf8").trim();
+      source = `actions/setup-node (${version})`;
+    }
+    const run = step.run ?? "";
+    if (BOOTSTRAP.test(run)) bundles = true;
+    if (/npm run -s build:lambdas|npm run build:lambdas/.test(run)) bundles = true;
+    if (BOOTSTRAP.test(run) && BIN_ON_PATH.test(run)) {
+      version = projectNode;
+      source = `the project's node (tools/node-runtime ${projectNode})`;
+    }
+  }
+  return { major: Number(/^v?(\d+)/.exec(version)?.[1] ?? 0), source, bundles };
+}
+
+/** Every job step that runs the Pulumi CLI on the program, with what it would run on. */
+function pulumiCliProblems(wf: Workflow, file: string): string[] {
+  const problems: string[] = [];
+  for (const [name, job] of Object.entries(wf.jobs))
+    job.steps.forEach((step, i) => {
+      const runsCli =
+        step.uses?.startsWith("pulumi/actions@") || /(^|\s)pulumi (up|preview|refresh)\b/.test(step.run ?? "");
+      if (!runsCli) return;
+      const node = nodeAtStep(job, i);
+      if (node.major < 24)
+        problems.push(`${file} ${name}: the Pulumi CLI would run the program on ${node.source}, needs 24+`);
+      if (!node.bundles)
+        problems.push(`${file} ${name}: the Lambda bundles are not built before the Pulumi CLI starts`);
+    });
+  return problems;
+}
+
 describe("CI workflows (.github/workflows)", () => {
   it("has the pull-request, deploy and drift workflows", () => {
     expect(files).to.include.members(["pull-request.yml", "deploy.yml", "drift.yml"]);
@@ -103,6 +159,55 @@ describe("CI workflows (.github/workflows)", () => {
       `uses pulumi/actions@v4, the inputs on file are for ${pulumiInputs.major}`,
       `with.policy-packs: not an input of pulumi/actions@${pulumiInputs.major}`,
     ]);
+  });
+
+  it("runs the Pulumi CLI only on the project's Node 24+ with the Lambda bundles built", () => {
+    expect(Number(projectNode.split(".")[0])).to.be.at.least(24);
+    for (const [file, wf] of workflows) expect(pulumiCliProblems(wf, file), file).to.deep.equal([]);
+    for (const [file, text] of texts)
+      expect(text, `${file}: one source for the Node version`).to.not.match(/node-version:/);
+  });
+
+  it("the Node check catches a pulumi/actions job on Node 20 and one without bundles", () => {
+    const onNode20: Workflow = {
+      on: { push: {} },
+      jobs: {
+        up: {
+          steps: [
+            { uses: "actions/checkout@v5" },
+            { uses: "actions/setup-node@v5", with: { "node-version": 20 } },
+            { run: "npm ci" },
+            { uses: "pulumi/actions@v7", with: { command: "up" } },
+          ],
+        },
+      },
+    };
+    expect(pulumiCliProblems(onNode20, "bad.yml")).to.deep.equal([
+      "bad.yml up: the Pulumi CLI would run the program on actions/setup-node (20), needs 24+",
+      "bad.yml up: the Lambda bundles are not built before the Pulumi CLI starts",
+    ]);
+    // Bootstrapped but node_modules/.bin not on PATH: the runner's Node 20 runs the program.
+    const notOnPath: Workflow = {
+      on: { push: {} },
+      jobs: {
+        up: { steps: [{ run: "node tools/bootstrap.js" }, { uses: "pulumi/actions@v7", with: { command: "up" } }] },
+      },
+    };
+    expect(pulumiCliProblems(notOnPath, "bad.yml")).to.deep.equal([
+      "bad.yml up: the Pulumi CLI would run the program on the runner's default node, needs 24+",
+    ]);
+    const good: Workflow = {
+      on: { push: {} },
+      jobs: {
+        up: {
+          steps: [
+            { run: 'node tools/bootstrap.js\necho "$PWD/node_modules/.bin" >> "$GITHUB_PATH"' },
+            { uses: "pulumi/actions@v7", with: { command: "up" } },
+          ],
+        },
+      },
+    };
+    expect(pulumiCliProblems(good, "good.yml")).to.deep.equal([]);
   });
 
   it("runs the same policy pack on every preview and up", () => {

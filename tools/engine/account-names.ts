@@ -1,3 +1,5 @@
+import { isServicesAnomalyMonitor } from "../../policy-pack/lib/judgements";
+
 // Which resources of a stack claim something the whole AWS account shares: a physical name unique
 // per account and region (or per account, or worldwide), or an account-wide singleton. The one
 // table the account-wide preview (account-check.ts) reads; tests/tools/account-names.test.ts fails
@@ -143,10 +145,11 @@ export const SINGLETON_TYPES: Readonly<Record<string, Singleton>> = {
   "aws:cfg/deliveryChannel:DeliveryChannel": { what: "the AWS Config delivery channel of the region" },
   "aws:iam/accountPasswordPolicy:AccountPasswordPolicy": { what: "the IAM account password policy" },
   "aws:ebs/encryptionByDefault:EncryptionByDefault": { what: "EBS encryption by default of the region" },
-  // A CUSTOM monitor watches a chosen slice; the service-level (DIMENSIONAL) one exists once.
+  // A CUSTOM monitor watches a chosen slice; the AWS-services (DIMENSIONAL) one exists once: the
+  // pack's judgement (costexplorer-one-services-monitor), so both say the same.
   "aws:costexplorer/anomalyMonitor:AnomalyMonitor": {
     what: "the service-level cost anomaly monitor",
-    when: (i) => i.monitorType !== "CUSTOM",
+    when: (i) => isServicesAnomalyMonitor(i),
   },
   // Without a filter a budget measures the whole account's spend: one stack owns it.
   "aws:budgets/budget:Budget": {

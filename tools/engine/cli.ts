@@ -4,6 +4,7 @@ import { callerPath, type OptionTable, type OptionValues, type ParsedCommandLine
 import { PolicyConfigError, type PolicyPackConfig } from "./policy-client";
 import { ProjectFileError } from "./project";
 import { StackFileError } from "./stack-file";
+import { TypeCheckError } from "./typecheck";
 
 // What the engine's command-line tools share: argument checking, the exit-code contract
 // (0 clean or advisory only, 1 mandatory violation, 2 config or program error) and error printing
@@ -57,6 +58,9 @@ export function readPolicyConfig(file: string | undefined): PolicyPackConfig {
 export function reportError(error: unknown, usage: string): number {
   if (error instanceof UsageError) {
     process.stderr.write(`error: ${error.message}\n\n${usage}\n`);
+  } else if (error instanceof TypeCheckError) {
+    // As tsc prints them: file(line,col): error TSnnnn: message, then the count.
+    process.stderr.write(`${error.message}\n`);
   } else if (
     // A program's RunError (the stacks' ConfigValidationError is one) is a message for the user, as
     // `pulumi up` prints it: no stack trace. Matched by the SDK's base, so the engine knows no stack.
