@@ -39,7 +39,7 @@ function writePolicyPackManifest(version: string): void {
 }
 
 /**
- * The offline engine's bins (dist/tools/bin) need, beside the compiled JS: the price tables the
+ * The offline engine's bins (dist/tools/package-bin) need, beside the compiled JS: the price tables the
  * cost estimate reads and the preload that defers @pulumi/pulumi's closure dependencies. The
  * engine is a command, not an API: its .d.ts files are left out.
  */

@@ -109,8 +109,8 @@ describe("the installable package (npm pack → a copy of examples/payments in a
       "dist/policy-pack/package.json",
       "dist/bundles/rate-limiter/index.js",
       "dist/bundles/rate-limiter/index.js.sha256",
-      "dist/tools/bin/huntaze-preview.js",
-      "dist/tools/bin/huntaze-policy-check.js",
+      "dist/tools/package-bin/huntaze-preview.js",
+      "dist/tools/package-bin/huntaze-policy-check.js",
       "dist/tools/engine/prices/us-east-1.json",
     ]);
     const sources = files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"));
@@ -123,7 +123,7 @@ describe("the installable package (npm pack → a copy of examples/payments in a
       (f) => f.startsWith("dist/tools/") && !fs.statSync(path.join(installed, f)).isDirectory(),
     );
     expect(
-      tools.filter((f) => !/^dist\/tools\/(bin|engine|cli)\/|^dist\/tools\/(preview|policy-check)\.js$/.test(f)),
+      tools.filter((f) => !/^dist\/tools\/(package-bin|engine|cli)\/|^dist\/tools\/(preview|policy-check)\.js$/.test(f)),
     ).to.deep.equal([]);
     expect(tools.filter((f) => f.endsWith(".d.ts"))).to.deep.equal([]);
     // The README is the consumer's, not the repository's manual.

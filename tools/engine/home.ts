@@ -3,7 +3,7 @@ import * as path from "node:path";
 // Where the engine works, and how its commands are spelled in help and error messages. Two homes:
 //   - a clone of this repository (`npm run preview --`): the stack files, policy-pack/ and usage/
 //     of the repository (the default, set below);
-//   - another project, through the package's bins (`npx huntaze-preview`, tools/bin/): that
+//   - another project, through the package's bins (`npx huntaze-preview`, tools/package-bin/): that
 //     project's directory (the Pulumi.yaml at or above the current directory), the compiled pack
 //     shipped in the package (dist/policy-pack) and the project's own usage/ folder.
 // The bins set the home before loading the command; everything else reads it when it runs.
