@@ -123,7 +123,9 @@ describe("the installable package (npm pack → a copy of examples/payments in a
       (f) => f.startsWith("dist/tools/") && !fs.statSync(path.join(installed, f)).isDirectory(),
     );
     expect(
-      tools.filter((f) => !/^dist\/tools\/(package-bin|engine|cli)\/|^dist\/tools\/(preview|policy-check)\.js$/.test(f)),
+      tools.filter(
+        (f) => !/^dist\/tools\/(package-bin|engine|cli)\/|^dist\/tools\/(preview|policy-check)\.js$/.test(f),
+      ),
     ).to.deep.equal([]);
     expect(tools.filter((f) => f.endsWith(".d.ts"))).to.deep.equal([]);
     // The README is the consumer's, not the repository's manual.
