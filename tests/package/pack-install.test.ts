@@ -28,8 +28,13 @@ function consumerEnv(): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== "INIT_CWD" && k !== "NODE_OPTIONS"),
   );
+  // npm's own directory (wherever the machine installed it), after this Node's: npm is an `env node` script.
+  const npmDir = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .find((d) => !d.startsWith(repoRoot) && fs.existsSync(path.join(d, npm)));
   const system = ["/usr/local/bin", "/usr/bin", "/bin"].filter((d) => fs.existsSync(d));
-  return { ...env, PATH: [path.dirname(process.execPath), ...system].join(path.delimiter) };
+  const dirs = [path.dirname(process.execPath), ...(npmDir ? [npmDir] : []), ...system];
+  return { ...env, PATH: [...new Set(dirs)].join(path.delimiter) };
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = consumerEnv()): Promise<Run> {
