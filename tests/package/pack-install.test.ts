@@ -218,7 +218,7 @@ describe("the installable package (npm pack → a copy of examples/payments in a
     const before = snapshot(installed);
     const preview = await run(
       npx,
-      ["--no-install", "huntaze-preview", "--stack", "dev", "--cost", "--json", "--quiet"],
+      ["--no-install", "huntaze-preview", "--stack", "dev", "--cost", "--json", "--quiet", "--diagram", "arch.svg"],
       consumer,
     );
     expect(preview.code, preview.stderr.slice(-3000)).to.equal(0);
@@ -258,9 +258,21 @@ describe("the installable package (npm pack → a copy of examples/payments in a
     expect(fn?.inputs.sourceCodeHash).to.equal(packaged);
     expect(report.outputs.codeHash).to.equal(packaged);
 
+    // The diagram, with the engine's Graphviz, where the caller asked.
+    expect(fs.readFileSync(path.join(consumer, "arch.svg"), "utf8")).to.match(/<svg [^>]*viewBox=/);
+    fs.rmSync(path.join(consumer, "arch.svg"));
+
     // Nothing was written inside node_modules, nor a .build folder anywhere in the project.
     expect(snapshot(installed)).to.deep.equal(before);
     expect(fs.existsSync(path.join(consumer, ".build"))).to.equal(false);
+  });
+
+  it("`npx huntaze-preview --all` previews every stack file of the project, each in its own process, then checks the account", async () => {
+    const all = await run(npx, ["--no-install", "huntaze-preview", "--all", "--json", "--quiet"], consumer);
+    expect(all.code, all.stderr.slice(-2000)).to.equal(0);
+    const report = JSON.parse(all.stdout) as { stacks: { stack: string; preview?: { resources: unknown[] } }[] };
+    expect(report.stacks.map((s) => s.stack)).to.deep.equal(["dev"]);
+    expect(report.stacks[0]?.preview?.resources.length, all.stdout.slice(0, 2000)).to.be.greaterThan(40);
   });
 
   it("a mandatory violation in the project's own code fails the preview with exit 1, naming the rule", async () => {
