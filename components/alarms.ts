@@ -59,7 +59,8 @@ export interface AlarmTarget {
 
 const isMath = (row: AlarmRow | MathAlarmRow): row is MathAlarmRow => "metricQueries" in row;
 
-/** The inputs of the alarm a row describes (pure: tests compare them with the seed's thresholds). */
+// Pure: the tests compare these with the design's thresholds.
+/** The inputs of the alarm a row describes. */
 export function alarmArgs(target: AlarmTarget, row: AlarmRow | MathAlarmRow): aws.cloudwatch.MetricAlarmArgs {
   const metric = isMath(row)
     ? { metricQueries: row.metricQueries }

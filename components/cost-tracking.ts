@@ -122,7 +122,7 @@ export function tableArgs(
   };
 }
 
-/** The seed's two budget notifications: 80 % forecasted, 100 % actual, each to the one topic. */
+/** The two budget notifications: 80 % forecasted, 100 % actual, each to the one topic. */
 export function budgetNotifications(topicArn: pulumi.Input<string>): aws.types.input.budgets.BudgetNotification[] {
   return [
     { notificationType: "FORECASTED", threshold: 80 },

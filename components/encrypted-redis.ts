@@ -52,14 +52,15 @@ export interface EncryptedRedisAlarmThresholds {
   readonly connectionsThreshold?: number;
 }
 
-/** Route53 CNAME for cutover and rollback (seed 000, Phase 5 option B). */
+// Seed 000, Phase 5 option B.
+/** Route53 CNAME for cutover and rollback. */
 export interface EncryptedRedisCname {
   /** Hosted zone id (Z…) of the private zone. */
   readonly zoneId: pulumi.Input<string>;
   /** Record name, e.g. `redis.huntaze.internal`. */
   readonly name: string;
   /**
-   * Point the record at another endpoint instead of this group's primary: the rollback of seed 000
+   * Point the record at another endpoint instead of this group's primary: a rollback
    * is this field set to the old cluster's endpoint and one `pulumi up`; removing it cuts over again.
    * Clients configured for TLS keep verifying `tlsServername` (this group's endpoint), so against the
    * old plain-text cluster they fail closed instead of sending the token in clear: roll those back
@@ -96,7 +97,7 @@ export interface EncryptedRedisArgs {
   readonly alarmTopicArn: pulumi.Input<string>;
 
   /**
-   * Physical replication group id. Setting it (seed 000 wants `huntaze-redis-encrypted`) gives a
+   * Physical replication group id. Setting it (e.g. `huntaze-redis-encrypted`) gives a
    * stable, readable name, but a change that replaces the group then fails at create time ("already
    * exists") instead of creating the replacement before deleting the old group: the change has to be
    * made as a new group with a new id, the way this migration itself is done.
@@ -130,7 +131,7 @@ export interface EncryptedRedisArgs {
    * `authTokenUpdateStrategy: "ROTATE"` (old and new tokens both work while clients re-read the
    * secret), then set `"SET"` again to retire the old token. Run both applies with
    * `applyImmediately: true`, as AWS's AUTH rotation procedure does. Runbook (commands, what to
-   * watch, rollback): docs/redis-auth-rotation.md.
+   * watch, rollback): the library repository's Redis AUTH rotation runbook.
    * @default 1
    */
   readonly authTokenVersion?: number;
@@ -148,7 +149,7 @@ export interface EncryptedRedisArgs {
    */
   readonly transitEncryptionMigration?: boolean;
   /**
-   * Seed the new group from a snapshot of the old cluster (seed 000 Phase 2). Only read at creation:
+   * Seed the new group from a snapshot of the old cluster (a migration's restore step). Only read at creation:
    * it is in `ignoreChanges`, so removing it later does not replace the restored group.
    * @default - an empty group
    */

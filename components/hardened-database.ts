@@ -115,7 +115,8 @@ export function postgresFamily(engineVersion: string): string {
   return major >= 10 ? `postgres${major}` : `postgres${major}.${m[2] ?? "0"}`;
 }
 
-/** The seed's RDS thresholds (seed 002 "Monitoring & Alerts", seed 003 §6.2). */
+// From seed 002 "Monitoring & Alerts" and seed 003 §6.2.
+/** The default RDS alarm thresholds. */
 export const DEFAULT_DATABASE_THRESHOLDS = {
   cpuPercent: 80,
   freeableMemoryBytes: 1024 ** 3,
@@ -192,7 +193,7 @@ export function databaseParameters(logMinDurationMs: number): { name: string; va
 
 export interface HardenedDatabaseArgs {
   /**
-   * The existing instance's identifier (seed 003: `huntaze-postgres-production`); children's
+   * The existing instance's identifier (e.g. `huntaze-postgres-production`); children's
    * physical names start with it, so it must carry the environment.
    */
   readonly identifier: string;

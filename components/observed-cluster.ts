@@ -10,7 +10,8 @@ import { cloudWatchLogsKeyStatement } from "./policy-statements";
 // circuit breaker, and log groups with a retention. It adopts existing clusters and services by
 // their names (README: import ids) and never opens ingress: services run in the security groups given.
 
-/** The seed's ECS thresholds (seed 002 "Monitoring & Alerts", seed 003 §6.1 and §9.1). */
+// From seed 002 "Monitoring & Alerts", seed 003 §6.1 and §9.1.
+/** The default ECS alarm thresholds. */
 export const DEFAULT_SERVICE_THRESHOLDS = {
   /** CPUUtilization % over 5 minutes. */
   cpuPercent: 70,
@@ -20,7 +21,8 @@ export const DEFAULT_SERVICE_THRESHOLDS = {
   minRunningTasks: 1,
 } as const;
 
-/** The seed's autoscaling (seed 003 §9.1). */
+// Seed 003 §9.1.
+/** The default autoscaling. */
 export const DEFAULT_SERVICE_SCALING = {
   minTasks: 1,
   maxTasks: 10,

@@ -104,7 +104,8 @@ export interface RateLimiterAlarmThresholds {
   readonly throttles?: number;
 }
 
-/** The seed's alarm thresholds (seed 002, "Monitoring & Alerts"); stack config defaults to them too. */
+// From seed 002, "Monitoring & Alerts".
+/** The default alarm thresholds; stack config defaults to them too. */
 export const DEFAULT_ALARM_THRESHOLDS: Required<RateLimiterAlarmThresholds> = {
   oldestMessageAgeSeconds: 300,
   visibleMessages: 1000,
@@ -182,7 +183,7 @@ export interface RateLimiterPipelineArgs {
   readonly limits?: RateLimiterLimits;
   /** One of the retention periods CloudWatch Logs accepts (LOG_RETENTION_DAYS). @default 30 */
   readonly logRetentionDays?: number;
-  /** @default - the seed's thresholds (see each field) */
+  /** @default - the default thresholds (see each field) */
   readonly alarmThresholds?: RateLimiterAlarmThresholds;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -415,7 +416,8 @@ export interface PipelineAlarmSubjects {
   readonly lambdaTimeoutSeconds: number;
 }
 
-/** The pipeline's alarms (seed 002 "Monitoring & Alerts"), one row each. */
+// Seed 002 "Monitoring & Alerts".
+/** The pipeline's alarms, one row each. */
 export function pipelineAlarmRows(
   a: Required<RateLimiterAlarmThresholds>,
   w: PipelineAlarmSubjects,

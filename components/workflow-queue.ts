@@ -40,12 +40,13 @@ export interface WorkflowQueueArgs {
   readonly producerRoleArns?: pulumi.Input<string>[];
   /** Customer-managed key for both queues. @default - a key with rotation is created */
   readonly kmsKeyArn?: pulumi.Input<string>;
-  /** @default - the seed's thresholds (see each field) */
+  /** @default - the default thresholds (see each field) */
   readonly alarmThresholds?: WorkflowQueueAlarmThresholds;
   readonly tags?: Record<string, string>;
 }
 
-/** The seed's SQS alarm thresholds, as the rate limiter's queue uses them. */
+// The seed's SQS thresholds (seed 002 "Monitoring & Alerts").
+/** The default SQS alarm thresholds, as the rate limiter's queue uses them. */
 export const DEFAULT_WORKFLOW_ALARM_THRESHOLDS: Required<WorkflowQueueAlarmThresholds> = {
   oldestMessageAgeSeconds: DEFAULT_ALARM_THRESHOLDS.oldestMessageAgeSeconds,
   visibleMessages: DEFAULT_ALARM_THRESHOLDS.visibleMessages,
@@ -104,7 +105,8 @@ export function resolveWorkflowQueueArgs(name: string, args: WorkflowQueueArgs):
   return r;
 }
 
-/** The queue's alarm table (pure: tests compare it with the seed). */
+// Pure: the tests compare it with the design's thresholds.
+/** The queue's alarm table. */
 export function workflowAlarmRows(
   queueName: pulumi.Input<string>,
   dlqName: pulumi.Input<string>,

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-// Only the package's public entry point, as another project imports it ("huntaze-hardening").
+// Only the package's public entry point, as another project imports it ("@huntaze/hardening").
 import {
   AlertTopics,
   createComponentKey,

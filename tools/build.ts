@@ -38,12 +38,31 @@ function writePolicyPackManifest(version: string): void {
   );
 }
 
+/**
+ * The offline engine's bins (dist/tools/package-bin) need, beside the compiled JS: the price tables the
+ * cost estimate reads and the preload that defers @pulumi/pulumi's closure dependencies. The
+ * engine is a command, not an API: its .d.ts files are left out.
+ */
+function writeEngineFiles(): void {
+  const engine = path.join(distDir, "tools", "engine");
+  fs.mkdirSync(path.join(engine, "prices"), { recursive: true });
+  for (const f of fs.readdirSync(path.join(repoRoot, "tools", "engine", "prices")).filter((f) => f.endsWith(".json")))
+    fs.copyFileSync(path.join(repoRoot, "tools", "engine", "prices", f), path.join(engine, "prices", f));
+  fs.copyFileSync(
+    path.join(repoRoot, "tools", "engine", "lazy-closure-deps.js"),
+    path.join(engine, "lazy-closure-deps.js"),
+  );
+  for (const f of fs.readdirSync(path.join(distDir, "tools"), { recursive: true, encoding: "utf8" }))
+    if (f.endsWith(".d.ts")) fs.rmSync(path.join(distDir, "tools", f));
+}
+
 async function buildPackage(): Promise<void> {
   fs.rmSync(distDir, { recursive: true, force: true });
   const tsc = require.resolve("typescript/bin/tsc", { paths: [repoRoot] });
   execFileSync(process.execPath, [tsc, "-p", path.join(repoRoot, "tsconfig.build.json")], { stdio: "inherit" });
   const version = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).version as string;
   writePolicyPackManifest(version);
+  writeEngineFiles();
   // Where lambdas/bundle.ts looks from dist/lambdas/bundle.js.
   const hashes = await buildLambdaBundles(path.join(distDir, "bundles"));
   for (const [name, sha256] of Object.entries(hashes))

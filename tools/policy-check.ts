@@ -13,6 +13,7 @@ import {
   reportError,
   UsageError,
 } from "./engine/cli";
+import { engineHome } from "./engine/home";
 import { analyzeAll, startAnalyzer } from "./engine/policy-client";
 import { exitCodeFor, type Report, renderJson, renderMarkdown, renderText } from "./engine/render";
 import { renderRuleList } from "./engine/rule-list";
@@ -29,8 +30,9 @@ export const policyCheckOptions = {
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;
 
-const usage = `usage: npm run policy:check -- --state FILE [--json | --markdown] [--policy-config FILE] [--quiet]
-       npm run policy:check -- --list [--json | --markdown]
+const { policyCheckCommand: command } = engineHome();
+const usage = `usage: ${command} --state FILE [--json | --markdown] [--policy-config FILE] [--quiet]
+       ${command} --list [--json | --markdown]
 
 ${formatOptions(policyCheckOptions)}
 

@@ -13,6 +13,7 @@ import {
   UsageError,
 } from "./engine/cli";
 import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
+import { engineHome } from "./engine/home";
 import {
   type Extras,
   previewExtras,
@@ -58,12 +59,12 @@ export const previewOptions = {
   "stack-dir": {
     type: "string",
     placeholder: "DIR",
-    help: "where Pulumi.NAME.yaml lives, next to or below the project's Pulumi.yaml\n(default: the repository root)",
+    help: "where Pulumi.NAME.yaml lives, next to or below the project's Pulumi.yaml\n(default: the project's directory)",
   },
   "policy-pack": {
     type: "string",
     placeholder: "DIR",
-    help: "the policy pack to enforce, as `pulumi preview --policy-pack DIR` takes it\n(default: the repository's policy-pack)",
+    help: "the policy pack to enforce, as `pulumi preview --policy-pack DIR` takes it\n(default: the Huntaze pack)",
   },
   "transpile-only": {
     type: "boolean",
@@ -73,8 +74,9 @@ export const previewOptions = {
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;
 
-const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
-       npm run preview -- --all [--stacks a,b] [--json | --markdown] [--policy-config FILE] [--quiet]
+const { previewCommand: command } = engineHome();
+const usage = `usage: ${command} --stack <${availableStacks().join("|") || "NAME"}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
+       ${command} --all [--stacks a,b] [--json | --markdown] [--policy-config FILE] [--quiet]
 
 ${formatOptions(previewOptions)}
 

@@ -4,19 +4,24 @@
 // environment variable names: the component, the runtime and the test harness (dynalite) all build
 // from these constants, so they cannot drift. Pure data, no imports: the component library loads it.
 
-/** AI providers the seed tracks (seed 002, Data Models). */
+// Seed 002, Data Models.
+/** AI providers tracked. */
 export const PROVIDERS = ["openai", "azure"] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-/** Agents of the hybrid orchestrator (seed 002, Data Models). */
+// Seed 002, Data Models.
+/** Agents of the hybrid orchestrator. */
 export const AGENTS = ["content", "chatbot", "marketing", "analytics"] as const;
 export type Agent = (typeof AGENTS)[number];
 
-/** Retention of cost entries (seed 003 §10.3). */
+// Seed 003 §10.3.
+/** Retention of cost entries. */
 export const DEFAULT_COSTS_TTL_DAYS = 90;
-/** Retention of alerts (seed 003 §10.3). */
+// Seed 003 §10.3.
+/** Retention of alerts. */
 export const DEFAULT_ALERTS_TTL_DAYS = 30;
-/** Percentages of the monthly budget that raise an alert (seed 002, FinOps: 80 % and 100 %). */
+// Seed 002, FinOps.
+/** Percentages of the monthly budget that raise an alert: 80 % and 100 %. */
 export const DEFAULT_ALERT_THRESHOLDS_PERCENT = [80, 100] as const;
 
 /** The TTL attribute of both tables: a Number in epoch seconds (milliseconds would never expire). */
@@ -37,7 +42,7 @@ export interface TableLayout {
 
 /**
  * `huntaze-ai-costs-<env>`: one item per AI request.
- * - pk `COST#<YYYY-MM-DD>#<provider>`, sk `<agent>#<type>#<requestId>` (the seed's keys, plus the
+ * - pk `COST#<YYYY-MM-DD>#<provider>`, sk `<agent>#<type>#<requestId>` (the design's keys, plus the
  *   request id so a retried request lands on the same item and is counted once);
  * - index `byAgent`: `agentMonth` = `AGENT#<agent>#<YYYY-MM>`, `agentSk` = `<YYYY-MM-DD>#<provider>#<type>#<requestId>`,
  *   so one agent's day or month is one Query whatever the table's size.

@@ -25,7 +25,7 @@ export interface CostEntryInput {
   readonly requestId: string;
   readonly provider: Provider;
   readonly agent: Agent;
-  /** Model, e.g. `gpt-4` (the seed's `type`). */
+  /** Model, e.g. `gpt-4` (the item's `type`). */
   readonly type: string;
   /** Cost in USD (number or decimal string, at most 6 decimals kept). Give this or `amountMicroUsd`. */
   readonly amountUsd?: number | string;
@@ -264,7 +264,7 @@ export function nextMonthStart(month: string): Date {
 
 // --- Sums ------------------------------------------------------------------------------------------
 
-/** Per agent#type totals, the seed's aggregate rows. */
+/** Per agent#type totals, the aggregate rows. */
 export interface CostTotal {
   readonly provider: Provider;
   readonly agent: Agent;

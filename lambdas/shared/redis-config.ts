@@ -74,7 +74,8 @@ const CA_VARS = ["REDIS_TLS_CA_FILE", "REDIS_SSL_CA_CERTS"] as const;
 const CERT_VARS = ["REDIS_TLS_CERT_FILE", "REDIS_SSL_CERTFILE"] as const;
 const KEY_VARS = ["REDIS_TLS_KEY_FILE", "REDIS_SSL_KEYFILE"] as const;
 
-/** The spellings of seed 004's `secrets/.env`, for tools that write an environment (npm run redis:dev). */
+// Seed 004's `secrets/.env`; npm run redis:dev writes an environment with them.
+/** The environment variable spellings of the legacy `.env` file, for tools that write an environment. */
 export const SEED_ENV_NAMES = {
   host: "REDIS_HOST",
   port: "REDIS_PORT",

@@ -6,7 +6,8 @@
 
 import type { SendMessageCommandInput } from "@aws-sdk/client-sqs";
 
-/** Agents that run workflow steps (seed 002: content | chatbot | marketing). */
+// Seed 002.
+/** Agents that run workflow steps. */
 export const WORKFLOW_AGENTS = ["content", "chatbot", "marketing"] as const;
 export type WorkflowAgent = (typeof WORKFLOW_AGENTS)[number];
 

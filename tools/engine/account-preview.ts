@@ -1,10 +1,10 @@
-import * as path from "node:path";
 import { type AccountFinding, checkAccount } from "./account-check";
 import { isCovered, needsNoEntry } from "./account-names";
 import { type ChildResult, runNode } from "./child-process";
+import { engineHome } from "./home";
 import type { Violation } from "./policy-client";
 import { exitCodeFor, type JsonReport } from "./render";
-import { availableStacks, readStackFile, repoRoot } from "./stack-file";
+import { availableStacks, readStackFile } from "./stack-file";
 
 // `npm run preview -- --all`: every stack of the project previewed as `--stack` previews it (each in
 // its own process: the Pulumi runtime keeps one program per process), then all of them checked
@@ -39,13 +39,11 @@ export interface AccountReport {
 }
 
 function runPreviewProcess(args: string[]): Promise<ChildResult> {
-  return runNode(["-r", "ts-node/register/transpile-only", path.join(repoRoot, "tools", "preview.ts"), ...args], {
-    cwd: repoRoot,
-  });
+  return runNode([...engineHome().previewProcess, ...args], { cwd: engineHome().root });
 }
 
 /** Resolves `--stacks a,b` (or every stack file) against the stack files that exist; unknown names are an error. */
-export function selectStacks(requested: readonly string[] | undefined, stackDir = repoRoot): string[] {
+export function selectStacks(requested: readonly string[] | undefined, stackDir = engineHome().root): string[] {
   const known = availableStacks(stackDir);
   if (requested === undefined) return known;
   const unknown = requested.filter((s) => !known.includes(s));
@@ -58,7 +56,7 @@ export function selectStacks(requested: readonly string[] | undefined, stackDir 
 }
 
 async function previewOne(stack: string, options: AccountPreviewOptions): Promise<StackOutcome> {
-  const stackDir = options.stackDir ?? repoRoot;
+  const stackDir = options.stackDir ?? engineHome().root;
   const config = readStackFile(stack, stackDir).config;
   const where = {
     ...(config["huntaze:accountId"] ? { accountId: config["huntaze:accountId"] } : {}),

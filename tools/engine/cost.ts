@@ -567,7 +567,8 @@ export function budgetFromConfig(config: Record<string, string>): number | null 
 const usd = (n: number) => `$${n.toFixed(2)}`;
 
 function budgetVerdict(e: CostEstimate): string {
-  if (e.budgetUsd === null) return "no budget configured (huntaze:monthlyBudgetUsd)";
+  if (e.budgetUsd === null)
+    return "no budget configured: set one in the stack file (`pulumi config set huntaze:monthlyBudgetUsd 500`)";
   const share = (e.monthlyUsd / e.budgetUsd) * 100;
   return `${usd(e.monthlyUsd)} of the ${usd(e.budgetUsd)} monthly budget (${share.toFixed(1)} %)${e.monthlyUsd > e.budgetUsd ? " — OVER BUDGET" : ""}`;
 }

@@ -1,4 +1,5 @@
 import { UsageError } from "./cli";
+import { type ScreenDiagram, screenDiagram } from "./diagram-screen";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject, PlainValue } from "./secrets";
 
@@ -580,13 +581,21 @@ export function loadGraphviz(): Promise<Viz> {
   return graphviz;
 }
 
-/** SVG laid out by Graphviz (the maintained wasm build, @viz-js/viz): no system package needed. */
-export async function toSvg(model: DiagramModel): Promise<string> {
+/** The SVG for a screen (diagram-screen.ts), laid out by Graphviz (the maintained wasm build, @viz-js/viz): no system package needed. */
+export async function toScreenDiagram(model: DiagramModel): Promise<ScreenDiagram> {
   const viz = await loadGraphviz();
-  const result = viz.render(toDot(model), { format: "svg", engine: "dot" });
-  if (result.status !== "success")
-    throw new DiagramError(`Graphviz could not lay out the diagram: ${result.errors.map((e) => e.message).join("; ")}`);
-  return result.output;
+  return screenDiagram(model, (dot, format) => {
+    const result = viz.render(dot, { format, engine: "dot" });
+    if (result.status !== "success")
+      throw new DiagramError(
+        `Graphviz could not lay out the diagram: ${result.errors.map((e) => e.message).join("; ")}`,
+      );
+    return result.output;
+  });
+}
+
+export async function toSvg(model: DiagramModel): Promise<string> {
+  return (await toScreenDiagram(model)).svg;
 }
 
 export type DiagramFormat = "svg" | "dot" | "mmd";

@@ -7,6 +7,7 @@ import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { didYouMean } from "../../lib/did-you-mean";
 import { analyzerproto, analyzerrpc, policyPackLauncher } from "../../lib/pulumi-internals";
+import { engineHome } from "./home";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject } from "./secrets";
 
@@ -53,9 +54,6 @@ const levelNumbers: Record<EnforcementLevel, number> = {
   remediate: analyzerproto.EnforcementLevel.REMEDIATE,
 };
 
-const repoRoot = path.resolve(__dirname, "..", "..");
-export const defaultPackDir = path.join(repoRoot, "policy-pack");
-
 /**
  * The pack is TypeScript; the CLI's loader would type-check it on every start (seconds). We bundle
  * it once with esbuild (dependencies left external) and reuse the bundle while the sources are unchanged.
@@ -70,7 +68,7 @@ async function buildPack(packDir: string): Promise<string> {
     .sort();
   const hash = createHash("sha256");
   for (const f of sources) hash.update(f).update(fs.readFileSync(path.join(packDir, f)));
-  const outDir = path.join(repoRoot, ".build", `policy-pack-${hash.digest("hex").slice(0, 16)}`);
+  const outDir = path.join(engineHome().cacheDir, `policy-pack-${hash.digest("hex").slice(0, 16)}`);
   const outFile = path.join(outDir, "index.js");
   if (!fs.existsSync(outFile)) {
     const esbuild = await import("esbuild");
@@ -246,8 +244,9 @@ function violationsOf(res: analyzerproto.AnalyzeResponse, subject?: string): Vio
 export async function startAnalyzer(
   options: { packDir?: string; stack?: string; project?: string; dryRun?: boolean } = {},
 ): Promise<AnalyzerSession> {
-  const packDir = await buildPack(options.packDir ?? defaultPackDir);
-  const launcher = policyPackLauncher(repoRoot);
+  const packDir = await buildPack(options.packDir ?? engineHome().policyPack);
+  // The SDK the pack runs on: the one the pack's directory resolves (the installing project's).
+  const launcher = policyPackLauncher(packDir);
   // The first argument is the engine address; the pack only needs it for logging, which we don't serve.
   // The pack never serializes a function: defer @pulumi/pulumi's closure dependencies (~0.3 s of its start).
   const lazyDeps = path.join(__dirname, "lazy-closure-deps.js");

@@ -10,9 +10,10 @@ import {
   renderCostText,
 } from "./cost";
 import { buildDiagram, type DiagramModel, diagramFormatOf, renderDiagram, toMermaid } from "./diagram";
+import { engineHome } from "./home";
 import type { PreviewResult } from "./preview";
 import { type Report, redact, renderJson, renderMarkdown, renderText } from "./render";
-import { readStackFile, repoRoot } from "./stack-file";
+import { readStackFile } from "./stack-file";
 
 // What `preview --cost --diagram FILE --focus C` and `--markdown` add to the plain preview: the
 // cost estimate against the stack's budget, the architecture diagram, and the pull-request comment
@@ -47,10 +48,10 @@ export async function previewExtras(
   const format = options.diagramFile ? diagramFormatOf(options.diagramFile) : undefined;
   let cost: CostEstimate | undefined;
   if (options.cost) {
-    const config = readStackFile(result.stack, options.stackDir ?? repoRoot).config;
+    const config = readStackFile(result.stack, options.stackDir ?? engineHome().root).config;
     cost = estimateCost(result.resources, {
       prices: loadPriceTable(config["aws:region"] ?? "us-east-1"),
-      usage: loadUsageProfile(result.stack, options.usageDir),
+      usage: loadUsageProfile(result.stack, options.usageDir ?? engineHome().usageDir),
       budgetUsd: budgetFromConfig(config),
     });
   }

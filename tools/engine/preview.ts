@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { engineHome } from "./home";
 import { OfflineMocks } from "./mocks";
 import {
   type AnalyzerSession,
@@ -10,7 +11,7 @@ import {
 import { locateProject } from "./project";
 import { type RecordedResource, runProgram } from "./recorder";
 import type { PlainObject } from "./secrets";
-import { readStackFile, repoRoot, StackFileError } from "./stack-file";
+import { readStackFile, StackFileError } from "./stack-file";
 
 export interface PreviewResult {
   readonly stack: string;
@@ -24,9 +25,9 @@ export interface PreviewOptions {
   readonly stack: string;
   /** The program's entry module, run as the Pulumi CLI runs Pulumi.yaml's `main`. @default the project's `main` */
   readonly program?: string;
-  /** Where Pulumi.<stack>.yaml lives; the project is the Pulumi.yaml there or above. @default the repository root */
+  /** Where Pulumi.<stack>.yaml lives; the project is the Pulumi.yaml there or above. @default the engine's home (engine/home.ts) */
   readonly stackDir?: string;
-  /** The policy pack directory, as `pulumi preview --policy-pack DIR` takes it. @default the repository's policy-pack */
+  /** The policy pack directory, as `pulumi preview --policy-pack DIR` takes it. @default the engine's home's pack */
   readonly policyPack?: string;
   readonly policyConfig?: PolicyPackConfig;
   readonly progress?: (message: string) => void;
@@ -45,8 +46,8 @@ export interface PreviewOptions {
  */
 export async function previewStack(options: PreviewOptions): Promise<PreviewResult> {
   const progress = options.progress ?? (() => {});
-  const stackDir = path.resolve(options.stackDir ?? repoRoot);
-  const project = locateProject(stackDir, options.program, repoRoot);
+  const stackDir = path.resolve(options.stackDir ?? engineHome().root);
+  const project = locateProject(stackDir, options.program, engineHome().root);
   const file = readStackFile(options.stack, stackDir, project.name);
   const program = path.resolve(options.program ?? project.main);
 

@@ -51,5 +51,8 @@ export function locateProject(stackDir: string, program: string | undefined, fal
     const dir = findProjectDir(start);
     if (dir !== undefined) return readProject(dir);
   }
-  throw new ProjectFileError(`no Pulumi.yaml in ${starts.join(" or ")} or any parent directory`);
+  const looked = [...new Set(starts.map((s) => path.resolve(s)))];
+  throw new ProjectFileError(
+    `no Pulumi.yaml in ${looked.join(" or ")} or any parent directory: run the command from your Pulumi project's directory, or point to it with --stack-dir DIR`,
+  );
 }

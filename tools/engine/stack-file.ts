@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { engineHome } from "./home";
 import { readProject } from "./project";
 
 // Reads Pulumi.<stack>.yaml the way the CLI hands config to a program: "namespace:key" -> string,
@@ -19,9 +20,9 @@ export interface StackFile {
 
 export class StackFileError extends Error {}
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
+export { repoRoot } from "./home";
 
-export function availableStacks(root = repoRoot): string[] {
+export function availableStacks(root = engineHome().root): string[] {
   return fs
     .readdirSync(root)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -34,12 +35,17 @@ function placeholderFor(key: string): string {
 }
 
 /** `projectName` namespaces keys written without one, as the CLI does with the project's own name. */
-export function readStackFile(stack: string, root = repoRoot, projectName = readProject(root).name): StackFile {
+export function readStackFile(
+  stack: string,
+  root = engineHome().root,
+  projectName = readProject(root).name,
+): StackFile {
   if (!/^[\w.-]+$/.test(stack)) throw new StackFileError(`invalid stack name ${JSON.stringify(stack)}`);
   const file = path.join(root, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) {
     throw new StackFileError(
-      `no stack named "${stack}": ${path.basename(file)} does not exist (stacks: ${availableStacks(root).join(", ") || "none"})`,
+      `no stack named "${stack}": looked for ${file}, which does not exist (stacks: ${availableStacks(root).join(", ") || "none"}). ` +
+        "Run the command from the directory holding your Pulumi.<stack>.yaml, or point to it with --stack-dir DIR.",
     );
   }
   let doc: unknown;
