@@ -1,0 +1,101 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { policyPackLauncher } from "../../lib/pulumi-launcher";
+
+// Starting the policy pack as an Analyzer plugin process, apart from speaking to it
+// (policy-client.ts): this module loads nothing of the SDK, so a command can start the pack first
+// and load the protocol code, read its input, etc. while the pack's own process starts.
+const repoRoot = path.resolve(__dirname, "..", "..");
+export const defaultPackDir = path.join(repoRoot, "policy-pack");
+
+/**
+ * The pack is TypeScript; the CLI's loader would type-check it on every start (seconds). We bundle
+ * it once with esbuild (dependencies left external) and reuse the bundle while the sources are unchanged.
+ * A pack without index.ts is compiled already and is started from its own directory.
+ */
+async function buildPack(packDir: string): Promise<string> {
+  // A compiled pack (the installed package's dist/policy-pack) runs as it is.
+  if (!fs.existsSync(path.join(packDir, "index.ts"))) return packDir;
+  const sources = fs
+    .readdirSync(packDir, { recursive: true, encoding: "utf8" })
+    .filter((f) => f.endsWith(".ts") || f.endsWith(".yaml") || f === "package.json")
+    .sort();
+  const hash = createHash("sha256");
+  for (const f of sources) hash.update(f).update(fs.readFileSync(path.join(packDir, f)));
+  const outDir = path.join(repoRoot, ".build", `policy-pack-${hash.digest("hex").slice(0, 16)}`);
+  const outFile = path.join(outDir, "index.js");
+  if (!fs.existsSync(outFile)) {
+    const esbuild = await import("esbuild");
+    await esbuild.build({
+      entryPoints: [path.join(packDir, "index.ts")],
+      outfile: `${outFile}.${process.pid}.tmp`,
+      bundle: true,
+      platform: "node",
+      // The pack runs on this same Node binary (process.execPath, below).
+      target: `node${process.versions.node.split(".")[0]}`,
+      format: "cjs",
+      packages: "external",
+      logLevel: "silent",
+    });
+    // The pack reads its version from package.json in its working directory.
+    for (const f of ["PulumiPolicy.yaml", "package.json"]) fs.copyFileSync(path.join(packDir, f), path.join(outDir, f));
+    fs.renameSync(`${outFile}.${process.pid}.tmp`, outFile);
+    // Bundles of earlier pack sources are dead weight once the sources changed.
+    for (const stale of fs.readdirSync(path.dirname(outDir))) {
+      const full = path.join(path.dirname(outDir), stale);
+      if (stale.startsWith("policy-pack-") && full !== outDir) fs.rmSync(full, { recursive: true, force: true });
+    }
+  }
+  return outDir;
+}
+
+/** A started pack process and the port it serves the Analyzer protocol on. */
+export interface LaunchedPack {
+  readonly child: ChildProcess;
+  readonly port: number;
+}
+
+/** Starts the policy pack in `packDir` the way the CLI does and waits for the port it prints. */
+export async function launchPack(packDir: string = defaultPackDir): Promise<LaunchedPack> {
+  const dir = await buildPack(packDir);
+  const launcher = policyPackLauncher(repoRoot);
+  // The first argument is the engine address; the pack only needs it for logging, which we don't serve.
+  // The pack never serializes a function: defer @pulumi/pulumi's closure dependencies (~0.3 s of its start).
+  const lazyDeps = path.join(__dirname, "lazy-closure-deps.js");
+  const child: ChildProcess = spawn(process.execPath, ["-r", lazyDeps, launcher, "127.0.0.1:0", dir], {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let stdout = "";
+    const onData = (d: Buffer) => {
+      stdout += d;
+      const line = stdout.split("\n")[0];
+      if (stdout.includes("\n") && line) {
+        child.stdout?.off("data", onData);
+        const n = Number(line.trim());
+        if (Number.isInteger(n) && n > 0) resolve(n);
+        else reject(new Error(`policy pack printed ${JSON.stringify(line)} instead of its port\n${stderr}`));
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`policy pack exited (${code}) before serving:\n${stderr}`)));
+  });
+  return { child, port };
+}
+
+/** Stops a launched pack that no session took over (e.g. the command failed on its input first). */
+export async function stopPack(pack: Promise<LaunchedPack>): Promise<void> {
+  const launched = await pack.catch(() => undefined);
+  // A pack its session closed has exited already: killed by a signal, it has a signalCode, no exitCode.
+  if (!launched || launched.child.exitCode !== null || launched.child.signalCode !== null) return;
+  const exited = new Promise((r) => launched.child.once("exit", r));
+  launched.child.kill("SIGTERM");
+  await exited;
+}
