@@ -62,12 +62,19 @@ export async function launchPack(packDir: string = defaultPackDir): Promise<Laun
   const dir = await buildPack(packDir);
   const launcher = policyPackLauncher(repoRoot);
   // The first argument is the engine address; the pack only needs it for logging, which we don't serve.
-  // The pack never serializes a function: defer @pulumi/pulumi's closure dependencies (~0.3 s of its start).
+  // The pack never serializes a function: defer @pulumi/pulumi's closure dependencies (~0.3 s of its
+  // start); and it is JavaScript here: defer the launcher's TypeScript compiler and ts-node until a
+  // .ts file is required, which never happens for the bundle (see both files).
   const lazyDeps = path.join(__dirname, "lazy-closure-deps.js");
-  const child: ChildProcess = spawn(process.execPath, ["-r", lazyDeps, launcher, "127.0.0.1:0", dir], {
-    cwd: dir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const lazyTypeScript = path.join(__dirname, "lazy-pack-typescript.js");
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["-r", lazyDeps, "-r", lazyTypeScript, launcher, "127.0.0.1:0", dir],
+    {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr += d;
