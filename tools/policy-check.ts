@@ -54,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (flags.state === undefined) throw new UsageError("--state FILE or --list is required");
-  const pack: Promise<LaunchedPack> = launchPack();
+  const stop = new AbortController();
+  const pack: Promise<LaunchedPack> = launchPack(undefined, stop.signal);
   pack.catch(() => {});
   try {
     const progress = progressPrinter(!flags.quiet);
@@ -93,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     // The pack was started before the input was read: if the command failed before a session took
     // it over (or the session failed to start), it is stopped here; a closed session's has exited.
-    await stopPack(pack);
+    await stopPack(pack, stop);
   }
 }
 

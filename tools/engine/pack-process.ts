@@ -57,9 +57,13 @@ export interface LaunchedPack {
   readonly port: number;
 }
 
-/** Starts the policy pack in `packDir` the way the CLI does and waits for the port it prints. */
-export async function launchPack(packDir: string = defaultPackDir): Promise<LaunchedPack> {
+/**
+ * Starts the policy pack in `packDir` the way the CLI does and waits for the port it prints.
+ * Aborting `signal` stops the pack at once, whether it is still starting or serving.
+ */
+export async function launchPack(packDir: string = defaultPackDir, signal?: AbortSignal): Promise<LaunchedPack> {
   const dir = await buildPack(packDir);
+  signal?.throwIfAborted();
   const launcher = policyPackLauncher(repoRoot);
   // The first argument is the engine address; the pack only needs it for logging, which we don't serve.
   // The pack never serializes a function: defer @pulumi/pulumi's closure dependencies (~0.3 s of its
@@ -73,8 +77,11 @@ export async function launchPack(packDir: string = defaultPackDir): Promise<Laun
     {
       cwd: dir,
       stdio: ["ignore", "pipe", "pipe"],
+      ...(signal ? { signal } : {}),
     },
   );
+  // An abort kills the child and reports an AbortError here; the exit below rejects the start.
+  child.on("error", () => {});
   let stderr = "";
   child.stderr?.on("data", (d) => {
     stderr += d;
@@ -97,12 +104,15 @@ export async function launchPack(packDir: string = defaultPackDir): Promise<Laun
   return { child, port };
 }
 
-/** Stops a launched pack that no session took over (e.g. the command failed on its input first). */
-export async function stopPack(pack: Promise<LaunchedPack>): Promise<void> {
+/**
+ * Stops a pack started with `launchPack(dir, controller.signal)` that no session took over (the
+ * command failed on its input first, or the session failed to start), without waiting for it to
+ * finish starting; a pack whose session closed has exited already and is left alone.
+ */
+export async function stopPack(pack: Promise<LaunchedPack>, controller: AbortController): Promise<void> {
+  controller.abort();
   const launched = await pack.catch(() => undefined);
-  // A pack its session closed has exited already: killed by a signal, it has a signalCode, no exitCode.
+  // Killed by a signal, a child has a signalCode and no exitCode.
   if (!launched || launched.child.exitCode !== null || launched.child.signalCode !== null) return;
-  const exited = new Promise((r) => launched.child.once("exit", r));
-  launched.child.kill("SIGTERM");
-  await exited;
+  await new Promise((r) => launched.child.once("exit", r));
 }
