@@ -10,8 +10,8 @@
 //                        same server and client
 //   evalshaCeiling       EVALSHA of a trivial script (TIME + SET): the most a script-per-decision can do
 // plus the Lambda bundle size and its cold init (require time in a fresh node process).
-// --json prints one object {ours, rateLimiterFlexible, evalshaCeiling}, each {opsPerSec, p50Ms, p99Ms}
-// at concurrency 64.
+// --json prints one line, {ours, rateLimiterFlexible, evalshaCeiling} each {opsPerSec, p50Ms, p99Ms}
+// at concurrency 64, plus decideFinishOpsPerSec (ours incl. each send's outcome, concurrency 64).
 // --profile adds, for every kept cell, where its time went (bench/redis-profile.ts): per operation,
 // the Redis server's CPU and per-command calls × usec_per_call (INFO commandstats; EVALSHA's time
 // includes the commands its script calls), the Node process's CPU, GC pauses and event-loop delay.
@@ -152,7 +152,10 @@ async function main(): Promise<void> {
   const flags = parseOrExit(
     process.argv.slice(2),
     {
-      json: { type: "boolean", help: "print one JSON object" },
+      json: {
+        type: "boolean",
+        help: "print one JSON line on stdout (the tables go to stderr): {ours, rateLimiterFlexible, evalshaCeiling}\neach {opsPerSec, p50Ms, p99Ms} at concurrency 64, and decideFinishOpsPerSec",
+      },
       seconds: { type: "string", placeholder: "N", help: "seconds per measurement (default 3)" },
       repeats: { type: "string", placeholder: "N", help: "measurements per line; the best is kept (default 2)" },
       profile: {
@@ -315,7 +318,12 @@ async function main(): Promise<void> {
     );
     if (json) {
       process.stdout.write(
-        `${JSON.stringify({ ours: table["ours"]?.[64], rateLimiterFlexible: table["rateLimiterFlexible"]?.[64], evalshaCeiling: table["evalshaCeiling"]?.[64] })}\n`,
+        `${JSON.stringify({
+          ours: table["ours"]?.[64],
+          rateLimiterFlexible: table["rateLimiterFlexible"]?.[64],
+          evalshaCeiling: table["evalshaCeiling"]?.[64],
+          decideFinishOpsPerSec: table["oursWithOutcome"]?.[64]?.opsPerSec,
+        })}\n`,
       );
     }
   } finally {

@@ -50,13 +50,45 @@ export {
   unknownValue,
 } from "@pulumi/pulumi/runtime/rpc";
 
-/** The script the Pulumi CLI runs to start a policy pack as an Analyzer plugin. */
-export function policyPackLauncher(fromDir: string): string {
-  return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [fromDir] });
-}
+// The policy pack launcher's path is in lib/pulumi-launcher.ts: that module loads nothing, so a
+// command can start the pack before this one (and the SDK runtime it loads) is imported.
 
 /** @pulumi/policy's proxy that makes unknown (computed) values throw when a rule reads them. */
 export function unknownCheckingProxy(props: unknown): unknown {
   const proxy = require("@pulumi/policy/proxy") as { unknownCheckingProxy(props: unknown): unknown };
   return proxy.unknownCheckingProxy(props);
+}
+
+interface PolicyDeserialize {
+  deserializeProperties(struct: object, proxySecrets: boolean): unknown;
+  __shared?: true;
+}
+
+/** What @pulumi/policy's server calls to turn a request's Struct into a rule's `props` (shared or not). */
+export function policyDeserializeProperties(struct: object, proxySecrets: boolean): unknown {
+  return (require("@pulumi/policy/deserialize") as PolicyDeserialize).deserializeProperties(struct, proxySecrets);
+}
+
+/**
+ * @pulumi/policy's server deserializes a resource's properties once per policy: `Analyze` turns the
+ * request's Struct into plain values again for every rule, and `AnalyzeStack` turns every resource's
+ * Struct again for every stack rule (rules × resources; most of a 5,000-resource policy check).
+ * The Struct messages are the same objects each time (protobuf caches wrapper fields), so the result
+ * is kept per Struct and shared: rules only read it (through `unknownCheckingProxy`, and this pack's
+ * rules copy it with `plain()` before looking), and it is dropped with its request.
+ * Installed once by the pack's entry point; a no-op when called again.
+ */
+export function shareDeserializedProperties(): void {
+  const deserialize = require("@pulumi/policy/deserialize") as PolicyDeserialize;
+  if (deserialize.__shared) return;
+  const original = deserialize.deserializeProperties;
+  const byMode = { plain: new WeakMap<object, unknown>(), secrets: new WeakMap<object, unknown>() };
+  deserialize.deserializeProperties = (struct, proxySecrets) => {
+    const cache = proxySecrets ? byMode.secrets : byMode.plain;
+    if (cache.has(struct)) return cache.get(struct);
+    const value = original(struct, proxySecrets);
+    cache.set(struct, value);
+    return value;
+  };
+  deserialize.__shared = true;
 }

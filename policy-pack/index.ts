@@ -1,5 +1,9 @@
 import { PolicyPack } from "@pulumi/policy";
+import { shareDeserializedProperties } from "../lib/pulumi-internals";
 import { allPolicies } from "./policies";
+
+// Each resource's properties are turned into plain values once, not once per rule (see there).
+shareDeserializedProperties();
 
 // The pack's default level is advisory; each rule carries its own level (mandatory for encryption,
 // authentication and public exposure) and users override levels per rule or for "all" with

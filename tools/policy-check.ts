@@ -2,7 +2,9 @@
 // `npm run policy:check -- --list [--json | --markdown]`
 // Audits a `pulumi stack export` file with the same pack, through the same Analyzer path, as the
 // offline preview; or lists the pack's rules.
-import { allPolicies } from "../policy-pack/policies";
+// Only light modules are imported here: the rest is loaded in main() after the policy pack's process
+// has been started, so the pack's start (most of a small check's time) overlaps loading the protocol
+// code and reading the state, as the preview overlaps it with running the program.
 import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
 import {
   checkCommandLine,
@@ -14,10 +16,8 @@ import {
   UsageError,
 } from "./engine/cli";
 import { engineHome } from "./engine/home";
-import { analyzeAll, startAnalyzer } from "./engine/policy-client";
-import { exitCodeFor, type Report, renderJson, renderMarkdown, renderText } from "./engine/render";
-import { renderRuleList } from "./engine/rule-list";
-import { readStackExport, StateFileError } from "./engine/state-file";
+import { type LaunchedPack, launchPack, stopPack } from "./engine/pack-process";
+import type { Report } from "./engine/render";
 
 /** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
 export const policyCheckOptions = {
@@ -50,38 +50,53 @@ async function main(argv: string[]): Promise<number> {
   const format = formatOf(flags);
   if (flags.list) {
     if (flags.state) throw new UsageError("--list and --state are exclusive");
+    const { allPolicies } = require("../policy-pack/policies") as typeof import("../policy-pack/policies");
+    const { renderRuleList } = require("./engine/rule-list") as typeof import("./engine/rule-list");
     process.stdout.write(`${renderRuleList(allPolicies, format)}\n`);
     return 0;
   }
   if (flags.state === undefined) throw new UsageError("--state FILE or --list is required");
-  const progress = progressPrinter(!flags.quiet);
-  const policyConfig = readPolicyConfig(flags["policy-config"]);
-  const state = readStackExport(callerPath(flags.state));
-  const analyzer = startAnalyzer({ stack: state.stack, project: state.project, dryRun: false });
-  analyzer.catch(() => {});
+  const stop = new AbortController();
+  const pack: Promise<LaunchedPack> = launchPack(undefined, stop.signal);
+  pack.catch(() => {});
   try {
-    const session = await analyzer;
-    await session.configure(policyConfig);
-    progress(
-      `checking ${state.resources.length} resources of stack ${state.stack} against ${session.packName}@${session.packVersion}`,
-    );
-    const violations = await analyzeAll(session, state.resources);
-    const report: Report = {
-      title: `Policy check of ${flags.state} (stack ${state.stack})`,
-      stack: state.stack,
-      policyPack: { name: session.packName, version: session.packVersion },
-      resources: state.resources,
-      violations,
-      outputs: state.outputs,
-    };
-    const render = { text: renderText, json: renderJson, markdown: renderMarkdown }[format];
-    process.stdout.write(`${render(report)}\n`);
-    return exitCodeFor(violations);
+    const progress = progressPrinter(!flags.quiet);
+    const policyConfig = readPolicyConfig(flags["policy-config"]);
+    const { readStackExport } = require("./engine/state-file") as typeof import("./engine/state-file");
+    const state = readStackExport(callerPath(flags.state));
+    const { analyzeAll, startAnalyzer } = require("./engine/policy-client") as typeof import("./engine/policy-client");
+    const analyzer = startAnalyzer({ pack, stack: state.stack, project: state.project, dryRun: false });
+    analyzer.catch(() => {});
+    try {
+      const session = await analyzer;
+      await session.configure(policyConfig);
+      progress(
+        `checking ${state.resources.length} resources of stack ${state.stack} against ${session.packName}@${session.packVersion}`,
+      );
+      const violations = await analyzeAll(session, state.resources);
+      const report: Report = {
+        title: `Policy check of ${flags.state} (stack ${state.stack})`,
+        stack: state.stack,
+        policyPack: { name: session.packName, version: session.packVersion },
+        resources: state.resources,
+        violations,
+        outputs: state.outputs,
+      };
+      const { exitCodeFor, renderJson, renderMarkdown, renderText } =
+        require("./engine/render") as typeof import("./engine/render");
+      const render = { text: renderText, json: renderJson, markdown: renderMarkdown }[format];
+      process.stdout.write(`${render(report)}\n`);
+      return exitCodeFor(violations);
+    } finally {
+      await analyzer.then(
+        (s) => s.close(),
+        () => {},
+      );
+    }
   } finally {
-    await analyzer.then(
-      (s) => s.close(),
-      () => {},
-    );
+    // The pack was started before the input was read: if the command failed before a session took
+    // it over (or the session failed to start), it is stopped here; a closed session's has exited.
+    await stopPack(pack, stop);
   }
 }
 
@@ -90,7 +105,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error) => {
-    if (error instanceof StateFileError) {
+    if (error instanceof (require("./engine/state-file") as typeof import("./engine/state-file")).StateFileError) {
       process.stderr.write(`error: ${error.message}\n`);
       process.exitCode = 2;
       return;

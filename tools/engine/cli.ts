@@ -1,7 +1,6 @@
 import * as fs from "node:fs";
-import * as pulumi from "@pulumi/pulumi";
 import { callerPath, type OptionTable, type OptionValues, type ParsedCommandLine } from "../cli/options";
-import { PolicyConfigError, type PolicyPackConfig } from "./policy-client";
+import type { PolicyPackConfig } from "./policy-client";
 import { ProjectFileError } from "./project";
 import { StackFileError } from "./stack-file";
 import { TypeCheckError } from "./typecheck";
@@ -64,8 +63,10 @@ export function reportError(error: unknown, usage: string): number {
   } else if (
     // A program's RunError (the stacks' ConfigValidationError is one) is a message for the user, as
     // `pulumi up` prints it: no stack trace. Matched by the SDK's base, so the engine knows no stack.
-    pulumi.RunError.isInstance(error) ||
-    error instanceof PolicyConfigError ||
+    // Both loaded here, on an error only: this module stays light for policy:check, which starts the
+    // policy pack before it loads the protocol code (policy-client) and never needs the SDK's index.
+    (require("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).RunError.isInstance(error) ||
+    error instanceof (require("./policy-client") as typeof import("./policy-client")).PolicyConfigError ||
     error instanceof StackFileError ||
     error instanceof ProjectFileError
   ) {

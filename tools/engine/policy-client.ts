@@ -1,13 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { didYouMean } from "../../lib/did-you-mean";
-import { analyzerproto, analyzerrpc, policyPackLauncher } from "../../lib/pulumi-internals";
-import { engineHome } from "./home";
+import { analyzerproto, analyzerrpc } from "../../lib/pulumi-internals";
+import { type LaunchedPack, launchPack } from "./pack-process";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject } from "./secrets";
 
@@ -53,47 +49,6 @@ const levelNumbers: Record<EnforcementLevel, number> = {
   disabled: analyzerproto.EnforcementLevel.DISABLED,
   remediate: analyzerproto.EnforcementLevel.REMEDIATE,
 };
-
-/**
- * The pack is TypeScript; the CLI's loader would type-check it on every start (seconds). We bundle
- * it once with esbuild (dependencies left external) and reuse the bundle while the sources are unchanged.
- * A pack without index.ts is compiled already and is started from its own directory.
- */
-async function buildPack(packDir: string): Promise<string> {
-  // A compiled pack (the installed package's dist/policy-pack) runs as it is.
-  if (!fs.existsSync(path.join(packDir, "index.ts"))) return packDir;
-  const sources = fs
-    .readdirSync(packDir, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".ts") || f.endsWith(".yaml") || f === "package.json")
-    .sort();
-  const hash = createHash("sha256");
-  for (const f of sources) hash.update(f).update(fs.readFileSync(path.join(packDir, f)));
-  const outDir = path.join(engineHome().cacheDir, `policy-pack-${hash.digest("hex").slice(0, 16)}`);
-  const outFile = path.join(outDir, "index.js");
-  if (!fs.existsSync(outFile)) {
-    const esbuild = await import("esbuild");
-    await esbuild.build({
-      entryPoints: [path.join(packDir, "index.ts")],
-      outfile: `${outFile}.${process.pid}.tmp`,
-      bundle: true,
-      platform: "node",
-      // The pack runs on this same Node binary (process.execPath, below).
-      target: `node${process.versions.node.split(".")[0]}`,
-      format: "cjs",
-      packages: "external",
-      logLevel: "silent",
-    });
-    // The pack reads its version from package.json in its working directory.
-    for (const f of ["PulumiPolicy.yaml", "package.json"]) fs.copyFileSync(path.join(packDir, f), path.join(outDir, f));
-    fs.renameSync(`${outFile}.${process.pid}.tmp`, outFile);
-    // Bundles of earlier pack sources are dead weight once the sources changed.
-    for (const stale of fs.readdirSync(path.dirname(outDir))) {
-      const full = path.join(path.dirname(outDir), stale);
-      if (stale.startsWith("policy-pack-") && full !== outDir) fs.rmSync(full, { recursive: true, force: true });
-    }
-  }
-  return outDir;
-}
 
 function toStruct(value: PlainObject): structproto.Struct {
   return structproto.Struct.fromJavaScript(value as never);
@@ -242,38 +197,16 @@ function violationsOf(res: analyzerproto.AnalyzeResponse, subject?: string): Vio
 
 /** Starts the policy pack in `packDir` the way the CLI does and connects to it. */
 export async function startAnalyzer(
-  options: { packDir?: string; stack?: string; project?: string; dryRun?: boolean } = {},
+  options: {
+    packDir?: string;
+    /** A pack already started with `launchPack` (so its start overlaps the caller's own). */
+    pack?: Promise<LaunchedPack>;
+    stack?: string;
+    project?: string;
+    dryRun?: boolean;
+  } = {},
 ): Promise<AnalyzerSession> {
-  const packDir = await buildPack(options.packDir ?? engineHome().policyPack);
-  // The SDK the pack runs on: the one the pack's directory resolves (the installing project's).
-  const launcher = policyPackLauncher(packDir);
-  // The first argument is the engine address; the pack only needs it for logging, which we don't serve.
-  // The pack never serializes a function: defer @pulumi/pulumi's closure dependencies (~0.3 s of its start).
-  const lazyDeps = path.join(__dirname, "lazy-closure-deps.js");
-  const child: ChildProcess = spawn(process.execPath, ["-r", lazyDeps, launcher, "127.0.0.1:0", packDir], {
-    cwd: packDir,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (d) => {
-    stderr += d;
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let stdout = "";
-    const onData = (d: Buffer) => {
-      stdout += d;
-      const line = stdout.split("\n")[0];
-      if (stdout.includes("\n") && line) {
-        child.stdout?.off("data", onData);
-        const n = Number(line.trim());
-        if (Number.isInteger(n) && n > 0) resolve(n);
-        else reject(new Error(`policy pack printed ${JSON.stringify(line)} instead of its port\n${stderr}`));
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`policy pack exited (${code}) before serving:\n${stderr}`)));
-  });
-
+  const { child, port } = await (options.pack ?? launchPack(options.packDir));
   const client = new analyzerrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
     "grpc.max_receive_message_length": 400 * 1024 * 1024,
     "grpc.max_send_message_length": 400 * 1024 * 1024,
@@ -355,7 +288,7 @@ export async function startAnalyzer(
     },
     async close() {
       client.close();
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         await exited;
