@@ -1,5 +1,7 @@
 // `npm run preview -- --stack <name> [--json | --markdown] [--policy-config FILE]`
 // The offline `pulumi preview --policy-pack policy-pack`: see README "Offline preview".
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
 import { runAccountPreview } from "./engine/account-cli";
 import {
@@ -14,8 +16,10 @@ import {
 } from "./engine/cli";
 import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
 import {
+  costJson,
   type Extras,
   previewExtras,
+  readCostFile,
   renderJsonWithExtras,
   renderPrSummary,
   renderTextWithExtras,
@@ -23,6 +27,14 @@ import {
 import { previewStack } from "./engine/preview";
 import { exitCodeFor, type Report } from "./engine/render";
 import { availableStacks } from "./engine/stack-file";
+
+/** Writes a whole file or nothing: a temporary file renamed over it. */
+function writeFileWhole(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
 
 /** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
 export const previewOptions = {
@@ -39,7 +51,17 @@ export const previewOptions = {
   },
   cost: {
     type: "boolean",
-    help: 'monthly cost estimate against huntaze:monthlyBudgetUsd (prices in tools/engine/prices/,\nusage profile usage/NAME.yaml); in --json as "cost"',
+    help: "monthly cost estimate against huntaze:monthlyBudgetUsd (prices in tools/engine/prices/,\nusage profile usage/NAME.yaml); with --json, the estimate alone in Infracost's JSON\noutput shape; with --all, every stack and the account against the account budget",
+  },
+  compare: {
+    type: "string",
+    placeholder: "BASE",
+    help: "with --cost: lead with the monthly change from BASE, a `--cost --json` document\n(the pull request's base commit); implies --cost",
+  },
+  "cost-file": {
+    type: "string",
+    placeholder: "FILE",
+    help: "also write the cost estimate (Infracost JSON, as --cost --json prints it) to FILE;\nimplies --cost",
   },
   diagram: {
     type: "string",
@@ -67,8 +89,8 @@ export const previewOptions = {
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;
 
-const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
-       npm run preview -- --all [--stacks a,b] [--json | --markdown] [--policy-config FILE] [--quiet]
+const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--cost] [--compare BASE] [--cost-file FILE] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
+       npm run preview -- --all [--stacks a,b] [--json | --markdown] [--cost] [--policy-config FILE] [--quiet]
 
 ${formatOptions(previewOptions)}
 
@@ -92,6 +114,11 @@ async function main(argv: string[]): Promise<number> {
   if (flags.stack === undefined) throw new UsageError("--stack is required");
   const stack = flags.stack;
   const format = formatOf(flags);
+  const compareFile = flags.compare === undefined ? undefined : callerPath(flags.compare);
+  const costFile = flags["cost-file"] === undefined ? undefined : callerPath(flags["cost-file"]);
+  const cost = Boolean(flags.cost) || compareFile !== undefined || costFile !== undefined;
+  // A bad base is reported before the preview runs, not after.
+  if (compareFile !== undefined) readCostFile(compareFile);
   const diagramFile = flags.diagram === undefined ? undefined : callerPath(flags.diagram);
   if (diagramFile !== undefined && diagramFormatOf(diagramFile) === "svg") loadGraphviz();
   // The cost and the diagram need only the records: computed while the policy pack starts.
@@ -109,7 +136,8 @@ async function main(argv: string[]): Promise<number> {
         { stack, resources },
         {
           stackDir,
-          cost: Boolean(flags.cost) || format === "markdown",
+          cost: cost || format === "markdown",
+          compareFile,
           diagramFile,
           focus: flags.focus,
           mermaid: format === "markdown",
@@ -119,8 +147,12 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };
+  const done = await extras;
   const render = { text: renderTextWithExtras, json: renderJsonWithExtras, markdown: renderPrSummary }[format];
-  process.stdout.write(`${render(report, await extras)}\n`);
+  // With --json alone the report stays the preview's; --cost (or --compare) makes it the estimate.
+  const output = render(report, format === "json" && !cost ? { ...done, cost: undefined } : done);
+  if (costFile !== undefined) writeFileWhole(costFile, `${costJson(stack, done)}\n`);
+  process.stdout.write(`${output}\n`);
   return exitCodeFor(result.violations);
 }
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
-import { describe, it } from "mocha";
+import { before, describe, it } from "mocha";
 import {
   budgetFromConfig,
   CostInputError,
@@ -13,10 +13,12 @@ import {
   renderCostText,
   type UsageProfile,
 } from "../../tools/engine/cost";
+import { fromInfracost, type InfracostDoc } from "../../tools/engine/infracost";
 import type { RecordedResource } from "../../tools/engine/recorder";
 import type { PlainObject } from "../../tools/engine/secrets";
 import { runTool } from "../support/cli";
-import { rec, stackRecord, syntheticStack } from "../support/records";
+import { schemaErrors } from "../support/infracost-schema";
+import { component, rec, stackRecord, syntheticStack } from "../support/records";
 
 // The cost estimate: each quantity rule on its own resource, the seed's own figures, a golden
 // table for a synthetic stack (with the types other parts of the project add), and the CLI.
@@ -120,7 +122,9 @@ describe("cost estimate (tools/engine/cost.ts)", () => {
   it("Lambda: requests and GB-seconds by architecture; SQS standard vs FIFO; logs ingest + storage", () => {
     const usage: UsageProfile = { lambda: { requestsPerMonth: 1_000_000, averageDurationMs: 1000 } };
     const x86 = lineFor("aws:lambda/function:Function", { memorySize: 1024 }, usage);
-    expect(x86.items.map((i) => i.monthlyUsd)).to.deep.equal([0.2, 16.6667]);
+    expect(x86.items.map((i) => i.monthlyUsd)).to.deep.equal([0.2, 16.6667, 0]);
+    // Custom metrics have no default: named as depending on usage, not a silent $0.
+    expect(x86.items[2]).to.deep.include({ dependsOnUsage: true, usageKeys: ["lambda.customMetrics"] });
     const arm = lineFor("aws:lambda/function:Function", { memorySize: 512, architectures: ["arm64"] }, usage);
     expect(arm.items[1]).to.deep.include({ quantity: 500_000, priceKey: "lambda.duration.arm64" });
     expect(lineFor("aws:sqs/queue:Queue", {}, { sqs: { requestsPerMonth: 2e6 } }).monthlyUsd).to.equal(0.8);
@@ -250,7 +254,9 @@ describe("cost estimate (tools/engine/cost.ts)", () => {
     )
       .to.throw(CostInputError)
       .with.property("message")
-      .that.matches(/lambda\.requests: not a setting \(settings: requestsPerMonth, averageDurationMs\)/)
+      .that.matches(
+        /lambda\.requests: not a setting \(settings: requestsPerMonth, averageDurationMs, xrayTracesPerMonth, customMetrics\)/,
+      )
       .and.matches(/lambda\.averageDurationMs must be a number ≥ 0, got -1/)
       .and.matches(/sqs must be a mapping, got 3/)
       .and.matches(/bogus: not a usage group/)
@@ -269,28 +275,93 @@ describe("cost estimate (tools/engine/cost.ts)", () => {
 });
 
 describe("npm run preview -- --cost (end to end)", function () {
-  this.timeout(60_000);
+  this.timeout(120_000);
+  let doc: InfracostDoc;
+  let text: string;
+  before(async () => {
+    const [json, plain] = await Promise.all([
+      runTool("preview.ts", ["--stack", "production", "--cost", "--json", "--quiet"]),
+      runTool("preview.ts", ["--stack", "production", "--cost", "--quiet"]),
+    ]);
+    expect(json.code, json.stderr).to.equal(0);
+    expect(plain.code, plain.stderr).to.equal(0);
+    doc = JSON.parse(json.stdout) as InfracostDoc;
+    text = plain.stdout;
+  });
+  const line = (name: string) => fromInfracost(doc, "stdout").estimate.lines.find((l) => l.name === name);
 
-  it("--cost --json gives a positive monthlyUsd, the budget and lines; the Redis pair within 10 % of $24", async () => {
-    const res = await runTool("preview.ts", ["--stack", "production", "--cost", "--json", "--quiet"]);
-    expect(res.code, res.stderr).to.equal(0);
-    const { cost } = JSON.parse(res.stdout) as {
-      cost: { monthlyUsd: number; budgetUsd: number; lines: CostLine[]; unpriced: unknown[] };
-    };
-    expect(cost.monthlyUsd).to.be.greaterThan(0);
-    expect(cost.budgetUsd).to.equal(500);
-    expect(cost.monthlyUsd).to.be.lessThan(cost.budgetUsd);
-    const redis = cost.lines.find((l) => l.type === "aws:elasticache/replicationGroup:ReplicationGroup");
-    within(redis?.fixedUsd ?? 0, 24, 0.1);
-    // The adopted ECS services run task definitions deployed outside the stack: named, never $0.
-    expect(cost.unpriced).to.deep.equal(
-      ["ai-team-ai-team-api", "huntaze-cluster-huntaze-app", "huntaze-of-fargate-huntaze-of-worker"].map((s) => ({
-        type: "aws:ecs/service:Service",
-        name: `ecs-${s}`,
-        reason: "its task definition (cpu, memory) is not in the stack",
-      })),
-    );
-    const rds = cost.lines.find((l) => l.type === "aws:rds/instance:Instance");
-    within(rds?.fixedUsd ?? 0, 730 * 0.072, 0.01);
+  it("--cost --json is Infracost's output document: it validates against the vendored schema", () => {
+    expect(schemaErrors(doc)).to.equal("");
+    expect(doc.projects.map((p) => p.name)).to.deep.equal(["production"]);
+    expect(Number(doc.totalMonthlyCost)).to.be.greaterThan(0);
+  });
+
+  it("the Redis pair within 10 % of $24; RDS hours and its storage at Infracost's 20 GB default, marked", () => {
+    within(line("redis")?.fixedUsd ?? 0, 24, 0.1);
+    const rds = line("database");
+    within(rds?.items[0]?.monthlyUsd ?? 0, 730 * 0.072, 0.01);
+    expect(rds?.items[1]).to.deep.include({ quantity: 20, source: "default", usageKeys: ["rds.allocatedStorageGb"] });
+  });
+
+  it("prices the Fargate services and Container Insights into the production total", () => {
+    const estimate = fromInfracost(doc, "stdout").estimate;
+    expect(estimate.unpriced).to.deep.equal([]);
+    for (const s of [
+      "ecs-ai-team-ai-team-api",
+      "ecs-huntaze-cluster-huntaze-app",
+      "ecs-huntaze-of-fargate-huntaze-of-worker",
+    ]) {
+      const svc = line(s);
+      expect(svc?.status, s).to.equal("priced");
+      expect(svc?.monthlyUsd, s).to.be.greaterThan(0);
+      expect(
+        svc?.items.map((i) => i.source),
+        s,
+      ).to.deep.equal(["profile", "profile"]);
+    }
+    for (const c of ["ecs-ai-team", "ecs-huntaze-cluster", "ecs-huntaze-of-fargate"]) {
+      const cluster = line(c);
+      expect(cluster?.items[0]?.priceKey, c).to.equal("cloudwatch.containerInsights.enhanced");
+      expect(cluster?.monthlyUsd, c).to.be.greaterThan(0);
+    }
+    const gd = line("account-baseline-guardduty");
+    expect(gd?.items.map((i) => i.priceKey)).to.include.members(["guardduty.runtime.fargate", "guardduty.lambda"]);
+    const fn = line("rate-limiter-fn");
+    expect(fn?.items.map((i) => i.priceKey)).to.include.members(["xray.traces", "cloudwatch.metrics.custom"]);
+  });
+
+  it("prices the workflow DLQ and the idle log groups from their own usage, and marks every default", () => {
+    expect(line("workflows-dlq")?.items[0]).to.deep.include({ source: "profile", quantity: 0.001 });
+    for (const lg of ["database-log-upgrade", "ecs-ai-team-log-ecs-ai-team-exec"])
+      expect(
+        line(lg)?.items.map((i) => i.quantity),
+        lg,
+      ).to.deep.equal([0.01, 0.1]);
+    expect(line("rate-limiter-logs")?.items.map((i) => i.quantity)).to.deep.equal([4, 4]);
+    // Every quantity in the text view says where it came from; defaults read "default".
+    const itemLines = text.split("\n").filter((l) => /^ {17}(fixed|usage) /.test(l));
+    expect(itemLines.length).to.be.greaterThan(50);
+    for (const l of itemLines) expect(l).to.match(/^ {17}(fixed|usage) (profile|default|derived|unset) /);
+    expect(text).to.match(/usage default configuration items recorded: 5000 ×/);
+    expect(text).to.include("usage profile usage/production.yaml");
+  });
+
+  it("the usage profile keys by component: every queue of the component takes it unless the resource sets its own", () => {
+    expect(line("workflows-queue")?.items[0]).to.deep.include({ source: "profile", quantity: 0.3 });
+    expect(line("rate-limiter-queue")?.items[0]).to.deep.include({ source: "profile", quantity: 16 });
+  });
+});
+
+describe("cost text view", () => {
+  it("aligns the component column however long a component name is", () => {
+    const longName = component("huntaze:observability:ObservedCluster", "ecs-a-component-name-well-past-twenty-four");
+    const key = rec({ type: "aws:kms/key:Key", name: "k", parent: longName });
+    const short = component("huntaze:storage:HardenedBucket", "b");
+    const key2 = rec({ type: "aws:kms/key:Key", name: "k2", parent: short });
+    const text = renderCostText(estimateCost([stackRecord(), longName, key, short, key2], { prices }));
+    const rows = text.split("\n").filter((l) => /^ {4}\S.* \$\d+\.\d{2} {2}\(fixed/.test(l));
+    expect(rows).to.have.length(2);
+    const amountAt = rows.map((r) => r.indexOf("  (fixed"));
+    expect(amountAt[0]).to.equal(amountAt[1]);
   });
 });
