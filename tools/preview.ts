@@ -149,8 +149,10 @@ async function main(argv: string[]): Promise<number> {
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };
   const done = await extras;
   const render = { text: renderTextWithExtras, json: renderJsonWithExtras, markdown: renderPrSummary }[format];
-  // With --json alone the report stays the preview's; --cost (or --compare) makes it the estimate.
-  const output = render(report, format === "json" && !cost ? { ...done, cost: undefined } : done);
+  // With --json alone (or with --cost-file only) the report stays the preview's; --cost or
+  // --compare makes it the estimate.
+  const costIsTheOutput = Boolean(flags.cost) || compareFile !== undefined;
+  const output = render(report, format === "json" && !costIsTheOutput ? { ...done, cost: undefined } : done);
   if (costFile !== undefined) writeFileWhole(costFile, `${costJson(stack, done)}\n`);
   process.stdout.write(`${output}\n`);
   return exitCodeFor(result.violations);

@@ -2,20 +2,28 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { expect } from "chai";
 import { before, describe, it } from "mocha";
+import { METRIC_NAMES } from "../../lambdas/rate-limiter/telemetry";
+import { entryKey, type InventoryEntry } from "../../lib/inventory";
 import {
+  accountBudgetFromConfig,
   budgetFromConfig,
+  CONTAINER_INSIGHTS_METRICS,
   CostInputError,
   type CostLine,
   estimateCost,
+  FREE_TIER_COMPONENT,
   loadPriceTable,
   loadUsageProfile,
   parseUsageProfile,
+  rdsStorageFromInventory,
   renderCostText,
   type UsageProfile,
+  xrayTracesOf,
 } from "../../tools/engine/cost";
 import { fromInfracost, type InfracostDoc } from "../../tools/engine/infracost";
 import type { RecordedResource } from "../../tools/engine/recorder";
 import type { PlainObject } from "../../tools/engine/secrets";
+import { readStackFile } from "../../tools/engine/stack-file";
 import { runTool } from "../support/cli";
 import { schemaErrors } from "../support/infracost-schema";
 import { component, rec, stackRecord, syntheticStack } from "../support/records";
@@ -38,6 +46,14 @@ function lineFor(
   if (!line) throw new Error(`no line for ${type}: free? ${JSON.stringify(e.free)}`);
   return line;
 }
+
+const inventoryEntry = (type: string, physicalName: string, attributes: Record<string, unknown>): InventoryEntry => ({
+  type,
+  physicalName,
+  importId: physicalName,
+  source: { kind: "live", api: "test" },
+  attributes,
+});
 
 const within = (actual: number, expected: number, ratio: number) =>
   expect(Math.abs(actual - expected) / expected, `${actual} vs ${expected}`).to.be.at.most(ratio);
@@ -263,6 +279,230 @@ describe("cost estimate (tools/engine/cost.ts)", () => {
       .and.matches(/resources\.q\.sns\.x: not a setting/);
     expect(loadUsageProfile("production").lambda?.requestsPerMonth).to.be.a("number");
     expect(loadUsageProfile("no-such-stack")).to.deep.equal({});
+  });
+
+  it("reads the account budget from the stack owning the account baseline, in one place", () => {
+    expect(accountBudgetFromConfig(readStackFile("production").config)).to.equal(500);
+    expect(accountBudgetFromConfig(readStackFile("staging").config)).to.equal(null);
+    expect(
+      accountBudgetFromConfig({ "huntaze:manageAccountBaseline": "true", "huntaze:finops": '{"anomalyMonitor":true}' }),
+    ).to.equal(500);
+    expect(() =>
+      accountBudgetFromConfig({
+        "huntaze:manageAccountBaseline": "true",
+        "huntaze:finops": '{"accountBudgetUsd":"x"}',
+      }),
+    ).to.throw(/huntaze:finops\.accountBudgetUsd must be a positive number of dollars, got "x"/);
+  });
+
+  it("the usage profile keys by component and by resource; the most specific wins", () => {
+    const parent = component("huntaze:queue:Q", "jobs");
+    const queue = rec({ type: "aws:sqs/queue:Queue", name: "jobs-dlq", parent });
+    const other = rec({ type: "aws:sqs/queue:Queue", name: "jobs-main", parent });
+    const at = (usage: UsageProfile) =>
+      estimateCost([stackRecord(), parent, queue, other], { prices, usage })
+        .lines.filter((l) => l.component !== FREE_TIER_COMPONENT)
+        .map((l) => [l.name, l.items[0]?.quantity, l.items[0]?.source]);
+    expect(
+      at({ sqs: { requestsPerMonth: 9e6 }, components: { jobs: { sqs: { requestsPerMonth: 2e6 } } } }),
+    ).to.deep.equal([
+      ["jobs-dlq", 2, "profile"],
+      ["jobs-main", 2, "profile"],
+    ]);
+    expect(
+      at({
+        components: { jobs: { sqs: { requestsPerMonth: 2e6 } } },
+        resources: { "jobs-dlq": { sqs: { requestsPerMonth: 1e3 } } },
+      }),
+    ).to.deep.equal([
+      ["jobs-dlq", 0.001, "profile"],
+      ["jobs-main", 2, "profile"],
+    ]);
+    expect(at({})).to.deep.equal([
+      ["jobs-dlq", 1, "default"],
+      ["jobs-main", 1, "default"],
+    ]);
+    expect(() => parseUsageProfile({ components: { jobs: { sqs: { requests: 1 } } } }, "p.yaml")).to.throw(
+      /components\.jobs\.sqs\.requests: not a setting/,
+    );
+  });
+
+  it("a quantity with no default depends on usage: named, not in the total; set, it is priced", () => {
+    const td = "aws:ecs/service:Service";
+    const unset = lineFor(td, { launchType: "FARGATE", desiredCount: 2, taskDefinition: "web" });
+    expect(unset.monthlyUsd).to.equal(0);
+    expect(unset.items.map((i) => [i.dependsOnUsage, i.usageKeys])).to.deep.equal([
+      [true, ["fargate.vcpuPerTask"]],
+      [true, ["fargate.memoryGbPerTask"]],
+    ]);
+    const e = estimateCost([rec({ type: td, name: "svc", inputs: { launchType: "FARGATE", taskDefinition: "web" } })], {
+      prices,
+    });
+    expect(e.dependsOnUsage).to.deep.equal([
+      { component: "(stack)", name: "svc", usageKeys: ["fargate.vcpuPerTask", "fargate.memoryGbPerTask"] },
+    ]);
+    expect(renderCostText(e))
+      .to.match(/depends on usage \(set fargate\.vcpuPerTask\)/)
+      .and.to.match(/at least \$0\.00/);
+    const set = lineFor(
+      td,
+      { launchType: "FARGATE", desiredCount: 2, taskDefinition: "web" },
+      { fargate: { vcpuPerTask: 0.25, memoryGbPerTask: 0.5 } },
+    );
+    expect(set.items.map((i) => [i.quantity, i.source])).to.deep.equal([
+      [2 * 730 * 0.25, "profile"],
+      [2 * 730 * 0.5, "profile"],
+    ]);
+  });
+
+  it("a task size and an RDS storage size from the inventory when the stack does not carry them", () => {
+    const inventory = new Map([
+      [
+        entryKey("aws:ecs/taskDefinition:TaskDefinition", "web"),
+        inventoryEntry("aws:ecs/taskDefinition:TaskDefinition", "web", { cpu: "1024", memory: "2048" }),
+      ],
+      [
+        entryKey("aws:rds/instance:Instance", "db-1"),
+        inventoryEntry("aws:rds/instance:Instance", "db-1", { allocatedStorage: 100, storageType: "gp3" }),
+      ],
+    ]);
+    const e = estimateCost(
+      [
+        rec({
+          type: "aws:ecs/service:Service",
+          name: "svc",
+          inputs: { launchType: "FARGATE", taskDefinition: "web:7" },
+        }),
+        rec({
+          type: "aws:rds/instance:Instance",
+          name: "db",
+          inputs: { instanceClass: "db.t3.micro", identifier: "db-1" },
+        }),
+      ],
+      { prices, inventory },
+    );
+    const svc = e.lines.find((l) => l.name === "svc")!;
+    expect(svc.items.map((i) => [i.quantity, i.source])).to.deep.equal([
+      [730, "derived"],
+      [1460, "derived"],
+    ]);
+    const db = e.lines.find((l) => l.name === "db")!;
+    expect(db.items[1]).to.deep.include({ quantity: 100, source: "derived", priceKey: "rds.storage.gp3" });
+    expect(db.items[1]?.description).to.include("from the inventory");
+    expect(rdsStorageFromInventory(undefined)).to.equal(undefined);
+    // No inventory: Infracost's 20 GB default, marked.
+    const bare = lineFor("aws:rds/instance:Instance", { instanceClass: "db.t3.micro" });
+    expect(bare.items[1]).to.deep.include({ quantity: 20, source: "default" });
+  });
+
+  it("Container Insights: enhanced by observations, standard as custom metrics, nothing for a cluster with no running task", () => {
+    const cluster = (mode: string) =>
+      rec({
+        type: "aws:ecs/cluster:Cluster",
+        name: "c",
+        inputs: { settings: [{ name: "containerInsights", value: mode }] },
+      });
+    const svcOf = (c: RecordedResource) =>
+      rec({
+        type: "aws:ecs/service:Service",
+        name: "s",
+        inputs: { launchType: "FARGATE", desiredCount: 2 },
+        deps: { cluster: [c] },
+      });
+    const enhanced = cluster("enhanced");
+    const e1 = estimateCost([enhanced, svcOf(enhanced)], { prices }).lines.find((l) => l.name === "c")!;
+    const m = CONTAINER_INSIGHTS_METRICS;
+    expect(e1.items[0]).to.deep.include({
+      priceKey: "cloudwatch.containerInsights.enhanced",
+      source: "derived",
+      quantity:
+        Math.round((((m.perCluster + m.perService + 2 * (m.perTask + m.perContainer)) * 730 * 60) / 1e6) * 1e4) / 1e4,
+    });
+    const standard = cluster("enabled");
+    const e2 = estimateCost([standard, svcOf(standard)], { prices }).lines.find((l) => l.name === "c")!;
+    expect(e2.items[0]).to.deep.include({
+      priceKey: "cloudwatch.metrics.custom",
+      quantity: m.perCluster + m.perService,
+    });
+    const idle = estimateCost([cluster("enhanced")], { prices });
+    expect(idle.lines.find((l) => l.name === "c")?.monthlyUsd).to.equal(0);
+    const off = estimateCost([cluster("disabled")], { prices });
+    expect(off.free.map((f) => f.type)).to.deep.equal(["aws:ecs/cluster:Cluster"]);
+  });
+
+  it("GuardDuty prices the protection plans its features enable; Lambda X-Ray by the default sampling rule", () => {
+    const detector = rec({ type: "aws:guardduty/detector:Detector", name: "gd" });
+    const feature = (name: string, extra: PlainObject = {}) =>
+      rec({
+        type: "aws:guardduty/detectorFeature:DetectorFeature",
+        name: `gd-${name}`,
+        inputs: { name, status: "ENABLED", ...extra },
+        deps: { detectorId: [detector] },
+      });
+    const td = rec({
+      type: "aws:ecs/taskDefinition:TaskDefinition",
+      name: "td",
+      inputs: { cpu: "512", memory: "1024" },
+    });
+    const svc = rec({
+      type: "aws:ecs/service:Service",
+      name: "svc",
+      inputs: { launchType: "FARGATE", desiredCount: 3 },
+      deps: { taskDefinition: [td] },
+    });
+    const e = estimateCost(
+      [
+        detector,
+        feature("LAMBDA_NETWORK_LOGS"),
+        feature("RUNTIME_MONITORING", {
+          additionalConfigurations: [{ name: "ECS_FARGATE_AGENT_MANAGEMENT", status: "ENABLED" }],
+        }),
+        td,
+        svc,
+      ],
+      { prices, usage: { guardduty: { lambdaNetworkGbPerMonth: 2 } } },
+    );
+    const gd = e.lines.find((l) => l.name === "gd")!;
+    const runtime = gd.items.find((i) => i.priceKey === "guardduty.runtime.fargate");
+    expect(runtime).to.deep.include({ quantity: 1.5, source: "derived", monthlyUsd: 2.25 });
+    expect(gd.items.find((i) => i.priceKey === "guardduty.lambda")).to.deep.include({ quantity: 2, monthlyUsd: 2 });
+    expect(xrayTracesOf(1_000_000)).to.equal(1_000_000);
+    expect(xrayTracesOf(4_000_000)).to.be.closeTo(2_628_000 + 0.05 * 1_372_000, 1e-6);
+    const fn = lineFor(
+      "aws:lambda/function:Function",
+      { tracingConfig: { mode: "Active" } },
+      { lambda: { requestsPerMonth: 4e6 } },
+    );
+    expect(fn.items.find((i) => i.priceKey === "xray.traces")?.quantity).to.be.closeTo(2.6966, 1e-4);
+  });
+
+  it("free tiers: credited once per account on their own line, and the output says so", () => {
+    const queues = [1, 2].map((i) => rec({ type: "aws:sqs/queue:Queue", name: `q${i}` }));
+    const e = estimateCost(queues, { prices, usage: { sqs: { requestsPerMonth: 3e6 } } });
+    const credit = e.lines.find((l) => l.component === FREE_TIER_COMPONENT)!;
+    expect(credit.items.map((i) => [i.priceKey, i.quantity, i.monthlyUsd])).to.deep.equal([
+      ["sqs.requests.standard", -1, -0.4],
+    ]);
+    expect(e.monthlyUsd).to.equal(2 * 1.2 - 0.4);
+    expect(e.freeTierUsd).to.equal(-0.4);
+    expect(renderCostText(e)).to.include("(after account-wide free tiers, -$0.40)");
+    const hub = lineFor(
+      "aws:securityhub/account:Account",
+      {},
+      { securityHub: { checksPerMonth: 0, findingsPerMonth: 5000 } },
+    );
+    expect(hub.monthlyUsd).to.equal(0.15);
+    const withHub = estimateCost([rec({ type: "aws:securityhub/account:Account", name: "h" })], {
+      prices,
+      usage: { securityHub: { checksPerMonth: 0, findingsPerMonth: 5000 } },
+    });
+    expect(withHub.monthlyUsd).to.equal(0);
+  });
+
+  it("the production profile counts the rate limiter's custom metrics as the function defines them", () => {
+    expect(loadUsageProfile("production").resources?.["rate-limiter-fn"]?.lambda?.customMetrics).to.equal(
+      METRIC_NAMES.length,
+    );
   });
 
   it("reads the budget from config and rejects a bad one by name", () => {
