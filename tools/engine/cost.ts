@@ -1037,6 +1037,10 @@ function itemText(i: CostItem): string {
   return `${i.description}: ${i.quantity} × ${i.unit} at $${i.unitPriceUsd} → ${usd(i.monthlyUsd)}`;
 }
 
+/** Stacks share one account and its budget: where to see them together. */
+export const ACCOUNT_HINT =
+  "every stack of the account spends from the one account budget: `npm run preview -- --all --cost` compares their sum with it";
+
 const sourceLabel = (i: CostItem) => (i.dependsOnUsage ? "unset" : i.source);
 
 /** Terminal view: per component, then every line with its items, each quantity marked with its source. */
@@ -1045,6 +1049,7 @@ export function renderCostText(e: CostEstimate): string {
     `Monthly cost estimate (${e.region} on-demand, prices transcribed ${e.pricesTranscribed}, ${HOURS_PER_MONTH} h/month, usage profile ${e.usageFile ?? "none: defaults only"}):`,
     `  total ${usd(e.monthlyUsd)} = fixed ${usd(e.fixedUsd)} + usage-based ${usd(e.usageUsd)}${e.freeTierUsd ? ` (after account-wide free tiers, ${usd(e.freeTierUsd)})` : ""}; ${budgetVerdict(e)}`,
     `  ${sourcesNote(e)}`,
+    `  ${ACCOUNT_HINT}`,
     "",
     "  by component:",
   ];
@@ -1090,6 +1095,8 @@ export function mdCell(s: string): string {
 export function renderCostMarkdown(e: CostEstimate): string {
   const out = [
     `**${budgetVerdict(e)}** — fixed ${usd(e.fixedUsd)}, usage-based ${usd(e.usageUsd)}${e.freeTierUsd ? ` after account-wide free tiers (${usd(e.freeTierUsd)})` : ""} (${e.region} on-demand, prices of ${e.pricesTranscribed}, usage profile ${e.usageFile ? `\`${e.usageFile}\`` : "none: defaults only"}); ${sourcesNote(e)}`,
+    "",
+    `_${ACCOUNT_HINT.replace("every stack", "Every stack")}._`,
     "",
     "| component | monthly | fixed | usage | unpriced | depends on usage |",
     "| --- | ---: | ---: | ---: | ---: | ---: |",
