@@ -126,5 +126,8 @@ describe("npm run preview -- --markdown (end to end)", function () {
     expect(res.stdout).to.include("```mermaid").and.to.include("RateLimiterPipeline: rate-limiter");
     expect(res.stdout.indexOf("### Policy violations")).to.be.below(res.stdout.indexOf("### Cost against the budget"));
     expect(res.stdout).to.not.include("OFFLINEPLACEHOLDER");
+    // The profile actually read, not a placeholder path; every stack's budget is the account's too.
+    expect(res.stdout).to.include("usage profile `usage/production.yaml`");
+    expect(res.stdout).to.include("`npm run preview -- --all --cost`");
   });
 });

@@ -868,9 +868,9 @@ export function estimateCost(resources: readonly RecordedResource[], options: Es
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const profile = options.usage ?? {};
   const lines: CostLine[] = [];
-  const free = new Map<string, { count: number; reason: string }>();
+  const free = new Map<string, { type: string; count: number; reason: string }>();
   const addFree = (type: string, reason: string) => {
-    const f = free.get(`${type}\u0000${reason}`) ?? { count: 0, reason };
+    const f = free.get(`${type}\u0000${reason}`) ?? { type, count: 0, reason };
     free.set(`${type}\u0000${reason}`, { ...f, count: f.count + 1 });
   };
 
@@ -959,9 +959,7 @@ export function estimateCost(resources: readonly RecordedResource[], options: Es
     pricesTranscribed: options.prices.transcribed,
     budgetUsd: options.budgetUsd ?? null,
     usageFile: options.usageFile ?? null,
-    free: [...free.values()]
-      .map((f, i) => ({ type: [...free.keys()][i]?.split("\u0000")[0] ?? "", ...f }))
-      .sort((a, b) => a.type.localeCompare(b.type) || a.reason.localeCompare(b.reason)),
+    free: [...free.values()].sort((a, b) => a.type.localeCompare(b.type) || a.reason.localeCompare(b.reason)),
   });
 }
 
