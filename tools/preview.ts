@@ -61,7 +61,7 @@ export const previewOptions = {
   "cost-file": {
     type: "string",
     placeholder: "FILE",
-    help: "also write the cost estimate (Infracost JSON, as --cost --json prints it) to FILE;\nimplies --cost",
+    help: "also write the cost estimate (Infracost JSON, as --cost --json prints it) to FILE;\nthe printed output stays as the other flags make it",
   },
   diagram: {
     type: "string",
@@ -149,10 +149,10 @@ async function main(argv: string[]): Promise<number> {
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };
   const done = await extras;
   const render = { text: renderTextWithExtras, json: renderJsonWithExtras, markdown: renderPrSummary }[format];
-  // With --json alone (or with --cost-file only) the report stays the preview's; --cost or
-  // --compare makes it the estimate.
-  const costIsTheOutput = Boolean(flags.cost) || compareFile !== undefined;
-  const output = render(report, format === "json" && !costIsTheOutput ? { ...done, cost: undefined } : done);
+  // --cost-file alone leaves the printed output as it is; --cost or --compare adds the estimate
+  // (with --json, makes the output the estimate); the PR comment always has it.
+  const costIsShown = Boolean(flags.cost) || compareFile !== undefined || format === "markdown";
+  const output = render(report, costIsShown ? done : { ...done, cost: undefined });
   if (costFile !== undefined) writeFileWhole(costFile, `${costJson(stack, done)}\n`);
   process.stdout.write(`${output}\n`);
   return exitCodeFor(result.violations);
