@@ -1,5 +1,7 @@
 // `npm run preview -- --stack <name> [--json | --markdown] [--policy-config FILE]`
 // The offline `pulumi preview --policy-pack policy-pack`: see README "Offline preview".
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
 import { runAccountPreview } from "./engine/account-cli";
 import {
@@ -15,8 +17,10 @@ import {
 import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
 import { engineHome } from "./engine/home";
 import {
+  costJson,
   type Extras,
   previewExtras,
+  readCostFile,
   renderJsonWithExtras,
   renderPrSummary,
   renderTextWithExtras,
@@ -26,6 +30,14 @@ import { locateProject } from "./engine/project";
 import { exitCodeFor, type Report } from "./engine/render";
 import { availableStacks, repoRoot } from "./engine/stack-file";
 import { TRANSPILE_ONLY_ENV, transpileOnlyFromEnv, typeCheckProgram } from "./engine/typecheck";
+
+/** Writes a whole file or nothing: a temporary file renamed over it. */
+function writeFileWhole(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
 
 /** The command line, one entry per flag: add a flag here and it is parsed and listed in --help. */
 export const previewOptions = {
@@ -42,7 +54,17 @@ export const previewOptions = {
   },
   cost: {
     type: "boolean",
-    help: 'monthly cost estimate against huntaze:monthlyBudgetUsd (prices in tools/engine/prices/,\nusage profile usage/NAME.yaml); in --json as "cost"',
+    help: "monthly cost estimate against huntaze:monthlyBudgetUsd (prices in tools/engine/prices/,\nusage profile usage/NAME.yaml); with --json, the estimate alone in Infracost's JSON\noutput shape; with --all, every stack and the account against the account budget",
+  },
+  compare: {
+    type: "string",
+    placeholder: "BASE",
+    help: "with --cost: lead with the monthly change from BASE, a `--cost --json` document\n(the pull request's base commit); implies --cost",
+  },
+  "cost-file": {
+    type: "string",
+    placeholder: "FILE",
+    help: "also write the cost estimate (Infracost JSON, as --cost --json prints it) to FILE;\nthe printed output stays as the other flags make it",
   },
   diagram: {
     type: "string",
@@ -75,8 +97,8 @@ export const previewOptions = {
 } as const;
 
 const { previewCommand: command } = engineHome();
-const usage = `usage: ${command} --stack <${availableStacks().join("|") || "NAME"}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
-       ${command} --all [--stacks a,b] [--json | --markdown] [--policy-config FILE] [--quiet]
+const usage = `usage: ${command} --stack <${availableStacks().join("|") || "NAME"}> [--json | --markdown] [--cost] [--compare BASE] [--cost-file FILE] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
+       ${command} --all [--stacks a,b] [--json | --markdown] [--cost] [--policy-config FILE] [--quiet]
 
 ${formatOptions(previewOptions)}
 
@@ -119,6 +141,11 @@ async function main(argv: string[]): Promise<number> {
   if (flags.stack === undefined) throw new UsageError("--stack is required");
   const stack = flags.stack;
   const format = formatOf(flags);
+  const compareFile = flags.compare === undefined ? undefined : callerPath(flags.compare);
+  const costFile = flags["cost-file"] === undefined ? undefined : callerPath(flags["cost-file"]);
+  const cost = Boolean(flags.cost) || compareFile !== undefined || costFile !== undefined;
+  // A bad base is reported before the preview runs, not after.
+  if (compareFile !== undefined) readCostFile(compareFile);
   const diagramFile = flags.diagram === undefined ? undefined : callerPath(flags.diagram);
   if (diagramFile !== undefined && diagramFormatOf(diagramFile) === "svg") loadGraphviz();
   // The cost and the diagram need only the records: computed while the policy pack starts.
@@ -136,7 +163,8 @@ async function main(argv: string[]): Promise<number> {
         { stack, resources },
         {
           stackDir,
-          cost: Boolean(flags.cost) || format === "markdown",
+          cost: cost || format === "markdown",
+          compareFile,
           diagramFile,
           focus: flags.focus,
           mermaid: format === "markdown",
@@ -146,8 +174,14 @@ async function main(argv: string[]): Promise<number> {
     },
   });
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };
+  const done = await extras;
   const render = { text: renderTextWithExtras, json: renderJsonWithExtras, markdown: renderPrSummary }[format];
-  process.stdout.write(`${render(report, await extras)}\n`);
+  // --cost-file alone leaves the printed output as it is; --cost or --compare adds the estimate
+  // (with --json, makes the output the estimate); the PR comment always has it.
+  const costIsShown = Boolean(flags.cost) || compareFile !== undefined || format === "markdown";
+  const output = render(report, costIsShown ? done : { ...done, cost: undefined });
+  if (costFile !== undefined) writeFileWhole(costFile, `${costJson(stack, done)}\n`);
+  process.stdout.write(`${output}\n`);
   return exitCodeFor(result.violations);
 }
 

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { AccountFinding } from "../../tools/engine/account-check";
+import type { AccountCost } from "../../tools/engine/account-preview";
 import { type CliResult, repoRoot, runTool } from "../support/cli";
 
 // `npm run preview -- --all`: each stack previewed as today, then all of them checked together
@@ -28,11 +29,11 @@ new aws.s3.AccountPublicAccessBlock("account-public-access-block", {
 });
 `;
 
-const stackFile = (topic: string) => `config:
+const stackFile = (topic: string, budget = "") => `config:
   aws:region: us-east-1
   huntaze:accountId: "317805897534"
   fixture:topicName: ${topic}
-`;
+${budget}`;
 
 describe("account-wide preview (preview --all)", function () {
   this.timeout(240_000);
@@ -43,8 +44,18 @@ describe("account-wide preview (preview --all)", function () {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: two-stacks\nruntime: nodejs\nmain: index.ts\n");
     fs.writeFileSync(path.join(dir, "index.ts"), program);
-    fs.writeFileSync(path.join(dir, "Pulumi.blue.yaml"), stackFile("shared-alerts"));
-    fs.writeFileSync(path.join(dir, "Pulumi.green.yaml"), stackFile("shared-alerts"));
+    // Blue owns the account baseline, so the account budget; each stack has its own budget too.
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.blue.yaml"),
+      stackFile(
+        "shared-alerts",
+        "  huntaze:monthlyBudgetUsd: 10\n  huntaze:manageAccountBaseline: true\n  huntaze:finops:\n    accountBudgetUsd: 0.25\n",
+      ),
+    );
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.green.yaml"),
+      stackFile("shared-alerts", "  huntaze:monthlyBudgetUsd: 5\n"),
+    );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -131,5 +142,34 @@ describe("account-wide preview (preview --all)", function () {
         ["an unfiltered (whole-account) budget", ["production", "staging"]],
       ]);
     }
+  });
+
+  it("--all --cost sums every stack against the account budget, each stack against its own", async () => {
+    const [json, text] = await Promise.all([
+      runAll("--all", "--cost", "--json", "--quiet"),
+      runAll("--all", "--cost", "--quiet"),
+    ]);
+    expect(json.code, json.stderr).to.equal(1);
+    const cost = (JSON.parse(json.stdout) as { account: { cost: AccountCost } }).account.cost;
+    expect(cost.stacks.map((s) => [s.stack, s.budgetUsd])).to.deep.equal([
+      ["blue", 10],
+      ["green", 5],
+    ]);
+    expect(cost.accountBudgetUsd).to.equal(0.25);
+    expect(cost.budgetStack).to.equal("blue");
+    // Each stack's queue alone fits SQS's free tier; both together do not: the tier is credited once.
+    expect(cost.grossUsd).to.be.greaterThan(0);
+    expect(cost.monthlyUsd).to.be.closeTo(cost.grossUsd + cost.freeTierUsd, 1e-9);
+    expect(cost.monthlyUsd).to.be.greaterThan(cost.stacks.reduce((n, s) => n + s.monthlyUsd, 0));
+    expect(text.stdout).to.match(/Monthly cost \(one account, one bill\):\n {2}blue .*its own budget/);
+    expect(text.stdout).to.match(
+      / {2}account +\$\d+\.\d{2} +\(.*% of \$0\.25( — OVER BUDGET)?: the account budget, huntaze:finops\.accountBudgetUsd of blue/,
+    );
+  });
+
+  it("--compare and --cost-file preview one stack: refused with --all", async () => {
+    const res = await runAll("--all", "--compare", "base.json");
+    expect(res.code).to.equal(2);
+    expect(res.stderr).to.match(/--compare previews one stack: use it with --stack, not --all/);
   });
 });

@@ -74,7 +74,9 @@ describe("PR summary (tools/engine/pr-summary.ts)", () => {
       JSON.stringify(order),
     ).to.equal(true);
     expect([...order].sort((a, b) => a - b)).to.deep.equal(order);
-    expect(md).to.match(/\*\*\$\d+\.\d{2} of the \$500\.00 monthly budget \(\d+\.\d %\)\*\*/);
+    expect(md).to.match(
+      /\*\*(at least )?\$\d+\.\d{2} of the stack's \$500\.00 monthly budget \((at least )?\d+\.\d %\)\*\*/,
+    );
     expect(md).to.include("```mermaid\n---\ntitle: Stack test\n---\nflowchart LR");
     expect(md).to.not.match(/Truncated|omitted to fit/);
   });
@@ -118,9 +120,14 @@ describe("npm run preview -- --markdown (end to end)", function () {
   it("is the PR comment of the production stack: cost vs the $500 budget and the Mermaid diagram", () => {
     expect(res.code, res.stderr).to.equal(0);
     expect(res.stdout.length).to.be.below(GITHUB_COMMENT_LIMIT);
-    expect(res.stdout).to.match(/### Cost against the budget\n\n\*\*\$\d+\.\d{2} of the \$500\.00 monthly budget/);
+    expect(res.stdout).to.match(
+      /### Cost against the budget\n\n\*\*\$\d+\.\d{2} of the stack's \$500\.00 monthly budget/,
+    );
     expect(res.stdout).to.include("```mermaid").and.to.include("RateLimiterPipeline: rate-limiter");
     expect(res.stdout.indexOf("### Policy violations")).to.be.below(res.stdout.indexOf("### Cost against the budget"));
     expect(res.stdout).to.not.include("OFFLINEPLACEHOLDER");
+    // The profile actually read, not a placeholder path; every stack's budget is the account's too.
+    expect(res.stdout).to.include("usage profile `usage/production.yaml`");
+    expect(res.stdout).to.include("`npm run preview -- --all --cost`");
   });
 });

@@ -252,6 +252,18 @@ describe("CI workflows (.github/workflows)", () => {
     expect(preview?.run)
       .to.match(/npm run -s preview -- --stack "\$STACK" --markdown/)
       .and.to.match(/GITHUB_STEP_SUMMARY/);
+    // The cost change: the base commit's estimate (Infracost JSON), then the head compared with it.
+    const base = offline.steps.find((s) => s.name === "Cost of the base commit");
+    const baseAt = offline.steps.indexOf(base as Step);
+    expect(baseAt, "a step costing the base commit").to.be.at.least(0);
+    expect(baseAt).to.be.below(offline.steps.indexOf(preview as Step));
+    expect(base?.run)
+      .to.match(/github\.event\.pull_request\.base\.sha|\$BASE_SHA/)
+      .and.to.match(/--stack "\$STACK" --cost --json --quiet > "\$RUNNER_TEMP\/base-cost\.json"/);
+    expect(JSON.stringify(base)).to.include("github.event.pull_request.base.sha");
+    expect(preview?.run)
+      .to.match(/--compare "\$RUNNER_TEMP\/base-cost\.json"/)
+      .and.to.include(`"$` + `{compare[@]}"`);
     expect(
       offline.steps.some(
         (s) => s.uses?.startsWith("actions/github-script@") && /createComment/.test(String(s.with?.script)),

@@ -11,6 +11,9 @@ import { formatOf, progressPrinter, UsageError } from "./cli";
 
 export async function runAccountPreview(flags: Record<string, string | boolean | undefined>): Promise<number> {
   if (flags.stack !== undefined) throw new UsageError("--stack and --all/--stacks are exclusive");
+  for (const single of ["compare", "cost-file"] as const)
+    if (flags[single] !== undefined)
+      throw new UsageError(`--${single} previews one stack: use it with --stack, not --all`);
   if (flags.stacks !== undefined && typeof flags.stacks !== "string") throw new UsageError("--stacks needs a value");
   const requested =
     typeof flags.stacks === "string"
@@ -30,6 +33,7 @@ export async function runAccountPreview(flags: Record<string, string | boolean |
       ...(typeof flags.program === "string" ? { program: flags.program } : {}),
       ...(typeof flags["policy-config"] === "string" ? { policyConfigFile: flags["policy-config"] } : {}),
       progress: progressPrinter(!flags.quiet),
+      cost: Boolean(flags.cost),
     });
   } catch (error) {
     if (error instanceof Error && error.message.startsWith("--stacks")) throw new UsageError(error.message);

@@ -1,7 +1,21 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import { type AccountFinding, checkAccount } from "./account-check";
 import { isCovered, needsNoEntry } from "./account-names";
 import { type ChildResult, runNode } from "./child-process";
+import {
+  accountBudgetFromConfig,
+  BUDGET_KEYS,
+  budgetFromConfig,
+  type CostEstimate,
+  FREE_TIER_COMPONENT,
+  freeTierLine,
+  loadPriceTable,
+  usd,
+} from "./cost";
 import { engineHome } from "./home";
+import { fromInfracost } from "./infracost";
 import type { Violation } from "./policy-client";
 import { exitCodeFor, type JsonReport } from "./render";
 import { availableStacks, readStackFile } from "./stack-file";
@@ -19,6 +33,8 @@ export interface AccountPreviewOptions {
   readonly progress?: (message: string) => void;
   /** Stack previews run at once. @default 2 */
   readonly parallel?: number;
+  /** Also estimate each stack's cost and the account's against the account budget. */
+  readonly cost?: boolean;
 }
 
 export interface StackOutcome {
@@ -29,6 +45,27 @@ export interface StackOutcome {
   readonly report?: JsonReport;
   /** Why the preview could not run (exit 2): the single-stack preview's own message. */
   readonly error?: string;
+  /** With --cost: the stack's estimate (its free-tier line as the single-stack preview shows it). */
+  readonly cost?: CostEstimate;
+  /** huntaze:monthlyBudgetUsd, or null. */
+  readonly budgetUsd?: number | null;
+  /** The account budget, on the stack that owns the account baseline. */
+  readonly accountBudgetUsd?: number | null;
+}
+
+/** The account's money: every stack summed, the account-wide free tiers credited once. */
+export interface AccountCost {
+  readonly stacks: { stack: string; monthlyUsd: number; budgetUsd: number | null; lowerBound: boolean }[];
+  /** The stacks' totals before any free tier. */
+  readonly grossUsd: number;
+  /** The account-wide free tiers, credited once across the stacks (≤ 0). */
+  readonly freeTierUsd: number;
+  readonly monthlyUsd: number;
+  readonly accountBudgetUsd: number | null;
+  /** The stack whose config holds the account budget. */
+  readonly budgetStack: string | null;
+  /** Some stack has unpriced resources or costs that depend on usage: the total is a lower bound. */
+  readonly lowerBound: boolean;
 }
 
 export interface AccountReport {
@@ -36,6 +73,8 @@ export interface AccountReport {
   readonly findings: AccountFinding[];
   /** Resource types the account table (account-names.ts) does not know: their names went unchecked. */
   readonly uncoveredTypes: string[];
+  /** With --cost. */
+  readonly cost?: AccountCost;
 }
 
 function runPreviewProcess(args: string[]): Promise<ChildResult> {
@@ -65,17 +104,85 @@ async function previewOne(stack: string, options: AccountPreviewOptions): Promis
   const args = ["--stack", stack, "--json", "--quiet", "--stack-dir", stackDir];
   if (options.program) args.push("--program", options.program);
   if (options.policyConfigFile) args.push("--policy-config", options.policyConfigFile);
+  const costDir = options.cost ? fs.mkdtempSync(path.join(os.tmpdir(), "huntaze-cost-")) : undefined;
+  const costFile = costDir ? path.join(costDir, `${stack}.json`) : undefined;
+  if (costFile) args.push("--cost-file", costFile);
   options.progress?.(`previewing stack ${stack}`);
-  const child = await runPreviewProcess(args);
-  if (child.code === 0 || child.code === 1) {
-    try {
-      return { stack, ...where, report: JSON.parse(child.stdout) as JsonReport };
-    } catch {
-      return { stack, ...where, error: "the preview printed no JSON report" };
+  try {
+    const child = await runPreviewProcess(args);
+    if (child.code === 0 || child.code === 1) {
+      let report: JsonReport;
+      try {
+        report = JSON.parse(child.stdout) as JsonReport;
+      } catch {
+        return { stack, ...where, error: "the preview printed no JSON report" };
+      }
+      if (!costFile) return { stack, ...where, report };
+      const cost = fromInfracost(JSON.parse(fs.readFileSync(costFile, "utf8")), `the cost of stack ${stack}`).estimate;
+      return {
+        stack,
+        ...where,
+        report,
+        cost,
+        budgetUsd: budgetFromConfig(config),
+        accountBudgetUsd: accountBudgetFromConfig(config),
+      };
     }
+    const message = child.stderr.trim().replace(/^error: /, "") || `the preview exited with code ${child.code}`;
+    return { stack, ...where, error: message };
+  } finally {
+    if (costDir) fs.rmSync(costDir, { recursive: true, force: true });
   }
-  const message = child.stderr.trim().replace(/^error: /, "") || `the preview exited with code ${child.code}`;
-  return { stack, ...where, error: message };
+}
+
+/**
+ * Sums the stacks' estimates for the account: each stack's lines without its own free-tier credit,
+ * then the account-wide free tiers credited once on all of them (AWS applies them per account).
+ */
+export function accountCost(outcomes: readonly StackOutcome[]): AccountCost | undefined {
+  const priced = outcomes.filter((o) => o.cost !== undefined);
+  if (priced.length === 0) return undefined;
+  const lines = priced.flatMap((o) =>
+    (o.cost as CostEstimate).lines.filter((l) => l.component !== FREE_TIER_COMPONENT),
+  );
+  const grossUsd = Math.round(lines.reduce((n, l) => n + l.monthlyUsd, 0) * 1e4) / 1e4;
+  const region = priced[0]?.cost?.region || priced[0]?.region || "us-east-1";
+  const freeTierUsd = freeTierLine(lines, loadPriceTable(region))?.monthlyUsd ?? 0;
+  const owners = priced.filter((o) => o.accountBudgetUsd !== null && o.accountBudgetUsd !== undefined);
+  return {
+    stacks: priced.map((o) => ({
+      stack: o.stack,
+      monthlyUsd: (o.cost as CostEstimate).monthlyUsd,
+      budgetUsd: o.budgetUsd ?? null,
+      lowerBound: (o.cost as CostEstimate).unpriced.length + (o.cost as CostEstimate).dependsOnUsage.length > 0,
+    })),
+    grossUsd,
+    freeTierUsd,
+    monthlyUsd: Math.round((grossUsd + freeTierUsd) * 1e4) / 1e4,
+    accountBudgetUsd: owners[0]?.accountBudgetUsd ?? null,
+    budgetStack: owners[0]?.stack ?? null,
+    lowerBound: priced.some(
+      (o) => (o.cost as CostEstimate).unpriced.length + (o.cost as CostEstimate).dependsOnUsage.length > 0,
+    ),
+  };
+}
+
+const share = (n: number, of: number | null, atLeast: boolean) =>
+  of === null
+    ? "no budget"
+    : `${atLeast ? "at least " : ""}${((n / of) * 100).toFixed(1)} % of ${usd(of)}${n > of ? " — OVER BUDGET" : ""}`;
+
+/** The account's money, one line per stack then the account against its budget. */
+export function accountCostLines(c: AccountCost): string[] {
+  const width = Math.max(...c.stacks.map((s) => s.stack.length));
+  const out = c.stacks.map(
+    (s) =>
+      `${s.stack.padEnd(width)} ${usd(s.monthlyUsd).padStart(10)}  (${share(s.monthlyUsd, s.budgetUsd, s.lowerBound)}: its own budget, ${BUDGET_KEYS.stack})`,
+  );
+  out.push(
+    `${"account".padEnd(width)} ${usd(c.monthlyUsd).padStart(10)}  (${share(c.monthlyUsd, c.accountBudgetUsd, c.lowerBound)}: the account budget${c.budgetStack ? `, ${BUDGET_KEYS.finops}.${BUDGET_KEYS.accountBudget} of ${c.budgetStack}` : " (no stack sets it)"}; stacks ${usd(c.grossUsd)}, account-wide free tiers credited once ${usd(c.freeTierUsd)})`,
+  );
+  return out;
 }
 
 /** Previews every selected stack with the real policy pack, then checks them together. */
@@ -109,7 +216,8 @@ export async function previewAccount(options: AccountPreviewOptions = {}): Promi
       if (!needsNoEntry(r.type, custom) && !isCovered(r.type)) uncovered.add(r.type);
     }
   }
-  return { stacks: outcomes, findings, uncoveredTypes: [...uncovered].sort() };
+  const cost = options.cost ? accountCost(outcomes) : undefined;
+  return { stacks: outcomes, findings, uncoveredTypes: [...uncovered].sort(), ...(cost ? { cost } : {}) };
 }
 
 /** 2 when a stack could not be previewed, 1 for a mandatory violation or a cross-stack finding, else 0. */
@@ -135,8 +243,13 @@ export function renderAccountJson(report: AccountReport): string {
         accountId: s.accountId ?? null,
         region: s.region ?? null,
         ...(s.error !== undefined ? { error: s.error } : { preview: s.report }),
+        ...(s.cost ? { cost: { monthlyUsd: s.cost.monthlyUsd, budgetUsd: s.budgetUsd ?? null } } : {}),
       })),
-      account: { findings: report.findings, uncoveredTypes: report.uncoveredTypes },
+      account: {
+        findings: report.findings,
+        uncoveredTypes: report.uncoveredTypes,
+        ...(report.cost ? { cost: report.cost } : {}),
+      },
       summary: {
         stacks: report.stacks.length,
         failedStacks: report.stacks.filter((s) => s.error !== undefined).length,
@@ -168,6 +281,10 @@ export function renderAccountText(report: AccountReport): string {
   }
   if (report.uncoveredTypes.length > 0) {
     lines.push("", `Types the account table does not know (names not checked): ${report.uncoveredTypes.join(", ")}`);
+  }
+  if (report.cost) {
+    lines.push("", "Monthly cost (one account, one bill):");
+    for (const l of accountCostLines(report.cost)) lines.push(`  ${l}`);
   }
   const mandatory = report.stacks.filter((s) => s.report?.violations.some(isMandatory)).length;
   lines.push(
@@ -210,6 +327,23 @@ export function renderAccountMarkdown(report: AccountReport): string {
         `| ${f.kind === "name" ? "name collision" : "account singleton"}: ${cell(f.what)} | ${by} | ${cell(f.message)} |`,
       );
     }
+  }
+  if (report.cost) {
+    const c = report.cost;
+    lines.push(
+      "",
+      "### Monthly cost (one account, one bill)",
+      "",
+      "| | monthly | budget | share |",
+      "| --- | ---: | ---: | ---: |",
+      ...c.stacks.map(
+        (s) =>
+          `| \`${s.stack}\` | ${usd(s.monthlyUsd)} | ${s.budgetUsd === null ? "—" : usd(s.budgetUsd)} (its own) | ${share(s.monthlyUsd, s.budgetUsd, s.lowerBound)} |`,
+      ),
+      `| **account** | **${usd(c.monthlyUsd)}** | ${c.accountBudgetUsd === null ? "—" : usd(c.accountBudgetUsd)} (account) | **${share(c.monthlyUsd, c.accountBudgetUsd, c.lowerBound)}** |`,
+      "",
+      `The account total sums every stack (${usd(c.grossUsd)}) and credits AWS's account-wide free tiers once (${usd(c.freeTierUsd)}).`,
+    );
   }
   const violations = report.stacks.flatMap((s) => (s.report?.violations ?? []).map((v) => ({ stack: s.stack, v })));
   if (violations.length > 0) {

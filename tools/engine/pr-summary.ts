@@ -1,16 +1,29 @@
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { INVENTORY_FILE_ENV, indexInventory, inventoryPath, readInventory } from "../../lib/inventory";
 import {
   budgetFromConfig,
   type CostEstimate,
+  CostInputError,
   estimateCost,
   loadPriceTable,
   loadUsageProfile,
   renderCostMarkdown,
   renderCostText,
+  usageProfilePath,
 } from "./cost";
 import { buildDiagram, type DiagramModel, diagramFormatOf, renderDiagram, toMermaid } from "./diagram";
 import { engineHome } from "./home";
+import {
+  type CostChange,
+  diffEstimates,
+  fromInfracost,
+  renderChangeMarkdown,
+  renderChangeText,
+  toInfracost,
+  type Vcs,
+} from "./infracost";
 import type { PreviewResult } from "./preview";
 import { type Report, redact, renderJson, renderMarkdown, renderText } from "./render";
 import { readStackFile } from "./stack-file";
@@ -32,10 +45,16 @@ export interface ExtrasOptions {
   /** The Mermaid diagram is needed for the PR comment even without --diagram. */
   readonly mermaid: boolean;
   readonly usageDir?: string;
+  /** A previous `--cost --json` document (the PR's base commit): the cost is shown as a change from it. */
+  readonly compareFile?: string;
 }
 
 export interface Extras {
   readonly cost?: CostEstimate;
+  /** The base estimate (--compare) and the change from it. */
+  readonly past?: CostEstimate;
+  readonly change?: CostChange;
+  readonly vcs?: Vcs;
   readonly diagram?: DiagramModel;
   readonly diagramWritten?: string;
 }
@@ -47,13 +66,29 @@ export async function previewExtras(
 ): Promise<Extras> {
   const format = options.diagramFile ? diagramFormatOf(options.diagramFile) : undefined;
   let cost: CostEstimate | undefined;
-  if (options.cost) {
+  let past: CostEstimate | undefined;
+  let change: CostChange | undefined;
+  let vcs: Vcs | undefined;
+  if (options.cost || options.compareFile) {
     const config = readStackFile(result.stack, options.stackDir ?? engineHome().root).config;
+    const usageDir = options.usageDir ?? engineHome().usageDir;
+    const usageFile = path.join(usageDir, `${result.stack}.yaml`);
     cost = estimateCost(result.resources, {
       prices: loadPriceTable(config["aws:region"] ?? "us-east-1"),
-      usage: loadUsageProfile(result.stack, options.usageDir ?? engineHome().usageDir),
+      usage: loadUsageProfile(result.stack, usageDir),
+      usageFile: fs.existsSync(usageFile)
+        ? options.usageDir
+          ? path.relative(process.cwd(), usageFile) || usageFile
+          : usageProfilePath(result.stack)
+        : null,
       budgetUsd: budgetFromConfig(config),
+      inventory: loadInventoryIndex(result.stack, options.stackDir ?? engineHome().root),
     });
+    vcs = vcsInfo();
+    if (options.compareFile) {
+      past = readCostFile(options.compareFile);
+      change = diffEstimates(past, cost);
+    }
   }
   let diagram: DiagramModel | undefined;
   let diagramWritten: string | undefined;
@@ -66,33 +101,89 @@ export async function previewExtras(
       diagramWritten = options.diagramFile;
     }
   }
-  return { cost, diagram, diagramWritten };
+  return { cost, past, change, vcs, diagram, diagramWritten };
+}
+
+/** The stack's inventory (inventory/<stack>.json, or the file INVENTORY_FILE_ENV names), indexed; none is fine. */
+function loadInventoryIndex(stack: string, root: string) {
+  const file = process.env[INVENTORY_FILE_ENV] || path.join(root, inventoryPath(stack));
+  if (!process.env[INVENTORY_FILE_ENV] && !fs.existsSync(file)) return undefined;
+  return indexInventory(readInventory(file));
+}
+
+/** Reads a `--cost --json` document for --compare; a clear error naming the file otherwise. */
+export function readCostFile(file: string): CostEstimate {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw new CostInputError(`--compare ${file}: cannot be read (${(e as Error).message})`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new CostInputError(`--compare ${file}: not JSON (${(e as Error).message})`);
+  }
+  return fromInfracost(doc, `--compare ${file}`).estimate;
+}
+
+/**
+ * The commit the estimate describes, for Infracost's metadata: git's HEAD, the branch GitHub
+ * Actions names (GITHUB_HEAD_REF / GITHUB_REF_NAME) when there. Its commit time is also the
+ * document's timeGenerated, so one commit always gives the same document.
+ */
+export function vcsInfo(cwd = engineHome().root): Vcs {
+  const git = (...args: string[]) => {
+    try {
+      return execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return "";
+    }
+  };
+  const [sha = "", name = "", email = "", time = "", subject = ""] = git(
+    "log",
+    "-1",
+    "--format=%H%x00%an%x00%ae%x00%cI%x00%s",
+  ).split("\u0000");
+  return {
+    branch: process.env.GITHUB_HEAD_REF || process.env.GITHUB_REF_NAME || git("rev-parse", "--abbrev-ref", "HEAD"),
+    commitSha: sha,
+    commitAuthorName: name,
+    commitAuthorEmail: email,
+    commitTimestamp: time ? new Date(time).toISOString() : new Date(0).toISOString(),
+    commitMessage: subject,
+  };
+}
+
+/** The Infracost JSON document of the extras' estimate (with the base's when --compare was given). */
+export function costJson(stack: string, extras: Extras): string {
+  if (!extras.cost || !extras.vcs) throw new Error("costJson needs the cost estimate");
+  return JSON.stringify(toInfracost(extras.cost, { stack, vcs: extras.vcs, past: extras.past }), null, 2);
 }
 
 export function renderTextWithExtras(report: Report, extras: Extras): string {
   const parts = [renderText(report)];
+  if (extras.change) parts.push("", renderChangeText(extras.change));
   if (extras.cost) parts.push("", renderCostText(extras.cost));
   if (extras.diagramWritten) parts.push("", `Diagram written to ${extras.diagramWritten}`);
   return redact(parts.join("\n"), report);
 }
 
+/**
+ * `--json`: the preview's report; with `--cost`, the cost estimate alone in Infracost's JSON output
+ * shape instead (what `infracost comment` and `--compare` read; the exit code still carries the
+ * policy result).
+ */
 export function renderJsonWithExtras(report: Report, extras: Extras): string {
+  if (extras.cost) return redact(costJson(report.stack, extras), report);
   const json = JSON.parse(renderJson(report)) as Record<string, unknown>;
-  if (extras.cost)
-    json.cost = {
-      monthlyUsd: extras.cost.monthlyUsd,
-      budgetUsd: extras.cost.budgetUsd,
-      fixedUsd: extras.cost.fixedUsd,
-      usageUsd: extras.cost.usageUsd,
-      region: extras.cost.region,
-      pricesTranscribed: extras.cost.pricesTranscribed,
-      components: extras.cost.components,
-      lines: extras.cost.lines,
-      unpriced: extras.cost.unpriced,
-      free: extras.cost.free,
-    };
   if (extras.diagramWritten) json.diagram = extras.diagramWritten;
   return redact(JSON.stringify(json, null, 2), report);
+}
+
+function mdSummary(e: CostEstimate): string {
+  return `$${e.monthlyUsd.toFixed(2)} a month${e.budgetUsd !== null ? ` of the stack's $${e.budgetUsd.toFixed(2)} budget` : ""}`;
 }
 
 interface Block {
@@ -146,7 +237,14 @@ export function renderPrSummary(report: Report, extras: Extras, limit = GITHUB_C
   const treeAt = at("\n<details><summary>Resource tree", resourcesAt);
   const outputsAt = at("\n### Outputs", treeAt);
   const blocks: Block[] = [{ text: base.slice(0, resourcesAt).trimEnd() }];
-  if (extras.cost)
+  if (extras.cost && extras.change)
+    // Infracost's order: the monthly change first, the full estimate folded under it.
+    blocks.push({
+      text: `### Monthly cost change\n\n${renderChangeMarkdown(extras.change)}\n\n<details><summary>Full estimate: ${mdSummary(extras.cost)}</summary>\n\n${renderCostMarkdown(extras.cost)}\n\n</details>`,
+      dropOrder: 3,
+      omitted: `### Monthly cost change\n\n${renderChangeMarkdown(extras.change)}\n\n_Full estimate omitted to fit the comment limit._`,
+    });
+  else if (extras.cost)
     blocks.push({
       text: `### Cost against the budget\n\n${renderCostMarkdown(extras.cost)}`,
       dropOrder: 3,
