@@ -47,7 +47,10 @@ describe("command-line options (tools/cli/options.ts)", () => {
       state: { type: "string", multiple: true, help: "a state" },
       stack: { type: "string", help: "the stack" },
     } as const;
-    const parsed = parseCommandLine(["--state", "a.tfstate", "--state=b.json", "--stack", "x", "--stack", "y"], repeatable);
+    const parsed = parseCommandLine(
+      ["--state", "a.tfstate", "--state=b.json", "--stack", "x", "--stack", "y"],
+      repeatable,
+    );
     expect(parsed.values.state).to.deep.equal(["a.tfstate", "b.json"]);
     expect(parsed.problems).to.deep.equal(["--stack is given twice"]);
   });

@@ -403,10 +403,12 @@ async function readRds(ctx: Ctx, region: string): Promise<InventoryEntry[]> {
         });
   const withParameters = await mapLimit(groups, CONCURRENCY, async (g) => {
     const parameters: Attrs[] = [];
-    // Only the values set on the group (Source "user"): what ParameterGroupArgs.parameters lists.
+    // Only the values set on the group, what ParameterGroupArgs.parameters lists: DescribeDBParameters
+    // with Source "user" ("Parameters that were modified by the user", RDS API Reference,
+    // DescribeDBParameters). A parameter answered with another Source is dropped all the same.
     for await (const page of paginateDescribeDBParameters({ client }, { DBParameterGroupName: g.name, Source: "user" }))
       for (const p of page.Parameters ?? [])
-        if (p.Source === "user" && p.ParameterName)
+        if ((p.Source === undefined || p.Source === "user") && p.ParameterName)
           parameters.push(defined({ name: p.ParameterName, value: p.ParameterValue, applyMethod: p.ApplyMethod }));
     parameters.sort((a, b) => String(a.name).localeCompare(String(b.name)));
     return live(
