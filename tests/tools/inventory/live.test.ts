@@ -48,6 +48,7 @@ import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { expect } from "chai";
 import { entryKey, type Inventory, type InventoryEntry, indexInventory, readInventory } from "../../../lib/inventory";
+import { runInventory } from "../../../tools/inventory/main";
 import { type RunningMoto, startMoto } from "../../../tools/moto/server";
 import { type CliResult, repoRoot, runTool } from "../../support/cli";
 
@@ -457,6 +458,38 @@ describe("npm run inventory -- --live, against moto (tools/inventory/live.ts)", 
     );
     expect(result.stdout).to.match(/instanceClass: db\.t3\.medium/);
     expect(result.stdout).to.include(MONITOR_ARN).and.include(PI_KEY);
+  });
+
+  it("refuses an account other than the stack's (huntaze:accountId), naming both, before reading anything", async () => {
+    // In-process, on a copy of the project whose stack names another account; the SDK reads moto's
+    // endpoint and credentials from the environment, as the CLI does.
+    const root = fs.mkdtempSync(path.join(dir, "other-"));
+    fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(root, "Pulumi.yaml"));
+    fs.writeFileSync(
+      path.join(root, "Pulumi.other.yaml"),
+      'config:\n  aws:region: us-east-1\n  huntaze:accountId: "111122223333"\n',
+    );
+    const saved = { ...process.env };
+    Object.assign(process.env, moto.env);
+    let stderr = "";
+    try {
+      const code = await runInventory(["--stack", "other", "--live"], {
+        env: { ...process.env, INIT_CWD: root },
+        root,
+        stdout: () => {},
+        stderr: (t) => {
+          stderr += t;
+        },
+      });
+      expect(code, stderr).to.equal(1);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+    expect(stderr).to.include(
+      "the live account (sts:GetCallerIdentity) is from account 317805897534, but stack other is account 111122223333 (huntaze:accountId in Pulumi.other.yaml)",
+    );
+    expect(fs.existsSync(path.join(root, "inventory"))).to.equal(false);
   });
 
   it("writes nothing and exits 3 when an API refuses (AccessDenied on ce:GetAnomalyMonitors)", async () => {

@@ -436,6 +436,25 @@ describe("npm run inventory from Terraform states (tools/inventory/main.ts)", ()
     expect(fs.readdirSync(dir).filter((f) => f.includes(".tmp-"))).to.deep.equal([]);
   });
 
+  it("refuses --live when the environment points at another region than the stack's, before reading anything", async () => {
+    let stderr = "";
+    const code = await runInventory(["--stack", "production", "--live", "--out", path.join(dir, "west.json")], {
+      env: { INIT_CWD: repoRoot, AWS_REGION: "eu-west-1" },
+      stdout: () => {},
+      stderr: (t) => {
+        stderr += t;
+      },
+      clients: () => {
+        throw new Error("no client may be created");
+      },
+    });
+    expect(code).to.equal(1);
+    expect(stderr).to.include(
+      "the environment's region is eu-west-1 (AWS_REGION), but stack production is in us-east-1 (aws:region in Pulumi.production.yaml)",
+    );
+    expect(fs.existsSync(path.join(dir, "west.json"))).to.equal(false);
+  });
+
   it("reports bad arguments at once with the usage (exit 4), and --help lists the options (exit 0)", async () => {
     const bad = await run(["--stak", "production"]);
     expect(bad.code).to.equal(4);
