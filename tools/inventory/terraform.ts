@@ -31,6 +31,25 @@ interface Instance {
   readonly address: string;
   readonly type: string;
   readonly attributes: Readonly<Record<string, unknown>>;
+  /** Top-level attributes Terraform marks sensitive: never carried, whatever the type's table says. */
+  readonly sensitive?: ReadonlySet<string>;
+}
+
+/**
+ * The top-level attribute names a state marks sensitive: the raw state's `sensitive_attributes`
+ * (paths, each a list of steps such as {"type":"get_attr","value":"endpoint"}) and show -json's
+ * `sensitive_values` (the same shape as `values`, `true` where sensitive).
+ */
+function sensitiveOf(raw: unknown, show: unknown): Set<string> {
+  const names = new Set<string>();
+  if (Array.isArray(raw))
+    for (const p of raw) {
+      const step = Array.isArray(p) ? p[0] : undefined;
+      if (isObject(step) && step.type === "get_attr" && typeof step.value === "string") names.add(step.value);
+    }
+  if (isObject(show))
+    for (const [k, v] of Object.entries(show)) if (v === true || (Array.isArray(v) && v.includes(true))) names.add(k);
+  return names;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -60,6 +79,7 @@ function rawInstances(file: string, state: Record<string, unknown>): Instance[] 
         address: addressOf(r.module, r.type as string, r.name as string, inst.index_key),
         type: r.type as string,
         attributes: inst.attributes,
+        sensitive: sensitiveOf(inst.sensitive_attributes, undefined),
       });
     });
   });
@@ -77,7 +97,12 @@ function showInstances(file: string, values: unknown): Instance[] {
         throw new InventoryError(`${at}.resources[${i}] must have an address and a type`, file);
       if (r.mode !== "managed") return;
       if (!isObject(r.values)) throw new InventoryError(`${at}.resources[${i}].values must be an object`, file);
-      out.push({ address: r.address, type: r.type, attributes: r.values });
+      out.push({
+        address: r.address,
+        type: r.type,
+        attributes: r.values,
+        sensitive: sensitiveOf(undefined, r.sensitive_values),
+      });
     });
     const children = module.child_modules ?? [];
     if (!Array.isArray(children)) throw new InventoryError(`${at}.child_modules must be a list`, file);
@@ -103,7 +128,10 @@ export function entryOf(instance: Instance): InventoryEntry | undefined {
   const physicalName = spec.physicalName(attributes);
   if (!importId || !physicalName)
     return { type, physicalName: id, importId: id, source, attributes: {}, terraformType: type, adoptable: false };
-  const converted = convertFields(attributes, spec.fields);
+  const readable = instance.sensitive?.size
+    ? Object.fromEntries(Object.entries(attributes).filter(([k]) => !instance.sensitive!.has(k)))
+    : attributes;
+  const converted = convertFields(readable, spec.fields);
   for (const key of spec.redact?.(attributes) ?? []) delete converted[key];
   const arn = spec.arn?.(attributes);
   return {

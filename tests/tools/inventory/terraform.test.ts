@@ -237,6 +237,39 @@ describe("Terraform state → inventory entries (tools/inventory/terraform.ts)",
     expect(db.importId).to.equal("huntaze-postgres-production");
   });
 
+  it("drops what the state marks sensitive (raw sensitive_attributes, show -json sensitive_values)", () => {
+    const sub = resource("aws_sns_topic_subscription", "s", {
+      id: `arn:aws:sns:us-east-1:${ACCOUNT}:t:1`,
+      arn: `arn:aws:sns:us-east-1:${ACCOUNT}:t:1`,
+      protocol: "email",
+      endpoint: "private@example.com",
+      topic_arn: `arn:aws:sns:us-east-1:${ACCOUNT}:t`,
+    });
+    (sub.instances[0] as Record<string, unknown>).sensitive_attributes = [[{ type: "get_attr", value: "endpoint" }]];
+    const raw = parseTerraformState("raw.json", stateText([sub])).entries[0]!;
+    expect(raw.attributes).to.include({ protocol: "email" }).and.not.have.property("endpoint");
+    const show = {
+      format_version: "1.0",
+      values: {
+        root_module: {
+          resources: [
+            {
+              address: "aws_sns_topic_subscription.s",
+              mode: "managed",
+              type: "aws_sns_topic_subscription",
+              name: "s",
+              values: sub.instances[0]!.attributes,
+              sensitive_values: { endpoint: true },
+            },
+          ],
+        },
+      },
+    };
+    const shown = parseTerraformState("show.json", JSON.stringify(show)).entries[0]!;
+    expect(shown.attributes).to.deep.equal(raw.attributes);
+    expect(JSON.stringify([raw, shown])).to.not.include("private@example.com");
+  });
+
   it("reads `terraform show -json` to the same entries as the raw state", () => {
     expect(read(SHOW).entries).to.deep.equal(read(RAW).entries);
     expect(read(SHOW).detail).to.match(/terraform show -json \(format 1\.0, terraform 1\.6\.6\)/);
