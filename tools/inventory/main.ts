@@ -131,15 +131,15 @@ export function mergeEntries(
   terraform: readonly InventoryEntry[],
   live: readonly InventoryEntry[],
   warn: (line: string) => void,
+  stateOf: (entry: InventoryEntry) => string = () => "a state",
 ): InventoryEntry[] {
   const byKey = new Map<string, InventoryEntry>();
   for (const e of terraform) {
     const key = entryKey(e.type, e.physicalName);
     const seen = byKey.get(key);
     if (seen) {
-      warn(
-        `${e.type} ${e.physicalName} is in two states (${(seen.source as { address: string }).address} and ${(e.source as { address: string }).address}): listed once`,
-      );
+      const where = (x: InventoryEntry) => `${(x.source as { address: string }).address} in ${stateOf(x)}`;
+      warn(`${e.type} ${e.physicalName} is in two states (${where(seen)} and ${where(e)}): listed once`);
       continue;
     }
     byKey.set(key, e);
@@ -264,6 +264,7 @@ export async function runInventory(argv: readonly string[], deps: InventoryDeps)
 
   const sources: Inventory["sources"][number][] = [];
   const terraformEntries: InventoryEntry[] = [];
+  const stateOf = new Map<InventoryEntry, string>();
   try {
     for (const state of states) {
       const file = callerPath(state, deps.env);
@@ -277,6 +278,7 @@ export async function runInventory(argv: readonly string[], deps: InventoryDeps)
       const read = parseTerraformState(shown, text);
       checkPlaces(target, `Terraform state ${shown}`, read.accounts, read.regions);
       terraformEntries.push(...read.entries);
+      for (const e of read.entries) stateOf.set(e, shown);
       const unmapped = read.entries.filter((e) => e.adoptable === false).length;
       progress(
         `${shown}: ${read.entries.length} aws_* resources${unmapped ? ` (${unmapped} of a type the inventory cannot adopt)` : ""}`,
@@ -350,7 +352,12 @@ export async function runInventory(argv: readonly string[], deps: InventoryDeps)
     });
   }
 
-  const resources = mergeEntries(terraformEntries, liveEntries, (line) => progress(`warning: ${line}`));
+  const resources = mergeEntries(
+    terraformEntries,
+    liveEntries,
+    (line) => progress(`warning: ${line}`),
+    (e) => stateOf.get(e) ?? "a state",
+  );
   const inventory: Inventory = {
     version: INVENTORY_FORMAT_VERSION,
     stack: target.stack,

@@ -429,7 +429,9 @@ describe("npm run inventory from Terraform states (tools/inventory/main.ts)", ()
       out,
     ]);
     expect(code, stderr).to.equal(0);
-    expect(stderr).to.match(/warning: aws:sqs\/queue:Queue huntaze-rate-limiter-queue is in two states/);
+    expect(stderr).to.include(
+      "warning: aws:sqs/queue:Queue huntaze-rate-limiter-queue is in two states (aws_sqs_queue.rate_limiter in tests/fixtures/terraform/production-hardening.tfstate and aws_sqs_queue.rate_limiter in tests/fixtures/terraform/production-hardening.show.json): listed once",
+    );
     const resources = readInventory(out).resources;
     expect(resources).to.have.length(10);
     const keys = resources.map((e) => `${e.type} ${e.physicalName}`);
