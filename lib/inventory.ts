@@ -45,6 +45,16 @@ export interface InventoryEntry {
    * absent here is "not recorded", never "unset".
    */
   readonly attributes: Readonly<Record<string, unknown>>;
+  /**
+   * The Terraform resource type it was read as (e.g. "aws_sqs_queue"), when it came from a state.
+   * For a type the inventory cannot map to a Pulumi type, `type` is this same Terraform type.
+   */
+  readonly terraformType?: string;
+  /**
+   * false: the inventory knows no Pulumi type or import id for it, so the program cannot adopt it
+   * and the engine lists it as left unmanaged. Absent means adoptable.
+   */
+  readonly adoptable?: false;
 }
 
 export interface Inventory {
@@ -66,6 +76,7 @@ export interface Inventory {
  * (they are matched as account singletons, or not at all).
  */
 export const PHYSICAL_NAME: Readonly<Record<string, string>> = {
+  // Types absent here, and entries that are not adoptable, carry their import id as physicalName.
   "aws:sqs/queue:Queue": "name",
   "aws:dynamodb/table:Table": "name",
   "aws:sns/topic:Topic": "name",
@@ -81,7 +92,21 @@ export const PHYSICAL_NAME: Readonly<Record<string, string>> = {
   "aws:kms/alias:Alias": "name",
   "aws:cloudtrail/trail:Trail": "name",
   "aws:costexplorer/anomalyMonitor:AnomalyMonitor": "name",
+  "aws:securityhub/standardsSubscription:StandardsSubscription": "standardsArn",
 };
+
+/**
+ * The physical name of an ECS service: the program's `name` input is the service's name alone,
+ * but a service name is unique only within its cluster, so the key is `${clusterName}/${serviceName}`
+ * with the cluster's NAME (not its ARN, even though the program's `cluster` input is the ARN).
+ * This is also the import id Pulumi takes for aws:ecs/service:Service ("cluster-name/service-name").
+ */
+export const ecsServicePhysicalName = (clusterName: string, serviceName: string): string =>
+  `${clusterName}/${serviceName}`;
+
+/** The cluster name in a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or a bare name. */
+export const ecsClusterName = (clusterArnOrName: string): string =>
+  clusterArnOrName.replace(/^arn:[^:]+:ecs:[^:]*:\d*:cluster\//, "");
 
 /** Types of which an account (and region) holds at most one: matched by type alone. */
 export const SINGLETON_TYPES: ReadonlySet<string> = new Set([
@@ -159,6 +184,8 @@ export function inventoryProblems(data: unknown): string[] {
         problems.push(`${at}.${key} must be a non-empty string, got ${JSON.stringify(entry[key])}`);
     if (!isObject(entry.source) || (entry.source.kind !== "terraform" && entry.source.kind !== "live"))
       problems.push(`${at}.source.kind must be "terraform" or "live", got ${JSON.stringify(entry.source)}`);
+    if (entry.adoptable !== undefined && entry.adoptable !== false)
+      problems.push(`${at}.adoptable must be false or absent (adoptable), got ${JSON.stringify(entry.adoptable)}`);
     if (!isObject(entry.attributes)) problems.push(`${at}.attributes must be an object`);
     else
       for (const key of Object.keys(entry.attributes))
@@ -192,6 +219,13 @@ export function readInventory(file: string): Inventory {
 
 /** The key an entry is found by: type and physical name (account id for singletons). */
 export const entryKey = (type: string, physicalName: string): string => `${type}\u0000${physicalName}`;
+
+/** The order entries are written in: by type, then physical name (code-point order, locale-free). */
+export function compareEntries(a: InventoryEntry, b: InventoryEntry): number {
+  const byType = a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
+  if (byType !== 0) return byType;
+  return a.physicalName < b.physicalName ? -1 : a.physicalName > b.physicalName ? 1 : 0;
+}
 
 /** Entries by entryKey, for lookups from the program's resources. */
 export function indexInventory(inventory: Inventory): Map<string, InventoryEntry> {

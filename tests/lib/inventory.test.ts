@@ -2,7 +2,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { entryKey, InventoryError, indexInventory, inventoryProblems, readInventory } from "../../lib/inventory";
+import {
+  compareEntries,
+  ecsClusterName,
+  ecsServicePhysicalName,
+  entryKey,
+  type InventoryEntry,
+  InventoryError,
+  indexInventory,
+  inventoryProblems,
+  readInventory,
+} from "../../lib/inventory";
 
 const valid = {
   version: 1,
@@ -64,5 +74,42 @@ describe("the inventory format (lib/inventory.ts)", () => {
   it("names the file of a truncated inventory", () => {
     const file = write("cut.json", JSON.stringify(valid).slice(0, 50));
     expect(() => readInventory(file)).to.throw(InventoryError, /cut\.json: is not JSON \(truncated\?\)/);
+  });
+
+  it("accepts a not-adoptable entry (adoptable: false) and refuses any other adoptable value", () => {
+    const kept = {
+      ...valid.resources[0],
+      type: "aws_sqs_queue_redrive_allow_policy",
+      terraformType: "aws_sqs_queue_redrive_allow_policy",
+      adoptable: false,
+    };
+    expect(inventoryProblems({ ...valid, resources: [kept] })).to.deep.equal([]);
+    expect(inventoryProblems({ ...valid, resources: [{ ...kept, adoptable: true }] })).to.deep.equal([
+      "resources[0].adoptable must be false or absent (adoptable), got true",
+    ]);
+  });
+
+  it("keys an ECS service by cluster NAME and service name, whatever form the cluster is given in", () => {
+    expect(ecsClusterName("arn:aws:ecs:us-east-1:317805897534:cluster/huntaze-cluster")).to.equal("huntaze-cluster");
+    expect(ecsClusterName("huntaze-cluster")).to.equal("huntaze-cluster");
+    expect(
+      ecsServicePhysicalName(ecsClusterName("arn:aws:ecs:us-east-1:317805897534:cluster/ai-team"), "ai-team-api"),
+    ).to.equal("ai-team/ai-team-api");
+  });
+
+  it("orders entries by type, then physical name, independently of the locale", () => {
+    const e = (type: string, physicalName: string) => ({ type, physicalName }) as InventoryEntry;
+    const sorted = [
+      e("aws:sqs/queue:Queue", "b"),
+      e("aws:ecs/service:Service", "Z/x"),
+      e("aws:sqs/queue:Queue", "B"),
+      e("aws:ecs/service:Service", "a/x"),
+    ].sort(compareEntries);
+    expect(sorted.map((x) => `${x.type} ${x.physicalName}`)).to.deep.equal([
+      "aws:ecs/service:Service Z/x",
+      "aws:ecs/service:Service a/x",
+      "aws:sqs/queue:Queue B",
+      "aws:sqs/queue:Queue b",
+    ]);
   });
 });

@@ -42,6 +42,19 @@ describe("command-line options (tools/cli/options.ts)", () => {
     ]);
   });
 
+  it("collects a repeatable option's values in order, and still refuses a repeated single one", () => {
+    const repeatable = {
+      state: { type: "string", multiple: true, help: "a state" },
+      stack: { type: "string", help: "the stack" },
+    } as const;
+    const parsed = parseCommandLine(
+      ["--state", "a.tfstate", "--state=b.json", "--stack", "x", "--stack", "y"],
+      repeatable,
+    );
+    expect(parsed.values.state).to.deep.equal(["a.tfstate", "b.json"]);
+    expect(parsed.problems).to.deep.equal(["--stack is given twice"]);
+  });
+
   it("generates aligned help lines from the same table", () => {
     expect(formatOptions(table).split("\n")).to.deep.equal([
       "  --stack NAME          the stack",
@@ -118,6 +131,7 @@ describe("--help on every command-line tool", function () {
     ["tools/redis-verify.ts", /^Usage: npm run redis:verify/],
     ["tools/pipeline-local.ts", /^usage: npm run pipeline:local/],
     ["tools/build.ts", /^usage: npm run build/],
+    ["tools/inventory.ts", /^Usage: npm run inventory/],
     ["bench/preview.ts", /^usage: npm run bench:preview/],
     ["bench/redis-verify.ts", /^usage: npm run bench:redis-verify/],
     ["bench/pipeline.ts", /^usage: npm run bench:pipeline/],

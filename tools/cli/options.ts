@@ -18,12 +18,18 @@ export interface OptionSpec {
   readonly help: string;
   /** Left out of the generated option lines (aliases documented elsewhere). */
   readonly hidden?: boolean;
+  /** A string option that may be repeated: its value is the list of every value given, in order. */
+  readonly multiple?: boolean;
 }
 
 export type OptionTable = Readonly<Record<string, OptionSpec>>;
 
 export type OptionValues<T extends OptionTable> = {
-  -readonly [K in keyof T]?: T[K]["type"] extends "string" ? string : boolean;
+  -readonly [K in keyof T]?: T[K]["type"] extends "string"
+    ? T[K] extends { readonly multiple: true }
+      ? string[]
+      : string
+    : boolean;
 };
 
 export interface ParsedCommandLine<T extends OptionTable> {
@@ -34,7 +40,7 @@ export interface ParsedCommandLine<T extends OptionTable> {
 
 /** Parses `argv` against `table`. Never throws: problems are returned, each naming the option. */
 export function parseCommandLine<T extends OptionTable>(argv: readonly string[], table: T): ParsedCommandLine<T> {
-  const values: Record<string, string | boolean> = {};
+  const values: Record<string, string | boolean | string[]> = {};
   const problems: string[] = [];
   const known = Object.keys(table);
   const parseFrom = (start: number): void => {
@@ -74,6 +80,10 @@ export function parseCommandLine<T extends OptionTable>(argv: readonly string[],
           parseFrom(start + token.index + 1);
           return;
         }
+        continue;
+      }
+      if (spec.multiple) {
+        values[token.name] = [...((values[token.name] as string[] | undefined) ?? []), token.value];
         continue;
       }
       if (token.name in values) problems.push(`${token.rawName} is given twice`);
