@@ -40,7 +40,8 @@ function writePolicyPackManifest(version: string): void {
 
 /**
  * The offline engine's bins (dist/tools/package-bin) need, beside the compiled JS: the price tables the
- * cost estimate reads and the preload that defers @pulumi/pulumi's closure dependencies. The
+ * cost estimate reads and the preloads that defer @pulumi/pulumi's closure dependencies and the pack
+ * launcher's TypeScript compiler. The
  * engine is a command, not an API: its .d.ts files are left out.
  */
 function writeEngineFiles(): void {
@@ -48,10 +49,9 @@ function writeEngineFiles(): void {
   fs.mkdirSync(path.join(engine, "prices"), { recursive: true });
   for (const f of fs.readdirSync(path.join(repoRoot, "tools", "engine", "prices")).filter((f) => f.endsWith(".json")))
     fs.copyFileSync(path.join(repoRoot, "tools", "engine", "prices", f), path.join(engine, "prices", f));
-  fs.copyFileSync(
-    path.join(repoRoot, "tools", "engine", "lazy-closure-deps.js"),
-    path.join(engine, "lazy-closure-deps.js"),
-  );
+  // Preloads of the engine and of the policy pack's process (plain JavaScript, not compiled by tsc).
+  for (const f of ["lazy-closure-deps.js", "lazy-pack-typescript.js"])
+    fs.copyFileSync(path.join(repoRoot, "tools", "engine", f), path.join(engine, f));
   for (const f of fs.readdirSync(path.join(distDir, "tools"), { recursive: true, encoding: "utf8" }))
     if (f.endsWith(".d.ts")) fs.rmSync(path.join(distDir, "tools", f));
 }

@@ -28,7 +28,7 @@ import {
 import { previewStack } from "./engine/preview";
 import { locateProject } from "./engine/project";
 import { exitCodeFor, type Report } from "./engine/render";
-import { availableStacks, repoRoot } from "./engine/stack-file";
+import { availableStacks } from "./engine/stack-file";
 import { TRANSPILE_ONLY_ENV, transpileOnlyFromEnv, typeCheckProgram } from "./engine/typecheck";
 
 /** Writes a whole file or nothing: a temporary file renamed over it. */
@@ -114,14 +114,15 @@ async function main(argv: string[]): Promise<number> {
   const flags = checkCommandLine(parsed);
   // Pulumi's Node.js host type-checks a TypeScript program before running it: so does this preview.
   if (!flags["transpile-only"] && transpileOnlyFromEnv() !== true) {
-    const stackDir = flags["stack-dir"] === undefined ? repoRoot : callerPath(flags["stack-dir"]);
+    const home = engineHome().root; // this repository, or the project a package bin runs in
+    const stackDir = flags["stack-dir"] === undefined ? home : callerPath(flags["stack-dir"]);
     const program = flags.program === undefined ? undefined : callerPath(flags.program);
-    const project = locateProject(stackDir, program, repoRoot);
+    const project = locateProject(stackDir, program, home);
     const progress = progressPrinter(!flags.quiet);
     const checked = typeCheckProgram({
       program: program ?? project.main,
       projectDir: project.dir,
-      cacheRoot: repoRoot,
+      cacheRoot: home,
     });
     progress(
       {

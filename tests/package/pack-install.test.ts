@@ -218,7 +218,19 @@ describe("the installable package (npm pack → a copy of examples/payments in a
     const before = snapshot(installed);
     const preview = await run(
       npx,
-      ["--no-install", "huntaze-preview", "--stack", "dev", "--cost", "--json", "--quiet", "--diagram", "arch.svg"],
+      // --cost with --json prints the Infracost document alone; --cost-file keeps it beside the preview JSON.
+      [
+        "--no-install",
+        "huntaze-preview",
+        "--stack",
+        "dev",
+        "--json",
+        "--cost-file",
+        "cost.json",
+        "--quiet",
+        "--diagram",
+        "arch.svg",
+      ],
       consumer,
     );
     expect(preview.code, preview.stderr.slice(-3000)).to.equal(0);
@@ -228,7 +240,6 @@ describe("the installable package (npm pack → a copy of examples/payments in a
       resources: { urn: string; type: string; name: string; inputs: Record<string, unknown> }[];
       violations: { policy: string; enforcement: string; urn: string }[];
       outputs: Record<string, unknown>;
-      cost: { monthlyUsd: number; budgetUsd: number | null };
     };
     expect(report.stack).to.equal("dev");
     // The project is the example's Pulumi.yaml, in every URN.
@@ -248,9 +259,17 @@ describe("the installable package (npm pack → a copy of examples/payments in a
     expect(report.violations.map((v) => v.policy)).to.include("s3-bucket-event-notifications");
     expect(report.violations.filter((v) => v.enforcement === "mandatory")).to.deep.equal([]);
 
-    // The cost, against the budget the example's stack file sets.
-    expect(report.cost.budgetUsd).to.equal(400);
-    expect(report.cost.monthlyUsd).to.be.greaterThan(0);
+    // The cost, in Infracost's shape, and against the budget the example's stack file sets.
+    const cost = JSON.parse(fs.readFileSync(path.join(consumer, "cost.json"), "utf8")) as {
+      totalMonthlyCost: string;
+      projects: { name: string }[];
+    };
+    fs.rmSync(path.join(consumer, "cost.json"));
+    expect(cost.projects.map((p) => p.name)).to.deep.equal(["dev"]);
+    expect(Number(cost.totalMonthlyCost)).to.be.greaterThan(0);
+    const text = await run(npx, ["--no-install", "huntaze-preview", "--stack", "dev", "--cost", "--quiet"], consumer);
+    expect(text.code, text.stderr.slice(-2000)).to.equal(0);
+    expect(text.stdout).to.match(/of the stack's \$400\.00 monthly budget/);
 
     // The Lambda code is the bundle inside the installed package, byte for byte.
     const fn = report.resources.find((r) => r.type === "aws:lambda/function:Function");

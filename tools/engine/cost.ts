@@ -966,8 +966,8 @@ export function estimateCost(resources: readonly RecordedResource[], options: Es
 /**
  * The budget reads, in one place (another issue moves them out of the engine): a stack's own budget
  * `huntaze:monthlyBudgetUsd`, and the account budget `huntaze:finops.accountBudgetUsd` of the stack
- * that owns the account baseline (`huntaze:manageAccountBaseline`), DEFAULT_ACCOUNT_BUDGET_USD there
- * when unset (stacks/config-finops.ts).
+ * that owns the account baseline (`huntaze:manageAccountBaseline`). The engine does not import the
+ * program to learn its defaults: a stack file that does not set the account budget has none here.
  */
 export const BUDGET_KEYS = {
   stack: "huntaze:monthlyBudgetUsd",
@@ -989,7 +989,7 @@ export function budgetFromConfig(config: Record<string, unknown>): number | null
   return raw === undefined ? null : positiveUsd(raw, BUDGET_KEYS.stack);
 }
 
-/** The account budget when this stack owns the account baseline, else null. */
+/** The account budget the stack file sets when this stack owns the account baseline, else null. */
 export function accountBudgetFromConfig(config: Record<string, unknown>): number | null {
   const owns = config[BUDGET_KEYS.ownsAccount];
   if (owns !== true && owns !== "true") return null;
@@ -1002,11 +1002,7 @@ export function accountBudgetFromConfig(config: Record<string, unknown>): number
     }
   }
   const raw = (finops as Record<string, unknown> | undefined)?.[BUDGET_KEYS.accountBudget];
-  if (raw !== undefined) return positiveUsd(raw, `${BUDGET_KEYS.finops}.${BUDGET_KEYS.accountBudget}`);
-  // Loaded only here: stacks/config-finops pulls in the component library.
-  const { DEFAULT_ACCOUNT_BUDGET_USD } =
-    require("../../stacks/config-finops") as typeof import("../../stacks/config-finops");
-  return DEFAULT_ACCOUNT_BUDGET_USD;
+  return raw === undefined ? null : positiveUsd(raw, `${BUDGET_KEYS.finops}.${BUDGET_KEYS.accountBudget}`);
 }
 
 export const usd = (n: number): string => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
