@@ -14,6 +14,12 @@ export interface AlertTopicsArgs {
    * region: carry the environment (`huntaze-production`), or two stacks claim the same topics.
    */
   readonly namePrefix: string;
+  /**
+   * Explicit physical names per topic, for topics that already exist under another name (production's
+   * Terraform-made `huntaze-cost-alerts`, adopted rather than created beside it).
+   * @default - `<namePrefix>-<kind>-alerts` for each kind
+   */
+  readonly topicNames?: Partial<Record<AlertTopicKind, string>>;
   /** @default - no tags */
   readonly tags?: Record<string, string>;
 }
@@ -30,8 +36,12 @@ export const ALERT_TOPIC_KINDS = ["ops", "security", "cost"] as const;
 export type AlertTopicKind = (typeof ALERT_TOPIC_KINDS)[number];
 
 /** The physical name of one alert topic; unique per account and region, so the prefix carries the environment. */
-export function alertTopicName(namePrefix: string, kind: AlertTopicKind): string {
-  return `${namePrefix}-${kind}-alerts`;
+export function alertTopicName(
+  namePrefix: string,
+  kind: AlertTopicKind,
+  topicNames?: Partial<Record<AlertTopicKind, string>>,
+): string {
+  return topicNames?.[kind] ?? `${namePrefix}-${kind}-alerts`;
 }
 
 /**
@@ -54,7 +64,11 @@ export function eventBridgeKeyStatement(topicArns: readonly string[]): PolicySta
  * messages). EventBridge sends no aws:SourceAccount on its KMS calls (a condition on it drops every
  * event silently): it is scoped to these topics by SNS's encryption context instead.
  */
-export function alertKeyStatements({ accountId, region }: KeyScope, namePrefix: string): PolicyStatement[] {
+export function alertKeyStatements(
+  { accountId, region }: KeyScope,
+  namePrefix: string,
+  topicNames?: Partial<Record<AlertTopicKind, string>>,
+): PolicyStatement[] {
   return [
     {
       Sid: "AlertPublishers",
@@ -65,7 +79,7 @@ export function alertKeyStatements({ accountId, region }: KeyScope, namePrefix: 
       Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     },
     eventBridgeKeyStatement(
-      ALERT_TOPIC_KINDS.map((k) => `arn:aws:sns:${region}:${accountId}:${alertTopicName(namePrefix, k)}`),
+      ALERT_TOPIC_KINDS.map((k) => `arn:aws:sns:${region}:${accountId}:${alertTopicName(namePrefix, k, topicNames)}`),
     ),
   ];
 }
@@ -120,7 +134,7 @@ export class AlertTopics extends pulumi.ComponentResource {
       `${name}-key`,
       {
         description: `Encrypts the ${args.namePrefix} alert topics`,
-        statements: (scope) => alertKeyStatements(scope, args.namePrefix),
+        statements: (scope) => alertKeyStatements(scope, args.namePrefix, args.topicNames),
         ...(tags !== undefined ? { tags } : {}),
       },
       parent,
@@ -129,7 +143,7 @@ export class AlertTopics extends pulumi.ComponentResource {
     const topic = (kind: AlertTopicKind) => {
       const t = new aws.sns.Topic(
         `${name}-${kind}`,
-        { name: alertTopicName(args.namePrefix, kind), kmsMasterKeyId: this.key.arn, tags },
+        { name: alertTopicName(args.namePrefix, kind, args.topicNames), kmsMasterKeyId: this.key.arn, tags },
         parent,
       );
       new aws.sns.TopicPolicy(

@@ -197,3 +197,50 @@ export const entryKey = (type: string, physicalName: string): string => `${type}
 export function indexInventory(inventory: Inventory): Map<string, InventoryEntry> {
   return new Map(inventory.resources.map((e) => [entryKey(e.type, e.physicalName), e]));
 }
+
+/** An ECS cluster's name from what a service's `cluster` input holds: the cluster's ARN or its name. */
+export function ecsClusterName(cluster: string): string {
+  // Cluster ARN: arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName} (Service Authorization
+  // Reference, "Actions, resources, and condition keys for Amazon ECS", resource type "cluster",
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+  const arn = /^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:cluster\/(.+)$/.exec(cluster);
+  return arn ? (arn[1] as string) : cluster;
+}
+
+/** The inputs physicalNameOf reads for a type (an ECS service's name is qualified by its cluster). */
+export function physicalNameInputs(type: string): string[] {
+  const key = PHYSICAL_NAME[type];
+  if (key === undefined) return [];
+  return type === "aws:ecs/service:Service" ? ["cluster", key] : [key];
+}
+
+/**
+ * The physical name a resource of `type` claims with these (plain) inputs, as an inventory entry
+ * records it; undefined when the type is not matched by name or the name is not a known string (a
+ * computed name cannot be matched: that resource is a create). Singletons are the account id.
+ */
+export function physicalNameOf(
+  type: string,
+  inputs: Readonly<Record<string, unknown>>,
+  accountId: string,
+): string | undefined {
+  if (SINGLETON_TYPES.has(type)) return accountId;
+  const key = PHYSICAL_NAME[type];
+  if (key === undefined) return undefined;
+  const name = inputs[key];
+  if (typeof name !== "string" || name === "") return undefined;
+  if (type !== "aws:ecs/service:Service") return name;
+  const cluster = inputs.cluster;
+  return typeof cluster === "string" && cluster !== "" ? `${ecsClusterName(cluster)}/${name}` : undefined;
+}
+
+/** The inventory entry a resource of `type` with these inputs would adopt, if any. */
+export function entryFor(
+  index: ReadonlyMap<string, InventoryEntry>,
+  type: string,
+  inputs: Readonly<Record<string, unknown>>,
+  accountId: string,
+): InventoryEntry | undefined {
+  const name = physicalNameOf(type, inputs, accountId);
+  return name === undefined ? undefined : index.get(entryKey(type, name));
+}

@@ -17,6 +17,11 @@ export interface AlertsConfig {
   readonly opsEmails: string[];
   readonly securityEmails: string[];
   readonly costEmails: string[];
+  /**
+   * The cost topic's physical name when it exists under another name than `<prefix>-cost-alerts`
+   * (production's Terraform-made `huntaze-cost-alerts`, adopted). @default `<prefix>-cost-alerts`
+   */
+  readonly costTopicName?: string;
 }
 
 export interface NetworkConfig {
@@ -99,10 +104,16 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
 
   const a = c.object("alerts");
   const emailList = (key: string) => a?.stringList(key, { pattern: patterns.email, describe: "email address" }) ?? [];
+  // SNS topic names: up to 256 letters, digits, "-" and "_" (CreateTopic, Amazon SNS API Reference).
+  const costTopicName = a?.optionalString("costTopicName", {
+    pattern: /^[A-Za-z0-9_-]{1,256}$/,
+    describe: 'a standard topic name (letters, digits, "-" or "_")',
+  });
   const alerts: AlertsConfig = {
     opsEmails: emailList("opsEmails"),
     securityEmails: emailList("securityEmails"),
     costEmails: emailList("costEmails"),
+    ...(costTopicName !== undefined ? { costTopicName } : {}),
   };
   a?.rejectUnknownKeys();
 
