@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../lib/pulumi-internals";
+import { type AdoptionConfig, readAdoptionConfig } from "./config-adoption";
 import { type FinOpsConfig, readFinOpsConfig } from "./config-finops";
 import { type ObservabilityConfig, readObservabilityConfig } from "./config-observability";
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
@@ -56,10 +57,11 @@ export interface StackConfig {
   readonly security: SecurityConfig;
   readonly observability: ObservabilityConfig;
   readonly finops: FinOpsConfig;
+  readonly adoption: AdoptionConfig;
 }
 
 /** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
-function namespaceValues(all: Record<string, string>, namespace: string): Record<string, unknown> {
+export function namespaceValues(all: Record<string, string>, namespace: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [fullKey, raw] of Object.entries(all)) {
     if (!fullKey.startsWith(`${namespace}:`)) continue;
@@ -153,6 +155,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
   const security = readSecurityConfig(c);
   const observability = readObservabilityConfig(c, environment);
   const finops = readFinOpsConfig(c, manageAccountBaseline);
+  const adoption = readAdoptionConfig(c);
 
   c.rejectUnknownKeys();
   if (problems.length > 0) throw new ConfigValidationError(problems);
@@ -172,6 +175,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     security,
     observability,
     finops,
+    adoption,
   };
 }
 

@@ -13,6 +13,7 @@ import {
   UsageError,
 } from "./engine/cli";
 import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
+import { writeHandOver } from "./engine/hand-over";
 import {
   type Extras,
   previewExtras,
@@ -63,17 +64,28 @@ export const previewOptions = {
     placeholder: "DIR",
     help: "the policy pack to enforce, as `pulumi preview --policy-pack DIR` takes it\n(default: the repository's policy-pack)",
   },
+  inventory: {
+    type: "string",
+    placeholder: "FILE",
+    help: "what exists in the account (npm run inventory): the program adopts it, the preview prints\neach resource's step (create, import, update, replace) (default: inventory/NAME.json if it exists;\n`none` for no inventory)",
+  },
+  "import-file": {
+    type: "string",
+    placeholder: "FILE",
+    help: "write Pulumi's bulk import file for `pulumi import --file FILE`, and FILE's\n.terraform-state-rm.txt beside it (docs/runbooks/terraform-to-pulumi.md)",
+  },
   quiet: { type: "boolean", help: "no progress lines on stderr" },
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;
 
-const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
+const usage = `usage: npm run preview -- --stack <${availableStacks().join("|")}> [--json | --markdown] [--cost] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--inventory FILE] [--import-file FILE] [--quiet]
        npm run preview -- --all [--stacks a,b] [--json | --markdown] [--policy-config FILE] [--quiet]
 
 ${formatOptions(previewOptions)}
 
 Relative paths are resolved against the directory the command was run from.
-exit codes: 0 clean or advisory-only, 1 a mandatory policy violation, 2 a config or program error`;
+exit codes: 0 clean or advisory-only, 1 a mandatory policy violation or an adoption error (an adopted
+stateful resource replaced, a create of a name the inventory holds), 2 a config or program error`;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, previewOptions);
@@ -97,7 +109,11 @@ async function main(argv: string[]): Promise<number> {
   // The cost and the diagram need only the records: computed while the policy pack starts.
   let extras: Promise<Extras> = Promise.resolve({});
   const stackDir = flags["stack-dir"] === undefined ? undefined : callerPath(flags["stack-dir"]);
+  const inventory =
+    flags.inventory === undefined ? undefined : flags.inventory === "none" ? null : callerPath(flags.inventory);
+  const importFileOut = flags["import-file"] === undefined ? undefined : callerPath(flags["import-file"]);
   const result = await previewStack({
+    inventory,
     stack,
     program: flags.program === undefined ? undefined : callerPath(flags.program),
     stackDir,
@@ -121,7 +137,14 @@ async function main(argv: string[]): Promise<number> {
   const report: Report = { ...result, title: `Preview of stack ${result.stack} (offline engine, nothing deployed)` };
   const render = { text: renderTextWithExtras, json: renderJsonWithExtras, markdown: renderPrSummary }[format];
   process.stdout.write(`${render(report, await extras)}\n`);
-  return exitCodeFor(result.violations);
+  if (importFileOut !== undefined) {
+    if (!result.adoption)
+      throw new UsageError(
+        `--import-file needs an inventory: pass --inventory FILE (stack ${stack} has no inventory/${stack}.json)`,
+      );
+    writeHandOver(importFileOut, result.resources, result.adoption, !flags.quiet);
+  }
+  return exitCodeFor(result.violations, result.adoption?.findings.length ?? 0);
 }
 
 main(process.argv.slice(2)).then(
