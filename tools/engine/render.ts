@@ -238,12 +238,15 @@ function mdCell(s: string): string {
 
 export function renderMarkdown(report: Report): string {
   const { mandatory, advisory } = counts(report.violations);
+  const adoptionErrors = report.adoption?.findings.length ?? 0;
   const status =
-    mandatory > 0
-      ? "❌ blocked by mandatory policy violations"
-      : advisory > 0
-        ? "⚠️ advisory violations only"
-        : "✅ no policy violations";
+    adoptionErrors > 0
+      ? `❌ blocked by ${adoptionErrors} adoption error${adoptionErrors === 1 ? "" : "s"} (see "What pulumi up will do")`
+      : mandatory > 0
+        ? "❌ blocked by mandatory policy violations"
+        : advisory > 0
+          ? "⚠️ advisory violations only"
+          : "✅ no policy violations";
   const lines = [
     `## ${report.title}`,
     "",
@@ -260,6 +263,7 @@ export function renderMarkdown(report: Report): string {
       lines.push(`| ${v.enforcement} | \`${v.policy}\` | \`${mdCell(shortUrn(v.urn))}\` | ${mdCell(detail)} |`);
     }
   }
+  if (report.adoption) lines.push("", ...adoptionLines(report.adoption, true));
   lines.push("", "### Resources", "", "| count | type |", "| ---: | --- |");
   for (const [type, n] of typeCounts(report.resources)) lines.push(`| ${n} | \`${type}\` |`);
   lines.push(
@@ -272,7 +276,6 @@ export function renderMarkdown(report: Report): string {
     "",
     "</details>",
     "",
-    ...(report.adoption ? [...adoptionLines(report.adoption, true), ""] : []),
     "### Outputs",
     "",
   );

@@ -17,6 +17,7 @@ import {
 import { adoptExisting } from "../../../stacks/adoption";
 import { allowReplaceFrom, importFile, planAdoption, terraformStateRm } from "../../../tools/engine/adoption-plan";
 import type { RecordedResource } from "../../../tools/engine/recorder";
+import { exitCodeFor, renderMarkdown, renderText, toJson } from "../../../tools/engine/render";
 import { REPLACE_PROPERTIES } from "../../../tools/engine/replace-properties";
 import { type CliResult, repoRoot, runTool } from "../../support/cli";
 import { inputsOf, one, record } from "../../support/pulumi-harness";
@@ -251,6 +252,41 @@ describe("adoption plan: Pulumi's step per resource", () => {
       ],
     });
     expect(terraformStateRm(plan)).to.deep.equal(["terraform state rm 'aws_dynamodb_table.costs'"]);
+  });
+
+  it("renders the steps, the errors and what is left unmanaged in text, JSON and Markdown; errors exit 1", () => {
+    const resources = [
+      table({ name: "costs-table", hashKey: "id", billingMode: "PROVISIONED" }, "costs-table"),
+      recorded({ type: "aws:sqs/queue:Queue", name: "q", inputs: { name: "fresh" } }),
+    ];
+    const adoption = planAdoption(resources, inv, "inv.json");
+    const report = {
+      title: "t",
+      stack: "production",
+      policyPack: { name: "p", version: "1" },
+      resources,
+      violations: [],
+      outputs: {},
+      adoption,
+    };
+    const text = renderText(report);
+    expect(text).to.match(/\+- aws:dynamodb\/table:Table +costs {2}\(import costs-table\)/);
+    expect(text).to.include("+- hashKey: pk => id  (forces replacement)");
+    expect(text).to.include("~ billingMode: PAY_PER_REQUEST => PROVISIONED");
+    expect(text).to.match(/\+ aws:sqs\/queue:Queue +q/);
+    expect(text).to.include("Left unmanaged (1:").and.include("aws:sqs/queue:Queue orphan (live, test)");
+    expect(text).to.include("terraform state rm 'aws_dynamodb_table.costs'");
+    const json = toJson(report);
+    expect(json.resources.map((r) => [r.op, r.importId])).to.deep.equal([
+      ["replace", "costs-table"],
+      ["create", undefined],
+    ]);
+    expect(json.adoption?.unmanaged.map((e) => e.physicalName)).to.deep.equal(["orphan"]);
+    const md = renderMarkdown(report);
+    expect(md).to.include("❌ blocked by 1 adoption error").and.include("**Left unmanaged** (1:");
+    expect(md.indexOf("**Left unmanaged**")).to.be.below(md.indexOf("### Resources"));
+    expect(exitCodeFor([], adoption.findings.length)).to.equal(1);
+    expect(exitCodeFor([], 0)).to.equal(0);
   });
 
   it("has a replace-properties row for every type an inventory can adopt", () => {
