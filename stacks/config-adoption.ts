@@ -23,7 +23,7 @@ export function readAdoptionConfig(c: ConfigReader): AdoptionConfig {
   const allowReplace = a?.has("allowReplace")
     ? a.stringList("allowReplace", {
         pattern: ALLOW_REPLACE_PATTERN,
-        describe: 'URN or "<type token> <physical name>"',
+        describe: 'resource: its URN, or "<type token> <physical name>"',
       })
     : [];
   a?.rejectUnknownKeys();

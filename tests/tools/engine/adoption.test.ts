@@ -15,10 +15,12 @@ import {
   SINGLETON_TYPES,
 } from "../../../lib/inventory";
 import { adoptExisting } from "../../../stacks/adoption";
+import { parseStackConfig } from "../../../stacks/config";
 import { allowReplaceFrom, importFile, planAdoption, terraformStateRm } from "../../../tools/engine/adoption-plan";
 import type { RecordedResource } from "../../../tools/engine/recorder";
 import { exitCodeFor, renderMarkdown, renderText, toJson } from "../../../tools/engine/render";
 import { REPLACE_PROPERTIES } from "../../../tools/engine/replace-properties";
+import { readStackFile } from "../../../tools/engine/stack-file";
 import { type CliResult, repoRoot, runTool } from "../../support/cli";
 import { inputsOf, one, record } from "../../support/pulumi-harness";
 
@@ -118,6 +120,94 @@ describe("adoption: the stack transform, served by the offline engine", () => {
     expect(() => adoptExisting("staging")).to.throw(/inventory of stack "production", not of "staging"/);
     process.env[INVENTORY_FILE_ENV] = "";
     expect(adoptExisting("staging")).to.equal(undefined);
+  });
+});
+
+describe("transforms in Pulumi's order", () => {
+  it("calls the resource's own transforms, then each ancestor's, then the stack's, and registers the result", async () => {
+    const run = await record(() => {
+      const mark =
+        (who: string): pulumi.ResourceTransform =>
+        (args) =>
+          args.type === "aws:sqs/queue:Queue"
+            ? {
+                props: {
+                  ...args.props,
+                  tags: { ...(args.props.tags ?? {}), [`${Object.keys(args.props.tags ?? {}).length}`]: who },
+                },
+                opts: args.opts,
+              }
+            : undefined;
+      pulumi.runtime.registerResourceTransform(mark("stack"));
+      class Outer extends pulumi.ComponentResource {
+        constructor(opts: pulumi.ComponentResourceOptions) {
+          super("huntaze:test:Outer", "outer", {}, opts);
+          class Inner extends pulumi.ComponentResource {
+            constructor(parent: pulumi.Resource) {
+              super("huntaze:test:Inner", "inner", {}, { parent, transforms: [mark("inner")] });
+              new aws.sqs.Queue("q", { name: "ordered" }, { parent: this, transforms: [mark("own")] });
+            }
+          }
+          new Inner(this);
+        }
+      }
+      new Outer({ transforms: [mark("outer")] });
+    });
+    // Order of application: own (key 0), inner (1), outer (2), stack (3) — source_eval.go's order.
+    expect(inputsOf(one(run, "aws:sqs/queue:Queue", "q")).tags).to.deep.equal({
+      "0": "own",
+      "1": "inner",
+      "2": "outer",
+      "3": "stack",
+    });
+  });
+});
+
+describe("name keys in the stacks' config", () => {
+  const problems = (overrides: Record<string, string>): string[] => {
+    const file = readStackFile("production");
+    try {
+      parseStackConfig({ ...file.config, ...overrides }, file.secretKeys);
+      return [];
+    } catch (e) {
+      return (e as { problems: { key: string; allowed: string; got: string }[] }).problems.map(
+        (p) => `${p.key}: ${p.allowed}, got ${p.got}`,
+      );
+    }
+  };
+
+  it("production carries the live names; staging the environment-suffixed defaults", () => {
+    const production = parseStackConfig(readStackFile("production").config, readStackFile("production").secretKeys);
+    expect(production.alerts.costTopicName).to.equal("huntaze-cost-alerts");
+    expect(production.rateLimiter.dlqName).to.equal("huntaze-rate-limiter-queue-dlq");
+    expect(production.finops.workflowQueue.queueName).to.equal("huntaze-hybrid-workflows");
+    const staging = parseStackConfig(readStackFile("staging").config, readStackFile("staging").secretKeys);
+    expect(staging.alerts.costTopicName).to.equal(undefined);
+    expect(staging.rateLimiter.dlqName).to.equal(undefined);
+    expect(staging.finops.workflowQueue.queueName).to.equal(undefined);
+    expect(staging.adoption.allowReplace).to.deep.equal([]);
+  });
+
+  it("refuses malformed names with the key, what is allowed and the value", () => {
+    const prod = readStackFile("production").config;
+    const alerts = JSON.parse(prod["huntaze:alerts"] as string) as Record<string, unknown>;
+    const finops = JSON.parse(prod["huntaze:finops"] as string) as Record<string, unknown>;
+    expect(
+      problems({
+        "huntaze:alerts": JSON.stringify({ ...alerts, costTopicName: "bad name" }),
+        "huntaze:finops": JSON.stringify({
+          ...finops,
+          accountBudgetName: "a:b",
+          workflowQueue: { ...(finops.workflowQueue as object), queueName: "q.fifo" },
+        }),
+        "huntaze:adoption": JSON.stringify({ allowReplace: ["nope"] }),
+      }),
+    ).to.deep.equal([
+      'huntaze:alerts.costTopicName: a standard topic name (letters, digits, "-" or "_"), got "bad name"',
+      'huntaze:finops.accountBudgetName: a budget name (1–100 characters, no : or \\), got "a:b"',
+      'huntaze:finops.workflowQueue.queueName: a FIFO queue name without ".fifo" (1–71 letters, digits, "-" or "_"), got "q.fifo"',
+      'huntaze:adoption.allowReplace[0]: a resource: its URN, or "<type token> <physical name>", got "nope"',
+    ]);
   });
 });
 
