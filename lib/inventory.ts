@@ -244,3 +244,33 @@ export function entryFor(
   const name = physicalNameOf(type, inputs, accountId);
   return name === undefined ? undefined : index.get(entryKey(type, name));
 }
+
+/**
+ * The stack config key (in the program's `huntaze` namespace) naming adopted stateful resources the
+ * stack may replace: `{ allowReplace: [<URN> | "<type token> <physical name>"] }`. The program
+ * validates it with the rest of its config (stacks/config-adoption.ts); the engine reads it.
+ */
+export const ADOPTION_CONFIG_KEY = "adoption";
+
+/** One allowReplace entry: a URN, or a type token, one space and a physical name. */
+export const ALLOW_REPLACE_PATTERN =
+  /^(urn:pulumi:[^\s]+::[^\s]+::[^\s]+::[^\s]+|[a-z0-9-]+:[A-Za-z0-9/]+:[A-Za-z0-9]+ \S+)$/;
+
+/** The allowReplace list of a parsed `adoption` value, or the problems that make it unusable. */
+export function allowReplaceOf(value: unknown, key: string): { allowReplace: string[]; problems: string[] } {
+  if (value === undefined) return { allowReplace: [], problems: [] };
+  if (!isObject(value))
+    return { allowReplace: [], problems: [`${key} must be an object, got ${JSON.stringify(value)}`] };
+  const problems = Object.keys(value)
+    .filter((k) => k !== "allowReplace")
+    .map((k) => `${key}.${k} is not a setting (allowed: allowReplace)`);
+  const list = value.allowReplace ?? [];
+  if (!Array.isArray(list)) return { allowReplace: [], problems: [...problems, `${key}.allowReplace must be a list`] };
+  list.forEach((item: unknown, i: number) => {
+    if (typeof item !== "string" || !ALLOW_REPLACE_PATTERN.test(item))
+      problems.push(
+        `${key}.allowReplace[${i}] must be a URN or "<type token> <physical name>", got ${JSON.stringify(item)}`,
+      );
+  });
+  return { allowReplace: list.filter((i): i is string => typeof i === "string"), problems };
+}

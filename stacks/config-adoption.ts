@@ -1,3 +1,4 @@
+import { ADOPTION_CONFIG_KEY, ALLOW_REPLACE_PATTERN } from "../lib/inventory";
 import type { ConfigReader } from "./validation";
 
 // `huntaze:adoption` (optional): what the preview may let through when it adopts existing resources
@@ -13,13 +14,9 @@ export interface AdoptionConfig {
   readonly allowReplace: readonly string[];
 }
 
-/** A URN, or a type token, one space and a physical name. */
-export const ALLOW_REPLACE_PATTERN =
-  /^(urn:pulumi:[^\s]+::[^\s]+::[^\s]+::[^\s]+|[a-z0-9-]+:[A-Za-z0-9/]+:[A-Za-z0-9]+ \S+)$/;
-
 /** Reads `huntaze:adoption`; problems land in `c.problems`. */
 export function readAdoptionConfig(c: ConfigReader): AdoptionConfig {
-  const a = c.object("adoption", { optional: true });
+  const a = c.object(ADOPTION_CONFIG_KEY, { optional: true });
   const allowReplace = a?.has("allowReplace")
     ? a.stringList("allowReplace", {
         pattern: ALLOW_REPLACE_PATTERN,

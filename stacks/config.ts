@@ -61,7 +61,7 @@ export interface StackConfig {
 }
 
 /** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
-export function namespaceValues(all: Record<string, string>, namespace: string): Record<string, unknown> {
+function namespaceValues(all: Record<string, string>, namespace: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [fullKey, raw] of Object.entries(all)) {
     if (!fullKey.startsWith(`${namespace}:`)) continue;

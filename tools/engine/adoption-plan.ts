@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import {
+  ADOPTION_CONFIG_KEY,
+  allowReplaceOf,
   entryFor,
   entryKey,
   type Inventory,
@@ -10,12 +12,10 @@ import {
   physicalNameOf,
   STATEFUL_TYPES,
 } from "../../lib/inventory";
-import { CONFIG_NAMESPACE, namespaceValues } from "../../stacks/config";
-import { readAdoptionConfig } from "../../stacks/config-adoption";
-import { type ConfigProblem, ConfigReader, ConfigValidationError } from "../../stacks/validation";
 import type { RecordedResource } from "./recorder";
 import { REPLACE_PROPERTIES } from "./replace-properties";
 import { isSecret, maskSecrets, type PlainValue } from "./secrets";
+import { StackFileError } from "./stack-file";
 
 // What `pulumi up` will do to each resource, given what the stack's inventory says exists: Pulumi's
 // step names. `import` reads an existing resource into the state; since pulumi/pulumi#19339 (CLI
@@ -65,13 +65,24 @@ export function defaultInventoryFile(stack: string, stackDir: string): string | 
   return fs.existsSync(file) ? file : undefined;
 }
 
-/** `huntaze:adoption.allowReplace` from the stack's config (validated as the program validates it). */
+/** The stack config's adoption key, as `pulumi config` stores it (the program's namespace is "huntaze"). */
+export const ADOPTION_CONFIG = `huntaze:${ADOPTION_CONFIG_KEY}`;
+
+/**
+ * `huntaze:adoption.allowReplace` from the stack's config. The program validates the key with the
+ * rest of its config (a bad value fails its run first); this reads the same contract (lib/inventory.ts).
+ */
 export function allowReplaceFrom(config: Record<string, string>): readonly string[] {
-  const problems: ConfigProblem[] = [];
-  const c = new ConfigReader(namespaceValues(config, CONFIG_NAMESPACE), `${CONFIG_NAMESPACE}:`, problems, new Set());
-  const adoption = readAdoptionConfig(c);
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-  return adoption.allowReplace;
+  const raw = config[ADOPTION_CONFIG];
+  let value: unknown;
+  try {
+    value = raw === undefined ? undefined : JSON.parse(raw);
+  } catch {
+    value = raw;
+  }
+  const { allowReplace, problems } = allowReplaceOf(value, ADOPTION_CONFIG);
+  if (problems.length > 0) throw new StackFileError(`invalid stack config:\n  - ${problems.join("\n  - ")}`);
+  return allowReplace;
 }
 
 /** JSON-equal after key ordering; numbers and their string forms compare equal (Terraform states hold both). */
