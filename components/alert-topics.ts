@@ -14,6 +14,12 @@ export interface AlertTopicsArgs {
    * region: carry the environment (`huntaze-production`), or two stacks claim the same topics.
    */
   readonly namePrefix: string;
+  /**
+   * Explicit physical names per topic, for topics that already exist under another name (production's
+   * Terraform-made `huntaze-cost-alerts`, adopted rather than created beside it).
+   * @default - `<namePrefix>-<kind>-alerts` for each kind
+   */
+  readonly topicNames?: Partial<Record<AlertTopicKind, string>>;
   /** @default - no tags */
   readonly tags?: Record<string, string>;
 }
@@ -30,8 +36,12 @@ export const ALERT_TOPIC_KINDS = ["ops", "security", "cost"] as const;
 export type AlertTopicKind = (typeof ALERT_TOPIC_KINDS)[number];
 
 /** The physical name of one alert topic; unique per account and region, so the prefix carries the environment. */
-export function alertTopicName(namePrefix: string, kind: AlertTopicKind): string {
-  return `${namePrefix}-${kind}-alerts`;
+export function alertTopicName(
+  namePrefix: string,
+  kind: AlertTopicKind,
+  topicNames?: Partial<Record<AlertTopicKind, string>>,
+): string {
+  return topicNames?.[kind] ?? `${namePrefix}-${kind}-alerts`;
 }
 
 /**
@@ -50,8 +60,14 @@ export function eventBridgeKeyStatement(topicArns: readonly string[]): PolicySta
 }
 
 /** The ARNs of the three alert topics, known from their names before they exist. */
-export function alertTopicArns({ accountId, region }: KeyScope, namePrefix: string): string[] {
-  return ALERT_TOPIC_KINDS.map((k) => `arn:aws:sns:${region}:${accountId}:${alertTopicName(namePrefix, k)}`);
+export function alertTopicArns(
+  { accountId, region }: KeyScope,
+  namePrefix: string,
+  topicNames?: Partial<Record<AlertTopicKind, string>>,
+): string[] {
+  return ALERT_TOPIC_KINDS.map(
+    (k) => `arn:aws:sns:${region}:${accountId}:${alertTopicName(namePrefix, k, topicNames)}`,
+  );
 }
 
 /**
@@ -69,8 +85,12 @@ export function alertTopicArns({ accountId, region }: KeyScope, namePrefix: stri
  * A condition a publisher does not send drops every alarm or budget alert at the key. EventBridge
  * sends none of them either (its statement below).
  */
-export function alertKeyStatements(scope: KeyScope, namePrefix: string): PolicyStatement[] {
-  const topics = alertTopicArns(scope, namePrefix);
+export function alertKeyStatements(
+  scope: KeyScope,
+  namePrefix: string,
+  topicNames?: Partial<Record<AlertTopicKind, string>>,
+): PolicyStatement[] {
+  const topics = alertTopicArns(scope, namePrefix, topicNames);
   return [
     {
       Sid: "AlertPublishers",
@@ -134,7 +154,7 @@ export class AlertTopics extends pulumi.ComponentResource {
       `${name}-key`,
       {
         description: `Encrypts the ${args.namePrefix} alert topics`,
-        statements: (scope) => alertKeyStatements(scope, args.namePrefix),
+        statements: (scope) => alertKeyStatements(scope, args.namePrefix, args.topicNames),
         ...(tags !== undefined ? { tags } : {}),
       },
       parent,
@@ -143,7 +163,7 @@ export class AlertTopics extends pulumi.ComponentResource {
     const topic = (kind: AlertTopicKind) => {
       const t = new aws.sns.Topic(
         `${name}-${kind}`,
-        { name: alertTopicName(args.namePrefix, kind), kmsMasterKeyId: this.key.arn, tags },
+        { name: alertTopicName(args.namePrefix, kind, args.topicNames), kmsMasterKeyId: this.key.arn, tags },
         parent,
       );
       new aws.sns.TopicPolicy(

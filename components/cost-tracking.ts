@@ -50,7 +50,15 @@ export interface CostTrackingArgs {
    * account baseline sets it.
    * @default - none
    */
-  readonly accountBudget?: { readonly limitUsd: number };
+  readonly accountBudget?: {
+    readonly limitUsd: number;
+    /**
+     * The budget's name, when the account's budget exists already (budget names are unique per
+     * account) and is adopted rather than created beside it.
+     * @default `<namePrefix>-account-monthly`
+     */
+    readonly name?: string;
+  };
   /**
    * Cost allocation tag that marks the environment; it must be activated in Billing (cost
    * allocation tags) before the environment budget sees any cost.
@@ -223,6 +231,15 @@ export function resolveCostTrackingArgs(name: string, args: CostTrackingArgs): R
       message: `environmentTagKey must be a user tag key (1–128 characters, not aws:), got "${r.tagKey}"`,
     },
     {
+      // Budget: "The : and \ characters, and the "/action/" substring, aren't allowed in BudgetName",
+      // 1–100 characters (Budget, AWS Billing and Cost Management API Reference,
+      // https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html).
+      check:
+        args.accountBudget?.name === undefined ||
+        (/^[^:\\]{1,100}$/.test(args.accountBudget.name) && !args.accountBudget.name.includes("/action/")),
+      message: `accountBudget.name must be 1–100 characters without ":", "\\" or "/action/", got "${args.accountBudget?.name}"`,
+    },
+    {
       check: money(args.monthlyBudgetUsd),
       message: `monthlyBudgetUsd must be > 0 and ≤ 1e9, got ${args.monthlyBudgetUsd}`,
     },
@@ -328,7 +345,7 @@ export class CostTracking extends pulumi.ComponentResource {
       this.accountBudget = new aws.budgets.Budget(
         `${name}-account-budget`,
         {
-          name: `${s.namePrefix}-account-monthly`,
+          name: args.accountBudget.name ?? `${s.namePrefix}-account-monthly`,
           budgetType: "COST",
           limitAmount: args.accountBudget.limitUsd.toFixed(2),
           limitUnit: "USD",

@@ -132,6 +132,17 @@ export interface RateLimiterPipelineArgs {
    * @default "huntaze-rate-limiter"
    */
   readonly namePrefix?: string;
+  /**
+   * The source queue's physical name, when it exists already under a name the prefix does not give.
+   * @default `<namePrefix>-queue`
+   */
+  readonly queueName?: string;
+  /**
+   * The DLQ's physical name, when it exists already under a name the prefix does not give
+   * (production's Terraform-made `huntaze-rate-limiter-queue-dlq`).
+   * @default `<namePrefix>-dlq`
+   */
+  readonly dlqName?: string;
   /** Private subnets the function runs in (it reaches Redis there). */
   readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** VPC of those subnets, for the function's security group. */
@@ -243,6 +254,8 @@ export const RATE_LIMITER_ENV = {
 /** Every argument with its default applied: the constructor reads only this. */
 export interface ResolvedPipelineArgs {
   readonly namePrefix: string;
+  readonly queueName: string;
+  readonly dlqName: string;
   readonly functionName: string;
   readonly logGroupName: string;
   readonly runtime: string;
@@ -274,6 +287,8 @@ export function resolveRateLimiterArgs(name: string, args: RateLimiterPipelineAr
   const namePrefix = args.namePrefix ?? d.namePrefix;
   const r: ResolvedPipelineArgs = {
     namePrefix,
+    queueName: args.queueName ?? `${namePrefix}-queue`,
+    dlqName: args.dlqName ?? `${namePrefix}-dlq`,
     functionName: namePrefix,
     logGroupName: `/aws/lambda/${namePrefix}`,
     runtime: args.runtime ?? d.runtime,
@@ -315,6 +330,13 @@ function pipelineProblems(r: ResolvedPipelineArgs, args: RateLimiterPipelineArgs
       check: /^[A-Za-z0-9_-]{1,56}$/.test(r.namePrefix),
       message: `namePrefix must be 1–56 letters, digits, "-" or "_" (function names are ≤ 64), got "${r.namePrefix}"`,
     },
+    // SQS: "A queue name can have up to 80 characters. Valid values: alphanumeric characters,
+    // hyphens (-), and underscores (_)" (CreateQueue, Amazon SQS API Reference,
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html).
+    ...(["queueName", "dlqName"] as const).map((key) => ({
+      check: /^[A-Za-z0-9_-]{1,80}$/.test(r[key]),
+      message: `${key} must be 1–80 letters, digits, "-" or "_" (a standard queue), got "${r[key]}"`,
+    })),
     {
       // The bundle targets LAMBDA_NODE_MAJOR: an older runtime may not run it.
       check: /^nodejs(\d+)\.x$/.test(r.runtime) && Number(/^nodejs(\d+)/.exec(r.runtime)?.[1]) >= LAMBDA_NODE_MAJOR,
@@ -731,11 +753,11 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     kmsKeyArn: pulumi.Output<string>,
   ): [aws.sqs.Queue, aws.sqs.Queue] {
     const parent = { parent: this };
-    const { tags, namePrefix: prefix } = s;
+    const { tags } = s;
     const dlq = new aws.sqs.Queue(
       `${name}-dlq`,
       {
-        name: `${prefix}-dlq`,
+        name: s.dlqName,
         messageRetentionSeconds: s.dlqMessageRetentionSeconds,
         kmsMasterKeyId: kmsKeyArn,
         kmsDataKeyReusePeriodSeconds: 300,
@@ -746,7 +768,7 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     const queue = new aws.sqs.Queue(
       `${name}-queue`,
       {
-        name: `${prefix}-queue`,
+        name: s.queueName,
         receiveWaitTimeSeconds: 20,
         visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
         messageRetentionSeconds: s.messageRetentionSeconds,

@@ -104,10 +104,6 @@ export const PHYSICAL_NAME: Readonly<Record<string, string>> = {
 export const ecsServicePhysicalName = (clusterName: string, serviceName: string): string =>
   `${clusterName}/${serviceName}`;
 
-/** The cluster name in a cluster ARN (arn:aws:ecs:REGION:ACCOUNT:cluster/NAME) or a bare name. */
-export const ecsClusterName = (clusterArnOrName: string): string =>
-  clusterArnOrName.replace(/^arn:[^:]+:ecs:[^:]*:\d*:cluster\//, "");
-
 /** Types of which an account (and region) holds at most one: matched by type alone. */
 export const SINGLETON_TYPES: ReadonlySet<string> = new Set([
   "aws:guardduty/detector:Detector",
@@ -230,4 +226,83 @@ export function compareEntries(a: InventoryEntry, b: InventoryEntry): number {
 /** Entries by entryKey, for lookups from the program's resources. */
 export function indexInventory(inventory: Inventory): Map<string, InventoryEntry> {
   return new Map(inventory.resources.map((e) => [entryKey(e.type, e.physicalName), e]));
+}
+
+/** An ECS cluster's name from what a service's `cluster` input holds: the cluster's ARN or its name. */
+export function ecsClusterName(cluster: string): string {
+  // Cluster ARN: arn:${Partition}:ecs:${Region}:${Account}:cluster/${ClusterName} (Service Authorization
+  // Reference, "Actions, resources, and condition keys for Amazon ECS", resource type "cluster",
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+  const arn = /^arn:aws[a-z-]*:ecs:[^:]*:\d{12}:cluster\/(.+)$/.exec(cluster);
+  return arn ? (arn[1] as string) : cluster;
+}
+
+/** The inputs physicalNameOf reads for a type (an ECS service's name is qualified by its cluster). */
+export function physicalNameInputs(type: string): string[] {
+  const key = PHYSICAL_NAME[type];
+  if (key === undefined) return [];
+  return type === "aws:ecs/service:Service" ? ["cluster", key] : [key];
+}
+
+/**
+ * The physical name a resource of `type` claims with these (plain) inputs, as an inventory entry
+ * records it; undefined when the type is not matched by name or the name is not a known string (a
+ * computed name cannot be matched: that resource is a create). Singletons are the account id.
+ */
+export function physicalNameOf(
+  type: string,
+  inputs: Readonly<Record<string, unknown>>,
+  accountId: string,
+): string | undefined {
+  if (SINGLETON_TYPES.has(type)) return accountId;
+  const key = PHYSICAL_NAME[type];
+  if (key === undefined) return undefined;
+  const name = inputs[key];
+  if (typeof name !== "string" || name === "") return undefined;
+  if (type !== "aws:ecs/service:Service") return name;
+  const cluster = inputs.cluster;
+  return typeof cluster === "string" && cluster !== ""
+    ? ecsServicePhysicalName(ecsClusterName(cluster), name)
+    : undefined;
+}
+
+/** The inventory entry a resource of `type` with these inputs would adopt, if any. */
+export function entryFor(
+  index: ReadonlyMap<string, InventoryEntry>,
+  type: string,
+  inputs: Readonly<Record<string, unknown>>,
+  accountId: string,
+): InventoryEntry | undefined {
+  const name = physicalNameOf(type, inputs, accountId);
+  return name === undefined ? undefined : index.get(entryKey(type, name));
+}
+
+/**
+ * The stack config key (in the program's `huntaze` namespace) naming adopted stateful resources the
+ * stack may replace: `{ allowReplace: [<URN> | "<type token> <physical name>"] }`. The program
+ * validates it with the rest of its config (stacks/config-adoption.ts); the engine reads it.
+ */
+export const ADOPTION_CONFIG_KEY = "adoption";
+
+/** One allowReplace entry: a URN, or a type token, one space and a physical name. */
+export const ALLOW_REPLACE_PATTERN =
+  /^(urn:pulumi:[^\s]+::[^\s]+::[^\s]+::[^\s]+|[a-z0-9-]+:[A-Za-z0-9/]+:[A-Za-z0-9]+ \S+)$/;
+
+/** The allowReplace list of a parsed `adoption` value, or the problems that make it unusable. */
+export function allowReplaceOf(value: unknown, key: string): { allowReplace: string[]; problems: string[] } {
+  if (value === undefined) return { allowReplace: [], problems: [] };
+  if (!isObject(value))
+    return { allowReplace: [], problems: [`${key} must be an object, got ${JSON.stringify(value)}`] };
+  const problems = Object.keys(value)
+    .filter((k) => k !== "allowReplace")
+    .map((k) => `${key}.${k} is not a setting (allowed: allowReplace)`);
+  const list = value.allowReplace ?? [];
+  if (!Array.isArray(list)) return { allowReplace: [], problems: [...problems, `${key}.allowReplace must be a list`] };
+  list.forEach((item: unknown, i: number) => {
+    if (typeof item !== "string" || !ALLOW_REPLACE_PATTERN.test(item))
+      problems.push(
+        `${key}.allowReplace[${i}] must be a URN or "<type token> <physical name>", got ${JSON.stringify(item)}`,
+      );
+  });
+  return { allowReplace: list.filter((i): i is string => typeof i === "string"), problems };
 }

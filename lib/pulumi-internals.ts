@@ -17,6 +17,8 @@ interface RuntimeStore {
   supportsResourceHooks: boolean;
   supportsErrorHooks: boolean;
   supportsInvokeDependsOn: boolean;
+  /** The SDK's callback server (transforms), created on first use; setMockOptions forgets it. */
+  callbacks?: { shutdown(): void };
 }
 
 const state = require("@pulumi/pulumi/runtime/state") as { getStore(): RuntimeStore };
@@ -39,6 +41,9 @@ export const isConfigSecret = config.isConfigSecret;
 // The engine's protocol messages (resource monitor and Analyzer).
 export * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 export * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
+// The Callbacks service the SDK serves (transforms): the engine calls it back as the CLI's does.
+export * as callbackrpc from "@pulumi/pulumi/proto/callback_grpc_pb";
+export * as callbackproto from "@pulumi/pulumi/proto/callback_pb";
 export * as resproto from "@pulumi/pulumi/proto/resource_pb";
 export { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 // Wire-format helpers and the mock monitor the offline engine extends.
@@ -91,4 +96,13 @@ export function shareDeserializedProperties(): void {
     return value;
   };
   deserialize.__shared = true;
+}
+
+/**
+ * An output's value when known, else undefined (a preview's computed value). Uses the SDK's
+ * internal `isKnown`/`promise()`, as its own apply does; a transform may await it.
+ */
+export async function knownOutputValue(output: unknown): Promise<unknown> {
+  const o = output as { isKnown: Promise<boolean>; promise(withUnknowns?: boolean): Promise<unknown> };
+  return (await o.isKnown) ? o.promise() : undefined;
 }

@@ -14,6 +14,11 @@ import { type ConfigReader, patterns } from "./validation";
 export interface FinOpsConfig {
   /** The whole account's monthly budget; only where manageAccountBaseline is true. @default 500 there, none elsewhere */
   readonly accountBudgetUsd?: number;
+  /**
+   * The account budget's name: the existing budget's in production (adopted, not created beside it).
+   * @default "huntaze-account-monthly"
+   */
+  readonly accountBudgetName?: string;
   /** Whether this stack owns the account's cost anomaly monitor. @default manageAccountBaseline */
   readonly anomalyMonitor: boolean;
   /**
@@ -34,6 +39,12 @@ export interface FinOpsConfig {
   readonly environmentTagKey: string;
   readonly costAlertWebhookUrl?: string;
   readonly workflowQueue: {
+    /**
+     * Queue name without ".fifo" (the DLQ is `<queueName>-dlq.fifo`): production keeps the live
+     * `huntaze-hybrid-workflows`; staging the environment-suffixed default, since both share the account.
+     * @default "huntaze-hybrid-workflows-<environment>"
+     */
+    readonly queueName?: string;
     /** @default 300 */
     readonly visibilityTimeoutSeconds: number;
     /** @default 5 */
@@ -73,6 +84,17 @@ export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean
     anomalyMonitor = true;
   } else if (f !== undefined) anomalyMonitor = f.boolean("anomalyMonitor", manageAccountBaseline);
 
+  const accountBudgetName = f?.optionalString("accountBudgetName", {
+    // BudgetName: 1–100 characters, no ":" or "\\" (Budget, AWS Billing and Cost Management API Reference).
+    pattern: /^[^:\\]{1,100}$/,
+    describe: "a budget name (1–100 characters, no : or \\)",
+  });
+  if (accountBudgetName !== undefined && accountBudgetUsd === undefined)
+    f?.problem(
+      "accountBudgetName",
+      "unset unless this stack owns the account budget (accountBudgetUsd)",
+      accountBudgetName,
+    );
   const anomalyThresholdUsd = f?.number("anomalyThresholdUsd", { min: 1, max: 1_000_000, default: 50 }) ?? 50;
   const tableDeletionProtection = f?.boolean("tableDeletionProtection", true) ?? true;
   const costsTtlDays = int("costsTtlDays", 1, 3650, DEFAULT_COSTS_TTL_DAYS);
@@ -84,6 +106,11 @@ export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean
     }) ?? "Environment";
 
   const w = f?.object("workflowQueue", { optional: true });
+  const queueName = w?.optionalString("queueName", {
+    // The component adds ".fifo" and "-dlq": 71 characters leave room for both within SQS's 80.
+    pattern: /^[A-Za-z0-9_-]{1,71}$/,
+    describe: 'a FIFO queue name without ".fifo" (1–71 letters, digits, "-" or "_")',
+  });
   const visibilityTimeoutSeconds = w?.integer("visibilityTimeoutSeconds", { min: 0, max: 43_200, default: 300 }) ?? 300;
   const maxReceiveCount = w?.integer("maxReceiveCount", { min: 1, max: 1000, default: 5 }) ?? 5;
   const a = w?.object("alarms", { optional: true });
@@ -108,6 +135,7 @@ export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean
 
   return {
     ...(accountBudgetUsd !== undefined ? { accountBudgetUsd } : {}),
+    ...(accountBudgetName !== undefined && accountBudgetUsd !== undefined ? { accountBudgetName } : {}),
     anomalyMonitor,
     ...(anomalyMonitorExistingArn ? { anomalyMonitorExistingArn } : {}),
     anomalyThresholdUsd,
@@ -116,6 +144,11 @@ export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean
     alertsTtlDays,
     environmentTagKey,
     ...(costAlertWebhookUrl ? { costAlertWebhookUrl } : {}),
-    workflowQueue: { visibilityTimeoutSeconds, maxReceiveCount, alarms },
+    workflowQueue: {
+      ...(queueName !== undefined ? { queueName } : {}),
+      visibilityTimeoutSeconds,
+      maxReceiveCount,
+      alarms,
+    },
   };
 }

@@ -36,6 +36,11 @@ export interface RateLimiterConfig {
   readonly visibilityTimeoutSeconds: number;
   /** @default 30 */
   readonly logRetentionDays: number;
+  /**
+   * The DLQ's physical name when it exists under another name than `<prefix>-dlq` (production's
+   * Terraform-made `huntaze-rate-limiter-queue-dlq`, adopted). @default `<prefix>-dlq`
+   */
+  readonly dlqName?: string;
   /** https URL of the OnlyFans API (the token is `onlyfansApiToken`). */
   readonly onlyfans: { readonly apiUrl: string };
   /** @default DEFAULT_ALARM_THRESHOLDS (the seed's) */
@@ -92,6 +97,12 @@ export function readRateLimiterConfig(c: ConfigReader): RateLimiterConfig {
   if (!isLogRetentionDays(logRetentionDays))
     r?.problem("logRetentionDays", `one of ${LOG_RETENTION_DAYS.join(", ")}`, logRetentionDays);
 
+  // SQS queue names: up to 80 letters, digits, "-" and "_" (CreateQueue, Amazon SQS API Reference).
+  const dlqName = r?.optionalString("dlqName", {
+    pattern: /^[A-Za-z0-9_-]{1,80}$/,
+    describe: 'a queue name (1–80 letters, digits, "-" or "_")',
+  });
+
   const o = r?.object("onlyfans");
   const onlyfans = { apiUrl: o?.string("apiUrl", { pattern: patterns.httpsUrl, describe: "an https:// URL" }) ?? "" };
   o?.rejectUnknownKeys();
@@ -115,6 +126,7 @@ export function readRateLimiterConfig(c: ConfigReader): RateLimiterConfig {
     memoryMb,
     visibilityTimeoutSeconds,
     logRetentionDays,
+    ...(dlqName !== undefined ? { dlqName } : {}),
     onlyfans,
     alarmThresholds,
     // Must be a Pulumi secret; its value is never shown in a problem.

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isConfigSecret } from "../lib/pulumi-internals";
+import { type AdoptionConfig, readAdoptionConfig } from "./config-adoption";
 import { type FinOpsConfig, readFinOpsConfig } from "./config-finops";
 import { type ObservabilityConfig, readObservabilityConfig } from "./config-observability";
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
@@ -17,6 +18,11 @@ export interface AlertsConfig {
   readonly opsEmails: string[];
   readonly securityEmails: string[];
   readonly costEmails: string[];
+  /**
+   * The cost topic's physical name when it exists under another name than `<prefix>-cost-alerts`
+   * (production's Terraform-made `huntaze-cost-alerts`, adopted). @default `<prefix>-cost-alerts`
+   */
+  readonly costTopicName?: string;
 }
 
 export interface NetworkConfig {
@@ -51,6 +57,7 @@ export interface StackConfig {
   readonly security: SecurityConfig;
   readonly observability: ObservabilityConfig;
   readonly finops: FinOpsConfig;
+  readonly adoption: AdoptionConfig;
 }
 
 /** Pulumi's runtime config map ("namespace:key" -> string; objects as JSON text) split into values. */
@@ -99,10 +106,16 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
 
   const a = c.object("alerts");
   const emailList = (key: string) => a?.stringList(key, { pattern: patterns.email, describe: "email address" }) ?? [];
+  // SNS topic names: up to 256 letters, digits, "-" and "_" (CreateTopic, Amazon SNS API Reference).
+  const costTopicName = a?.optionalString("costTopicName", {
+    pattern: /^[A-Za-z0-9_-]{1,256}$/,
+    describe: 'a standard topic name (letters, digits, "-" or "_")',
+  });
   const alerts: AlertsConfig = {
     opsEmails: emailList("opsEmails"),
     securityEmails: emailList("securityEmails"),
     costEmails: emailList("costEmails"),
+    ...(costTopicName !== undefined ? { costTopicName } : {}),
   };
   a?.rejectUnknownKeys();
 
@@ -142,6 +155,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
   const security = readSecurityConfig(c);
   const observability = readObservabilityConfig(c, environment);
   const finops = readFinOpsConfig(c, manageAccountBaseline);
+  const adoption = readAdoptionConfig(c);
 
   c.rejectUnknownKeys();
   if (problems.length > 0) throw new ConfigValidationError(problems);
@@ -161,6 +175,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     security,
     observability,
     finops,
+    adoption,
   };
 }
 

@@ -24,7 +24,14 @@ export function buildFinOps(config: StackConfig, deps: FinOpsDeps): Record<strin
     alarmTopicArn: deps.alerts.ops.arn,
     monthlyBudgetUsd: config.monthlyBudgetUsd,
     // Account-wide singletons: only the stack that owns the account baseline creates them.
-    ...(f.accountBudgetUsd !== undefined ? { accountBudget: { limitUsd: f.accountBudgetUsd } } : {}),
+    ...(f.accountBudgetUsd !== undefined
+      ? {
+          accountBudget: {
+            limitUsd: f.accountBudgetUsd,
+            ...(f.accountBudgetName !== undefined ? { name: f.accountBudgetName } : {}),
+          },
+        }
+      : {}),
     ...(f.anomalyMonitor
       ? {
           anomalyMonitor: {
@@ -42,9 +49,10 @@ export function buildFinOps(config: StackConfig, deps: FinOpsDeps): Record<strin
     tags,
   });
 
-  // Seed name huntaze-hybrid-workflows.fifo, with the environment: both stacks share the account.
+  // Seed name huntaze-hybrid-workflows.fifo: production's config keeps it (the live queue, adopted);
+  // staging's default carries the environment, since both stacks share the account.
   const workflows = new WorkflowQueue("workflows", {
-    queueName: `huntaze-hybrid-workflows-${env}`,
+    queueName: f.workflowQueue.queueName ?? `huntaze-hybrid-workflows-${env}`,
     alarmTopicArn: deps.alerts.ops.arn,
     visibilityTimeoutSeconds: f.workflowQueue.visibilityTimeoutSeconds,
     maxReceiveCount: f.workflowQueue.maxReceiveCount,

@@ -1,5 +1,9 @@
 // Entry point of the Pulumi program (Pulumi.yaml `main`): `pulumi preview` / `pulumi up` run this.
+import { adoptExisting } from "./adoption";
 import { loadStackConfig } from "./config";
 import { buildStack } from "./program";
 
-export = buildStack(loadStackConfig());
+const config = loadStackConfig();
+// Before any resource: what the stack's inventory holds is adopted, not created (stacks/adoption.ts).
+adoptExisting();
+export = buildStack(config);

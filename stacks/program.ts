@@ -39,7 +39,14 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
   const tags = config.tags;
 
   // Topic names are unique per account and region, which staging and production share.
-  const alerts = new AlertTopics("alerts", { namePrefix: prefix, ...config.alerts, tags });
+  const { costTopicName, ...alertEmails } = config.alerts;
+  const alerts = new AlertTopics("alerts", {
+    namePrefix: prefix,
+    ...alertEmails,
+    // Production's cost topic exists (Terraform made it): its name comes from the stack's config.
+    ...(costTopicName !== undefined ? { topicNames: { cost: costTopicName } } : {}),
+    tags,
+  });
 
   // An explicit policy (not the implicit default): IAM in this account decides who may use the key,
   // and S3 may use it only on behalf of this account's buckets.

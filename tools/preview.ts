@@ -15,6 +15,7 @@ import {
   UsageError,
 } from "./engine/cli";
 import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
+import { writeHandOver } from "./engine/hand-over";
 import { engineHome } from "./engine/home";
 import {
   costJson,
@@ -92,18 +93,29 @@ export const previewOptions = {
     type: "boolean",
     help: `run the program without type-checking it, as ${TRANSPILE_ONLY_ENV}=true does for \`pulumi preview\`\n(default: type-check with the project's tsconfig.json first; a type error exits 2)`,
   },
+  inventory: {
+    type: "string",
+    placeholder: "FILE",
+    help: "what exists in the account (npm run inventory): the program adopts it, the preview prints\neach resource's step (create, import, update, replace) (default: inventory/NAME.json if it exists;\n`none` for no inventory)",
+  },
+  "import-file": {
+    type: "string",
+    placeholder: "FILE",
+    help: "write Pulumi's bulk import file for `pulumi import --file FILE`, and FILE's\n.terraform-state-rm.txt beside it (docs/runbooks/terraform-to-pulumi.md)",
+  },
   quiet: { type: "boolean", help: "no progress lines on stderr" },
   help: { type: "boolean", short: "h", help: "this help" },
 } as const;
 
 const { previewCommand: command } = engineHome();
-const usage = `usage: ${command} --stack <${availableStacks().join("|") || "NAME"}> [--json | --markdown] [--cost] [--compare BASE] [--cost-file FILE] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--quiet]
+const usage = `usage: ${command} --stack <${availableStacks().join("|") || "NAME"}> [--json | --markdown] [--cost] [--compare BASE] [--cost-file FILE] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--inventory FILE] [--import-file FILE] [--transpile-only] [--quiet]
        ${command} --all [--stacks a,b] [--json | --markdown] [--cost] [--policy-config FILE] [--quiet]
 
 ${formatOptions(previewOptions)}
 
 Relative paths are resolved against the directory the command was run from.
-exit codes: 0 clean or advisory-only, 1 a mandatory policy violation, 2 a config, type or program error`;
+exit codes: 0 clean or advisory-only, 1 a mandatory policy violation or an adoption error (an adopted
+stateful resource replaced, a create of a name the inventory holds), 2 a config, type or program error`;
 
 async function main(argv: string[]): Promise<number> {
   const parsed = parseCommandLine(argv, previewOptions);
@@ -152,7 +164,11 @@ async function main(argv: string[]): Promise<number> {
   // The cost and the diagram need only the records: computed while the policy pack starts.
   let extras: Promise<Extras> = Promise.resolve({});
   const stackDir = flags["stack-dir"] === undefined ? undefined : callerPath(flags["stack-dir"]);
+  const inventory =
+    flags.inventory === undefined ? undefined : flags.inventory === "none" ? null : callerPath(flags.inventory);
+  const importFileOut = flags["import-file"] === undefined ? undefined : callerPath(flags["import-file"]);
   const result = await previewStack({
+    inventory,
     stack,
     program: flags.program === undefined ? undefined : callerPath(flags.program),
     stackDir,
@@ -183,7 +199,14 @@ async function main(argv: string[]): Promise<number> {
   const output = render(report, costIsShown ? done : { ...done, cost: undefined });
   if (costFile !== undefined) writeFileWhole(costFile, `${costJson(stack, done)}\n`);
   process.stdout.write(`${output}\n`);
-  return exitCodeFor(result.violations);
+  if (importFileOut !== undefined) {
+    if (!result.adoption)
+      throw new UsageError(
+        `--import-file needs an inventory: pass --inventory FILE (stack ${stack} has no inventory/${stack}.json)`,
+      );
+    writeHandOver(importFileOut, result.resources, result.adoption, !flags.quiet);
+  }
+  return exitCodeFor(result.violations, result.adoption?.findings.length ?? 0);
 }
 
 main(process.argv.slice(2)).then(

@@ -359,3 +359,20 @@ describe("WorkflowQueue", () => {
     );
   });
 });
+
+describe("CostTracking explicit names (adoption)", () => {
+  it("names the account budget accountBudget.name when given, else <prefix>-account-monthly", async () => {
+    const named = await costTracking({ accountBudget: { limitUsd: 500, name: "huntaze-monthly-budget" } });
+    expect(inputsOf(one(named, "aws:budgets/budget:Budget", "account-budget")).name).to.equal("huntaze-monthly-budget");
+    const unnamed = await costTracking({ accountBudget: { limitUsd: 500 } });
+    expect(inputsOf(one(unnamed, "aws:budgets/budget:Budget", "account-budget")).name).to.equal(
+      "huntaze-account-monthly",
+    );
+  });
+
+  it("refuses a budget name AWS refuses, naming the value", () => {
+    expect(() => new CostTracking("bad", args({ accountBudget: { limitUsd: 500, name: "a:b" } }))).to.throw(
+      'accountBudget.name must be 1–100 characters without ":", "\\" or "/action/", got "a:b"',
+    );
+  });
+});

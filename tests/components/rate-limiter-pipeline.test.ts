@@ -475,3 +475,27 @@ describe("RateLimiterPipeline code bundle", function () {
     expect(after).to.be.a("string").and.not.equal(before);
   });
 });
+
+describe("RateLimiterPipeline explicit queue names (adoption)", () => {
+  it("names the queue and DLQ queueName/dlqName when given; the redrive policy targets that DLQ", async () => {
+    const run = await pipeline({ dlqName: "huntaze-rate-limiter-queue-dlq", queueName: "huntaze-rate-limiter-queue" });
+    expect(inputsOf(one(run, "aws:sqs/queue:Queue", "dlq")).name).to.equal("huntaze-rate-limiter-queue-dlq");
+    const queue = inputsOf(one(run, "aws:sqs/queue:Queue", "rate-limiter-queue"));
+    expect(queue.name).to.equal("huntaze-rate-limiter-queue");
+    expect(JSON.parse(queue.redrivePolicy as string).deadLetterTargetArn).to.match(/:huntaze-rate-limiter-queue-dlq$/);
+  });
+
+  it("defaults to <prefix>-queue and <prefix>-dlq", async () => {
+    const run = await pipeline({ namePrefix: "huntaze-staging-rate-limiter" });
+    expect(inputsOf(one(run, "aws:sqs/queue:Queue", "dlq")).name).to.equal("huntaze-staging-rate-limiter-dlq");
+    expect(inputsOf(one(run, "aws:sqs/queue:Queue", "rate-limiter-queue")).name).to.equal(
+      "huntaze-staging-rate-limiter-queue",
+    );
+  });
+
+  it("refuses a DLQ name SQS refuses, naming the value", () => {
+    expect(() => new RateLimiterPipeline("bad", baseArgs({ dlqName: "bad.name" }))).to.throw(
+      'dlqName must be 1–80 letters, digits, "-" or "_" (a standard queue), got "bad.name"',
+    );
+  });
+});

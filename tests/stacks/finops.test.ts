@@ -78,7 +78,8 @@ describe("stacks: FinOps (cost tables, budgets, workflow queue, outputs)", () =>
   it("outputs the seed's Terraform outputs", async () => {
     const run = await build("production");
     expect(run.outputs).to.deep.include({
-      sqsWorkflowQueueUrl: "https://sqs.us-east-1.amazonaws.com/317805897534/huntaze-hybrid-workflows-production.fifo",
+      // The seed's live queue, adopted (Pulumi.production.yaml huntaze:finops.workflowQueue.queueName).
+      sqsWorkflowQueueUrl: "https://sqs.us-east-1.amazonaws.com/317805897534/huntaze-hybrid-workflows.fifo",
       sqsRateLimiterQueueUrl: "https://sqs.us-east-1.amazonaws.com/317805897534/huntaze-rate-limiter-queue",
       dynamodbCostsTableName: "huntaze-ai-costs-production",
       snsCostAlertsArn: one(run, "aws:sns/topic:Topic", "alerts-cost").outputs.arn,

@@ -32,13 +32,14 @@ const names = (run: ProgramRun, type: string, key: string) =>
 describe("one account, two stacks", function () {
   this.timeout(60_000);
 
-  it("names each stack's alert topics after its environment", async () => {
+  it("names each stack's alert topics after its environment (production's cost topic: Terraform's live name)", async () => {
     // One program at a time: the Pulumi runtime state is per process.
     const production = await build("production");
     const staging = await build("staging");
     const topic = "aws:sns/topic:Topic";
     expect(names(production, topic, "name").sort()).to.deep.equal([
-      "huntaze-production-cost-alerts",
+      // Seed 003's Terraform-made topic, adopted (Pulumi.production.yaml huntaze:alerts.costTopicName).
+      "huntaze-cost-alerts",
       "huntaze-production-ops-alerts",
       "huntaze-production-security-alerts",
     ]);

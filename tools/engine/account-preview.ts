@@ -223,7 +223,9 @@ export async function previewAccount(options: AccountPreviewOptions = {}): Promi
 /** 2 when a stack could not be previewed, 1 for a mandatory violation or a cross-stack finding, else 0. */
 export function accountExitCode(report: AccountReport): 0 | 1 | 2 {
   if (report.stacks.some((s) => s.error !== undefined)) return 2;
-  const mandatory = report.stacks.some((s) => exitCodeFor(s.report?.violations ?? []) === 1);
+  const mandatory = report.stacks.some(
+    (s) => exitCodeFor(s.report?.violations ?? [], s.report?.adoption?.findings.length ?? 0) === 1,
+  );
   return mandatory || report.findings.length > 0 ? 1 : 0;
 }
 
@@ -232,7 +234,10 @@ const isMandatory = (v: Violation) => v.enforcement === "mandatory" || v.enforce
 function stackLine(s: StackOutcome): string {
   if (s.error !== undefined) return `${s.stack}: could not be previewed: ${s.error}`;
   const r = s.report as JsonReport;
-  return `${s.stack}: ${r.summary.resources} resources, ${r.summary.mandatory} mandatory and ${r.summary.advisory} advisory policy violations`;
+  const adoption = r.adoption
+    ? `; adopting ${r.adoption.counts.import + r.adoption.counts.update + r.adoption.counts.replace} from ${r.adoption.inventory}, ${r.adoption.findings.length} adoption errors, ${r.adoption.unmanaged.length} left unmanaged`
+    : "";
+  return `${s.stack}: ${r.summary.resources} resources, ${r.summary.mandatory} mandatory and ${r.summary.advisory} advisory policy violations${adoption}`;
 }
 
 export function renderAccountJson(report: AccountReport): string {

@@ -63,8 +63,9 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
     }
     const seed = `${args.type}::${args.name}`;
     const computed = this.computedOutputs(args.type, args.name, args.inputs, seed);
-    const id = typeof computed.id === "string" ? computed.id : `${args.name}-${digest(seed, 7)}`;
-    return { id, state: { ...args.inputs, ...computed } };
+    // An imported resource keeps the id it was imported by, as the engine's import step reads it.
+    const id = args.id ? args.id : typeof computed.id === "string" ? computed.id : `${args.name}-${digest(seed, 7)}`;
+    return { id, state: { ...args.inputs, ...computed, ...(args.id ? { id: args.id } : {}) } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -230,6 +231,13 @@ export class OfflineMocks implements pulumi.runtime.Mocks {
       case "cloudwatch:MetricAlarm": {
         const alarmName = physical("name");
         return { id: alarmName, name: alarmName, arn: this.arn("cloudwatch", `alarm:${alarmName}`) };
+      }
+      case "ecs:Cluster": {
+        // The provider's id is the cluster ARN, which carries the cluster's name (a service's
+        // `cluster` input holds it: the inventory keys services by "<cluster name>/<service>").
+        const clusterName = physical("name");
+        const arn = this.arn("ecs", `cluster/${clusterName}`);
+        return { id: arn, arn, name: clusterName };
       }
       case "dynamodb:Table": {
         const tableName = physical("name");

@@ -260,7 +260,12 @@ export function renderPrSummary(report: Report, extras: Extras, limit = GITHUB_C
   }
   const resources = base.slice(resourcesAt, treeAt).trim();
   blocks.push({
-    text: resources.replace("### Resources", "### What changes (offline preview: every resource is a create)"),
+    text: resources.replace(
+      "### Resources",
+      report.adoption
+        ? "### Resources (steps against the inventory: see What `pulumi up` will do)"
+        : "### What changes (offline preview: every resource is a create)",
+    ),
     dropOrder: 4,
     omitted: `### What changes\n\n${report.resources.length} resources to create (table omitted to fit the comment limit).`,
   });

@@ -1,4 +1,6 @@
 import * as path from "node:path";
+import { INVENTORY_FILE_ENV, readInventory } from "../../lib/inventory";
+import { type AdoptionPlan, allowReplaceFrom, defaultInventoryFile, planAdoption } from "./adoption-plan";
 import { engineHome } from "./home";
 import { OfflineMocks } from "./mocks";
 import {
@@ -19,6 +21,8 @@ export interface PreviewResult {
   readonly resources: RecordedResource[];
   readonly violations: Violation[];
   readonly outputs: PlainObject;
+  /** Each resource's step against the stack's inventory; absent without one. */
+  readonly adoption?: AdoptionPlan;
 }
 
 export interface PreviewOptions {
@@ -30,6 +34,11 @@ export interface PreviewOptions {
   /** The policy pack directory, as `pulumi preview --policy-pack DIR` takes it. @default the engine's home's pack */
   readonly policyPack?: string;
   readonly policyConfig?: PolicyPackConfig;
+  /**
+   * The inventory the program adopts from (passed to it as $HUNTAZE_INVENTORY_FILE); null: none.
+   * @default inventory/<stack>.json beside the stack file, when it exists
+   */
+  readonly inventory?: string | null;
   readonly progress?: (message: string) => void;
   /**
    * Called with the records as soon as the program has run, before the pack is consulted: work that
@@ -50,6 +59,15 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
   const project = locateProject(stackDir, options.program, engineHome().root);
   const file = readStackFile(options.stack, stackDir, project.name);
   const program = path.resolve(options.program ?? project.main);
+  const inventoryFile =
+    options.inventory === null
+      ? undefined
+      : options.inventory !== undefined
+        ? path.resolve(options.inventory)
+        : defaultInventoryFile(options.stack, stackDir);
+  // Read (and checked) before the program runs, so a bad file fails with its own message.
+  const inventory = inventoryFile !== undefined ? readInventory(inventoryFile) : undefined;
+  const allowReplace = allowReplaceFrom(file.config);
 
   // Starting the pack takes as long as running the program: do both at once.
   const analyzer: Promise<AnalyzerSession> = startAnalyzer({
@@ -64,6 +82,9 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
   // its leak report prints. Kept when DEBUG is set, where errors are printed with their stacks.
   const stackTraceLimit = Error.stackTraceLimit;
   if (!process.env.DEBUG) Error.stackTraceLimit = 0;
+  // The program finds the inventory as under `pulumi up` (stacks/adoption.ts): "" means none.
+  const inventoryEnv = process.env[INVENTORY_FILE_ENV];
+  process.env[INVENTORY_FILE_ENV] = inventoryFile ?? "";
   try {
     progress(`running ${path.relative(process.cwd(), program)} for stack ${options.stack} under the offline engine`);
     if (file.empty) progress(`${path.basename(file.path)} is empty: the program runs with no stack config`);
@@ -87,6 +108,9 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
         `${path.basename(file.path)} is empty (no "config:" values), and the program failed without them:\n${message}`,
       );
     });
+    if (inventoryFile !== undefined) progress(`adopting from ${path.relative(process.cwd(), inventoryFile)}`);
+    const adoption =
+      inventory && inventoryFile ? planAdoption(run.resources, inventory, inventoryFile, allowReplace) : undefined;
     const recordedWork = options.onRecorded?.(run.resources);
     recordedWork?.catch(() => {}); // awaited below, after the analysis
     const session = await analyzer;
@@ -102,9 +126,12 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
       resources: run.resources,
       violations,
       outputs: run.outputs,
+      ...(adoption ? { adoption } : {}),
     };
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
+    if (inventoryEnv === undefined) delete process.env[INVENTORY_FILE_ENV];
+    else process.env[INVENTORY_FILE_ENV] = inventoryEnv;
     await analyzer.then(
       (s) => s.close(),
       () => {},

@@ -1,6 +1,9 @@
+import * as grpc from "@grpc/grpc-js";
 import * as pulumi from "@pulumi/pulumi";
 import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import {
+  callbackproto,
+  callbackrpc,
   deserializeProperties,
   getRuntimeStore,
   MockMonitor,
@@ -33,7 +36,17 @@ export interface RecordedResource {
     readonly deleteBeforeReplace: boolean;
     readonly additionalSecretOutputs: string[];
     readonly aliases: string[];
+    /** The `import` option after every transform: the id the real engine imports (an import step), else undefined. */
+    readonly import?: string;
+    /** `retainOnDelete` after every transform, as the engine's registration carries it (unset: undefined). */
+    readonly retainOnDelete?: boolean;
   };
+}
+
+/** A transform the program registered with the SDK's callback server: the engine calls it back by token. */
+interface TransformCallback {
+  readonly token: string;
+  readonly target: string;
 }
 
 /**
@@ -61,6 +74,106 @@ export class RecordingMonitor extends MockMonitor {
     return `urn:pulumi:${this.stackName}::${this.projectName}::${qualified}::${name}`;
   }
 
+  // Transforms, served as the CLI's engine serves them (pkg/resource/deploy/source_eval.go, resmon
+  // RegisterStackTransform / RegisterResource / wrapTransformCallback, pulumi/pulumi): the SDK
+  // registers each transform with its Callbacks gRPC server and sends the engine a Callback {target,
+  // token}; at every registration the engine builds a TransformRequest from the request, calls the
+  // resource's own transforms, then those of each ancestor up the parent chain, then the stack's in
+  // the order they were registered, each over Callbacks.Invoke, and registers what the last returns.
+  // The `import` option is part of TransformResourceOptions since pulumi/pulumi#20586 ("Support
+  // import option in resource transforms"), so a transform can adopt a resource.
+  private readonly stackTransforms: TransformCallback[] = [];
+  private readonly ownTransforms = new Map<string, TransformCallback[]>();
+  private readonly parents = new Map<string, string>();
+  private readonly callbackClients = new Map<string, grpc.Client>();
+
+  override registerStackTransform(req: callbackproto.Callback, callback: (err: unknown, res?: unknown) => void) {
+    if (req.getTarget() === "") {
+      callback(new Error("target must be specified"));
+      return;
+    }
+    this.stackTransforms.push({ token: req.getToken(), target: req.getTarget() });
+    callback(null, {});
+  }
+
+  /** Closes the gRPC clients the transforms were called through. */
+  close(): void {
+    for (const client of this.callbackClients.values()) client.close();
+    this.callbackClients.clear();
+  }
+
+  private invokeCallback(cb: TransformCallback, request: Uint8Array): Promise<Uint8Array> {
+    let client = this.callbackClients.get(cb.target);
+    if (client === undefined) {
+      client = new callbackrpc.CallbacksClient(cb.target, grpc.credentials.createInsecure()) as unknown as grpc.Client;
+      this.callbackClients.set(cb.target, client);
+    }
+    const invoke = new callbackproto.CallbackInvokeRequest();
+    invoke.setToken(cb.token);
+    invoke.setRequest(request);
+    return new Promise((resolve, reject) => {
+      (client as unknown as callbackrpc.CallbacksClient).invoke(invoke, (err, res) => {
+        if (err) reject(new Error(err.details || err.message));
+        else resolve(res.getResponse_asU8());
+      });
+    });
+  }
+
+  /** The options a transform receives, built from the registration as the engine builds them. */
+  private static transformOptions(req: resproto.RegisterResourceRequest): resproto.TransformResourceOptions {
+    const opts = new resproto.TransformResourceOptions();
+    opts.setDependsOnList(req.getDependenciesList());
+    const protect = req.getProtect();
+    if (protect !== undefined) opts.setProtect(protect);
+    opts.setIgnoreChangesList(req.getIgnorechangesList());
+    opts.setReplaceOnChangesList(req.getReplaceonchangesList());
+    opts.setVersion(req.getVersion());
+    opts.setAliasesList(req.getAliasesList());
+    opts.setProvider(req.getProvider());
+    req.getProvidersMap().forEach((v, k) => {
+      opts.getProvidersMap().set(k, v);
+    });
+    const timeouts = req.getCustomtimeouts();
+    if (timeouts) opts.setCustomTimeouts(timeouts);
+    opts.setPluginDownloadUrl(req.getPlugindownloadurl());
+    const retain = req.getRetainondelete();
+    if (retain !== undefined) opts.setRetainOnDelete(retain);
+    opts.setDeletedWith(req.getDeletedwith());
+    if (req.getDeletebeforereplacedefined() || req.getDeletebeforereplace())
+      opts.setDeleteBeforeReplace(req.getDeletebeforereplace());
+    opts.setAdditionalSecretOutputsList(req.getAdditionalsecretoutputsList());
+    if (req.getImportid() !== "") opts.setImport(req.getImportid());
+    return opts;
+  }
+
+  /** Runs the resource's own, its ancestors' and the stack's transforms; undefined when there are none. */
+  private async transform(
+    req: resproto.RegisterResourceRequest,
+    own: TransformCallback[],
+  ): Promise<{ props: structproto.Struct; opts: resproto.TransformResourceOptions } | undefined> {
+    const chain = [...own];
+    for (let p = req.getParent(); p; p = this.parents.get(p) ?? "") chain.push(...(this.ownTransforms.get(p) ?? []));
+    chain.push(...this.stackTransforms);
+    if (chain.length === 0) return undefined;
+    let props = req.getObject() ?? new structproto.Struct();
+    let opts = RecordingMonitor.transformOptions(req);
+    for (const cb of chain) {
+      const request = new resproto.TransformRequest();
+      request.setType(req.getType());
+      request.setName(req.getName());
+      request.setCustom(req.getCustom());
+      request.setParent(req.getParent());
+      request.setProperties(props);
+      request.setOptions(opts);
+      const response = resproto.TransformResponse.deserializeBinary(
+        await this.invokeCallback(cb, request.serializeBinary()),
+      );
+      props = response.getProperties() ?? props;
+      opts = response.getOptions() ?? opts;
+    }
+    return { props, opts };
+  }
+
   override async registerResource(
     req: resproto.RegisterResourceRequest,
     callback: (err: unknown, res?: unknown) => void,
@@ -68,27 +181,35 @@ export class RecordingMonitor extends MockMonitor {
     try {
       const type = req.getType();
       const name = req.getName();
-      const rawInputs = (req.getObject()?.toJavaScript() ?? {}) as PlainObject;
+      const own = req.getTransformsList().map((cb) => ({ token: cb.getToken(), target: cb.getTarget() }));
+      const transformed = await this.transform(req, own);
+      const object = transformed?.props ?? req.getObject() ?? new structproto.Struct();
+      const opts = transformed?.opts;
+      const importId = opts ? opts.getImport() : req.getImportid();
+      const rawInputs = (object.toJavaScript() ?? {}) as PlainObject;
       const result = await this.offlineMocks.newResource({
         type,
         name,
-        inputs: deserializeProperties(req.getObject() ?? new structproto.Struct()),
-        provider: req.getProvider(),
+        inputs: deserializeProperties(object),
+        provider: opts?.getProvider() ?? req.getProvider(),
         custom: req.getCustom(),
-        id: req.getImportid(),
+        id: importId,
       });
       const urn = this.urnFor(req.getParent(), type, name);
-      const secretOutputs = req.getAdditionalsecretoutputsList();
+      const secretOutputs = opts?.getAdditionalSecretOutputsList() ?? req.getAdditionalsecretoutputsList();
       const serializedState = (await serializeProperties("", result.state)) as PlainObject;
       for (const key of secretOutputs) {
         if (key in serializedState) serializedState[key] = wrapSecret(serializedState[key]);
       }
       this.resources.set(urn, { urn, id: result.id ?? null, state: serializedState });
+      this.parents.set(urn, req.getParent());
+      this.ownTransforms.set(urn, own);
 
       const propertyDependencies: Record<string, string[]> = {};
       req.getPropertydependenciesMap().forEach((deps, key) => {
         propertyDependencies[key] = deps.getUrnsList();
       });
+      const retainOnDelete = opts ? opts.getRetainOnDelete() : req.getRetainondelete();
       const record: RecordedResource = {
         urn,
         type,
@@ -98,15 +219,20 @@ export class RecordingMonitor extends MockMonitor {
         id: result.id ?? undefined,
         inputs: rawInputs,
         outputs: serializedState,
-        dependencies: req.getDependenciesList(),
+        // The engine re-reads the dependencies from the options when the resource has its own transforms.
+        dependencies: opts && own.length > 0 ? opts.getDependsOnList() : req.getDependenciesList(),
         propertyDependencies,
-        provider: req.getProvider() || undefined,
+        provider: (opts?.getProvider() ?? req.getProvider()) || undefined,
         options: {
-          protect: req.getProtect() ?? false,
-          ignoreChanges: req.getIgnorechangesList(),
-          deleteBeforeReplace: req.getDeletebeforereplace(),
+          protect: (opts ? opts.getProtect() : req.getProtect()) ?? false,
+          ignoreChanges: opts?.getIgnoreChangesList() ?? req.getIgnorechangesList(),
+          deleteBeforeReplace: (opts ? opts.getDeleteBeforeReplace() : req.getDeletebeforereplace()) ?? false,
           additionalSecretOutputs: secretOutputs,
-          aliases: req.getAliasesList().map((a) => a.getUrn() || a.getSpec()?.getName() || ""),
+          aliases: (opts?.getAliasesList() ?? req.getAliasesList()).map(
+            (a) => a.getUrn() || a.getSpec()?.getName() || "",
+          ),
+          ...(importId ? { import: importId } : {}),
+          ...(retainOnDelete !== undefined ? { retainOnDelete } : {}),
         },
       };
       this.recorded.push(record);
@@ -160,10 +286,10 @@ export async function runProgram(
   // "organization" is what the Pulumi CLI names the organization of a self-managed backend.
   setMockOptions(monitor, options.project, options.stack, options.preview ?? true, "organization");
   const store = getRuntimeStore();
-  // pulumi.runtime.setMocks' feature set (SDK 3.276), minus what needs the engine's callback server:
-  // transforms (the real engine applies them before registration; offline they would be silently
-  // skipped, so the SDK's own "does not support transforms" error is the honest answer) and
-  // resource/error hooks. Output values stay off, as in setMocks, so inputs arrive as plain values.
+  // pulumi.runtime.setMocks' feature set (SDK 3.276), minus resource/error hooks and invoke transforms
+  // (the monitor does not call those back). Resource transforms are served (RecordingMonitor calls
+  // them over the SDK's Callbacks service, as the CLI's engine does). Output values stay off, as in
+  // setMocks, so inputs arrive as plain values.
   store.supportsSecrets = true;
   store.supportsResourceReferences = true;
   store.supportsOutputValues = false;
@@ -171,7 +297,7 @@ export async function runProgram(
   store.supportsReplaceWith = true;
   store.supportsAliasSpecs = true;
   store.supportsParameterization = true;
-  store.supportsTransforms = false;
+  store.supportsTransforms = true;
   store.supportsInvokeTransforms = false;
   store.supportsResourceHooks = false;
   store.supportsErrorHooks = false;
@@ -224,6 +350,10 @@ export async function runProgram(
       }
     }
     process.off("unhandledRejection", onUnhandled);
+    monitor.close();
+    // The SDK's callback server (started by the first transform) belongs to this run's monitor.
+    store.callbacks?.shutdown();
+    store.callbacks = undefined;
   }
   if (programError !== undefined) throw programError;
   if (stray.length > 0) throw stray[0];

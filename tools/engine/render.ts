@@ -1,3 +1,4 @@
+import { type AdoptionPlan, type Op, planSummary } from "./adoption-plan";
 import type { Violation } from "./policy-client";
 import type { RecordedResource } from "./recorder";
 import { collectSecretStrings, maskSecrets, type PlainObject, type PlainValue, SECRET_MASK } from "./secrets";
@@ -12,6 +13,8 @@ export interface Report {
   readonly resources: RecordedResource[];
   readonly violations: Violation[];
   readonly outputs: PlainObject;
+  /** What `pulumi up` will do given the stack's inventory (absent: no inventory, every resource a create). */
+  readonly adoption?: AdoptionPlan;
 }
 
 export interface JsonReport {
@@ -25,17 +28,27 @@ export interface JsonReport {
     parent: string | null;
     inputs: PlainValue;
     dependencies: string[];
+    /** Pulumi's step for it: create, import, update, replace (same needs a state: never offline). */
+    op: Op;
+    importId?: string;
+    diff?: { key: string; program: PlainValue; recorded: PlainValue; forcesReplacement: boolean }[];
   }[];
   violations: Violation[];
   outputs: PlainValue;
+  adoption?: ReturnType<typeof planSummary>;
 }
 
 const levelOrder = { mandatory: 0, remediate: 1, advisory: 2, disabled: 3 } as const;
 
-/** Mandatory violations decide the exit code: 1 when any, else 0. */
-export function exitCodeFor(violations: Violation[]): 0 | 1 {
-  return violations.some((v) => v.enforcement === "mandatory" || v.enforcement === "remediate") ? 1 : 0;
+/** Mandatory violations (and adoption findings: a stateful replacement, a create of a held name) decide the exit code. */
+export function exitCodeFor(violations: Violation[], adoptionFindings = 0): 0 | 1 {
+  return violations.some((v) => v.enforcement === "mandatory" || v.enforcement === "remediate") || adoptionFindings > 0
+    ? 1
+    : 0;
 }
+
+/** The symbol Pulumi's preview prints before each step. */
+export const OP_SYMBOL: Record<Op, string> = { create: "+", import: "=", update: "~", replace: "+-", same: " " };
 
 function counts(violations: Violation[]) {
   return {
@@ -91,7 +104,7 @@ function shortUrn(urn: string): string {
  * The resource tree: each resource under its parent, components first-class. A resource whose
  * parent is not in the list (the stack resource a state file's export leaves out) is a root.
  */
-export function tree(resources: RecordedResource[]): string[] {
+export function tree(resources: RecordedResource[], adoption?: AdoptionPlan): string[] {
   const urns = new Set(resources.map((r) => r.urn));
   const children = new Map<string | undefined, RecordedResource[]>();
   for (const r of resources) {
@@ -101,7 +114,15 @@ export function tree(resources: RecordedResource[]): string[] {
   const lines: string[] = [];
   const walk = (parent: string | undefined, depth: number) => {
     for (const r of children.get(parent) ?? []) {
-      lines.push(`${"    ".repeat(depth)}+ ${r.type.padEnd(Math.max(0, 60 - depth * 4))} ${r.name}`);
+      const step = adoption?.steps.get(r.urn);
+      const symbol = OP_SYMBOL[step?.op ?? "create"];
+      const indent = "    ".repeat(depth);
+      const id = step?.importId ? `  (import ${step.importId})` : "";
+      lines.push(`${indent}${symbol} ${r.type.padEnd(Math.max(0, 60 - depth * 4))} ${r.name}${id}`);
+      for (const d of step?.diffs ?? [])
+        lines.push(
+          `${indent}      ${d.forcesReplacement ? "+-" : "~"} ${d.key}: ${formatValue(d.recorded)} => ${formatValue(d.program)}${d.forcesReplacement ? "  (forces replacement)" : ""}`,
+        );
       walk(r.urn, depth + 1);
     }
   };
@@ -125,10 +146,60 @@ export function toJson(report: Report): JsonReport {
       parent: r.parent ?? null,
       inputs: maskSecrets(r.inputs),
       dependencies: r.dependencies,
+      ...stepJson(report.adoption, r.urn),
     })),
     violations: sortedViolations(report.violations),
     outputs: maskSecrets(report.outputs),
+    ...(report.adoption ? { adoption: planSummary(report.adoption) } : {}),
   };
+}
+
+function stepJson(adoption: AdoptionPlan | undefined, urn: string) {
+  const step = adoption?.steps.get(urn);
+  return {
+    op: step?.op ?? ("create" as Op),
+    ...(step?.importId ? { importId: step.importId } : {}),
+    ...(step && step.diffs.length > 0 ? { diff: step.diffs.map((d) => ({ ...d })) } : {}),
+  };
+}
+
+/** The adoption section of the text and Markdown views: counts, findings, what is left unmanaged. */
+export function adoptionLines(adoption: AdoptionPlan, markdown = false): string[] {
+  const s = planSummary(adoption);
+  const c = s.counts;
+  const code = (t: string) => (markdown ? `\`${t}\`` : t);
+  const item = markdown ? "- " : "  ";
+  const lines = [
+    markdown
+      ? `### What \`pulumi up\` will do (inventory ${code(adoption.inventoryFile)})`
+      : `What pulumi up will do (inventory ${adoption.inventoryFile}):`,
+    "",
+    `${item}${c.import} import, ${c.update} update (import, then update to the program's inputs), ${c.replace} replace, ${c.create} create`,
+  ];
+  if (adoption.findings.length > 0) {
+    lines.push("", markdown ? "**Adoption errors (the preview fails):**" : "Adoption errors (the preview fails):");
+    for (const f of adoption.findings) lines.push(`${item}[${f.kind}] ${markdown ? mdCell(f.message) : f.message}`);
+  }
+  lines.push(
+    "",
+    markdown
+      ? `**Left unmanaged** (${adoption.unmanaged.length}: in the inventory, adopted by no resource, untouched by Pulumi):`
+      : `Left unmanaged (${adoption.unmanaged.length}: in the inventory, adopted by no resource, untouched by Pulumi):`,
+  );
+  if (adoption.unmanaged.length === 0) lines.push(`${item}none`);
+  for (const e of adoption.unmanaged)
+    lines.push(
+      `${item}${code(e.type)} ${code(e.physicalName)} (${e.source.kind === "terraform" ? `Terraform ${e.source.address}` : `live, ${e.source.api}`})`,
+    );
+  if (s.terraformStateRm.length > 0) {
+    lines.push(
+      "",
+      "After `pulumi import`, Terraform must forget what Pulumi now owns (docs/runbooks/terraform-to-pulumi.md):",
+    );
+    if (markdown) lines.push("", "```", ...s.terraformStateRm, "```");
+    else lines.push(...s.terraformStateRm.map((l) => `  ${l}`));
+  }
+  return lines;
 }
 
 export function renderJson(report: Report): string {
@@ -137,7 +208,7 @@ export function renderJson(report: Report): string {
 
 export function renderText(report: Report): string {
   const { mandatory, advisory } = counts(report.violations);
-  const lines = [`${report.title}`, "", "Resources:", ...tree(report.resources), ""];
+  const lines = [`${report.title}`, "", "Resources:", ...tree(report.resources, report.adoption), ""];
   lines.push(`Counts by type (${report.resources.length} resources):`);
   for (const [type, n] of typeCounts(report.resources)) lines.push(`  ${String(n).padStart(4)}  ${type}`);
   lines.push("", `Policy violations (${report.policyPack.name}@${report.policyPack.version}):`);
@@ -149,13 +220,14 @@ export function renderText(report: Report): string {
       lines.push(`      ${shortUrn(v.urn)}`, `        ${(detail.length ? detail.join(" ") : description) ?? ""}`);
     }
   }
+  if (report.adoption) lines.push("", ...adoptionLines(report.adoption));
   const outputs = maskSecrets(report.outputs) as PlainObject;
   lines.push("", "Outputs:");
   const width = Math.max(0, ...Object.keys(outputs).map((k) => k.length));
   for (const [k, v] of Object.entries(outputs).sort()) lines.push(`    ${k.padEnd(width)}  ${formatValue(v)}`);
   lines.push(
     "",
-    `Summary: ${report.resources.length} resources, ${mandatory} mandatory and ${advisory} advisory policy violations.`,
+    `Summary: ${report.resources.length} resources, ${mandatory} mandatory and ${advisory} advisory policy violations${report.adoption ? `, ${report.adoption.findings.length} adoption errors` : ""}.`,
   );
   return redact(lines.join("\n"), report);
 }
@@ -166,12 +238,15 @@ function mdCell(s: string): string {
 
 export function renderMarkdown(report: Report): string {
   const { mandatory, advisory } = counts(report.violations);
+  const adoptionErrors = report.adoption?.findings.length ?? 0;
   const status =
-    mandatory > 0
-      ? "❌ blocked by mandatory policy violations"
-      : advisory > 0
-        ? "⚠️ advisory violations only"
-        : "✅ no policy violations";
+    adoptionErrors > 0
+      ? `❌ blocked by ${adoptionErrors} adoption error${adoptionErrors === 1 ? "" : "s"} (see "What pulumi up will do")`
+      : mandatory > 0
+        ? "❌ blocked by mandatory policy violations"
+        : advisory > 0
+          ? "⚠️ advisory violations only"
+          : "✅ no policy violations";
   const lines = [
     `## ${report.title}`,
     "",
@@ -188,6 +263,7 @@ export function renderMarkdown(report: Report): string {
       lines.push(`| ${v.enforcement} | \`${v.policy}\` | \`${mdCell(shortUrn(v.urn))}\` | ${mdCell(detail)} |`);
     }
   }
+  if (report.adoption) lines.push("", ...adoptionLines(report.adoption, true));
   lines.push("", "### Resources", "", "| count | type |", "| ---: | --- |");
   for (const [type, n] of typeCounts(report.resources)) lines.push(`| ${n} | \`${type}\` |`);
   lines.push(
@@ -195,7 +271,7 @@ export function renderMarkdown(report: Report): string {
     "<details><summary>Resource tree</summary>",
     "",
     "```",
-    ...tree(report.resources),
+    ...tree(report.resources, report.adoption),
     "```",
     "",
     "</details>",
