@@ -280,7 +280,7 @@ export function entryFor(
 /**
  * The stack config key (in the program's `huntaze` namespace) naming adopted stateful resources the
  * stack may replace: `{ allowReplace: [<URN> | "<type token> <physical name>"] }`. The program
- * validates it with the rest of its config (stacks/config-adoption.ts); the engine reads it.
+ * validates it with the rest of its config; the engine reads it.
  */
 export const ADOPTION_CONFIG_KEY = "adoption";
 

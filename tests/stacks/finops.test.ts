@@ -45,7 +45,8 @@ describe("stacks: FinOps (cost tables, budgets, workflow queue, outputs)", () =>
     const env = inputsOf(one(run, "aws:budgets/budget:Budget", "environment-budget"));
     expect(env.costFilters).to.deep.equal([{ name: "TagKeyValue", values: ["user:Environment$production"] }]);
     const account = inputsOf(one(run, "aws:budgets/budget:Budget", "account-budget"));
-    expect(account).to.deep.include({ name: "huntaze-account-monthly", limitAmount: "500.00" });
+    // Terraform's budget, under the name the production inventory records (adopted, not created twice).
+    expect(account).to.deep.include({ name: "huntaze-monthly-budget", limitAmount: "500.00" });
     expect(account.costFilters).to.equal(undefined);
     expect(ofType(run, "aws:costexplorer/anomalyMonitor:AnomalyMonitor")).to.have.length(1);
     expect(ofType(run, "aws:costexplorer/anomalySubscription:AnomalySubscription")).to.have.length(1);

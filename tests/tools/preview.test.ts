@@ -25,7 +25,9 @@ describe("offline preview (tools/preview.ts)", function () {
   it("previews production with no mandatory violation and exits 0", () => {
     expect(text.code, text.stderr).to.equal(0);
     expect(text.stdout).to.match(/Preview of stack production/);
-    expect(text.stdout).to.match(/Summary: \d+ resources, 0 mandatory and \d+ advisory policy violations\./);
+    expect(text.stdout).to.match(
+      /Summary: \d+ resources, 0 mandatory and \d+ advisory policy violations, 0 adoption errors\./,
+    );
     expect(text.stderr).to.match(/checking \d+ resources against huntaze-hardening@0\.1\.0/);
     expect(json.code).to.equal(0);
   });

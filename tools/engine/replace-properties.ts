@@ -63,6 +63,8 @@ export const REPLACE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   "aws:guardduty/detector:Detector": [],
   // internal/service/securityhub/account.go: enable_default_standards ForceNew.
   "aws:securityhub/account:Account": ["enableDefaultStandards"],
+  // internal/service/securityhub/standards_subscription.go: standards_arn ForceNew (its only attribute).
+  "aws:securityhub/standardsSubscription:StandardsSubscription": ["standardsArn"],
   // internal/service/s3control/account_public_access_block.go: account_id ForceNew.
   "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock": ["accountId"],
 };

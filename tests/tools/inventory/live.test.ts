@@ -47,7 +47,14 @@ import {
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { expect } from "chai";
-import { entryKey, type Inventory, type InventoryEntry, indexInventory, readInventory } from "../../../lib/inventory";
+import {
+  entryKey,
+  type Inventory,
+  type InventoryEntry,
+  indexInventory,
+  physicalNameOf,
+  readInventory,
+} from "../../../lib/inventory";
 import { runInventory } from "../../../tools/inventory/main";
 import { type RunningMoto, startMoto } from "../../../tools/moto/server";
 import { type CliResult, repoRoot, runTool } from "../../support/cli";
@@ -348,6 +355,62 @@ describe("npm run inventory -- --live, against moto (tools/inventory/live.ts)", 
     byKey = indexInventory(inventory);
     expect(inventory.accountId).to.equal(ACCOUNT);
     expect(inventory.sources.map((s) => s.kind)).to.deep.equal(["terraform", "live"]);
+  });
+
+  it("then the production preview adopts every seeded resource the stack declares: import with the inventory's id, no create of a held name", async () => {
+    // The offline preview of the real program against the inventory just read (the type check is
+    // tested elsewhere: --transpile-only keeps this run short).
+    const preview = await runTool("preview.ts", [
+      "--stack",
+      "production",
+      "--inventory",
+      path.join(dir, "production.json"),
+      "--json",
+      "--quiet",
+      "--transpile-only",
+    ]);
+    expect(preview.code, preview.stderr.slice(-2000)).to.equal(0);
+    const report = JSON.parse(preview.stdout) as {
+      resources: { type: string; inputs: Record<string, unknown>; op?: string; importId?: string }[];
+    };
+    const adopted = new Map<string, { op?: string; importId?: string }>();
+    let creates = 0;
+    for (const r of report.resources) {
+      const name = physicalNameOf(r.type, r.inputs, ACCOUNT);
+      if (name === undefined) continue;
+      const held = byKey.get(entryKey(r.type, name));
+      if (held) adopted.set(entryKey(r.type, name), { op: r.op, importId: r.importId });
+      if (held && r.op === "create") creates++;
+    }
+    expect(creates, "creates of a name the inventory holds").to.equal(0);
+    // What moto was seeded with (and the state holds) that the production program declares.
+    const expected: [string, string][] = [
+      ["aws:ecs/cluster:Cluster", "ai-team"],
+      ["aws:ecs/cluster:Cluster", "huntaze-cluster"],
+      ["aws:ecs/cluster:Cluster", "huntaze-of-fargate"],
+      ["aws:ecs/service:Service", "ai-team/ai-team-api"],
+      ["aws:ecs/service:Service", "huntaze-cluster/huntaze-app"],
+      ["aws:ecs/service:Service", "huntaze-of-fargate/huntaze-of-worker"],
+      ["aws:rds/instance:Instance", "huntaze-postgres-production"],
+      ["aws:dynamodb/table:Table", "huntaze-ai-costs-production"],
+      ["aws:dynamodb/table:Table", "huntaze-cost-alerts-production"],
+      ["aws:sqs/queue:Queue", "huntaze-hybrid-workflows.fifo"],
+      ["aws:sqs/queue:Queue", "huntaze-hybrid-workflows-dlq.fifo"],
+      ["aws:sqs/queue:Queue", "huntaze-rate-limiter-queue"],
+      ["aws:sqs/queue:Queue", "huntaze-rate-limiter-queue-dlq"],
+      ["aws:sns/topic:Topic", "huntaze-cost-alerts"],
+      ["aws:cloudwatch/logGroup:LogGroup", "/ecs/huntaze-cluster"],
+      ["aws:elasticache/replicationGroup:ReplicationGroup", "huntaze-redis-encrypted"],
+      ["aws:guardduty/detector:Detector", ACCOUNT],
+      ["aws:budgets/budget:Budget", "huntaze-monthly-budget"],
+    ];
+    for (const [type, name] of expected) {
+      const step = adopted.get(entryKey(type, name));
+      expect(step, `${type} ${name} is declared by the production program and adopted`).to.not.equal(undefined);
+      // Pulumi's step: an import, followed by an update where the declared inputs differ.
+      expect(["import", "update"], `${type} ${name}: op ${step?.op}`).to.include(step?.op);
+      expect(step?.importId, `${type} ${name}`).to.equal(entry(type, name).importId);
+    }
   });
 
   it("lists the three clusters and their services by cluster/service, with task definition family:revision and network", () => {
