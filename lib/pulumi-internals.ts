@@ -30,6 +30,21 @@ const settings = require("@pulumi/pulumi/runtime/settings") as {
 };
 
 export const getRuntimeStore = state.getStore;
+
+/**
+ * The function the SDK's callback server (runtime/callbacks.js, CallbackServer) registered under
+ * `token`, when that server runs in this process: the offline engine then calls it as the server's
+ * own `invoke` does (request bytes in, a message to serialize out), without a loopback gRPC hop per
+ * resource. undefined when the server or the token is not this process's.
+ */
+export function inProcessCallback(
+  token: string,
+): ((request: Uint8Array) => Promise<{ serializeBinary(): Uint8Array }>) | undefined {
+  const server = state.getStore().callbacks as
+    | { _callbacks?: Map<string, (request: Uint8Array) => Promise<{ serializeBinary(): Uint8Array }>> }
+    | undefined;
+  return server?._callbacks?.get(token);
+}
 export const setMockOptions = settings.setMockOptions;
 export const waitForRPCs = settings.waitForRPCs;
 
@@ -42,7 +57,6 @@ export const isConfigSecret = config.isConfigSecret;
 export * as analyzerrpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 export * as analyzerproto from "@pulumi/pulumi/proto/analyzer_pb";
 // The Callbacks service the SDK serves (transforms): the engine calls it back as the CLI's does.
-export * as callbackrpc from "@pulumi/pulumi/proto/callback_grpc_pb";
 export * as callbackproto from "@pulumi/pulumi/proto/callback_pb";
 export * as resproto from "@pulumi/pulumi/proto/resource_pb";
 export { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
