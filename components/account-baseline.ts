@@ -16,6 +16,13 @@ export function fsbpStandardArn(region: string): string {
 }
 
 /** A trail's ARN, known from its name before it exists (bucket and key policies condition on it). */
+/**
+ * A trail name CloudTrail accepts (CreateTrail, "Name", AWS CloudTrail API Reference: ASCII letters,
+ * digits, periods, underscores and dashes; starts and ends with a letter or digit; 3–128 characters;
+ * no two of . _ - adjacent; not in IP address format).
+ */
+export const TRAIL_NAME_PATTERN = /^(?!\d+\.\d+\.\d+\.\d+$)(?!.*[._-]{2})[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]$/;
+
 export function trailArn(scope: KeyScope, trailName: string): string {
   return `arn:aws:cloudtrail:${scope.region}:${scope.accountId}:trail/${trailName}`;
 }
@@ -294,6 +301,13 @@ export interface AccountBaselineArgs {
   readonly guardDutyMinSeverity?: number;
   /** Security Hub severity labels sent to the security topic. @default ["HIGH", "CRITICAL"] */
   readonly securityHubLabels?: readonly string[];
+  /**
+   * The multi-region trail's name. Set it to the name of the trail the account already has (the
+   * stack's inventory lists it) so that trail is adopted rather than a second one created beside it
+   * (each trail is billed for every event it delivers beyond the first copy).
+   * @default `${namePrefix}-trail`
+   */
+  readonly trailName?: string;
   /** Retention of the trail's CloudWatch log group (audit/security logs: 90 days). @default 90 */
   readonly trailLogRetentionDays?: number;
   /** Expire trail log objects after this many days. @default 365 */
@@ -347,7 +361,11 @@ export class AccountBaseline extends pulumi.ComponentResource {
     const tags = args.tags;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
     const region = aws.getRegionOutput({}, parent).region;
-    const trailName = `${prefix}-trail`;
+    const trailName = args.trailName ?? `${prefix}-trail`;
+    if (!TRAIL_NAME_PATTERN.test(trailName))
+      throw new Error(
+        `AccountBaseline ${name}: trailName must be 3–128 letters, digits, . _ or - (starting and ending with a letter or digit, no two of . _ - adjacent, not an IP address), got ${JSON.stringify(trailName)}`,
+      );
     const logGroupName = `/aws/cloudtrail/${trailName}`;
 
     // Account-wide backstop: no bucket of this account can be made public, whatever its own settings.

@@ -1,3 +1,4 @@
+import { TRAIL_NAME_PATTERN } from "../components";
 import type { ConfigReader } from "./validation";
 
 // `huntaze:security`: the account baseline (AccountBaseline), built only by the stack with
@@ -10,6 +11,11 @@ export interface SecurityConfig {
   readonly guardDutyMinSeverity: number;
   /** Security Hub labels sent to the security topic. @default ["HIGH", "CRITICAL"] */
   readonly securityHubLabels: string[];
+  /**
+   * The trail's name: in production, the console-made trail's (`npm run inventory -- --live` lists
+   * it), so it is adopted, not duplicated. @default huntaze-<environment>-trail (AccountBaseline)
+   */
+  readonly trailName?: string;
   /** CloudTrail CloudWatch Logs retention (audit logs). @default 90 */
   readonly trailLogRetentionDays: number;
   /** Private route tables of the VPC that get the S3 and DynamoDB gateway endpoints. @default [] */
@@ -28,7 +34,12 @@ export function readSecurityConfig(c: ConfigReader): SecurityConfig {
         describe: `severity label (${SEVERITY_LABELS.join(", ")})`,
       })
     : ["HIGH", "CRITICAL"];
+  const trailName = s?.optionalString("trailName", {
+    pattern: TRAIL_NAME_PATTERN,
+    describe: "a trail name (3–128 letters, digits, . _ -; starting and ending with a letter or digit)",
+  });
   const config: SecurityConfig = {
+    ...(trailName !== undefined ? { trailName } : {}),
     createConfigRecorder: s?.boolean("createConfigRecorder", false) ?? false,
     guardDutyMinSeverity: s?.number("guardDutyMinSeverity", { min: 1, max: 10, default: 7 }) ?? 7,
     securityHubLabels: labels,

@@ -21,6 +21,7 @@ export function buildSecurity(
     createConfigRecorder: s.createConfigRecorder,
     guardDutyMinSeverity: s.guardDutyMinSeverity,
     securityHubLabels: s.securityHubLabels,
+    ...(s.trailName !== undefined ? { trailName: s.trailName } : {}),
     trailLogRetentionDays: s.trailLogRetentionDays,
     trailLogExpirationDays: config.auditLogs.expirationDays,
     trailBucketAccessLogging: { targetBucket: accessLogs.bucketName, targetPrefix: "cloudtrail/" },

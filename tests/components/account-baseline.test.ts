@@ -246,6 +246,29 @@ describe("components/account-baseline: AccountBaseline", () => {
     }
   });
 
+  it("names the trail after an existing one when asked (adoption), its key and bucket policies following", async () => {
+    const run = await build({ trailName: "huntaze-org-trail" });
+    expect(inputsOf(one(run, "aws:cloudtrail/trail:Trail")).name).to.equal("huntaze-org-trail");
+    const bucketPolicy = JSON.stringify(
+      jsonInput(one(run, "aws:s3/bucketPolicy:BucketPolicy", "trail-logs"), "policy"),
+    );
+    expect(bucketPolicy).to.include(`:trail/huntaze-org-trail`);
+    expect(bucketPolicy).to.not.include(`:trail/huntaze-production-trail`);
+  });
+
+  it("refuses a trail name CloudTrail would refuse, naming it", async () => {
+    for (const bad of ["ab", "-trail", "my..trail", "10.0.0.1", "trail name"]) {
+      let error: unknown;
+      try {
+        await build({ trailName: bad });
+      } catch (e) {
+        error = e;
+      }
+      expect(String(error), bad).to.include(`trailName must be 3–128 letters`);
+      expect(String(error), bad).to.include(`got ${JSON.stringify(bad)}`);
+    }
+  });
+
   it("refuses a severity outside 1–10", async () => {
     let error: unknown;
     try {

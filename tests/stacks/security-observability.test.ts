@@ -83,6 +83,7 @@ describe("stacks: security and observability pillars", () => {
         guardDutyMinSeverity: 11,
         privateRouteTableIds: ["route-1"],
         securityHubLabels: ["SEVERE"],
+        trailName: "my..trail",
       },
     });
     const text = problems.join("\n");
@@ -94,5 +95,8 @@ describe("stacks: security and observability pillars", () => {
     expect(text).to.include("huntaze:security.guardDutyMinSeverity");
     expect(text).to.include("huntaze:security.privateRouteTableIds[0]");
     expect(text).to.include("huntaze:security.securityHubLabels[0]");
+    expect(text).to.include(
+      'huntaze:security.trailName: expected a trail name (3–128 letters, digits, . _ -; starting and ending with a letter or digit), got "my..trail"',
+    );
   });
 });
