@@ -60,13 +60,12 @@ import {
   SNSClient,
 } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ListQueueTagsCommand, paginateListQueues, SQSClient } from "@aws-sdk/client-sqs";
-import type { STSClientConfig } from "@aws-sdk/client-sts";
 import { ecsClusterName, ecsServicePhysicalName, type InventoryEntry } from "../../lib/inventory";
-import { MAX_ATTEMPTS } from "../audit/collect";
+import { type Credentials, regionalClients } from "../audit/collect";
 import { isAwsError, reasonOf } from "../audit/errors";
 import { CONCURRENCY, mapLimit } from "../audit/limit";
 
-export type Credentials = NonNullable<STSClientConfig["credentials"]>;
+export type { Credentials } from "../audit/collect";
 
 export interface LiveClients {
   ecs(region: string): ECSClient;
@@ -85,19 +84,9 @@ export interface LiveClients {
   budgets(): BudgetsClient;
 }
 
-type Ctor<C> = new (config: { region: string; credentials?: Credentials; retryMode: string; maxAttempts: number }) => C;
-
 /** Real SDK clients with the standard retry mode, created on first use, cached per service and region. */
 export function liveClients(credentials?: Credentials): LiveClients {
-  const cache = new Map<string, unknown>();
-  const make =
-    <C>(service: string, ctor: Ctor<C>) =>
-    (region: string): C => {
-      const key = `${service}:${region}`;
-      if (!cache.has(key))
-        cache.set(key, new ctor({ region, credentials, retryMode: "standard", maxAttempts: MAX_ATTEMPTS }));
-      return cache.get(key) as C;
-    };
+  const make = regionalClients(credentials);
   // Cost Explorer's and Budgets' endpoints are in us-east-1 whatever the stack's region
   // (https://docs.aws.amazon.com/general/latest/gr/billing.html, "AWS Billing and Cost Management endpoints and quotas").
   const GLOBAL = "us-east-1";

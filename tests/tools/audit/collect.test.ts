@@ -64,8 +64,10 @@ import { ACCOUNT, FSBP_ARN, REGION } from "./facts";
 
 const client = <C>(ctor: new (config: { region: string }) => C, region = REGION) => new ctor({ region });
 
-describe("audit collectors (aws-sdk-client-mock)", () => {
-  const mocks = [
+// The stubs replace the clients' `send` for the whole process: installed in `before`, not when the
+// file loads, so no other file's real clients (moto's tests seed through them) are stubbed meanwhile.
+const installMocks = () =>
+  [
     mockClient(ElastiCacheClient),
     mockClient(RDSClient),
     mockClient(S3Client),
@@ -76,7 +78,23 @@ describe("audit collectors (aws-sdk-client-mock)", () => {
     mockClient(ECSClient),
     mockClient(CloudWatchLogsClient),
   ] as const;
-  const [elasticache, rds, s3, s3control, cloudtrail, guardduty, securityhub, ecs, logs] = mocks;
+type Mocks = ReturnType<typeof installMocks>;
+
+describe("audit collectors (aws-sdk-client-mock)", () => {
+  let mocks: Mocks;
+  let elasticache: Mocks[0];
+  let rds: Mocks[1];
+  let s3: Mocks[2];
+  let s3control: Mocks[3];
+  let cloudtrail: Mocks[4];
+  let guardduty: Mocks[5];
+  let securityhub: Mocks[6];
+  let ecs: Mocks[7];
+  let logs: Mocks[8];
+  before(() => {
+    mocks = installMocks();
+    [elasticache, rds, s3, s3control, cloudtrail, guardduty, securityhub, ecs, logs] = mocks;
+  });
   beforeEach(() => {
     for (const m of mocks) m.reset();
   });

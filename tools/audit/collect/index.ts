@@ -42,17 +42,24 @@ export const MAX_ATTEMPTS = 5;
 
 type Ctor<C> = new (config: { region: string; credentials?: Credentials; retryMode: string; maxAttempts: number }) => C;
 
-/** Real SDK clients, created on first use and cached per service and region. */
-export function sdkClients(credentials?: Credentials): AuditClients {
+/**
+ * A maker of real SDK clients with the standard retry mode, created on first use and cached per
+ * service and region (the audit's and the inventory's clients alike).
+ */
+export function regionalClients(credentials?: Credentials) {
   const cache = new Map<string, unknown>();
-  const make =
-    <C>(service: string, ctor: Ctor<C>) =>
+  return <C>(service: string, ctor: Ctor<C>) =>
     (region: string): C => {
       const key = `${service}:${region}`;
       if (!cache.has(key))
         cache.set(key, new ctor({ region, credentials, retryMode: "standard", maxAttempts: MAX_ATTEMPTS }));
       return cache.get(key) as C;
     };
+}
+
+/** Real SDK clients, created on first use and cached per service and region. */
+export function sdkClients(credentials?: Credentials): AuditClients {
+  const make = regionalClients(credentials);
   return {
     elasticache: make("elasticache", ElastiCacheClient),
     rds: make("rds", RDSClient),
