@@ -184,6 +184,26 @@ export function secretLooking(name: string, value: unknown): string | undefined 
 }
 
 /**
+ * The setting of both literal-secret rules (Lambda variables, ECS container environments): names
+ * never reported, for known non-secrets with secret-like names. One schema, read with
+ * `allowedVariables(config)`.
+ */
+export const allowedVariablesSchema = {
+  properties: {
+    allowedVariables: {
+      type: "array",
+      items: { type: "string" },
+      default: [],
+      description: "Environment variable names never reported (known non-secrets with secret-like names).",
+    },
+  },
+} as const;
+
+/** The names `allowedVariablesSchema` exempts, from a rule's config. */
+export const allowedVariables = (config: Record<string, unknown>): ReadonlySet<string> =>
+  new Set((Array.isArray(config.allowedVariables) ? config.allowedVariables : []).map(String));
+
+/**
  * Entries of an ECS container's `environment` ({ name, value }, as both the container definitions
  * JSON and DescribeTaskDefinition spell them) that hold a literal secret, except the `allowed`
  * names. Returns names and reasons only: the values are secrets and must never be printed.

@@ -1,6 +1,12 @@
 import { ecs } from "../lib/aws-types";
 import { asArray, at, isUnknown, parseJson, resourcePolicy, show } from "../lib/inspect";
-import { credentialEnvironmentNames, literalSecretEnvironment, secretLikeName } from "../lib/judgements";
+import {
+  allowedVariables,
+  allowedVariablesSchema,
+  credentialEnvironmentNames,
+  literalSecretEnvironment,
+  secretLikeName,
+} from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 // ECS task definitions: what the container definitions and volumes put in clear text.
@@ -20,22 +26,13 @@ const noLiteralSecrets = resourcePolicy({
       "row 48 (ECS.8) covers AWS credentials only; a database password or API token in `environment` is the same leak, judged by Trivy, KICS and Prowler",
   },
   resourceTypes: ecs.taskDefinition,
-  configSchema: {
-    properties: {
-      allowedVariables: {
-        type: "array",
-        items: { type: "string" },
-        default: [],
-        description: "Environment variable names never reported (known non-secrets with secret-like names).",
-      },
-    },
-  },
+  configSchema: allowedVariablesSchema,
   check: (c) => {
     const raw = c.props.containerDefinitions;
     if (isUnknown(raw)) return c.unknown("containerDefinitions");
     const parsed = parseJson(raw);
     if (parsed === null) return c.report("containerDefinitions is not valid JSON");
-    const allowed = new Set(asArray(c.config.allowedVariables).map(String));
+    const allowed = allowedVariables(c.config);
     (asArray(parsed) as Record<string, unknown>[]).forEach((container, i) => {
       if (!container || typeof container !== "object") return;
       const name = typeof container.name === "string" ? container.name : `#${i}`;

@@ -1,6 +1,6 @@
 import { lambda } from "../lib/aws-types";
 import { asArray, at, type Check, isUnknown, refersTo, resourcePolicy, show, stackPolicy } from "../lib/inspect";
-import { secretLikeName, secretLooking } from "../lib/judgements";
+import { allowedVariables, allowedVariablesSchema, secretLikeName, secretLooking } from "../lib/judgements";
 import type { HuntazePolicy } from "../rule";
 
 const fn = lambda.function;
@@ -262,16 +262,7 @@ const noLiteralSecrets = resourcePolicy({
   enforcementLevel: "mandatory",
   references: { catalogue: [37], fsbp: [], checkov: ["CKV_AWS_45"] },
   resourceTypes: fn,
-  configSchema: {
-    properties: {
-      allowedVariables: {
-        type: "array",
-        items: { type: "string" },
-        default: [],
-        description: "Environment variable names never reported (known non-secrets with secret-like names).",
-      },
-    },
-  },
+  configSchema: allowedVariablesSchema,
   check: (c) => {
     const vars = at(c.props, "environment.variables");
     if (isUnknown(vars)) {
@@ -279,7 +270,7 @@ const noLiteralSecrets = resourcePolicy({
       return;
     }
     if (!vars || typeof vars !== "object") return;
-    const allowed = new Set(asArray(c.config.allowedVariables).map(String));
+    const allowed = allowedVariables(c.config);
     for (const [name, value] of Object.entries(vars as Record<string, unknown>)) {
       if (allowed.has(name)) continue;
       if (isUnknown(value)) {
