@@ -11,15 +11,17 @@ const path = require("node:path");
 const LAZY = new Set(["@npmcli/arborist", "../../typescript-shim"]);
 const load = Module._load;
 
-function lazyModule(request, parent, isMain) {
-  let real;
-  const get = () => {
-    real ??= load.call(Module, request, parent, isMain);
-    return real;
-  };
-  // A function target, so `new mod.X()` and `mod()` reach the real module through the traps.
+/**
+ * A stand-in for a module that `get` loads on first use. `early(key)` may answer a property without
+ * loading it ({ value }), else undefined. A function target, so `new mod.X()` and `mod()` reach the
+ * real module through the traps. Shared with lazy-pack-typescript.js.
+ */
+function lazyProxy(get, early) {
   return new Proxy(function lazy() {}, {
-    get: (_t, key) => (key === "__esModule" && real === undefined ? true : Reflect.get(get(), key)),
+    get: (_t, key) => {
+      const answered = early(key);
+      return answered ? answered.value : Reflect.get(get(), key);
+    },
     has: (_t, key) => Reflect.has(get(), key),
     ownKeys: () => Reflect.ownKeys(get()),
     getOwnPropertyDescriptor: (_t, key) => {
@@ -31,9 +33,20 @@ function lazyModule(request, parent, isMain) {
   });
 }
 
+function lazyModule(request, parent, isMain) {
+  let real;
+  const get = () => {
+    real ??= load.call(Module, request, parent, isMain);
+    return real;
+  };
+  return lazyProxy(get, (key) => (key === "__esModule" && real === undefined ? { value: true } : undefined));
+}
+
 const pulumiDir = `${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
 
 Module._load = function (request, parent, isMain, ...rest) {
   if (LAZY.has(request) && parent?.filename?.includes(pulumiDir)) return lazyModule(request, parent, isMain);
   return load.call(this, request, parent, isMain, ...rest);
 };
+
+module.exports = { lazyProxy };

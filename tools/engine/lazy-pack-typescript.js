@@ -10,6 +10,7 @@
 // run time behaves as before; one that does not never loads the compiler.
 const Module = require("node:module");
 const path = require("node:path");
+const { lazyProxy } = require("./lazy-closure-deps.js");
 
 const pulumiDir = `${path.sep}@pulumi${path.sep}pulumi${path.sep}`;
 const load = Module._load;
@@ -32,21 +33,12 @@ function lazyWithVersion(request, parent, isMain) {
     };
     for (const e of exts) require.extensions[e] = compileFirst(e);
   };
-  return new Proxy(function lazy() {}, {
-    get: (_t, key) => {
-      if (real === undefined && key === VERSION_KEY[request]) return version;
-      if (real === undefined && key === "__esModule") return true;
-      if (request === "ts-node" && key === "register" && real === undefined) return deferredRegister;
-      return Reflect.get(get(), key);
-    },
-    has: (_t, key) => Reflect.has(get(), key),
-    ownKeys: () => Reflect.ownKeys(get()),
-    getOwnPropertyDescriptor: (_t, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(get(), key);
-      return d ? { ...d, configurable: true } : undefined;
-    },
-    apply: (_t, self, args) => Reflect.apply(get(), self, args),
-    construct: (_t, args) => Reflect.construct(get(), args),
+  return lazyProxy(get, (key) => {
+    if (real !== undefined) return undefined;
+    if (key === VERSION_KEY[request]) return { value: version };
+    if (key === "__esModule") return { value: true };
+    if (request === "ts-node" && key === "register") return { value: deferredRegister };
+    return undefined;
   });
 }
 
