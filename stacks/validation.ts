@@ -1,15 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
+import type * as v from "valibot";
+import { type Problem, readSpec } from "../components/spec";
 import { didYouMean } from "../lib/did-you-mean";
 
 // Stack configuration is validated as data: every reader below records a problem instead of
 // throwing, so a broken Pulumi.<stack>.yaml is reported with every mistake at once, each naming
 // the key, what is allowed and the value given (masked when the key holds a secret).
 
-export interface ConfigProblem {
-  readonly key: string;
-  readonly allowed: string;
-  readonly got: string;
-}
+/** One problem of the stack configuration (the shape every spec reports, components/spec.ts). */
+export type ConfigProblem = Problem;
 
 /** A RunError, so `pulumi up` prints the problem list without a stack trace. */
 export class ConfigValidationError extends pulumi.RunError {
@@ -62,6 +61,14 @@ export class ConfigReader {
 
   isSecret(key: string): boolean {
     return this.secretKeys.has(this.path(key));
+  }
+
+  /**
+   * `key` read against a component's spec (components/spec.ts): the section's fields, defaults and
+   * rules are the component's own; problems land here, under this reader's path, secrets masked.
+   */
+  spec<S extends v.GenericSchema>(key: string, spec: S): v.InferOutput<S> | undefined {
+    return readSpec(spec, this.get(key), this.path(key), this.problems, this.secretKeys);
   }
 
   has(key: string): boolean {

@@ -1,10 +1,14 @@
 // `npm run docs:package`: the "Components and their arguments" tables of PACKAGE-README.md (the
-// package's README), generated from the components' own Args interfaces and their doc comments, so
-// the README a consumer reads cannot drift from the .d.ts it compiles against.
+// package's README), generated from the components' own Args interfaces and their doc comments, and
+// from each component's spec (`components/specs/<name>.ts` exporting `<Component>Spec`): whether a
+// field is required, its default and what it allows come from the validator the component runs, so
+// the README a consumer reads cannot drift from the .d.ts it compiles against nor from the checks.
 // tests/package/package-docs.test.ts fails when the README's tables are not what this generates.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import type * as v from "valibot";
+import { describeField, entriesOf, type FieldDescription } from "../components/spec";
 import { parseOrExit } from "./cli/options";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -48,8 +52,30 @@ function docOf(member: ts.TypeElement): { summary: string; defaultValue?: string
   return { summary, ...(defaultValue !== undefined ? { defaultValue } : {}) };
 }
 
+/** `<Component>Spec` exports of components/specs/*.ts, by component name. */
+function componentSpecs(): Map<string, Record<string, v.GenericSchema>> {
+  const dir = path.join(repoRoot, "components", "specs");
+  const out = new Map<string, Record<string, v.GenericSchema>>();
+  if (!fs.existsSync(dir)) return out;
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".ts") && !x.endsWith(".d.ts"))) {
+    const mod = require(path.join(dir, f)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod))
+      if (name.endsWith("Spec") && typeof value === "object" && value !== null && "~standard" in value)
+        out.set(name.slice(0, -"Spec".length), entriesOf(value as v.GenericSchema));
+  }
+  return out;
+}
+
+function specCell(d: FieldDescription | undefined, jsdocDefault: string | undefined, optional: boolean): string {
+  if (d?.required === true) return "required";
+  const def = d?.defaultValue ?? jsdocDefault;
+  if (def !== undefined) return `default: ${cell(def)}`;
+  return optional || d !== undefined ? "optional" : "required";
+}
+
 /** The Markdown tables, one per component, in name order. */
 export function argsTables(): string {
+  const specs = componentSpecs();
   const files = fs
     .readdirSync(path.join(repoRoot, "components"))
     .filter((f) => f.endsWith(".ts"))
@@ -57,20 +83,21 @@ export function argsTables(): string {
   const sources = files.map((f) => ts.createSourceFile(f, fs.readFileSync(f, "utf8"), ts.ScriptTarget.Latest, true));
   const sections = componentArgs(sources).map(({ component, args }) => {
     const sf = args.getSourceFile();
+    const spec = specs.get(component);
     const rows = args.members.filter(ts.isPropertySignature).map((m) => {
       const { summary, defaultValue } = docOf(m);
-      const required = m.questionToken
-        ? defaultValue !== undefined
-          ? `default: ${cell(defaultValue)}`
-          : "optional"
-        : "required";
-      return `| \`${m.name.getText(sf)}\` | \`${cell(m.type?.getText(sf) ?? "")}\` | ${required} | ${cell(summary)} |`;
+      const name = m.name.getText(sf);
+      const field = spec?.[name];
+      const d = field ? describeField(field) : undefined;
+      const required = specCell(d, defaultValue, m.questionToken !== undefined);
+      const allowed = spec ? ` ${cell(d?.allowed ?? "")} |` : "";
+      return `| \`${name}\` | \`${cell(m.type?.getText(sf) ?? "")}\` | ${required} |${allowed} ${cell(summary)} |`;
     });
     return [
       `### ${component} (\`${args.name.text}\`)`,
       "",
-      "| argument | type | | what |",
-      "|---|---|---|---|",
+      spec ? "| argument | type | | allowed | what |" : "| argument | type | | what |",
+      spec ? "|---|---|---|---|---|" : "|---|---|---|---|",
       ...rows,
     ].join("\n");
   });

@@ -1,0 +1,143 @@
+import * as pulumi from "@pulumi/pulumi";
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import * as v from "valibot";
+import {
+  ArgsError,
+  args,
+  describeField,
+  entriesOf,
+  flag,
+  input,
+  integer,
+  list,
+  nonEmpty,
+  number,
+  oneOf,
+  type Problem,
+  readSpec,
+  resolveArgs,
+  rule,
+  strictObject,
+  text,
+} from "../../components/spec";
+
+// The shared validator: every problem at once, each naming the field, what is allowed and what was
+// given; defaults applied; cross-field rules beside field problems; secrets masked.
+
+const fields = {
+  name: text(/^[a-z][a-z0-9-]{0,30}$/, "1–31 lowercase letters, digits or -"),
+  ttlDays: v.optional(integer(1, 3650), 90),
+  budgetUsd: number({ gt: 0, max: 1e9 }),
+  tier: v.optional(oneOf(["small", "large"] as const), "small"),
+  enabled: v.optional(flag(), true),
+  emails: v.optional(list(text(/^[^\s@]+@[^\s@]+$/, "an email address"), { minItems: 1 })),
+  arn: v.optional(input(text(/^arn:/, "an ARN"))),
+  description: nonEmpty(),
+  min: v.optional(integer(0, 100), 1),
+  max: v.optional(integer(0, 100), 4),
+};
+const base = args(fields);
+const spec = v.pipe(
+  base,
+  rule<v.InferOutput<typeof base>>(["min", "max"], "max", "≥ min", (a) => a.max >= a.min),
+);
+
+function problems(given: unknown): readonly Problem[] {
+  try {
+    resolveArgs("Thing", "t1", spec, given);
+  } catch (e) {
+    expect(e).to.be.instanceOf(ArgsError);
+    expect((e as Error).message).to.match(/^Thing "t1": invalid arguments \(\d+ problems?\)/);
+    return (e as ArgsError).problems;
+  }
+  throw new Error("expected an ArgsError");
+}
+
+describe("components/spec: the shared validator", () => {
+  it("applies defaults and coerces config strings", () => {
+    const r = resolveArgs("Thing", "t1", spec, { name: "a", budgetUsd: "12.5", description: "d", enabled: "false" });
+    expect(r).to.deep.include({
+      name: "a",
+      ttlDays: 90,
+      budgetUsd: 12.5,
+      tier: "small",
+      enabled: false,
+      min: 1,
+      max: 4,
+    });
+  });
+
+  it("names every missing required field (no TypeError on undefined args)", () => {
+    const p = problems(undefined);
+    expect(p.map((x) => x.key)).to.deep.equal(["name", "budgetUsd", "description"]);
+    expect(p[0]).to.deep.equal({
+      key: "name",
+      allowed: "1–31 lowercase letters, digits or -",
+      got: "nothing (the key is missing)",
+    });
+  });
+
+  it("reports every wrong field at once with allowed and given", () => {
+    const p = problems({
+      name: "Bad",
+      budgetUsd: 0,
+      description: " ",
+      ttlDays: 1.5,
+      tier: "huge",
+      emails: ["ok@x.io", "nope"],
+      arn: "xyz",
+    });
+    expect(p).to.deep.equal([
+      { key: "name", allowed: "1–31 lowercase letters, digits or -", got: '"Bad"' },
+      { key: "ttlDays", allowed: "an integer from 1 to 3650", got: "1.5" },
+      { key: "budgetUsd", allowed: "a number > 0 and ≤ 1000000000", got: "0" },
+      { key: "tier", allowed: "one of small, large", got: '"huge"' },
+      { key: "emails[1]", allowed: "an email address", got: '"nope"' },
+      { key: "arn", allowed: "an ARN", got: '"xyz"' },
+      { key: "description", allowed: "a non-empty string", got: '" "' },
+    ]);
+  });
+
+  it("checks cross-field rules beside field problems", () => {
+    const p = problems({ name: "Bad", budgetUsd: 1, description: "d", min: 5, max: 2 });
+    expect(p.map((x) => `${x.key}: ${x.allowed}`)).to.deep.equal([
+      "name: 1–31 lowercase letters, digits or -",
+      "max: ≥ min",
+    ]);
+  });
+
+  it("lets Outputs through unchecked (the provider checks them at deploy)", () => {
+    const arn = pulumi.output("not-checked-now");
+    const r = resolveArgs("Thing", "t1", spec, { name: "a", budgetUsd: 1, description: "d", arn });
+    expect(r.arn).to.equal(arn);
+  });
+
+  it("reads a config section: unknown keys named with the closest one, secrets masked", () => {
+    const section = strictObject({ ttlDays: fields.ttlDays, token: v.optional(nonEmpty()) });
+    const out: Problem[] = [];
+    expect(readSpec(section, { ttlDay: 3, token: "" }, "huntaze:finops", out, new Set(["huntaze:finops.token"]))).to.be
+      .undefined;
+    expect(out).to.have.length(2);
+    expect(out[0]?.key).to.equal("huntaze:finops.token");
+    expect(out[0]?.got).to.equal("a secret value (not shown)");
+    expect(out[1]).to.deep.include({ key: "huntaze:finops.ttlDay", got: "3" });
+    expect(out[1]?.allowed).to.match(/^no such setting.*ttlDays/);
+    const ok: Problem[] = [];
+    expect(readSpec(section, {}, "huntaze:finops", ok)).to.deep.equal({ ttlDays: 90 });
+    expect(ok).to.deep.equal([]);
+  });
+
+  it("describes fields for the docs: required, default, allowed", () => {
+    const e = entriesOf(spec);
+    expect(describeField(e.name as v.GenericSchema)).to.deep.equal({
+      required: true,
+      allowed: "1–31 lowercase letters, digits or -",
+    });
+    expect(describeField(e.ttlDays as v.GenericSchema)).to.deep.equal({
+      required: false,
+      defaultValue: "90",
+      allowed: "an integer from 1 to 3650",
+    });
+  });
+});
