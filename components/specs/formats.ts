@@ -1,0 +1,52 @@
+import { text } from "../spec";
+
+// The formats more than one component (and its stack section) accepts: one field each, with the AWS
+// rule it follows. A format only one component uses lives in that component's spec.
+
+/**
+ * A KMS key ARN: `arn:<partition>:kms:<region>:<account>:key/<key-id>`, the key id a UUID or, for a
+ * multi-Region key, `mrk-` and 32 hex digits ("Key identifiers (KeyId)" and "Multi-Region key
+ * identifiers", AWS KMS Developer Guide:
+ * https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN,
+ * https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html#mrk-id).
+ */
+export const KMS_KEY_ARN =
+  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+export const kmsKeyArn = () => text(KMS_KEY_ARN, "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid or mrk-…>)");
+
+/** An AWS account id: 12 digits ("View AWS account identifiers", AWS Account Management Reference Guide). */
+export const ACCOUNT_ID = /^\d{12}$/;
+export const accountId = () => text(ACCOUNT_ID, "a 12-digit AWS account id");
+
+// EC2 resource ids: the prefix and 8 (older) or 17 hexadecimal characters ("Resource IDs", Amazon
+// EC2 User Guide: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html).
+export const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const SECURITY_GROUP_ID = /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/;
+export const vpcId = () => text(VPC_ID, "a VPC id (vpc- and 8 or 17 hex digits)");
+export const subnetId = () => text(SUBNET_ID, "a subnet id (subnet- and 8 or 17 hex digits)");
+export const securityGroupId = () => text(SECURITY_GROUP_ID, "a security group id (sg- and 8 or 17 hex digits)");
+
+/** An email address (SNS "email" protocol endpoint); SNS itself confirms it by mail. */
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const email = () => text(EMAIL, "an email address");
+
+/** An https:// URL (an SNS "https" endpoint, the OnlyFans API). */
+export const HTTPS_URL = /^https:\/\/[^\s/]+(\/[^\s]*)?$/;
+export const httpsUrl = () => text(HTTPS_URL, "an https:// URL");
+
+/**
+ * A user tag key: 1–128 characters of letters (a-z, A-Z), digits, spaces and `_ . : / = + - @`, not starting
+ * with `aws:` ("Tag naming limits and requirements", Tagging AWS Resources:
+ * https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions).
+ */
+export const TAG_KEY = /^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$/;
+export const tagKey = () => text(TAG_KEY, "a user tag key (1–128 characters, not starting with aws:)");
+
+/**
+ * The environment and name prefix every physical name carries: lowercase letters, digits and "-",
+ * 1–31 characters, so `<prefix>-<environment>-<purpose>` stays within the shortest name limit the
+ * components meet (ElastiCache replication group ids: 40; "Naming constraints", ElastiCache User Guide).
+ */
+export const NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
+export const name = () => text(NAME, '1–31 lowercase letters, digits or "-"');
