@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as v from "valibot";
-import { type Problem, readSpec } from "../components/spec";
+import { type Problem, readSpec } from "../components/specs";
 import { didYouMean } from "../lib/did-you-mean";
 
 // Stack configuration is validated as data: every reader below records a problem instead of
