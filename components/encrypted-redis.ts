@@ -3,27 +3,35 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { alarmFromRow } from "./alarms";
 import { redisKeyAdministration, redisKeyStatements, redisNodeAlarmRows } from "./encrypted-redis-policies";
-import {
-  authTokenChangeProblem,
-  DEFAULT_REDIS_ALARM_THRESHOLDS,
-  type maxmemoryPolicies,
-  REDIS_DEFAULTS,
-  type Resolved,
-  redisProblems,
-} from "./encrypted-redis-rules";
+import { authTokenChangeProblem } from "./encrypted-redis-rules";
 import { createComponentKey } from "./kms-key";
+import { resolveArgs } from "./spec";
+import { type EncryptedRedisResolved, encryptedRedisSpecFor, type maxmemoryPolicies } from "./specs/encrypted-redis";
 
+export { authTokenChangeProblem } from "./encrypted-redis-rules";
 export {
-  authTokenChangeProblem,
   DEFAULT_REDIS_ALARM_THRESHOLDS,
+  EncryptedRedisSpec,
   maxmemoryPolicies,
+  multiAzNodesRule,
   REDIS_DEFAULTS,
   REDIS_FORMATS,
+  REDIS_NODE_TYPES,
   REDIS_RANGES,
-  redisAlarmProblems,
-} from "./encrypted-redis-rules";
+  redisAlarmFields,
+  redisCnameFields,
+  redisFields,
+  windowsRule,
+} from "./specs/encrypted-redis";
 
 type MaxmemoryPolicy = (typeof maxmemoryPolicies)[number];
+type Resolved = EncryptedRedisResolved;
+
+interface GroupHomes {
+  readonly subnetGroup: aws.elasticache.SubnetGroup;
+  readonly parameterGroup: aws.elasticache.ParameterGroup;
+  readonly securityGroup: aws.ec2.SecurityGroup;
+}
 
 // ElastiCache for Redis, encrypted at rest (customer KMS key) and in transit (TLS required), with
 // an AUTH token that exists only as a secret. The AWS quirks it is shaped around: at-rest
@@ -34,21 +42,20 @@ type MaxmemoryPolicy = (typeof maxmemoryPolicies)[number];
 
 /** The alarm thresholds; each alarm exists once per member node (ElastiCache names them `<groupId>-00N`). */
 export interface EncryptedRedisAlarmThresholds {
-  /** Host CPUUtilization (Average over 5 minutes) above this percentage. @default 70 */
+  /** Host CPUUtilization (Average over 5 minutes) above this percentage. */
   readonly cpuPercentThreshold?: number;
-  /** EngineCPUUtilization, the single Redis thread (Average over 5 minutes), above this percentage. @default 80 */
+  /** EngineCPUUtilization, the single Redis thread (Average over 5 minutes), above this percentage. */
   readonly engineCpuPercentThreshold?: number;
-  /** DatabaseMemoryUsagePercentage (Average over 5 minutes) above this percentage. @default 80 */
+  /** DatabaseMemoryUsagePercentage (Average over 5 minutes) above this percentage. */
   readonly memoryPercentThreshold?: number;
   /**
    * Evictions (Sum over 5 minutes) above this count. An evicted rate-limiter key forgets a creator's
    * window, so the default pages on the first one.
-   * @default 0
    */
   readonly evictionsThreshold?: number;
-  /** ReplicationLag of a replica (Average over 5 minutes) above this many seconds. @default 1 */
+  /** ReplicationLag of a replica (Average over 5 minutes) above this many seconds. */
   readonly replicationLagSecondsThreshold?: number;
-  /** CurrConnections (Maximum over 5 minutes) above this count; a steady climb is a client leak. @default 1000 */
+  /** CurrConnections (Maximum over 5 minutes) above this count; a steady climb is a client leak. */
   readonly connectionsThreshold?: number;
 }
 
@@ -70,8 +77,7 @@ export interface EncryptedRedisCname {
   readonly rollbackToEndpoint?: string;
   /**
    * Take over a record of the same name that already exists (created by hand during an earlier
-   * migration step), like the runbook's UPSERT.
-   * @default false - creating the record fails if one exists
+   * migration step), like the runbook's UPSERT; without it, creating the record fails if one exists.
    */
   readonly allowOverwrite?: boolean;
 }
@@ -88,10 +94,9 @@ export interface EncryptedRedisArgs {
   /**
    * Security groups allowed to connect on the Redis port (one ingress rule each). At least one of
    * `allowedSecurityGroupIds` / `allowedCidrBlocks` must name a source.
-   * @default - none
    */
   readonly allowedSecurityGroupIds?: readonly pulumi.Input<string>[];
-  /** CIDR blocks (IPv4 or IPv6) allowed to connect on the Redis port; `/0` is refused. @default - none */
+  /** CIDR blocks (IPv4 or IPv6) allowed to connect on the Redis port; `/0` is refused. */
   readonly allowedCidrBlocks?: readonly string[];
   /** SNS topic every alarm notifies (ALARM and OK). */
   readonly alarmTopicArn: pulumi.Input<string>;
@@ -104,16 +109,15 @@ export interface EncryptedRedisArgs {
    * @default - auto-named from the component name, so a replacement is created before the old group is deleted
    */
   readonly replicationGroupId?: string;
-  /** Number of nodes (primary + replicas), 2–6 with Multi-AZ. @default 2 */
+  /** Number of nodes (primary + replicas), 2–6 with Multi-AZ. */
   readonly numCacheClusters?: number;
   /**
    * Multi-AZ with automatic failover (both on or both off; needs `numCacheClusters >= 2`).
-   * @default true
    */
   readonly multiAz?: boolean;
-  /** Redis engine version, major.minor (≥ 7.0 for `transitEncryptionMode`). @default "7.1" */
+  /** Redis engine version, major.minor (≥ 7.0 for `transitEncryptionMode`). */
   readonly engineVersion?: string;
-  /** TCP port. @default 6379 */
+  /** TCP port. */
   readonly port?: number;
   /**
    * Existing customer-managed KMS key, as a key ARN (`arn:aws:kms:<region>:<account>:key/<id>`):
@@ -123,7 +127,6 @@ export interface EncryptedRedisArgs {
   readonly kmsKeyArn?: pulumi.Input<string>;
   /**
    * Length of the generated AUTH token (letters and digits only, so never `@`, `"`, `/` or `%`).
-   * @default 64
    */
   readonly authTokenLength?: number;
   /**
@@ -132,20 +135,17 @@ export interface EncryptedRedisArgs {
    * secret), then set `"SET"` again to retire the old token. Run both applies with
    * `applyImmediately: true`, as AWS's AUTH rotation procedure does. Runbook (commands, what to
    * watch, rollback): the library repository's Redis AUTH rotation runbook.
-   * @default 1
    */
   readonly authTokenVersion?: number;
   /**
    * How ElastiCache applies a token change. `SET` for a new group or a first token (`ROTATE` on a
    * passwordless group would leave passwordless access open); `ROTATE` while rotating.
-   * @default "SET"
    */
   readonly authTokenUpdateStrategy?: "SET" | "ROTATE";
   /**
    * Enabling TLS on an existing (imported) group: `transitEncryptionMode: "preferred"` first, so
    * clients can move to TLS without downtime; then unset this to go to `required` in a later apply.
-   * A new group never needs it.
-   * @default false - TLS is `required`
+   * A new group never needs it; without it, TLS is `required`.
    */
   readonly transitEncryptionMigration?: boolean;
   /**
@@ -156,11 +156,11 @@ export interface EncryptedRedisArgs {
   readonly snapshotName?: string;
   /** Seed the new group from RDB files in S3 (`arn:aws:s3:::bucket/key.rdb`); conflicts with `snapshotName`. @default - an empty group */
   readonly snapshotArns?: readonly string[];
-  /** Days of automatic snapshots, 1–35. @default 7 */
+  /** Days of automatic snapshots, 1–35. */
   readonly snapshotRetentionDays?: number;
-  /** Daily snapshot window, UTC `hh24:mi-hh24:mi`, at least 60 minutes. @default "01:00-02:00" */
+  /** Daily snapshot window, UTC `hh24:mi-hh24:mi`, at least 60 minutes, not overlapping the maintenance window. */
   readonly snapshotWindow?: string;
-  /** Weekly maintenance window, UTC `ddd:hh24:mi-ddd:hh24:mi`, 60 minutes to 24 hours. @default "sun:03:00-sun:04:00" */
+  /** Weekly maintenance window, UTC `ddd:hh24:mi-ddd:hh24:mi`, 60 minutes to 24 hours. */
   readonly maintenanceWindow?: string;
   /**
    * Exact name of the snapshot taken when the group is deleted. Snapshot names are unique per
@@ -185,60 +185,24 @@ export interface EncryptedRedisArgs {
    * @default - unknown (first deployment): no check
    */
   readonly appliedAuthTokenVersion?: pulumi.Input<number | undefined>;
-  /** Apply modifications now instead of in the maintenance window. @default false */
+  /** Apply modifications now instead of in the maintenance window. */
   readonly applyImmediately?: boolean;
   /**
    * Eviction policy (parameter group, family redis7). Every key this platform writes (rate-limiter
    * buckets and windows, idempotency markers, cache entries) carries a TTL, so `volatile-lru` can
    * always free memory while keys without a TTL are never evicted. The evictions alarm reports
    * every eviction.
-   * @default "volatile-lru"
    */
   readonly maxmemoryPolicy?: MaxmemoryPolicy;
   /** Route53 CNAME in front of the primary endpoint. @default - no record */
   readonly cname?: EncryptedRedisCname;
   /** Secrets Manager secret name. @default - auto-named from the component name */
   readonly secretName?: string;
-  /** Days a deleted secret can be restored. @default 30 */
+  /** Days a deleted secret can be restored (0: deleted at once). */
   readonly secretRecoveryWindowDays?: number;
   /** Alarm thresholds. @default - the defaults of each field */
   readonly alarms?: EncryptedRedisAlarmThresholds;
   readonly tags?: Record<string, string>;
-}
-
-/** Defaults resolved once, then every rule checked; all problems are reported in one error. */
-function resolve(name: string, args: EncryptedRedisArgs): Resolved {
-  const d = REDIS_DEFAULTS;
-  const r: Resolved = {
-    numCacheClusters: args.numCacheClusters ?? d.numCacheClusters,
-    multiAz: args.multiAz ?? d.multiAz,
-    engineVersion: args.engineVersion ?? d.engineVersion,
-    port: args.port ?? d.port,
-    authTokenLength: args.authTokenLength ?? d.authTokenLength,
-    authTokenVersion: args.authTokenVersion ?? d.authTokenVersion,
-    authTokenUpdateStrategy: args.authTokenUpdateStrategy ?? d.authTokenUpdateStrategy,
-    transitEncryptionMode: args.transitEncryptionMigration ? "preferred" : "required",
-    snapshotRetentionDays: args.snapshotRetentionDays ?? d.snapshotRetentionDays,
-    snapshotWindow: args.snapshotWindow ?? d.snapshotWindow,
-    maintenanceWindow: args.maintenanceWindow ?? d.maintenanceWindow,
-    finalSnapshotPrefix: args.finalSnapshotPrefix ?? args.replicationGroupId ?? name,
-    maxmemoryPolicy: args.maxmemoryPolicy ?? d.maxmemoryPolicy,
-    secretRecoveryWindowDays: args.secretRecoveryWindowDays ?? d.secretRecoveryWindowDays,
-    alarms: { ...DEFAULT_REDIS_ALARM_THRESHOLDS, ...stripUndefined(args.alarms ?? {}) },
-    allowedSecurityGroupIds: args.allowedSecurityGroupIds ?? [],
-    allowedCidrBlocks: args.allowedCidrBlocks ?? [],
-    ...(args.replicationGroupId !== undefined ? { replicationGroupId: args.replicationGroupId } : {}),
-    ...(args.secretName !== undefined ? { secretName: args.secretName } : {}),
-    applyImmediately: args.applyImmediately ?? false,
-    ...(args.tags !== undefined ? { tags: args.tags } : {}),
-  };
-  const problems = redisProblems(r, args);
-  if (problems.length) throw new Error(`EncryptedRedis ${name}: ${problems.join("; ")}`);
-  return r;
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 const plain = (v: pulumi.Input<string>): v is string => typeof v === "string";
@@ -279,108 +243,19 @@ export class EncryptedRedis extends pulumi.ComponentResource {
 
   constructor(name: string, args: EncryptedRedisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("huntaze:cache:EncryptedRedis", name, {}, opts);
-    const s = resolve(name, args);
+    const s = resolveArgs("EncryptedRedis", name, encryptedRedisSpecFor(name), args);
     const parent = { parent: this };
-    const tags = s.tags;
 
-    this.kmsKeyArn =
-      args.kmsKeyArn !== undefined
-        ? pulumi.output(args.kmsKeyArn)
-        : createComponentKey(
-            `${name}-key`,
-            {
-              description: `Encrypts ElastiCache group ${name} (data, snapshots) and its AUTH token secret`,
-              administration: redisKeyAdministration,
-              statements: redisKeyStatements,
-              ...(tags !== undefined ? { tags } : {}),
-            },
-            parent,
-          ).arn;
-
+    this.kmsKeyArn = s.kmsKeyArn !== undefined ? pulumi.output(s.kmsKeyArn) : this.componentKey(name, s);
     // Letters and digits only: never one of the characters ElastiCache refuses (@ " / %).
     const token = new random.RandomPassword(
       `${name}-auth-token`,
       { length: s.authTokenLength, special: false, keepers: { version: String(s.authTokenVersion) } },
       parent,
     );
-
-    const subnetGroup = new aws.elasticache.SubnetGroup(
-      `${name}-subnets`,
-      { description: `Private subnets of ElastiCache group ${name}`, subnetIds: args.subnetIds, tags },
-      parent,
-    );
-
-    const parameterGroup = new aws.elasticache.ParameterGroup(
-      `${name}-params`,
-      {
-        family: `redis${s.engineVersion.split(".")[0]}`,
-        description: `Redis settings of ElastiCache group ${name}`,
-        parameters: [{ name: "maxmemory-policy", value: s.maxmemoryPolicy }],
-        tags,
-      },
-      parent,
-    );
-
-    this.securityGroup = this.clientAccess(name, s, args.vpcId);
-
-    // Regenerated with every new group (its keepers are the inputs that replace the group, and a
-    // destroy removes it too), so the final snapshot of one generation never blocks the next.
-    const finalSnapshotSuffix = new random.RandomId(
-      `${name}-final-snapshot-suffix`,
-      {
-        byteLength: 4,
-        keepers: {
-          replicationGroupId: args.replicationGroupId ?? "",
-          kmsKeyId: this.kmsKeyArn,
-          subnetGroupName: subnetGroup.name,
-          port: String(s.port),
-        },
-      },
-      parent,
-    );
-    const finalSnapshotIdentifier =
-      args.finalSnapshotIdentifier ?? pulumi.interpolate`${s.finalSnapshotPrefix}-final-${finalSnapshotSuffix.hex}`;
-    const authTokenUpdateStrategy = pulumi.output(args.appliedAuthTokenVersion).apply((applied) => {
-      const problem = authTokenChangeProblem(applied ?? undefined, s.authTokenVersion, s.authTokenUpdateStrategy);
-      if (problem) throw new Error(`EncryptedRedis ${name}: ${problem}`);
-      return s.authTokenUpdateStrategy;
-    });
-
-    this.replicationGroup = new aws.elasticache.ReplicationGroup(
-      name,
-      {
-        replicationGroupId: s.replicationGroupId,
-        description: args.description,
-        engine: "redis",
-        engineVersion: s.engineVersion,
-        nodeType: args.nodeType,
-        port: s.port,
-        numCacheClusters: s.numCacheClusters,
-        multiAzEnabled: s.multiAz,
-        automaticFailoverEnabled: s.multiAz,
-        atRestEncryptionEnabled: true,
-        kmsKeyId: this.kmsKeyArn,
-        transitEncryptionEnabled: true,
-        transitEncryptionMode: s.transitEncryptionMode,
-        authToken: pulumi.secret(token.result),
-        authTokenUpdateStrategy,
-        subnetGroupName: subnetGroup.name,
-        parameterGroupName: parameterGroup.name,
-        securityGroupIds: [this.securityGroup.id],
-        snapshotName: args.snapshotName,
-        snapshotArns: args.snapshotArns ? [...args.snapshotArns] : undefined,
-        snapshotRetentionLimit: s.snapshotRetentionDays,
-        snapshotWindow: s.snapshotWindow,
-        maintenanceWindow: s.maintenanceWindow,
-        finalSnapshotIdentifier,
-        autoMinorVersionUpgrade: true,
-        applyImmediately: s.applyImmediately,
-        tags,
-      },
-      // snapshotName/snapshotArns force replacement and are never read back: without this, any
-      // later edit of them (or a refresh) would destroy the restored group.
-      { parent: this, ignoreChanges: ["snapshotName", "snapshotArns"] },
-    );
+    const homes = this.groupHomes(name, s);
+    this.securityGroup = homes.securityGroup;
+    this.replicationGroup = this.group(name, s, token, homes);
     const group = this.replicationGroup;
 
     this.primaryEndpoint = group.primaryEndpointAddress;
@@ -388,23 +263,15 @@ export class EncryptedRedis extends pulumi.ComponentResource {
     this.tlsServername = group.primaryEndpointAddress;
     this.port = group.port.apply((p) => p ?? s.port);
 
-    if (args.cname) {
-      this.record = this.cnameRecord(name, args.cname);
+    if (s.cname) {
+      this.record = this.cnameRecord(name, s.cname);
       this.cname = this.record.fqdn;
     } else {
       this.cname = pulumi.output(undefined);
     }
-    this.authSecret = this.connectionSecret(name, s, token, args.cname);
+    this.authSecret = this.connectionSecret(name, s, token);
     this.authSecretArn = this.authSecret.arn;
-
-    // Member clusters are named <groupId>-001, -002, …: one alarm table per node.
-    const groupId: pulumi.Input<string> = s.replicationGroupId ?? group.replicationGroupId;
-    this.alarms = [];
-    for (let node = 1; node <= s.numCacheClusters; node++) {
-      const clusterId = pulumi.interpolate`${groupId}-${String(node).padStart(3, "0")}`;
-      const target = { name: `${name}-node-${node}`, topicArn: args.alarmTopicArn, ...(tags ? { tags } : {}) };
-      for (const row of redisNodeAlarmRows(s.alarms, clusterId)) this.alarms.push(alarmFromRow(target, row, parent));
-    }
+    this.alarms = this.nodeAlarms(name, s);
 
     this.registerOutputs({
       primaryEndpoint: this.primaryEndpoint,
@@ -417,8 +284,116 @@ export class EncryptedRedis extends pulumi.ComponentResource {
     });
   }
 
+  /** A customer-managed key with yearly rotation, used only through ElastiCache and Secrets Manager. */
+  private componentKey(name: string, s: Resolved): pulumi.Output<string> {
+    return createComponentKey(
+      `${name}-key`,
+      {
+        description: `Encrypts ElastiCache group ${name} (data, snapshots) and its AUTH token secret`,
+        administration: redisKeyAdministration,
+        statements: redisKeyStatements,
+        ...(s.tags !== undefined ? { tags: s.tags } : {}),
+      },
+      { parent: this },
+    ).arn;
+  }
+
+  /** The group's own subnet group, parameter group and security group. */
+  private groupHomes(name: string, s: Resolved): GroupHomes {
+    const parent = { parent: this };
+    const tags = s.tags;
+    const subnetGroup = new aws.elasticache.SubnetGroup(
+      `${name}-subnets`,
+      { description: `Private subnets of ElastiCache group ${name}`, subnetIds: s.subnetIds, tags },
+      parent,
+    );
+    const parameterGroup = new aws.elasticache.ParameterGroup(
+      `${name}-params`,
+      {
+        family: `redis${s.engineVersion.split(".")[0]}`,
+        description: `Redis settings of ElastiCache group ${name}`,
+        parameters: [{ name: "maxmemory-policy", value: s.maxmemoryPolicy }],
+        tags,
+      },
+      parent,
+    );
+    return { subnetGroup, parameterGroup, securityGroup: this.clientAccess(name, s) };
+  }
+
+  /**
+   * The replication group. The AWS quirks: the final snapshot name must differ per generation of the
+   * group, and a token change applied with SET revokes the old token at once (refused at preview).
+   */
+  private group(
+    name: string,
+    s: Resolved,
+    token: random.RandomPassword,
+    { subnetGroup, parameterGroup, securityGroup }: GroupHomes,
+  ): aws.elasticache.ReplicationGroup {
+    const parent = { parent: this };
+    // Regenerated with every new group (its keepers are the inputs that replace the group, and a
+    // destroy removes it too), so the final snapshot of one generation never blocks the next.
+    const finalSnapshotSuffix = new random.RandomId(
+      `${name}-final-snapshot-suffix`,
+      {
+        byteLength: 4,
+        keepers: {
+          replicationGroupId: s.replicationGroupId ?? "",
+          kmsKeyId: this.kmsKeyArn,
+          subnetGroupName: subnetGroup.name,
+          port: String(s.port),
+        },
+      },
+      parent,
+    );
+    const finalSnapshotPrefix = s.finalSnapshotPrefix ?? s.replicationGroupId ?? name;
+    const finalSnapshotIdentifier =
+      s.finalSnapshotIdentifier ?? pulumi.interpolate`${finalSnapshotPrefix}-final-${finalSnapshotSuffix.hex}`;
+    const authTokenUpdateStrategy = pulumi.output(s.appliedAuthTokenVersion).apply((applied) => {
+      const problem = authTokenChangeProblem(applied ?? undefined, s.authTokenVersion, s.authTokenUpdateStrategy);
+      if (problem) throw new Error(`EncryptedRedis ${name}: ${problem}`);
+      return s.authTokenUpdateStrategy;
+    });
+
+    return new aws.elasticache.ReplicationGroup(
+      name,
+      {
+        replicationGroupId: s.replicationGroupId,
+        description: s.description,
+        engine: "redis",
+        engineVersion: s.engineVersion,
+        nodeType: s.nodeType,
+        port: s.port,
+        numCacheClusters: s.numCacheClusters,
+        multiAzEnabled: s.multiAz,
+        automaticFailoverEnabled: s.multiAz,
+        atRestEncryptionEnabled: true,
+        kmsKeyId: this.kmsKeyArn,
+        transitEncryptionEnabled: true,
+        transitEncryptionMode: s.transitEncryptionMigration ? "preferred" : "required",
+        authToken: pulumi.secret(token.result),
+        authTokenUpdateStrategy,
+        subnetGroupName: subnetGroup.name,
+        parameterGroupName: parameterGroup.name,
+        securityGroupIds: [securityGroup.id],
+        snapshotName: s.snapshotName,
+        snapshotArns: s.snapshotArns,
+        snapshotRetentionLimit: s.snapshotRetentionDays,
+        snapshotWindow: s.snapshotWindow,
+        maintenanceWindow: s.maintenanceWindow,
+        finalSnapshotIdentifier,
+        autoMinorVersionUpgrade: true,
+        applyImmediately: s.applyImmediately,
+        tags: s.tags,
+      },
+      // snapshotName/snapshotArns force replacement and are never read back: without this, any
+      // later edit of them (or a refresh) would destroy the restored group.
+      { parent: this, ignoreChanges: ["snapshotName", "snapshotArns"] },
+    );
+  }
+
   /** Route53 CNAME for cutover and rollback: this group's primary, or `rollbackToEndpoint`. */
-  private cnameRecord(name: string, cname: EncryptedRedisCname): aws.route53.Record {
+  private cnameRecord(name: string, cname: NonNullable<Resolved["cname"]>): aws.route53.Record {
     return new aws.route53.Record(
       `${name}-cname`,
       {
@@ -427,7 +402,7 @@ export class EncryptedRedis extends pulumi.ComponentResource {
         type: "CNAME",
         ttl: 60,
         records: [cname.rollbackToEndpoint ?? this.replicationGroup.primaryEndpointAddress],
-        allowOverwrite: cname.allowOverwrite ?? false,
+        allowOverwrite: cname.allowOverwrite,
       },
       { parent: this },
     );
@@ -438,13 +413,7 @@ export class EncryptedRedis extends pulumi.ComponentResource {
    * (`valueFrom: <arn>:authToken::`) and the Lambda reads it whole; `host` is what clients dial (the
    * CNAME when there is one), `servername` what they verify.
    */
-  private connectionSecret(
-    name: string,
-    s: Resolved,
-    token: random.RandomPassword,
-    cname: EncryptedRedisCname | undefined,
-  ): aws.secretsmanager.Secret {
-    const parent = { parent: this };
+  private connectionSecret(name: string, s: Resolved, token: random.RandomPassword): aws.secretsmanager.Secret {
     const group = this.replicationGroup;
     const secret = new aws.secretsmanager.Secret(
       `${name}-auth`,
@@ -455,9 +424,9 @@ export class EncryptedRedis extends pulumi.ComponentResource {
         recoveryWindowInDays: s.secretRecoveryWindowDays,
         tags: s.tags,
       },
-      parent,
+      { parent: this },
     );
-    const host = cname ? pulumi.output(cname.name) : group.primaryEndpointAddress;
+    const host = s.cname ? pulumi.output(s.cname.name) : group.primaryEndpointAddress;
     new aws.secretsmanager.SecretVersion(
       `${name}-auth-version`,
       {
@@ -477,17 +446,30 @@ export class EncryptedRedis extends pulumi.ComponentResource {
     return secret;
   }
 
+  /** Member clusters are named <groupId>-001, -002, …: one alarm table per node. */
+  private nodeAlarms(name: string, s: Resolved): aws.cloudwatch.MetricAlarm[] {
+    const groupId: pulumi.Input<string> = s.replicationGroupId ?? this.replicationGroup.replicationGroupId;
+    const alarms: aws.cloudwatch.MetricAlarm[] = [];
+    for (let node = 1; node <= s.numCacheClusters; node++) {
+      const clusterId = pulumi.interpolate`${groupId}-${String(node).padStart(3, "0")}`;
+      const target = { name: `${name}-node-${node}`, topicArn: s.alarmTopicArn, ...(s.tags ? { tags: s.tags } : {}) };
+      for (const row of redisNodeAlarmRows(s.alarms, clusterId))
+        alarms.push(alarmFromRow(target, row, { parent: this }));
+    }
+    return alarms;
+  }
+
   /**
    * The group's security group and one ingress rule per allowed source. No inline rules (they
    * would fight the standalone ones) and no egress: Redis only answers connections, and
    * replication between nodes does not pass through this group.
    */
-  private clientAccess(name: string, s: Resolved, vpcId: pulumi.Input<string>): aws.ec2.SecurityGroup {
+  private clientAccess(name: string, s: Resolved): aws.ec2.SecurityGroup {
     const parent = { parent: this };
     const tags = s.tags;
     const group = new aws.ec2.SecurityGroup(
       `${name}-sg`,
-      { vpcId, description: `Redis clients of ElastiCache group ${name} (port ${s.port} only)`, tags },
+      { vpcId: s.vpcId, description: `Redis clients of ElastiCache group ${name} (port ${s.port} only)`, tags },
       parent,
     );
     const ingress = (suffix: string, source: Partial<aws.vpc.SecurityGroupIngressRuleArgs>, what: string) =>

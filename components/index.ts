@@ -10,4 +10,6 @@ export * from "./log-retention";
 export * from "./observed-cluster";
 export * from "./policy-statements";
 export * from "./rate-limiter-pipeline";
+// The shared validator's error and the config-section object, for stacks that read a component's spec.
+export { ArgsError, strictObject } from "./spec";
 export * from "./workflow-queue";

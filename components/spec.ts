@@ -190,6 +190,15 @@ export function present<T>(
   );
 }
 
+/** An integer ≥ `min`, with no upper bound (a version counter, a count threshold). */
+export function integerAtLeast(min: number): Field<number> {
+  const allowed = `an integer ≥ ${min}`;
+  return labelled(
+    v.pipe(v.unknown(), v.transform(toNumber), v.number(allowed), v.integer(allowed), v.minValue(min, allowed)),
+    allowed,
+  );
+}
+
 /** A missing required key's issue says what the field allows (valibot reports it on the object). */
 function missingField(entries: v.ObjectEntries, issue: v.BaseIssue<unknown>): string | undefined {
   const path = issue.path ?? [];
@@ -234,10 +243,12 @@ export function args<E extends v.ObjectEntries>(entries: E) {
 export function rule<T extends object>(
   reads: readonly (keyof T & string)[],
   at: keyof T & string,
-  allowed: string,
+  allowed: string | ((value: T) => string),
   holds: (value: T) => boolean,
 ): v.BaseValidation<T, T, v.BaseIssue<unknown>> {
-  const check = v.partialCheck(reads.map((k) => [k]) as never, (value: unknown) => holds(value as T), allowed);
+  // `allowed` may name the other fields' values (e.g. "not overlapping maintenanceWindow "sun:01:00-…"").
+  const message = typeof allowed === "string" ? allowed : (issue: v.BaseIssue<unknown>) => allowed(issue.input as T);
+  const check = v.partialCheck(reads.map((k) => [k]) as never, (value: unknown) => holds(value as T), message);
   return v.forward(check as never, [at] as never) as unknown as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
 }
 
@@ -279,11 +290,9 @@ export function problemsOf(
     if (seen.has(key)) continue;
     seen.add(key);
     const path = issue.path ?? [];
-    // An unknown key's issue has the key as input; show its value instead.
-    const got =
-      issue.type === "strict_object" && issue.expected === "never"
-        ? (path[path.length - 1] as { value: unknown } | undefined)?.value
-        : issue.input;
+    // An unknown key's issue has the key as input, a rule's the whole object; show the field's value instead.
+    const atField = (issue.type === "strict_object" && issue.expected === "never") || issue.type === "partial_check";
+    const got = atField ? (path[path.length - 1] as { value: unknown } | undefined)?.value : issue.input;
     const secret = [...secretKeys].some((s) => key === s || key.startsWith(`${s}.`) || key.startsWith(`${s}[`));
     out.push({ key, allowed: issue.message, got: show(got, secret) });
   }

@@ -50,3 +50,13 @@ export const tagKey = () => text(TAG_KEY, "a user tag key (1–128 characters, n
  */
 export const NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 export const name = () => text(NAME, '1–31 lowercase letters, digits or "-"');
+
+/**
+ * A lowercase DNS name of at least two labels, e.g. `redis.huntaze.internal` or an ElastiCache endpoint:
+ * labels of 1–63 letters, digits or hyphens, not starting or ending with a hyphen, 253 characters in
+ * all, an optional final dot ("DNS domain name format", Amazon Route 53 Developer Guide:
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html). Lowercase only:
+ * DNS names are case-insensitive, and one spelling keeps a record's name from changing by case alone.
+ */
+export const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/;
+export const dnsName = () => text(DNS_NAME, "a lowercase DNS name (e.g. redis.huntaze.internal)");

@@ -71,9 +71,11 @@ describe("EncryptedRedis across generations of the group", () => {
     expect(await finalName({ finalSnapshotIdentifier: "huntaze-redis-last" })).to.equal("huntaze-redis-last");
     expect(
       await failureOf({ finalSnapshotIdentifier: "huntaze-redis-last", finalSnapshotPrefix: "huntaze-redis" }),
-    ).to.include("finalSnapshotIdentifier and finalSnapshotPrefix conflict");
+    ).to.include(
+      'finalSnapshotPrefix: expected no finalSnapshotPrefix when finalSnapshotIdentifier is given (the exact name or the prefix, not both), got "huntaze-redis"',
+    );
     expect(await failureOf({ finalSnapshotPrefix: "huntaze--redis" })).to.include(
-      'finalSnapshotPrefix must be a letter, then letters, digits or single hyphens, at most 240 characters, got "huntaze--redis"',
+      'finalSnapshotPrefix: expected a letter, then letters, digits or single hyphens, at most 240 characters, got "huntaze--redis"',
     );
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import { EncryptedRedis, type EncryptedRedisArgs } from "../../components/encrypted-redis";
+import { ArgsError } from "../../components/spec";
 import type { ProgramRun, RecordedResource } from "../../tools/engine/recorder";
 import { collectSecretStrings, maskSecrets, type PlainValue } from "../../tools/engine/secrets";
 import { analyzer, evaluateProgram } from "../support/policy-harness";
@@ -62,14 +63,17 @@ const defaultRun = () => {
 
 const outputOf = (resource: RecordedResource, key: string): PlainValue => maskSecrets(resource.outputs)![key as never];
 
-function errorOf(fn: () => unknown): string {
+function errorFrom(fn: () => unknown): ArgsError {
   try {
     fn();
   } catch (e) {
-    return (e as Error).message;
+    expect(e).to.be.instanceOf(ArgsError);
+    return e as ArgsError;
   }
   throw new Error("expected an error");
 }
+
+const errorOf = (fn: () => unknown): string => errorFrom(fn).message;
 
 describe("EncryptedRedis", () => {
   describe("replication group", () => {
@@ -345,7 +349,7 @@ describe("EncryptedRedis", () => {
 
   describe("validation", () => {
     it("lists every problem in one error, with the allowed range and the value received", () => {
-      const message = errorOf(
+      const error = errorFrom(
         () =>
           new EncryptedRedis(
             "bad",
@@ -363,26 +367,27 @@ describe("EncryptedRedis", () => {
             }),
           ),
       );
+      // Wording changed with the shared validator (components/spec.ts): "<field>: expected <allowed>, got <given>".
       for (const fragment of [
-        "numCacheClusters must be ≥ 2 and ≤ 6 for multi-AZ with automatic failover, got 1",
-        "allowedSecurityGroupIds or allowedCidrBlocks must name at least one source",
-        "snapshotRetentionDays must be an integer from 1 to 35, got 0",
-        'kmsKeyArn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>): an alias or key id reads back as the ARN and replaces the group, got "alias/huntaze-redis"',
-        "authTokenLength must be an integer from 16 to 128",
-        'replicationGroupId must be 1–40 lowercase letters, digits or hyphens, start with a letter, not end with or double a hyphen, got "Huntaze_Redis"',
-        "snapshotName and snapshotArns conflict",
-        'snapshotWindow "01:00-02:00" must not overlap maintenanceWindow "sun:01:00-sun:02:00"',
+        "numCacheClusters: expected an integer from 2 to 6 for Multi-AZ with automatic failover (1 only with multiAz false), got 1",
+        "allowedSecurityGroupIds: expected at least one source here or in allowedCidrBlocks (with none, nothing could connect), got []",
+        "snapshotRetentionDays: expected an integer from 1 to 35, got 0",
+        'kmsKeyArn: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>): an alias or key id reads back as the ARN and replaces the group, got "alias/huntaze-redis"',
+        "authTokenLength: expected an integer from 16 to 128, got 8",
+        'replicationGroupId: expected 1–40 lowercase letters, digits or hyphens, starting with a letter, not ending with or doubling a hyphen (e.g. huntaze-redis-encrypted), got "Huntaze_Redis"',
+        'snapshotArns: expected no snapshotArns when snapshotName is given (restore from one of them, not both), got ["arn:aws:s3:::bucket/dump.rdb"]',
+        'snapshotWindow: expected a daily window that does not overlap maintenanceWindow "sun:01:00-sun:02:00", got "01:00-02:00"',
       ]) {
-        expect(message).to.include(fragment);
+        expect(error.message).to.include(fragment);
       }
-      expect(message.split("; ")).to.have.length(8);
+      expect(error.problems).to.have.length(8);
     });
 
     const refusedCidrs = ["0.0.0.0/0", "::/0"];
     for (const cidr of refusedCidrs) {
       it(`refuses ${cidr} as a source`, () => {
         expect(errorOf(() => new EncryptedRedis("open", baseArgs({ allowedCidrBlocks: [cidr] })))).to.include(
-          `allowedCidrBlocks[0] must not open Redis to the whole internet (a /0 block), got "${cidr}"`,
+          `allowedCidrBlocks[0]: expected an IPv4 or IPv6 CIDR block that is not a /0 (Redis is never opened to the whole internet), got "${cidr}"`,
         );
       });
     }
@@ -406,25 +411,134 @@ describe("EncryptedRedis", () => {
           ),
       );
       for (const fragment of [
-        'nodeType must look like cache.<family>.<size> (e.g. cache.t3.micro), got "t3.micro"',
-        'engineVersion must be 7.x as major.minor (transitEncryptionMode needs ≥ 7.0.5), got "6.2"',
-        'snapshotWindow must be UTC hh24:mi-hh24:mi of at least 60 minutes, got "01:00-01:30"',
-        'maintenanceWindow must be UTC ddd:hh24:mi-ddd:hh24:mi of 60 minutes to 24 hours, got "sunday 3am"',
-        "alarms.cpuPercentThreshold must be a percentage > 0 and ≤ 100, got 150",
-        "alarms.evictionsThreshold must be an integer ≥ 0, got -1",
-        'allowedCidrBlocks[0] must be an IPv4 or IPv6 CIDR block, got "10.0.0.0/33"',
-        'allowedSecurityGroupIds[0] must be a security group id (sg-…), got "default"',
-        'cname.zoneId must be a Route53 hosted zone id (Z…), got "bad"',
-        'cname.name must be a lowercase DNS name (e.g. redis.huntaze.internal), got "Redis_Huntaze"',
-        "description must be a non-empty string",
+        "nodeType: expected one of cache.t3.micro, cache.t3.small",
+        'cache.r7g.16xlarge, got "t3.micro"',
+        'engineVersion: expected 7.x as major.minor (transitEncryptionMode needs ≥ 7.0.5), got "6.2"',
+        'snapshotWindow: expected a UTC window hh24:mi-hh24:mi of at least 60 minutes (e.g. 01:00-02:00), got "01:00-01:30"',
+        'maintenanceWindow: expected a UTC window ddd:hh24:mi-ddd:hh24:mi of 60 minutes to 24 hours (e.g. sun:03:00-sun:04:00), got "sunday 3am"',
+        "alarms.cpuPercentThreshold: expected a number > 0 and ≤ 100, got 150",
+        "alarms.evictionsThreshold: expected an integer ≥ 0, got -1",
+        'allowedCidrBlocks[0]: expected an IPv4 or IPv6 CIDR block that is not a /0 (Redis is never opened to the whole internet), got "10.0.0.0/33"',
+        'allowedSecurityGroupIds[0]: expected a security group id (sg- and 8 or 17 hex digits), got "default"',
+        'cname.zoneId: expected a Route53 hosted zone id (Z…), got "bad"',
+        'cname.name: expected a lowercase DNS name (e.g. redis.huntaze.internal), got "Redis_Huntaze"',
+        'description: expected a non-empty string (ElastiCache requires a description), got " "',
       ]) {
         expect(message).to.include(fragment);
+      }
+    });
+
+    it("refuses a node type of the right form that ElastiCache does not have (it previewed green and failed at deploy)", () => {
+      for (const nodeType of ["cache.t3.mirco", "cache.x9.huge", "cache.r7g.3xlarge"]) {
+        const error = errorFrom(() => new EncryptedRedis("typo", baseArgs({ nodeType })));
+        expect(error.problems).to.have.length(1);
+        expect(error.problems[0]).to.deep.include({ key: "nodeType", got: JSON.stringify(nodeType) });
+        expect(error.problems[0]?.allowed).to.match(/^one of cache\.t3\.micro, .*cache\.r7g\.16xlarge$/);
+      }
+      for (const nodeType of ["cache.t4g.small", "cache.m7g.large", "cache.r6g.16xlarge"]) {
+        expect(() => new EncryptedRedis(`ok-${nodeType.replace(/\./g, "-")}`, baseArgs({ nodeType }))).to.not.throw();
+      }
+    });
+
+    it("checks a finalSnapshotPrefix taken from the resource name", () => {
+      const error = errorFrom(() => new EncryptedRedis("my_redis", baseArgs()));
+      expect(error.problems).to.deep.equal([
+        {
+          key: "finalSnapshotPrefix",
+          allowed:
+            'a prefix, since its default (the resource name "my_redis") is not one: a letter, then letters, digits or single hyphens, at most 240 characters',
+          got: "nothing (the key is missing)",
+        },
+      ]);
+      // Not when the prefix comes from elsewhere, or is not used.
+      for (const extra of [
+        { finalSnapshotPrefix: "huntaze-redis" },
+        { replicationGroupId: "huntaze-redis" },
+        { finalSnapshotIdentifier: "huntaze-redis-last" },
+      ]) {
+        expect(() => new EncryptedRedis("my_redis", baseArgs(extra))).to.not.throw();
       }
     });
 
     it("accepts a single node only when Multi-AZ is explicitly off", async () => {
       const group = inputsOf(one(await run({ multiAz: false, numCacheClusters: 1 }), T.group));
       expect(group).to.include({ multiAzEnabled: false, automaticFailoverEnabled: false, numCacheClusters: 1 });
+    });
+  });
+
+  describe("from another project (plain JavaScript, no type checks)", () => {
+    /** The error of `new EncryptedRedis("x", given)` inside the mocks, and the resources registered before it. */
+    async function refused(given: unknown): Promise<{ error: ArgsError; children: string[] }> {
+      let error: unknown;
+      const r = await record(() => {
+        try {
+          new EncryptedRedis("x", given as never);
+        } catch (e) {
+          error = e;
+        }
+      });
+      expect(error, "a named ArgsError, not a TypeError").to.be.instanceOf(ArgsError);
+      const children = r.resources
+        .map((res) => res.type)
+        .filter((t) => t !== "pulumi:pulumi:Stack" && t !== "huntaze:cache:EncryptedRedis");
+      return { error: error as ArgsError, children };
+    }
+
+    it("names every required argument when none is given, before any child is registered", async () => {
+      for (const given of [{}, undefined]) {
+        const { error, children } = await refused(given);
+        expect(children).to.deep.equal([]);
+        const byKey = Object.fromEntries(error.problems.map((p) => [p.key, p]));
+        for (const key of ["description", "nodeType", "vpcId", "subnetIds", "alarmTopicArn"]) {
+          expect(byKey[key], key).to.deep.include({ got: "nothing (the key is missing)" });
+          expect(byKey[key]?.allowed, key).to.be.a("string").and.not.equal("");
+        }
+        expect(byKey.description?.allowed).to.equal("a non-empty string (ElastiCache requires a description)");
+        expect(byKey.alarmTopicArn?.allowed).to.equal("an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
+        // And the rule that needs a source (both lists default to empty).
+        expect(byKey.allowedSecurityGroupIds?.got).to.equal("[]");
+        expect(error.message).to.match(/^EncryptedRedis "x": invalid arguments \(6 problems\)/);
+      }
+    });
+
+    it("names every wrong argument with what is allowed and what was given", async () => {
+      const { error, children } = await refused({
+        description: 42,
+        nodeType: "cache.t3.mirco",
+        vpcId: "vpc-1",
+        subnetIds: "subnet-0a1b2c3d4e5f60001",
+        alarmTopicArn: "ops-alerts",
+        allowedSecurityGroupIds: ["sg-0a1b2c3d4e5f60011"],
+        port: "six",
+        multiAz: "yes",
+        authTokenUpdateStrategy: "set",
+        maxmemoryPolicy: "lru",
+        secretRecoveryWindowDays: 3,
+        alarms: { cpuPercent: 70 },
+        cname: { zoneId: "Z0HUNTAZEINTERNAL1" },
+      });
+      expect(children).to.deep.equal([]);
+      const lines = error.problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`);
+      expect(lines).to.have.length(12);
+      expect(lines).to.include.members([
+        "description: expected a non-empty string (ElastiCache requires a description), got 42",
+        'vpcId: expected a VPC id (vpc- and 8 or 17 hex digits), got "vpc-1"',
+        'subnetIds: expected a list of at least 1 item, each a subnet id (subnet- and 8 or 17 hex digits), got "subnet-0a1b2c3d4e5f60001"',
+        'alarmTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "ops-alerts"',
+        'port: expected an integer from 1 to 65535, got "six"',
+        'multiAz: expected true or false, got "yes"',
+        'authTokenUpdateStrategy: expected one of SET, ROTATE, got "set"',
+        'maxmemoryPolicy: expected one of volatile-lru, allkeys-lru, volatile-lfu, allkeys-lfu, volatile-ttl, noeviction, got "lru"',
+        "secretRecoveryWindowDays: expected 0 or an integer from 7 to 30, got 3",
+        "cname.name: expected a lowercase DNS name (e.g. redis.huntaze.internal), got nothing (the key is missing)",
+      ]);
+      const byKey = Object.fromEntries(error.problems.map((p) => [p.key, p]));
+      expect(byKey.nodeType).to.deep.include({ got: '"cache.t3.mirco"' });
+      expect(byKey.nodeType?.allowed).to.match(/^one of cache\.t3\.micro, /);
+      expect(byKey["alarms.cpuPercent"]).to.deep.include({ got: "70" });
+      expect(byKey["alarms.cpuPercent"]?.allowed).to.match(/^no such setting.*cpuPercentThreshold/);
+      // Multi-AZ could not be read, so the rule that needs it waits for a valid value.
+      expect(byKey).to.not.have.property("numCacheClusters");
     });
   });
 

@@ -10,6 +10,7 @@ import {
   flag,
   input,
   integer,
+  integerAtLeast,
   list,
   nonEmpty,
   number,
@@ -139,5 +140,40 @@ describe("components/spec: the shared validator", () => {
       defaultValue: "90",
       allowed: "an integer from 1 to 3650",
     });
+  });
+  it("shows a rule's problem with the field's value, and lets its allowed text name the other fields", () => {
+    const p = problems({ name: "a", budgetUsd: 1, description: "d", min: 5, max: 2 });
+    expect(p).to.deep.equal([{ key: "max", allowed: "≥ min", got: "2" }]);
+    const named = v.pipe(
+      base,
+      rule<v.InferOutput<typeof base>>(
+        ["min", "max"],
+        "max",
+        (a) => `≥ min (${a.min})`,
+        (a) => a.max >= a.min,
+      ),
+    );
+    try {
+      resolveArgs("Thing", "t1", named, { name: "a", budgetUsd: 1, description: "d", min: 5, max: 2 });
+      expect.fail("expected an ArgsError");
+    } catch (e) {
+      expect((e as ArgsError).problems).to.deep.equal([{ key: "max", allowed: "≥ min (5)", got: "2" }]);
+    }
+  });
+
+  it("integerAtLeast: an integer with a lower bound only", () => {
+    const spec = args({ version: integerAtLeast(1) });
+    expect(resolveArgs("Thing", "t1", spec, { version: "12" })).to.deep.equal({ version: 12 });
+    for (const bad of [0, 1.5, "x"]) {
+      try {
+        resolveArgs("Thing", "t1", spec, { version: bad });
+        expect.fail(`expected ${JSON.stringify(bad)} to be refused`);
+      } catch (e) {
+        expect((e as ArgsError).problems).to.deep.equal([
+          { key: "version", allowed: "an integer ≥ 1", got: JSON.stringify(bad) },
+        ]);
+      }
+    }
+    expect(describeField(spec.entries.version)).to.deep.equal({ required: true, allowed: "an integer ≥ 1" });
   });
 });

@@ -60,7 +60,7 @@ describe("stack config: one source for each contract", () => {
       alarms: { cpuPercentThreshold: 150, evictionsThreshold: -1 },
     }));
     expect(problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.have.members([
-      "huntaze:redis.alarms.cpuPercentThreshold: expected a percentage > 0 and ≤ 100, got 150",
+      "huntaze:redis.alarms.cpuPercentThreshold: expected a number > 0 and ≤ 100, got 150",
       "huntaze:redis.alarms.evictionsThreshold: expected an integer ≥ 0, got -1",
     ]);
   });

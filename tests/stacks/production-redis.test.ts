@@ -157,7 +157,9 @@ describe("production stack: encrypted Redis (seed 000)", function () {
     ]);
     const message = (error as Error).message;
     expect(message).to.include("one of cache.t3.micro");
-    expect(message).to.include("an integer ≥ 2 and ≤ 6");
+    expect(message).to.include(
+      "huntaze:redis.numCacheClusters: expected an integer from 2 to 6 for Multi-AZ with automatic failover (1 only with multiAz false), got 1",
+    );
     expect(message).to.include("a Route53 hosted zone id (Z…)");
   });
 
