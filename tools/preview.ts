@@ -57,17 +57,17 @@ export const previewOptions = {
   },
   cost: {
     type: "boolean",
-    help: `monthly cost estimate against the stack's budget, the program's \`${BUDGET_OUTPUTS.stack}\` stack output\n(prices in tools/engine/prices/, usage profile usage/NAME.yaml); with --json, the estimate\nalone in Infracost's JSON output shape; with --all, every stack and the account against the\naccount budget, the \`${BUDGET_OUTPUTS.account}\` output of the stack that exports it`,
+    help: `monthly cost estimate against the stack's budget, the program's \`${BUDGET_OUTPUTS.stack}\`\nstack output (prices in tools/engine/prices/, usage profile usage/NAME.yaml); with --json, the\nestimate alone in Infracost's JSON output shape; with --all, every stack and the account against\nthe account budget, the \`${BUDGET_OUTPUTS.account}\` output of the stack that exports it`,
   },
   "budget-usd": {
     type: "string",
     placeholder: "N",
-    help: `with --cost: the stack's monthly budget in USD, instead of the program's \`${BUDGET_OUTPUTS.stack}\` output\n(with --all: every stack's)`,
+    help: `with --cost: the stack's monthly budget in USD, instead of the program's\n\`${BUDGET_OUTPUTS.stack}\` output (with --all: every stack's)`,
   },
   "account-budget-usd": {
     type: "string",
     placeholder: "N",
-    help: `with --all --cost: the account's monthly budget in USD, instead of a stack's \`${BUDGET_OUTPUTS.account}\` output`,
+    help: `with --all --cost: the account's monthly budget in USD, instead of a stack's\n\`${BUDGET_OUTPUTS.account}\` output`,
   },
   "account-id": {
     type: "string",
@@ -77,7 +77,7 @@ export const previewOptions = {
   "config-namespace": {
     type: "string",
     placeholder: "NS",
-    help: "the program's config namespace, where the engine reads <NS>:accountId and <NS>:adoption\n(default: the project name if the stack file uses it, else the stack file's one namespace\nno provider claims)",
+    help: "the program's config namespace, where the engine reads <NS>:accountId and <NS>:adoption\n(default: the project name if the stack file uses it, else the stack file's one\nnamespace no provider claims)",
   },
   compare: {
     type: "string",
@@ -132,7 +132,7 @@ export const previewOptions = {
 const { previewCommand: command } = engineHome();
 const usage = `usage: ${command} --stack <${availableStacks().join("|") || "NAME"}> [--json | --markdown] [--cost [--budget-usd N]] [--compare BASE] [--cost-file FILE] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--inventory FILE] [--import-file FILE] [--transpile-only] [--quiet]
        ${command} --all [--stacks a,b] [--json | --markdown] [--cost [--budget-usd N] [--account-budget-usd N]] [--policy-config FILE] [--quiet]
-       either: [--config-namespace NS] [--account-id ID]
+       (both forms) [--config-namespace NS] [--account-id ID]
 
 ${formatOptions(previewOptions)}
 
