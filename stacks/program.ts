@@ -9,6 +9,7 @@ import {
   type PolicyStatement,
   RateLimiterPipeline,
 } from "../components";
+import { BUDGET_OUTPUTS } from "../lib/stack-contract";
 import type { StackConfig } from "./config";
 import { buildFinOps } from "./finops";
 import { buildObservability } from "./observability";
@@ -138,5 +139,11 @@ export function buildStack(config: StackConfig): Record<string, pulumi.Output<un
       rateLimiterQueueUrl: rateLimiter.queueUrl,
       redisPrimaryEndpoint: redis.primaryEndpoint,
     }),
+    // The budgets the offline engine's cost estimate compares with (lib/stack-contract.ts): the
+    // engine reads no config of this program, it takes the budgets as validated and defaulted here.
+    [BUDGET_OUTPUTS.stack]: pulumi.output(config.monthlyBudgetUsd),
+    ...(config.finops.accountBudgetUsd !== undefined
+      ? { [BUDGET_OUTPUTS.account]: pulumi.output(config.finops.accountBudgetUsd) }
+      : {}),
   };
 }

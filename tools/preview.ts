@@ -2,6 +2,7 @@
 // The offline `pulumi preview --policy-pack policy-pack`: see README "Offline preview".
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ACCOUNT_ID_CONFIG_KEY, BUDGET_OUTPUTS } from "../lib/stack-contract";
 import { callerPath, formatOptions, parseCommandLine } from "./cli/options";
 import { runAccountPreview } from "./engine/account-cli";
 import {
@@ -14,6 +15,7 @@ import {
   reportError,
   UsageError,
 } from "./engine/cli";
+import { BUDGET_FLAGS, positiveUsd } from "./engine/cost";
 import { diagramFormatOf, loadGraphviz } from "./engine/diagram";
 import { writeHandOver } from "./engine/hand-over";
 import { engineHome } from "./engine/home";
@@ -26,7 +28,7 @@ import {
   renderPrSummary,
   renderTextWithExtras,
 } from "./engine/pr-summary";
-import { previewStack } from "./engine/preview";
+import { OFFLINE_ACCOUNT_ID, previewStack } from "./engine/preview";
 import { locateProject } from "./engine/project";
 import { exitCodeFor, type Report } from "./engine/render";
 import { availableStacks } from "./engine/stack-file";
@@ -55,7 +57,27 @@ export const previewOptions = {
   },
   cost: {
     type: "boolean",
-    help: "monthly cost estimate against huntaze:monthlyBudgetUsd (prices in tools/engine/prices/,\nusage profile usage/NAME.yaml); with --json, the estimate alone in Infracost's JSON\noutput shape; with --all, every stack and the account against the account budget",
+    help: `monthly cost estimate against the stack's budget, the program's \`${BUDGET_OUTPUTS.stack}\`\nstack output (prices in tools/engine/prices/, usage profile usage/NAME.yaml); with --json, the\nestimate alone in Infracost's JSON output shape; with --all, every stack and the account against\nthe account budget, the \`${BUDGET_OUTPUTS.account}\` output of the stack that exports it`,
+  },
+  "budget-usd": {
+    type: "string",
+    placeholder: "N",
+    help: `with --cost: the stack's monthly budget in USD, instead of the program's\n\`${BUDGET_OUTPUTS.stack}\` output (with --all: every stack's)`,
+  },
+  "account-budget-usd": {
+    type: "string",
+    placeholder: "N",
+    help: `with --all --cost: the account's monthly budget in USD, instead of a stack's\n\`${BUDGET_OUTPUTS.account}\` output`,
+  },
+  "account-id": {
+    type: "string",
+    placeholder: "ID",
+    help: `the 12-digit account the offline AWS answers with (ARNs, sts:GetCallerIdentity)\n(default: the stack config's \`<namespace>:${ACCOUNT_ID_CONFIG_KEY}\`, else ${OFFLINE_ACCOUNT_ID})`,
+  },
+  "config-namespace": {
+    type: "string",
+    placeholder: "NS",
+    help: "the program's config namespace, where the engine reads <NS>:accountId and <NS>:adoption\n(default: the project name if the stack file uses it, else the stack file's one\nnamespace no provider claims)",
   },
   compare: {
     type: "string",
@@ -108,8 +130,9 @@ export const previewOptions = {
 } as const;
 
 const { previewCommand: command } = engineHome();
-const usage = `usage: ${command} --stack <${availableStacks().join("|") || "NAME"}> [--json | --markdown] [--cost] [--compare BASE] [--cost-file FILE] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--inventory FILE] [--import-file FILE] [--transpile-only] [--quiet]
-       ${command} --all [--stacks a,b] [--json | --markdown] [--cost] [--policy-config FILE] [--quiet]
+const usage = `usage: ${command} --stack <${availableStacks().join("|") || "NAME"}> [--json | --markdown] [--cost [--budget-usd N]] [--compare BASE] [--cost-file FILE] [--diagram FILE] [--focus COMPONENT] [--policy-config FILE] [--inventory FILE] [--import-file FILE] [--transpile-only] [--quiet]
+       ${command} --all [--stacks a,b] [--json | --markdown] [--cost [--budget-usd N] [--account-budget-usd N]] [--policy-config FILE] [--quiet]
+       (both forms) [--config-namespace NS] [--account-id ID]
 
 ${formatOptions(previewOptions)}
 
@@ -157,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
   const compareFile = flags.compare === undefined ? undefined : callerPath(flags.compare);
   const costFile = flags["cost-file"] === undefined ? undefined : callerPath(flags["cost-file"]);
   const cost = Boolean(flags.cost) || compareFile !== undefined || costFile !== undefined;
+  if (flags["account-budget-usd"] !== undefined)
+    throw new UsageError(`${BUDGET_FLAGS.account} is the account's budget: use it with --all`);
+  const budgetUsd =
+    flags["budget-usd"] === undefined ? undefined : positiveUsd(flags["budget-usd"], BUDGET_FLAGS.stack);
   // A bad base is reported before the preview runs, not after.
   if (compareFile !== undefined) readCostFile(compareFile);
   const diagramFile = flags.diagram === undefined ? undefined : callerPath(flags.diagram);
@@ -174,10 +201,12 @@ async function main(argv: string[]): Promise<number> {
     stackDir,
     policyPack: flags["policy-pack"] === undefined ? undefined : callerPath(flags["policy-pack"]),
     policyConfig: readPolicyConfig(flags["policy-config"]),
+    ...(flags["config-namespace"] !== undefined ? { configNamespace: flags["config-namespace"] } : {}),
+    ...(flags["account-id"] !== undefined ? { accountId: flags["account-id"] } : {}),
     progress: progressPrinter(!flags.quiet),
-    onRecorded: (resources) => {
+    onRecorded: (resources, outputs) => {
       extras = previewExtras(
-        { stack, resources },
+        { stack, resources, outputs },
         {
           stackDir,
           cost: cost || format === "markdown",
@@ -185,6 +214,7 @@ async function main(argv: string[]): Promise<number> {
           diagramFile,
           focus: flags.focus,
           mermaid: format === "markdown",
+          ...(budgetUsd !== undefined ? { budgetUsd } : {}),
         },
       );
       return extras;

@@ -11,6 +11,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { connectRedis } from "../lambdas/shared/redis-client";
 import { SEED_ENV_NAMES } from "../lambdas/shared/redis-config";
+import { UsageError } from "./cli/options";
 import { makeCa, makeLeaf } from "./tls/openssl";
 
 const root = path.resolve(__dirname, "..");
@@ -46,8 +47,6 @@ shown once, or written with the rest to FILE (mode 0600, KEY=value lines) with -
   --help           this text
 
 exit codes: 0 done, 1 redis-server failed to start or stop, 2 usage error`;
-
-class UsageError extends Error {}
 
 interface Paths {
   dir: string;

@@ -5,6 +5,7 @@
 import type { Redis } from "ioredis";
 import { connectRedisWithConfig, RedisConnectionError } from "../lambdas/shared/redis-client";
 import { parseRedisConfig } from "../lambdas/shared/redis-config";
+import { UsageError } from "./cli/options";
 import { clientEnv, parseArgs, USAGE, type VerifyOptions } from "./redis-verify/args";
 import { maskUrl, scrub, secretsOf } from "./redis-verify/mask";
 import { speaksPlaintextRedis } from "./redis-verify/probe";
@@ -17,8 +18,6 @@ import {
   type VerifyCounts,
 } from "./redis-verify/report";
 import { verifyKeyspaces } from "./redis-verify/verify";
-
-class UsageError extends Error {}
 
 function progressPrinter(quiet: boolean, secrets: string[]) {
   const started = Date.now();

@@ -47,3 +47,5 @@ const sender = new RateLimiterPipeline("sender", {
 export const bucketName = archive.bucketName;
 export const queueUrl = sender.queue.url;
 export const codeHash = sender.sourceCodeHash; // sha256 of the Lambda bundle shipped in the package
+// The monthly budget the offline cost estimate (`npx huntaze-preview --cost`) compares against.
+export const monthlyBudgetUsd = config.requireNumber("monthlyBudgetUsd");

@@ -14,6 +14,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
+import { mapLimit } from "../../lib/map-limit";
 import {
   AGENTS,
   type Agent,
@@ -163,19 +164,6 @@ export class CostStoreError extends Error {
 const PENDING = "PENDING";
 const isConditionFailure = (e: unknown) => (e as { name?: string })?.name === "ConditionalCheckFailedException";
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 export class EnhancedCostMonitoring {
   private readonly doc: DynamoDBDocumentClient;

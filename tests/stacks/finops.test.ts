@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
+import { BUDGET_OUTPUTS } from "../../lib/stack-contract";
 import { parseStackConfig } from "../../stacks/config";
 import { buildStack } from "../../stacks/program";
 import { readStackFile } from "../../tools/engine/stack-file";
@@ -89,6 +90,13 @@ describe("stacks: FinOps (cost tables, budgets, workflow queue, outputs)", () =>
     expect(run.outputs.redisEncryptedEndpoint)
       .to.be.a("string")
       .and.match(/cache\.amazonaws\.com$/);
+  });
+
+  it("exports the budgets the offline engine's cost estimate compares with: the account's from production only", async () => {
+    const [production, staging] = [await build("production"), await build("staging")];
+    expect(production.outputs).to.deep.include({ [BUDGET_OUTPUTS.stack]: 500, [BUDGET_OUTPUTS.account]: 500 });
+    expect(staging.outputs).to.deep.include({ [BUDGET_OUTPUTS.stack]: 100 });
+    expect(staging.outputs).to.not.have.property(BUDGET_OUTPUTS.account);
   });
 
   it("reports FinOps config mistakes with the rest: an account budget outside the baseline owner, a plain-text webhook", () => {

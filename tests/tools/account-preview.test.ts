@@ -20,6 +20,10 @@ import * as pulumi from "@pulumi/pulumi";
 
 const config = new pulumi.Config("fixture");
 export const topic = new aws.sns.Topic("alerts", { name: config.require("topicName") }).name;
+// The budgets the engine compares with are the program's outputs (lib/stack-contract.ts).
+export const monthlyBudgetUsd = config.requireNumber("monthlyBudgetUsd");
+const accountBudget = config.getNumber("accountBudgetUsd");
+export const accountBudgetUsd = accountBudget === undefined ? undefined : pulumi.output(accountBudget);
 new aws.sqs.Queue("jobs", { name: \`jobs-\${pulumi.getStack()}\` });
 new aws.s3.AccountPublicAccessBlock("account-public-access-block", {
   blockPublicAcls: true,
@@ -31,7 +35,7 @@ new aws.s3.AccountPublicAccessBlock("account-public-access-block", {
 
 const stackFile = (topic: string, budget = "") => `config:
   aws:region: us-east-1
-  huntaze:accountId: "317805897534"
+  fixture:accountId: "317805897534"
   fixture:topicName: ${topic}
 ${budget}`;
 
@@ -44,17 +48,14 @@ describe("account-wide preview (preview --all)", function () {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: two-stacks\nruntime: nodejs\nmain: index.ts\n");
     fs.writeFileSync(path.join(dir, "index.ts"), program);
-    // Blue owns the account baseline, so the account budget; each stack has its own budget too.
+    // Blue's program exports the account budget; each stack has its own budget too.
     fs.writeFileSync(
       path.join(dir, "Pulumi.blue.yaml"),
-      stackFile(
-        "shared-alerts",
-        "  huntaze:monthlyBudgetUsd: 10\n  huntaze:manageAccountBaseline: true\n  huntaze:finops:\n    accountBudgetUsd: 0.25\n",
-      ),
+      stackFile("shared-alerts", "  fixture:monthlyBudgetUsd: 10\n  fixture:accountBudgetUsd: 0.25\n"),
     );
     fs.writeFileSync(
       path.join(dir, "Pulumi.green.yaml"),
-      stackFile("shared-alerts", "  huntaze:monthlyBudgetUsd: 5\n"),
+      stackFile("shared-alerts", "  fixture:monthlyBudgetUsd: 5\n"),
     );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -163,7 +164,7 @@ describe("account-wide preview (preview --all)", function () {
     expect(cost.monthlyUsd).to.be.greaterThan(cost.stacks.reduce((n, s) => n + s.monthlyUsd, 0));
     expect(text.stdout).to.match(/Monthly cost \(one account, one bill\):\n {2}blue .*its own budget/);
     expect(text.stdout).to.match(
-      / {2}account +\$\d+\.\d{2} +\(.*% of \$0\.25( — OVER BUDGET)?: the account budget, huntaze:finops\.accountBudgetUsd of blue/,
+      / {2}account +\$\d+\.\d{2} +\(.*% of \$0\.25( — OVER BUDGET)?: the account budget, accountBudgetUsd of blue/,
     );
   });
 

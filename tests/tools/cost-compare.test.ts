@@ -110,6 +110,7 @@ const config = new pulumi.Config("fixture");
 new aws.sqs.Queue("jobs", { name: \`jobs-\${pulumi.getStack()}\`, sqsManagedSseEnabled: true });
 if (config.getBoolean("extraQueue"))
   new aws.sqs.Queue("reports", { name: \`reports-\${pulumi.getStack()}\`, sqsManagedSseEnabled: true });
+export const monthlyBudgetUsd = config.requireNumber("monthlyBudgetUsd");
 `;
 
 describe("npm run preview -- --compare (end to end)", function () {
@@ -126,7 +127,7 @@ describe("npm run preview -- --compare (end to end)", function () {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: compare\nruntime: nodejs\nmain: index.ts\n");
     fs.writeFileSync(path.join(dir, "index.ts"), program);
     const stackFile = (extra: boolean) =>
-      `config:\n  aws:region: us-east-1\n  huntaze:monthlyBudgetUsd: 50\n  fixture:extraQueue: ${extra}\n`;
+      `config:\n  aws:region: us-east-1\n  fixture:monthlyBudgetUsd: 50\n  fixture:extraQueue: ${extra}\n`;
     fs.writeFileSync(path.join(dir, "Pulumi.base.yaml"), stackFile(false));
     fs.writeFileSync(path.join(dir, "Pulumi.head.yaml"), stackFile(true));
     const base = await run("--stack", "base", "--cost", "--json");

@@ -5,11 +5,11 @@ import { before, describe, it } from "mocha";
 import { METRIC_NAMES } from "../../lambdas/rate-limiter/telemetry";
 import { entryKey, type InventoryEntry } from "../../lib/inventory";
 import {
-  accountBudgetFromConfig,
-  budgetFromConfig,
+  budgetsFromOutputs,
+  budgetVerdict,
   CONTAINER_INSIGHTS_METRICS,
-  CostInputError,
   type CostLine,
+  CostUsageError,
   estimateCost,
   FREE_TIER_COMPONENT,
   loadPriceTable,
@@ -23,7 +23,6 @@ import {
 import { fromInfracost, type InfracostDoc } from "../../tools/engine/infracost";
 import type { RecordedResource } from "../../tools/engine/recorder";
 import type { PlainObject } from "../../tools/engine/secrets";
-import { readStackFile } from "../../tools/engine/stack-file";
 import { runTool } from "../support/cli";
 import { schemaErrors } from "../support/infracost-schema";
 import { component, rec, stackRecord, syntheticStack } from "../support/records";
@@ -268,7 +267,7 @@ describe("cost estimate (tools/engine/cost.ts)", () => {
         "p.yaml",
       ),
     )
-      .to.throw(CostInputError)
+      .to.throw(CostUsageError)
       .with.property("message")
       .that.matches(
         /lambda\.requests: not a setting \(settings: requestsPerMonth, averageDurationMs, xrayTracesPerMonth, customMetrics\)/,
@@ -281,18 +280,24 @@ describe("cost estimate (tools/engine/cost.ts)", () => {
     expect(loadUsageProfile("no-such-stack")).to.deep.equal({});
   });
 
-  it("reads the account budget from the stack owning the account baseline, in one place", () => {
-    expect(accountBudgetFromConfig(readStackFile("production").config)).to.equal(500);
-    expect(accountBudgetFromConfig(readStackFile("staging").config)).to.equal(null);
-    expect(
-      accountBudgetFromConfig({ "huntaze:manageAccountBaseline": "true", "huntaze:finops": '{"anomalyMonitor":true}' }),
-    ).to.equal(null); // not set in the stack file: the engine does not import the program for its default
-    expect(() =>
-      accountBudgetFromConfig({
-        "huntaze:manageAccountBaseline": "true",
-        "huntaze:finops": '{"accountBudgetUsd":"x"}',
-      }),
-    ).to.throw(/huntaze:finops\.accountBudgetUsd must be a positive number of dollars, got "x"/);
+  it("takes the budgets from the program's stack outputs, refusing a bad one by its output's name", () => {
+    expect(budgetsFromOutputs({ monthlyBudgetUsd: 100, accountBudgetUsd: 500, other: "x" })).to.deep.equal({
+      stackUsd: 100,
+      accountUsd: 500,
+    });
+    // A stack that exports no account budget has none; nothing is read from the stack file.
+    expect(budgetsFromOutputs({ monthlyBudgetUsd: 100 })).to.deep.equal({ stackUsd: 100, accountUsd: null });
+    expect(budgetsFromOutputs({})).to.deep.equal({ stackUsd: null, accountUsd: null });
+    expect(() => budgetsFromOutputs({ accountBudgetUsd: "x" })).to.throw(
+      CostUsageError,
+      /the program's stack output accountBudgetUsd must be a positive number of dollars, got "x"/,
+    );
+    expect(() => budgetsFromOutputs({ monthlyBudgetUsd: 0 })).to.throw(/monthlyBudgetUsd .*got 0/);
+    // A secret output is refused without printing its value.
+    expect(() => budgetsFromOutputs({ monthlyBudgetUsd: { "4dabf18193072939515e22adb298388d": "x", value: 7 } }))
+      .to.throw(/monthlyBudgetUsd must be a plain number of dollars, not a secret/)
+      .with.property("message")
+      .that.does.not.match(/7/);
   });
 
   it("the usage profile keys by component and by resource; the most specific wins", () => {
@@ -505,11 +510,10 @@ describe("cost estimate (tools/engine/cost.ts)", () => {
     );
   });
 
-  it("reads the budget from config and rejects a bad one by name", () => {
-    expect(budgetFromConfig({ "huntaze:monthlyBudgetUsd": "500" })).to.equal(500);
-    expect(budgetFromConfig({})).to.equal(null);
-    expect(() => budgetFromConfig({ "huntaze:monthlyBudgetUsd": "lots" })).to.throw(
-      /huntaze:monthlyBudgetUsd must be a positive number of dollars, got "lots"/,
+  it("says where a missing budget comes from: the program's output or --budget-usd, naming no project's key", () => {
+    const e = estimateCost(syntheticStack(), { prices });
+    expect(budgetVerdict(e)).to.match(
+      /no budget: the program exports no `monthlyBudgetUsd` stack output \(export the stack's monthly budget in USD, or pass --budget-usd N\)$/,
     );
   });
 });
@@ -584,6 +588,8 @@ describe("npm run preview -- --cost (end to end)", function () {
     for (const l of itemLines) expect(l).to.match(/^ {17}(fixed|usage) (profile|default|derived|unset) /);
     expect(text).to.match(/usage default configuration items recorded: 5000 ×/);
     expect(text).to.include("usage profile usage/production.yaml");
+    // The budget is the program's monthlyBudgetUsd output (stacks/program.ts), not a config key.
+    expect(text).to.match(/total \$[\d.]+ = .*; \$[\d.]+ of the stack's \$500\.00 monthly budget/);
   });
 
   it("the usage profile keys by component: every queue of the component takes it unless the resource sets its own", () => {

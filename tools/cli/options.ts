@@ -8,6 +8,9 @@ import { didYouMean } from "../../lib/did-you-mean";
 // that every problem is reported at once: unknown options (with a "did you mean"), missing
 // values, values given to switches, stray positional arguments and repeated options.
 
+/** A bad command line or input the user can fix: printed without a stack trace (exit 2 in every tool). */
+export class UsageError extends Error {}
+
 export interface OptionSpec {
   readonly type: "string" | "boolean";
   /** One-letter alias, e.g. "h" for --help. */

@@ -110,7 +110,7 @@ export function checkAccount(stacks: readonly AccountStack[]): AccountFinding[] 
       what: e.what,
       scope: e.scope,
       claims: e.claims,
-      message: `${e.what} exists once ${describeScope(e.scope)} but is created ${e.claims.length} times: ${describeClaims(e.claims)}. Create it in the stack that owns the account baseline (huntaze:manageAccountBaseline) only.`,
+      message: `${e.what} exists once ${describeScope(e.scope)} but is created ${e.claims.length} times: ${describeClaims(e.claims)}. Create it in one stack only, the one that owns the account-wide resources; the others leave it out.`,
     });
   }
   return findings.sort(

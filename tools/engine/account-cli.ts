@@ -6,6 +6,7 @@ import {
   renderAccountText,
 } from "./account-preview";
 import { formatOf, progressPrinter, UsageError } from "./cli";
+import { BUDGET_FLAGS, positiveUsd } from "./cost";
 
 // `npm run preview -- --all [--stacks a,b]`: the flags tools/preview.ts parsed, turned into an account preview.
 
@@ -32,6 +33,14 @@ export async function runAccountPreview(flags: Record<string, string | boolean |
       ...(typeof flags["stack-dir"] === "string" ? { stackDir: flags["stack-dir"] } : {}),
       ...(typeof flags.program === "string" ? { program: flags.program } : {}),
       ...(typeof flags["policy-config"] === "string" ? { policyConfigFile: flags["policy-config"] } : {}),
+      ...(typeof flags["config-namespace"] === "string" ? { configNamespace: flags["config-namespace"] } : {}),
+      ...(typeof flags["account-id"] === "string" ? { accountId: flags["account-id"] } : {}),
+      ...(typeof flags["budget-usd"] === "string"
+        ? { budgetUsd: positiveUsd(flags["budget-usd"], BUDGET_FLAGS.stack) }
+        : {}),
+      ...(typeof flags["account-budget-usd"] === "string"
+        ? { accountBudgetUsd: positiveUsd(flags["account-budget-usd"], BUDGET_FLAGS.account) }
+        : {}),
       progress: progressPrinter(!flags.quiet),
       cost: Boolean(flags.cost),
     });

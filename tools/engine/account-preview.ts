@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { BUDGET_OUTPUTS } from "../../lib/stack-contract";
 import { type AccountFinding, checkAccount } from "./account-check";
 import { isCovered, needsNoEntry } from "./account-names";
 import { type ChildResult, runNode } from "./child-process";
 import {
-  accountBudgetFromConfig,
-  BUDGET_KEYS,
-  budgetFromConfig,
+  BUDGET_FLAGS,
+  budgetsFromOutputs,
   type CostEstimate,
   FREE_TIER_COMPONENT,
   freeTierLine,
@@ -17,6 +17,8 @@ import {
 import { engineHome } from "./home";
 import { fromInfracost } from "./infracost";
 import type { Violation } from "./policy-client";
+import { programConfig } from "./program-config";
+import { locateProject } from "./project";
 import { exitCodeFor, type JsonReport } from "./render";
 import { availableStacks, readStackFile } from "./stack-file";
 
@@ -35,6 +37,14 @@ export interface AccountPreviewOptions {
   readonly parallel?: number;
   /** Also estimate each stack's cost and the account's against the account budget. */
   readonly cost?: boolean;
+  /** --budget-usd: every stack's budget, instead of the programs' outputs. */
+  readonly budgetUsd?: number;
+  /** --account-budget-usd: the account's budget, instead of a stack's output. */
+  readonly accountBudgetUsd?: number;
+  /** --config-namespace, passed to every stack's preview. */
+  readonly configNamespace?: string;
+  /** --account-id, passed to every stack's preview. */
+  readonly accountId?: string;
 }
 
 export interface StackOutcome {
@@ -47,9 +57,9 @@ export interface StackOutcome {
   readonly error?: string;
   /** With --cost: the stack's estimate (its free-tier line as the single-stack preview shows it). */
   readonly cost?: CostEstimate;
-  /** huntaze:monthlyBudgetUsd, or null. */
+  /** The stack's budget (--budget-usd, else its program's output), or null. */
   readonly budgetUsd?: number | null;
-  /** The account budget, on the stack that owns the account baseline. */
+  /** The account budget, on the stack whose program exports it. */
   readonly accountBudgetUsd?: number | null;
 }
 
@@ -62,7 +72,7 @@ export interface AccountCost {
   readonly freeTierUsd: number;
   readonly monthlyUsd: number;
   readonly accountBudgetUsd: number | null;
-  /** The stack whose config holds the account budget. */
+  /** The stack whose program exports the account budget; null when none does, or it came from --account-budget-usd. */
   readonly budgetStack: string | null;
   /** Some stack has unpriced resources or costs that depend on usage: the total is a lower bound. */
   readonly lowerBound: boolean;
@@ -96,15 +106,29 @@ export function selectStacks(requested: readonly string[] | undefined, stackDir 
 
 async function previewOne(stack: string, options: AccountPreviewOptions): Promise<StackOutcome> {
   const stackDir = options.stackDir ?? engineHome().root;
-  const config = readStackFile(stack, stackDir).config;
+  const project = locateProject(stackDir, options.program, engineHome().root);
+  const file = readStackFile(stack, stackDir, project.name);
+  const config = file.config;
+  let accountId: string | undefined;
+  try {
+    // The account the stack's preview answers with (program-config.ts): the stacks are grouped by it.
+    accountId = programConfig(config, project, file.path, {
+      ...(options.configNamespace !== undefined ? { namespace: options.configNamespace } : {}),
+      ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+    }).accountId;
+  } catch (e) {
+    return { stack, error: (e as Error).message };
+  }
   const where = {
-    ...(config["huntaze:accountId"] ? { accountId: config["huntaze:accountId"] } : {}),
+    ...(accountId ? { accountId } : {}),
     ...(config["aws:region"] ? { region: config["aws:region"] } : {}),
   };
   const args = ["--stack", stack, "--json", "--quiet", "--stack-dir", stackDir];
   if (options.program) args.push("--program", options.program);
   if (options.policyConfigFile) args.push("--policy-config", options.policyConfigFile);
-  const costDir = options.cost ? fs.mkdtempSync(path.join(os.tmpdir(), "huntaze-cost-")) : undefined;
+  if (options.configNamespace !== undefined) args.push("--config-namespace", options.configNamespace);
+  if (options.accountId !== undefined) args.push("--account-id", options.accountId);
+  const costDir = options.cost ? fs.mkdtempSync(path.join(os.tmpdir(), "preview-cost-")) : undefined;
   const costFile = costDir ? path.join(costDir, `${stack}.json`) : undefined;
   if (costFile) args.push("--cost-file", costFile);
   options.progress?.(`previewing stack ${stack}`);
@@ -119,13 +143,19 @@ async function previewOne(stack: string, options: AccountPreviewOptions): Promis
       }
       if (!costFile) return { stack, ...where, report };
       const cost = fromInfracost(JSON.parse(fs.readFileSync(costFile, "utf8")), `the cost of stack ${stack}`).estimate;
+      let budgets: ReturnType<typeof budgetsFromOutputs>;
+      try {
+        budgets = budgetsFromOutputs((report.outputs ?? {}) as Record<string, unknown>);
+      } catch (e) {
+        return { stack, ...where, error: (e as Error).message };
+      }
       return {
         stack,
         ...where,
         report,
         cost,
-        budgetUsd: budgetFromConfig(config),
-        accountBudgetUsd: accountBudgetFromConfig(config),
+        budgetUsd: options.budgetUsd ?? budgets.stackUsd,
+        accountBudgetUsd: budgets.accountUsd,
       };
     }
     const message = child.stderr.trim().replace(/^error: /, "") || `the preview exited with code ${child.code}`;
@@ -139,7 +169,7 @@ async function previewOne(stack: string, options: AccountPreviewOptions): Promis
  * Sums the stacks' estimates for the account: each stack's lines without its own free-tier credit,
  * then the account-wide free tiers credited once on all of them (AWS applies them per account).
  */
-export function accountCost(outcomes: readonly StackOutcome[]): AccountCost | undefined {
+export function accountCost(outcomes: readonly StackOutcome[], accountBudgetUsd?: number): AccountCost | undefined {
   const priced = outcomes.filter((o) => o.cost !== undefined);
   if (priced.length === 0) return undefined;
   const lines = priced.flatMap((o) =>
@@ -159,8 +189,8 @@ export function accountCost(outcomes: readonly StackOutcome[]): AccountCost | un
     grossUsd,
     freeTierUsd,
     monthlyUsd: Math.round((grossUsd + freeTierUsd) * 1e4) / 1e4,
-    accountBudgetUsd: owners[0]?.accountBudgetUsd ?? null,
-    budgetStack: owners[0]?.stack ?? null,
+    accountBudgetUsd: accountBudgetUsd ?? owners[0]?.accountBudgetUsd ?? null,
+    budgetStack: accountBudgetUsd !== undefined ? null : (owners[0]?.stack ?? null),
     lowerBound: priced.some(
       (o) => (o.cost as CostEstimate).unpriced.length + (o.cost as CostEstimate).dependsOnUsage.length > 0,
     ),
@@ -177,10 +207,10 @@ export function accountCostLines(c: AccountCost): string[] {
   const width = Math.max(...c.stacks.map((s) => s.stack.length));
   const out = c.stacks.map(
     (s) =>
-      `${s.stack.padEnd(width)} ${usd(s.monthlyUsd).padStart(10)}  (${share(s.monthlyUsd, s.budgetUsd, s.lowerBound)}: its own budget, ${BUDGET_KEYS.stack})`,
+      `${s.stack.padEnd(width)} ${usd(s.monthlyUsd).padStart(10)}  (${share(s.monthlyUsd, s.budgetUsd, s.lowerBound)}: its own budget, ${s.budgetUsd === null ? `no \`${BUDGET_OUTPUTS.stack}\` output (or ${BUDGET_FLAGS.stack} N)` : BUDGET_OUTPUTS.stack})`,
   );
   out.push(
-    `${"account".padEnd(width)} ${usd(c.monthlyUsd).padStart(10)}  (${share(c.monthlyUsd, c.accountBudgetUsd, c.lowerBound)}: the account budget${c.budgetStack ? `, ${BUDGET_KEYS.finops}.${BUDGET_KEYS.accountBudget} of ${c.budgetStack}` : " (no stack sets it)"}; stacks ${usd(c.grossUsd)}, account-wide free tiers credited once ${usd(c.freeTierUsd)})`,
+    `${"account".padEnd(width)} ${usd(c.monthlyUsd).padStart(10)}  (${share(c.monthlyUsd, c.accountBudgetUsd, c.lowerBound)}: the account budget${c.budgetStack ? `, ${BUDGET_OUTPUTS.account} of ${c.budgetStack}` : c.accountBudgetUsd !== null ? `, ${BUDGET_FLAGS.account}` : ` (no stack exports \`${BUDGET_OUTPUTS.account}\`: export it from the stack that holds the account budget, or pass ${BUDGET_FLAGS.account} N)`}; stacks ${usd(c.grossUsd)}, account-wide free tiers credited once ${usd(c.freeTierUsd)})`,
   );
   return out;
 }
@@ -212,11 +242,11 @@ export async function previewAccount(options: AccountPreviewOptions = {}): Promi
   const uncovered = new Set<string>();
   for (const o of previewed) {
     for (const r of o.report?.resources ?? []) {
-      const custom = !r.type.startsWith("huntaze:") && !r.type.startsWith("pulumi:");
-      if (!needsNoEntry(r.type, custom) && !isCovered(r.type)) uncovered.add(r.type);
+      // Registration data, not the type's name: a component (custom: false) claims no AWS name.
+      if (!needsNoEntry(r.type, r.custom) && !isCovered(r.type)) uncovered.add(r.type);
     }
   }
-  const cost = options.cost ? accountCost(outcomes) : undefined;
+  const cost = options.cost ? accountCost(outcomes, options.accountBudgetUsd) : undefined;
   return { stacks: outcomes, findings, uncoveredTypes: [...uncovered].sort(), ...(cost ? { cost } : {}) };
 }
 

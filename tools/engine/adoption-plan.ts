@@ -65,22 +65,20 @@ export function defaultInventoryFile(stack: string, stackDir: string): string | 
   return fs.existsSync(file) ? file : undefined;
 }
 
-/** The stack config's adoption key, as `pulumi config` stores it (the program's namespace is "huntaze"). */
-export const ADOPTION_CONFIG = `huntaze:${ADOPTION_CONFIG_KEY}`;
-
 /**
- * `huntaze:adoption.allowReplace` from the stack's config. The program validates the key with the
- * rest of its config (a bad value fails its run first); this reads the same contract (lib/inventory.ts).
+ * `<namespace>:adoption.allowReplace` from the stack's config, `key` the full key in the program's
+ * namespace (program-config.ts finds it; lib/inventory.ts owns the key's name). The program validates
+ * the key with the rest of its config (a bad value fails its run first); this reads the same contract.
  */
-export function allowReplaceFrom(config: Record<string, string>): readonly string[] {
-  const raw = config[ADOPTION_CONFIG];
+export function allowReplaceFrom(config: Record<string, string>, key: string): readonly string[] {
+  const raw = config[key];
   let value: unknown;
   try {
     value = raw === undefined ? undefined : JSON.parse(raw);
   } catch {
     value = raw;
   }
-  const { allowReplace, problems } = allowReplaceOf(value, ADOPTION_CONFIG);
+  const { allowReplace, problems } = allowReplaceOf(value, key);
   if (problems.length > 0) throw new StackFileError(`invalid stack config:\n  - ${problems.join("\n  - ")}`);
   return allowReplace;
 }
@@ -105,7 +103,8 @@ const PROVIDER_OR_STACK = /^pulumi:(providers:|pulumi:Stack)/;
 
 /**
  * Each resource's step against `inventory`, the inventory entries left unmanaged, and the findings
- * that fail the preview: a replacement of an adopted stateful resource the config does not allow,
+ * that fail the preview: a replacement of an adopted stateful resource the config does not allow
+ * (`allowReplace`, read from `adoptionKey`),
  * and a create of a name the inventory holds (it would fail with "already exists", or duplicate).
  */
 export function planAdoption(
@@ -113,6 +112,8 @@ export function planAdoption(
   inventory: Inventory,
   inventoryFile: string,
   allowReplace: readonly string[] = [],
+  /** The stack config key that holds allowReplace, named in the findings (program-config.ts). */
+  adoptionKey: string = ADOPTION_CONFIG_KEY,
 ): AdoptionPlan {
   const index = indexInventory(inventory);
   const steps = new Map<string, ResourceStep>();
@@ -157,7 +158,7 @@ export function planAdoption(
         findings.push({
           kind: "replace-stateful",
           urn: r.urn,
-          message: `${r.urn} would REPLACE the adopted ${r.type} "${name}" (its data is deleted with it): ${props.map((p) => `${p} cannot be changed in place`).join(", ")}. Keep the live value, or allow it in huntaze:adoption.allowReplace ("${r.type} ${name}")`,
+          message: `${r.urn} would REPLACE the adopted ${r.type} "${name}" (its data is deleted with it): ${props.map((p) => `${p} cannot be changed in place`).join(", ")}. Keep the live value, or allow it in ${adoptionKey}.allowReplace ("${r.type} ${name}")`,
         });
       }
     }

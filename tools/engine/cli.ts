@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { callerPath, type OptionTable, type OptionValues, type ParsedCommandLine } from "../cli/options";
+import { callerPath, type OptionTable, type OptionValues, type ParsedCommandLine, UsageError } from "../cli/options";
 import type { PolicyPackConfig } from "./policy-client";
 import { ProjectFileError } from "./project";
 import { StackFileError } from "./stack-file";
@@ -13,7 +13,8 @@ export const EXIT_OK = 0;
 export const EXIT_MANDATORY = 1;
 export const EXIT_ERROR = 2;
 
-export class UsageError extends Error {}
+// Defined with the option parser every tool shares (tools/redis-dev.ts and redis-verify.ts throw it too).
+export { UsageError };
 
 export type Format = "text" | "json" | "markdown";
 

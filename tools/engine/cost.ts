@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { entryKey, type InventoryEntry } from "../../lib/inventory";
+import { BUDGET_OUTPUTS } from "../../lib/stack-contract";
 import { UsageError } from "./cli";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject, PlainValue } from "./secrets";
@@ -34,14 +35,17 @@ export interface PriceTable {
   readonly prices: Readonly<Record<string, Price>>;
 }
 
-/** A bad usage profile, budget or region: reported as the user's to fix, without a stack trace. */
-export class CostInputError extends UsageError {}
+/**
+ * A bad usage profile, budget or region: reported as the user's to fix, without a stack trace. (Not
+ * "CostInputError": that is the cost-monitoring Lambda's own, unrelated error, lambdas/cost-monitoring/core.ts.)
+ */
+export class CostUsageError extends UsageError {}
 
 export function loadPriceTable(region: string, dir = path.join(__dirname, "prices")): PriceTable {
   const file = path.join(dir, `${region}.json`);
   if (!fs.existsSync(file)) {
     const known = fs.readdirSync(dir).map((f) => f.replace(/\.json$/, ""));
-    throw new CostInputError(`no price table for region ${region} (have: ${known.join(", ")}); add ${file}`);
+    throw new CostUsageError(`no price table for region ${region} (have: ${known.join(", ")}); add ${file}`);
   }
   return JSON.parse(fs.readFileSync(file, "utf8")) as PriceTable;
 }
@@ -142,7 +146,7 @@ export function parseUsageProfile(raw: unknown, where: string): UsageProfile {
   };
   checkGroups(raw, "", true);
   if (problems.length > 0)
-    throw new CostInputError(`invalid usage profile ${where}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    throw new CostUsageError(`invalid usage profile ${where}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   return (raw ?? {}) as UsageProfile;
 }
 
@@ -964,45 +968,40 @@ export function estimateCost(resources: readonly RecordedResource[], options: Es
 }
 
 /**
- * The budget reads, in one place (another issue moves them out of the engine): a stack's own budget
- * `huntaze:monthlyBudgetUsd`, and the account budget `huntaze:finops.accountBudgetUsd` of the stack
- * that owns the account baseline (`huntaze:manageAccountBaseline`). The engine does not import the
- * program to learn its defaults: a stack file that does not set the account budget has none here.
+ * The budgets, from the program's stack outputs (lib/stack-contract.ts): the engine reads no config
+ * of the program, which validates its budgets and applies its defaults itself. `--budget-usd` and
+ * `--account-budget-usd` stand in for a program that exports none.
  */
-export const BUDGET_KEYS = {
-  stack: "huntaze:monthlyBudgetUsd",
-  finops: "huntaze:finops",
-  accountBudget: "accountBudgetUsd",
-  ownsAccount: "huntaze:manageAccountBaseline",
-} as const;
+export const BUDGET_FLAGS = { stack: "--budget-usd", account: "--account-budget-usd" } as const;
 
-function positiveUsd(raw: unknown, key: string): number {
-  const n = Number(raw);
-  if (typeof raw === "boolean" || raw === null || raw === "" || !Number.isFinite(n) || n <= 0)
-    throw new CostInputError(`${key} must be a positive number of dollars, got ${JSON.stringify(raw)}`);
+export interface Budgets {
+  /** The stack's monthly budget (USD), or null when the program exports none. */
+  readonly stackUsd: number | null;
+  /** The account's monthly budget, exported by the one stack that holds it, else null. */
+  readonly accountUsd: number | null;
+}
+
+/** A budget given on the command line or exported by the program: a positive number of dollars. */
+export function positiveUsd(raw: unknown, what: string): number {
+  const n = typeof raw === "string" ? Number(raw) : raw;
+  if (typeof n !== "number" || raw === "" || !Number.isFinite(n) || n <= 0)
+    throw new CostUsageError(`${what} must be a positive number of dollars, got ${JSON.stringify(raw)}`);
   return n;
 }
 
-/** The stack's configured budget (`huntaze:monthlyBudgetUsd`), or null when it has none. */
-export function budgetFromConfig(config: Record<string, unknown>): number | null {
-  const raw = config[BUDGET_KEYS.stack];
-  return raw === undefined ? null : positiveUsd(raw, BUDGET_KEYS.stack);
-}
-
-/** The account budget the stack file sets when this stack owns the account baseline, else null. */
-export function accountBudgetFromConfig(config: Record<string, unknown>): number | null {
-  const owns = config[BUDGET_KEYS.ownsAccount];
-  if (owns !== true && owns !== "true") return null;
-  let finops = config[BUDGET_KEYS.finops];
-  if (typeof finops === "string") {
-    try {
-      finops = JSON.parse(finops) as unknown;
-    } catch {
-      throw new CostInputError(`${BUDGET_KEYS.finops} must be a mapping, got ${JSON.stringify(finops)}`);
-    }
-  }
-  const raw = (finops as Record<string, unknown> | undefined)?.[BUDGET_KEYS.accountBudget];
-  return raw === undefined ? null : positiveUsd(raw, `${BUDGET_KEYS.finops}.${BUDGET_KEYS.accountBudget}`);
+/** The budgets a program exports as stack outputs, or null for each it does not. */
+export function budgetsFromOutputs(outputs: Readonly<Record<string, unknown>>): Budgets {
+  const read = (name: string) => {
+    const value = outputs[name];
+    if (value === undefined || value === null) return null;
+    // A secret output arrives wrapped (secrets.ts): refused without printing it.
+    if (typeof value === "object" && value !== null)
+      throw new CostUsageError(
+        `the program's stack output ${name} must be a plain number of dollars, not a secret or an object`,
+      );
+    return positiveUsd(value, `the program's stack output ${name}`);
+  };
+  return { stackUsd: read(BUDGET_OUTPUTS.stack), accountUsd: read(BUDGET_OUTPUTS.account) };
 }
 
 export const usd = (n: number): string => `${n < 0 ? "-" : ""}$${Math.abs(n).toFixed(2)}`;
@@ -1015,7 +1014,7 @@ function lowerBound(e: CostEstimate): boolean {
 export function budgetVerdict(e: CostEstimate): string {
   const atLeast = lowerBound(e) ? "at least " : "";
   if (e.budgetUsd === null)
-    return `${atLeast}${usd(e.monthlyUsd)}; no budget configured: set one in the stack file (\`pulumi config set ${BUDGET_KEYS.stack} 500\`)`;
+    return `${atLeast}${usd(e.monthlyUsd)}; no budget: the program exports no \`${BUDGET_OUTPUTS.stack}\` stack output (export the stack's monthly budget in USD, or pass ${BUDGET_FLAGS.stack} N)`;
   const share = (e.monthlyUsd / e.budgetUsd) * 100;
   return `${atLeast}${usd(e.monthlyUsd)} of the stack's ${usd(e.budgetUsd)} monthly budget (${atLeast}${share.toFixed(1)} %)${e.monthlyUsd > e.budgetUsd ? " — OVER BUDGET" : ""}`;
 }

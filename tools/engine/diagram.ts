@@ -47,11 +47,14 @@ export interface DiagramModel {
 /** A bad --diagram or --focus value: reported with the usage text. */
 export class DiagramError extends UsageError {}
 
-/** "aws:s3/bucket:Bucket" → "s3 Bucket"; "huntaze:cache:EncryptedRedis" → "EncryptedRedis". */
-export function shortType(type: string): string {
+/**
+ * "aws:s3/bucket:Bucket" → "s3 Bucket"; a component (registered custom: false, whatever its
+ * package) by its type's name alone: "acme:cache:EncryptedRedis" → "EncryptedRedis".
+ */
+export function shortType(type: string, component = false): string {
   const [pkg, mod = "", name = type] = type.split(":");
+  if (component) return name;
   if (pkg === "aws") return `${mod.split("/")[0]} ${name}`;
-  if (pkg === "huntaze") return name;
   return `${pkg} ${name}`;
 }
 
@@ -218,7 +221,7 @@ export function buildDiagram(resources: readonly RecordedResource[], options: Di
 
   const clusters: DiagramCluster[] = resources
     .filter(isComponent)
-    .map((c) => ({ urn: c.urn, label: `${shortType(c.type)}: ${c.name}`, parent: componentOf(c) }));
+    .map((c) => ({ urn: c.urn, label: `${shortType(c.type, true)}: ${c.name}`, parent: componentOf(c) }));
 
   // Fold plumbing into its owner.
   const ownerOf = new Map<string, string>();
@@ -271,7 +274,7 @@ export function buildDiagram(resources: readonly RecordedResource[], options: Di
           : endpoint
             ? `${str(r.inputs.protocol) ?? "subscriber"}: ${endpoint}`
             : r.name,
-      kind: shortType(r.type),
+      kind: shortType(r.type, !r.custom),
       badges: counts
         ? [...counts.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([b, n]) => (n > 1 ? `${b} ×${n}` : b))
         : [],

@@ -1,8 +1,8 @@
 import {
   type CostEstimate,
-  CostInputError,
   type CostItem,
   type CostLine,
+  CostUsageError,
   HOURS_PER_MONTH,
   mdCell,
   summarize,
@@ -304,7 +304,7 @@ export function toInfracost(
  */
 export function fromInfracost(doc: unknown, where: string): { stack: string; estimate: CostEstimate } {
   const fail = (what: string) =>
-    new CostInputError(
+    new CostUsageError(
       `${where} is not a cost estimate written by \`npm run preview -- --stack <stack> --cost --json\`: ${what}`,
     );
   const d = doc as Partial<InfracostDoc> | null;

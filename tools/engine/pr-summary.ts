@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { INVENTORY_FILE_ENV, indexInventory, inventoryPath, readInventory } from "../../lib/inventory";
 import {
-  budgetFromConfig,
+  budgetsFromOutputs,
   type CostEstimate,
-  CostInputError,
+  CostUsageError,
   estimateCost,
   loadPriceTable,
   loadUsageProfile,
@@ -47,6 +47,8 @@ export interface ExtrasOptions {
   readonly usageDir?: string;
   /** A previous `--cost --json` document (the PR's base commit): the cost is shown as a change from it. */
   readonly compareFile?: string;
+  /** --budget-usd: the stack's budget when the program exports none (or to try another). */
+  readonly budgetUsd?: number;
 }
 
 export interface Extras {
@@ -61,7 +63,7 @@ export interface Extras {
 
 /** Computes the cost and the diagram the flags ask for, and writes the diagram file. */
 export async function previewExtras(
-  result: Pick<PreviewResult, "stack" | "resources">,
+  result: Pick<PreviewResult, "stack" | "resources"> & Partial<Pick<PreviewResult, "outputs">>,
   options: ExtrasOptions,
 ): Promise<Extras> {
   const format = options.diagramFile ? diagramFormatOf(options.diagramFile) : undefined;
@@ -81,7 +83,7 @@ export async function previewExtras(
           ? path.relative(process.cwd(), usageFile) || usageFile
           : usageProfilePath(result.stack)
         : null,
-      budgetUsd: budgetFromConfig(config),
+      budgetUsd: options.budgetUsd ?? budgetsFromOutputs(result.outputs ?? {}).stackUsd,
       inventory: loadInventoryIndex(result.stack, options.stackDir ?? engineHome().root),
     });
     vcs = vcsInfo();
@@ -117,13 +119,13 @@ export function readCostFile(file: string): CostEstimate {
   try {
     text = fs.readFileSync(file, "utf8");
   } catch (e) {
-    throw new CostInputError(`--compare ${file}: cannot be read (${(e as Error).message})`);
+    throw new CostUsageError(`--compare ${file}: cannot be read (${(e as Error).message})`);
   }
   let doc: unknown;
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw new CostInputError(`--compare ${file}: not JSON (${(e as Error).message})`);
+    throw new CostUsageError(`--compare ${file}: not JSON (${(e as Error).message})`);
   }
   return fromInfracost(doc, `--compare ${file}`).estimate;
 }

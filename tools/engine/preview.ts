@@ -10,6 +10,7 @@ import {
   startAnalyzer,
   type Violation,
 } from "./policy-client";
+import { programConfig } from "./program-config";
 import { locateProject } from "./project";
 import { type RecordedResource, runProgram } from "./recorder";
 import type { PlainObject } from "./secrets";
@@ -39,14 +40,21 @@ export interface PreviewOptions {
    * @default inventory/<stack>.json beside the stack file, when it exists
    */
   readonly inventory?: string | null;
+  /** The program's config namespace (--config-namespace). @default found in the stack file (program-config.ts) */
+  readonly configNamespace?: string;
+  /** The account id the offline AWS answers with (--account-id). @default the stack's `<namespace>:accountId` */
+  readonly accountId?: string;
   readonly progress?: (message: string) => void;
   /**
-   * Called with the records as soon as the program has run, before the pack is consulted: work that
+   * Called with the records and the stack outputs as soon as the program has run, before the pack is consulted: work that
    * needs only the records (the cost estimate, the diagram) overlaps the pack's start instead of
    * following the analysis. The preview waits for the returned promise and fails with it.
    */
-  readonly onRecorded?: (resources: RecordedResource[]) => Promise<unknown> | undefined;
+  readonly onRecorded?: (resources: RecordedResource[], outputs: PlainObject) => Promise<unknown> | undefined;
 }
+
+/** The account the offline AWS answers with when the stack names none (AWS's documentation example id). */
+export const OFFLINE_ACCOUNT_ID = "123456789012";
 
 /**
  * `pulumi preview --policy-pack policy-pack`, offline: load the stack's config, run the program's
@@ -67,7 +75,11 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
         : defaultInventoryFile(options.stack, stackDir);
   // Read (and checked) before the program runs, so a bad file fails with its own message.
   const inventory = inventoryFile !== undefined ? readInventory(inventoryFile) : undefined;
-  const allowReplace = allowReplaceFrom(file.config);
+  const programKeys = programConfig(file.config, project, file.path, {
+    ...(options.configNamespace !== undefined ? { namespace: options.configNamespace } : {}),
+    ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+  });
+  const allowReplace = allowReplaceFrom(file.config, programKeys.adoptionKey);
 
   // Starting the pack takes as long as running the program: do both at once.
   const analyzer: Promise<AnalyzerSession> = startAnalyzer({
@@ -92,9 +104,7 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
       project: project.name,
       stack: options.stack,
       mocks: new OfflineMocks({
-        accountId: /^\d{12}$/.test(file.config["huntaze:accountId"] ?? "")
-          ? (file.config["huntaze:accountId"] as string)
-          : "123456789012",
+        accountId: programKeys.accountId ?? OFFLINE_ACCOUNT_ID,
         region: file.config["aws:region"] ?? "us-east-1",
       }),
       config: file.config,
@@ -110,8 +120,10 @@ export async function previewStack(options: PreviewOptions): Promise<PreviewResu
     });
     if (inventoryFile !== undefined) progress(`adopting from ${path.relative(process.cwd(), inventoryFile)}`);
     const adoption =
-      inventory && inventoryFile ? planAdoption(run.resources, inventory, inventoryFile, allowReplace) : undefined;
-    const recordedWork = options.onRecorded?.(run.resources);
+      inventory && inventoryFile
+        ? planAdoption(run.resources, inventory, inventoryFile, allowReplace, programKeys.adoptionKey)
+        : undefined;
+    const recordedWork = options.onRecorded?.(run.resources, run.outputs);
     recordedWork?.catch(() => {}); // awaited below, after the analysis
     const session = await analyzer;
     await session.configure(options.policyConfig ?? {});

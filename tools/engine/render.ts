@@ -26,6 +26,8 @@ export interface JsonReport {
     type: string;
     name: string;
     parent: string | null;
+    /** Pulumi's registration kind, as `pulumi stack export` records it: false for a component. */
+    custom: boolean;
     inputs: PlainValue;
     dependencies: string[];
     /** Pulumi's step for it: create, import, update, replace (same needs a state: never offline). */
@@ -144,6 +146,7 @@ export function toJson(report: Report): JsonReport {
       type: r.type,
       name: r.name,
       parent: r.parent ?? null,
+      custom: r.custom,
       inputs: maskSecrets(r.inputs),
       dependencies: r.dependencies,
       ...stepJson(report.adoption, r.urn),

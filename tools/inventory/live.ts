@@ -61,9 +61,10 @@ import {
 } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, ListQueueTagsCommand, paginateListQueues, SQSClient } from "@aws-sdk/client-sqs";
 import { ecsClusterName, ecsServicePhysicalName, type InventoryEntry } from "../../lib/inventory";
+import { mapLimit } from "../../lib/map-limit";
 import { type Credentials, regionalClients } from "../audit/collect";
 import { isAwsError, reasonOf } from "../audit/errors";
-import { CONCURRENCY, mapLimit } from "../audit/limit";
+import { CONCURRENCY } from "../audit/limit";
 
 export type { Credentials } from "../audit/collect";
 

@@ -299,15 +299,24 @@ describe("adoption plan: Pulumi's step per resource", () => {
     }
   });
 
-  it("reads huntaze:adoption.allowReplace, refusing a malformed entry with the key and the value", () => {
+  it("reads <namespace>:adoption.allowReplace, refusing a malformed entry with the key and the value", () => {
     expect(
-      allowReplaceFrom({ "huntaze:adoption": JSON.stringify({ allowReplace: ["aws:dynamodb/table:Table t"] }) }),
+      allowReplaceFrom(
+        { "huntaze:adoption": JSON.stringify({ allowReplace: ["aws:dynamodb/table:Table t"] }) },
+        "huntaze:adoption",
+      ),
     ).to.deep.equal(["aws:dynamodb/table:Table t"]);
-    expect(allowReplaceFrom({})).to.deep.equal([]);
-    expect(() => allowReplaceFrom({ "huntaze:adoption": JSON.stringify({ allowReplace: ["costs-table"] }) })).to.throw(
-      /huntaze:adoption\.allowReplace\[0\].*costs-table/s,
-    );
-    expect(() => allowReplaceFrom({ "huntaze:adoption": JSON.stringify({ allowReplac: [] }) })).to.throw(/allowReplac/);
+    expect(allowReplaceFrom({}, "huntaze:adoption")).to.deep.equal([]);
+    // The key is the program's, passed in: another namespace's key is not read.
+    expect(
+      allowReplaceFrom({ "huntaze:adoption": JSON.stringify({ allowReplace: ["costs-table"] }) }, "acme:adoption"),
+    ).to.deep.equal([]);
+    expect(() =>
+      allowReplaceFrom({ "acme:adoption": JSON.stringify({ allowReplace: ["costs-table"] }) }, "acme:adoption"),
+    ).to.throw(/acme:adoption\.allowReplace\[0\].*costs-table/s);
+    expect(() =>
+      allowReplaceFrom({ "huntaze:adoption": JSON.stringify({ allowReplac: [] }) }, "huntaze:adoption"),
+    ).to.throw(/allowReplac/);
   });
 
   it("a create of a name the inventory holds is an error naming the inventory entry", () => {

@@ -7,10 +7,11 @@ import {
   type GetTrailStatusResponse,
   type Trail,
 } from "@aws-sdk/client-cloudtrail";
+import { mapLimit } from "../../../lib/map-limit";
 import type { TrailEventSelectors } from "../../../policy-pack/lib/trail-event-selectors";
 import { reasonOf } from "../errors";
 import type { Collected, TrailFacts, Unreadable } from "../facts";
-import { CONCURRENCY, mapLimit } from "../limit";
+import { CONCURRENCY } from "../limit";
 
 export const CLOUDTRAIL_CHECKS = [
   "cloudtrail-multi-region-logging",

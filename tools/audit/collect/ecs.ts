@@ -7,9 +7,10 @@ import {
   paginateListTaskDefinitions,
   type Service,
 } from "@aws-sdk/client-ecs";
+import { mapLimit } from "../../../lib/map-limit";
 import { reasonOf } from "../errors";
 import type { Collected, EcsServiceFacts, TaskDefinitionFacts, Unreadable } from "../facts";
-import { CONCURRENCY, mapLimit } from "../limit";
+import { CONCURRENCY } from "../limit";
 
 export const ECS_SERVICE_CHECKS = ["ecs-task-role-separate", "ecs-no-aws-keys-in-environment"];
 export const ECS_TASK_DEFINITION_CHECKS = ["ecs-no-aws-keys-in-environment"];

@@ -7,10 +7,11 @@ import {
   paginateDescribeDBParameters,
   type RDSClient,
 } from "@aws-sdk/client-rds";
+import { mapLimit } from "../../../lib/map-limit";
 import { tlsParameter } from "../../../policy-pack/lib/judgements";
 import { reasonOf } from "../errors";
 import type { Collected, RdsInstanceFacts, Unreadable } from "../facts";
-import { CONCURRENCY, mapLimit } from "../limit";
+import { CONCURRENCY } from "../limit";
 
 export const RDS_POSTGRES_CHECKS = ["rds-force-ssl"];
 export const RDS_MYSQL_CHECKS = ["rds-mysql-require-secure-transport"];

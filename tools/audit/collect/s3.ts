@@ -9,10 +9,11 @@ import {
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
   type S3ControlClient,
 } from "@aws-sdk/client-s3-control";
+import { mapLimit } from "../../../lib/map-limit";
 import { parsePolicy } from "../../../policy-pack/lib/policy-document";
 import { isAwsError, reasonOf } from "../errors";
 import type { BucketFacts, Collected, PublicAccessBlockFacts, S3Facts, Unreadable } from "../facts";
-import { CONCURRENCY, mapLimit } from "../limit";
+import { CONCURRENCY } from "../limit";
 
 export const S3_ACCOUNT_CHECKS = ["s3-account-public-access-block"];
 export const S3_BUCKET_BLOCK_CHECKS = ["s3-bucket-public-access-block"];
