@@ -199,7 +199,8 @@ end
  * 3 done (already sent or dead-lettered), 4 busy (being sent elsewhere; waitMs = lease left),
  * 5 stale (deadline passed, nothing changed); known = 1 when the messageId was already in the line,
  * in flight or done; then one triple per grant, in line order: the caller must POST each of them.
- * The fast path (this message granted alone) replies {1, 0, nowMs, 0}: the caller has its grant.
+ * The fast path (this message granted alone, nothing else known) replies nowMs alone, an integer:
+ * the caller has its grant.
  */
 export const decideLua = (c: ScriptConstants): string => `${NOW}
 local deadline = tonumber(ARGV[4])
@@ -231,7 +232,7 @@ elseif not busy and now >= nb and lvl >= cost and nln == 0 and #log < N then
   else
     ${EPILOGUE}
   end
-  return {1, 0, now, 0}
+  return now
 else
   seq = seq + 1
   refresh = true

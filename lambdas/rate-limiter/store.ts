@@ -50,8 +50,11 @@ function toInt(v: unknown, what: string): number {
   return n;
 }
 
-/** A decision script's reply; `own` is the grant a fast-path reply ({1, 0, now, 0}) stands for. */
+/** A decision script's reply; `own` is the grant a fast-path reply (nowMs alone) stands for. */
 export function parseDecision(reply: unknown, own: Grant): Decision {
+  if (typeof reply === "number") {
+    return { status: Status.granted, waitMs: 0, nowMs: toInt(reply, "now"), known: false, grants: [own] };
+  }
   if (!Array.isArray(reply) || reply.length < 4) throw new Error("rate limiter script replied an unexpected shape");
   const grants: Grant[] = [];
   for (let i = 4; i + 2 < reply.length; i += 3) {
@@ -61,10 +64,8 @@ export function parseDecision(reply: unknown, own: Grant): Decision {
       body: String(reply[i + 2]),
     });
   }
-  const status = toInt(reply[0], "status") as StatusCode;
-  if (status === Status.granted && grants.length === 0) grants.push(own);
   return {
-    status,
+    status: toInt(reply[0], "status") as StatusCode,
     waitMs: toInt(reply[1], "wait"),
     nowMs: toInt(reply[2], "now"),
     known: toInt(reply[3], "known") === 1,
