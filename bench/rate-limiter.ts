@@ -316,7 +316,7 @@ async function main(): Promise<void> {
         `concurrency ${String(c).padStart(2)} | ours/rate-limiter-flexible throughput ${(o.opsPerSec / r.opsPerSec).toFixed(2)}x, ours/ceiling ${(o.opsPerSec / e.opsPerSec).toFixed(2)}x, p99 ours ${o.p99Ms.toFixed(3)} ms vs rlf ${r.p99Ms.toFixed(3)} ms`,
       );
       say(
-        `concurrency ${String(c).padStart(2)} | ours incl. recording each send's outcome (decide + finish per granted message) ${fmt(w)}, ${(w.opsPerSec / r.opsPerSec).toFixed(2)}x rate-limiter-flexible`,
+        `concurrency ${String(c).padStart(2)} | ours incl. recording each send's outcome (decide + outcome per granted message, one round trip) ${fmt(w)}, ${(w.opsPerSec / r.opsPerSec).toFixed(2)}x rate-limiter-flexible`,
       );
     }
     if (profiling) {

@@ -30,7 +30,8 @@
 //   MessagePack string (Redis' built-in cmsgpack: no text formatting or parsing in Lua), read with
 //   the message's marker in one MGET and written with one SET (PX on creation and on TTL refreshes,
 //   KEEPTTL otherwise), so the common decision (a new message, nobody waiting, limits allow) is TIME,
-//   MGET and SET (plus one MGET of the in-flight sends' markers when a lease is held); the window log
+//   MGET and SET (plus one MGET of the in-flight sends' markers when a lease is held, and one ZRANGE
+//   of the earlier layout's zset when the state is new: see below); the window log
 //   is trimmed from its oldest end only when an entry left the window; the line size is kept as a
 //   counter (nln) updated from ZADD / ZREM return values, so an empty line costs nothing; the other
 //   keys' TTLs are refreshed every half TTL (xp) and whenever a script may have created one of them.
