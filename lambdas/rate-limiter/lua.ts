@@ -27,7 +27,9 @@
 //   failure puts the message back at the head and pauses the line (backoff / Retry-After): retried,
 //   never suppressed.
 // - Cost: the whole per-creator state (bucket, window log, line size, in-flight leases) is one
-//   MessagePack string (Redis' built-in cmsgpack: no text formatting or parsing in Lua), read with
+//   binary string of doubles (Redis' built-in `struct` library: no text formatting or parsing in
+//   Lua; measured in a loop inside one script, packing the common state took ~0.45 µs with struct
+//   against ~1.2-2.0 µs with cmsgpack, unpacking ~0.13 against ~0.47), read with
 //   the message's marker in one MGET and written with one SET (PX on creation and on TTL refreshes,
 //   KEEPTTL otherwise), so the common decision (a new message, nobody waiting, limits allow) is TIME,
 //   MGET and SET (plus one MGET of the in-flight sends' markers when a lease is held, and one ZRANGE
@@ -40,18 +42,22 @@
 //   script in Cluster (it rejects only keys of another slot: "Script attempted to access keys that do
 //   not hash to the same slot", src/script.c scriptVerifyClusterState).
 //
-// Earlier layout (before issue 24), read in place: the same state string without its 9th field and
-// with every lease positive, and `done` as a zset (messageId -> ms until which it counts as done).
-// A state without the 9th field (written by the earlier layout, or new) learns from the zset until
-// when any of its entries lives (ZRANGE -1 -1 WITHSCORES, once) and keeps that as `lg`; while
-// now < lg a decision also asks the zset (ZSCORE). Positive leases may have a stored body (checked,
-// as before); the scripts write negative ones for sends granted on the fast path (no body). The
-// earlier scripts read the new state too (they ignore the 9th field and take a negative lease as
-// expired). After the idempotency TTL every earlier `done` zset has expired and `lg` is 0 everywhere.
+// Earlier layout (before issue 24), read in place: the state string as MessagePack
+// (cmsgpack.pack(lvl, ts, seq, nb, nln, xp, log, leases): its first byte is never 0xC1, which
+// MessagePack leaves unused) with every lease positive, and `done` as a zset (messageId -> ms until
+// which it counts as done). A state without `lg` (written by the earlier layout, or new) learns from
+// the zset until when any of its entries lives (ZRANGE -1 -1 WITHSCORES, once) and keeps that as
+// `lg`; while now < lg a decision also asks the zset (ZSCORE). Positive leases may have a stored body
+// (checked, as before); the scripts write negative ones for sends granted on the fast path (no body).
+// The next write of the state is in the new format. The earlier scripts cannot read the new format:
+// during the minutes both versions run, an earlier script meeting a new state fails with a script
+// error (the record goes back to SQS and is retried by the new version): it fails closed, never
+// over-admits. After the idempotency TTL every earlier `done` zset has expired and `lg` is 0.
 
 /*
- * KEYS[1] state    string: cmsgpack.pack(lvl, ts, seq, nb, nln, xp, log, leases, lg) where lvl = bucket
- *                  units, ts = ms of lvl, seq = last ticket, nb = line paused until (ms), nln = size of
+ * KEYS[1] state    string: struct.pack('<Bddddddddd', 0xC1, lvl, ts, seq, nb, nln, xp, lg, #log, #leases),
+ *                  then #log doubles (log), then per lease struct.pack('<dHc0', expiry, #id, id);
+ *                  lvl = bucket units, ts = ms of lvl, seq = last ticket, nb = line paused until (ms), nln = size of
  *                  the line, xp = ms of the last TTL refresh, log = array of the grant times in the
  *                  window (ms, ascending), leases = map messageId -> ms when its send lease expires
  *                  (the sends in flight; negative: granted on the fast path, no body stored), lg = ms
@@ -107,13 +113,36 @@ local cost = W
 `;
 }
 
+/** The state string (see KEYS[1]): a function, defined once the state's locals exist. */
+const ENCODE = `
+local function packed()
+  local nfl = 0
+  for _ in pairs(fl) do nfl = nfl + 1 end
+  local s = struct.pack('<Bddddddddd', 193, lvl, ts, seq, nb, nln, xp, lg, #log, nfl)
+  if #log > 0 then s = s .. struct.pack('<' .. string.rep('d', #log), unpack(log)) end
+  for fid, x in pairs(fl) do s = s .. struct.pack('<dHc0', x, #fid, fid) end
+  return s
+end
+`;
+
 /**
  * Shared prologue (`now` and `raw`, the state string or false, are set before): state, window trim,
  * bucket refill, finished and expired leases.
  */
 const PROLOGUE = `
 local lvl, ts, seq, nb, nln, xp, log, fl, lg
-if raw then
+if raw and string.byte(raw, 1) == 193 then
+  local nlog, nfl, pos
+  lvl, ts, seq, nb, nln, xp, lg, nlog, nfl, pos = struct.unpack('<xddddddddd', raw)
+  log, fl = {}, {}
+  for i = 1, nlog do log[i], pos = struct.unpack('<d', raw, pos) end
+  for _ = 1, nfl do
+    local x, fid
+    x, fid, pos = struct.unpack('<dHc0', raw, pos)
+    fl[fid] = x
+  end
+elseif raw then
+  -- Written by the earlier scripts (MessagePack, 8 fields).
   lvl, ts, seq, nb, nln, xp, log, fl, lg = cmsgpack.unpack(raw)
   if nln < 0 then nln = 0 end
 else
@@ -123,7 +152,7 @@ if lg == nil then
   local top = redis.call('ZRANGE', KEYS[4], -1, -1, 'WITHSCORES')
   lg = tonumber(top[2]) or 0
 end
-local k = 1
+${ENCODE}local k = 1
 while log[k] and log[k] <= now - W do k = k + 1 end
 if k > 1 then
   local kept = {}
@@ -166,7 +195,7 @@ if next(fl) then
 end
 `;
 
-const PACKED = "cmsgpack.pack(lvl, ts, seq, nb, nln, xp, log, fl, lg)";
+const PACKED = "packed()";
 
 /** Appends a grant time, keeping the log ascending (TIME may step back). */
 const APPEND_NOW = `
