@@ -7,7 +7,6 @@
 import type { AuthRetry } from "../shared/redis-auth";
 import type { RateLimiterSettings } from "./config";
 import { type LocalDecision, LocalLimiter, type RecordedSend } from "./degraded";
-import { Outcome } from "./model";
 import type { RedisRateStore } from "./store";
 import type { Logger, Metrics } from "./telemetry";
 
@@ -163,7 +162,7 @@ export class DegradedMode {
       }
       while (this.pendingDone.length > 0) {
         const p = this.pendingDone[0] as { userId: string; messageId: string };
-        await withTimeout(store.finish(p.userId, p.messageId, Outcome.sent), settings.redisTimeoutMs);
+        await withTimeout(store.done(p.userId, p.messageId), settings.redisTimeoutMs);
         this.pendingDone.shift();
       }
       this.degradedNow = false;

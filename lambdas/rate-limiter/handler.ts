@@ -12,6 +12,10 @@
 //   receive towards the DLQ;
 // - each grant is POSTed in order; 429 / 5xx put it back at the head of the line with a backoff
 //   (Retry-After respected) and the line pauses; after maxAttempts failures it is dead-lettered;
+// - "sent" and "dead-lettered" are recorded without waiting (one SET, see RedisRateStore.done): the
+//   command goes out at once and the creator's next decision follows it on the same connection, so
+//   the common path is one round trip per message; the invocation waits for all of them before it
+//   returns (a Lambda that dies first is a crash after the POST, as before: the lease expires);
 // - Redis unreachable → degraded mode (degraded-mode.ts holds that state, degraded.ts the local
 //   budget), logged and counted, until Redis answers again.
 // Records of one creator run one after another (their order is the line's order); creators run in
@@ -140,12 +144,16 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     log.warn("message dead-lettered", { event: "rate_limiter_dlq", reason, attempts });
   }
 
-  /** POST one message; classify; record the outcome (in Redis when `viaRedis`). */
-  async function post(log: Logger, userId: string, grant: Grant, viaRedis: boolean): Promise<GrantResult> {
+  /**
+   * POST one message; classify; record the outcome (in Redis when `later` is given: "sent" and
+   * "dead-lettered" are not waited for, their promises go to `later`).
+   */
+  async function post(log: Logger, userId: string, grant: Grant, later?: Promise<unknown>[]): Promise<GrantResult> {
+    const viaRedis = later !== undefined;
     const parsed = parseMessage(grant.body);
     if (parsed.kind === "malformed") {
       await deadLetter(log, grant.body, `malformed: ${parsed.reason}`, grant.attempts);
-      if (viaRedis) await finishSafe(userId, grant.messageId, Outcome.deadLettered);
+      if (later) later.push(recordDone(userId, grant.messageId, Outcome.deadLettered));
       return { kind: "dead" };
     }
     const m = parsed.value;
@@ -159,7 +167,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       sentHere.add(m.messageId, clock.now());
       metrics.count("Sent");
       log.info("sent", { event: "rate_limiter_sent", messageId: m.messageId, userId, status: outcome.status });
-      if (viaRedis) await finishSafe(userId, m.messageId, Outcome.sent);
+      if (later) later.push(recordDone(userId, m.messageId, Outcome.sent));
       else redisState.recordSentLater(userId, m.messageId);
       return { kind: "sent" };
     }
@@ -170,7 +178,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
           ? `OnlyFans rejected the message (${outcome.reason})`
           : `OnlyFans send failed ${attempts} times (last: ${outcome.reason})`;
       await deadLetter(log, grant.body, reason, attempts);
-      if (viaRedis) await finishSafe(userId, m.messageId, Outcome.deadLettered);
+      if (later) later.push(recordDone(userId, m.messageId, Outcome.deadLettered));
       return { kind: "dead" };
     }
     const delayMs = retryDelayMs(attempts, outcome.retryAfterMs, random, {
@@ -191,12 +199,13 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     return { kind: "retry", delayMs, attempts };
   }
 
-  async function finishSafe(
+  /** Records sent / dead-lettered (never throws); if Redis is gone, a send is recorded on recovery. */
+  async function recordDone(
     userId: string,
     messageId: string,
     outcome: typeof Outcome.sent | typeof Outcome.deadLettered,
-  ) {
-    const r = await bestEffort(() => store.finish(userId, messageId, outcome));
+  ): Promise<void> {
+    const r = await bestEffort(() => store.done(userId, messageId));
     if (r.status === "unavailable" && outcome === Outcome.sent) redisState.recordSentLater(userId, messageId);
   }
 
@@ -206,6 +215,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     userId: string,
     grants: readonly Grant[],
     grantedAtMs: number,
+    later: Promise<unknown>[],
   ): Promise<Map<string, GrantResult>> {
     // Remembered locally too: if Redis loses its data, the merge on recovery puts these back.
     const localNow = clock.now();
@@ -225,7 +235,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         results.set(g.messageId, { kind: "released" });
         continue;
       }
-      const r = await post(log, userId, g, true);
+      const r = await post(log, userId, g, later);
       results.set(g.messageId, r);
       if (r.kind === "retry") stop = true;
     }
@@ -257,11 +267,16 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     }
     const serverMs = redisState.serverTime(now);
     redisState.recordSend(m.userId, { localMs: now, serverMs, member: `${serverMs}:${m.messageId}` });
-    const r = await post(log, m.userId, { messageId: m.messageId, attempts, body: record.body }, false);
+    const r = await post(log, m.userId, { messageId: m.messageId, attempts, body: record.body });
     if (r.kind === "retry") await requeue(record, Math.max(1, delaySecondsFor(r.delayMs, true)), r.attempts);
   }
 
-  async function processRecord(log: Logger, record: SqsRecord, deadlineAt: number): Promise<void> {
+  async function processRecord(
+    log: Logger,
+    record: SqsRecord,
+    deadlineAt: number,
+    later: Promise<unknown>[],
+  ): Promise<void> {
     const parsed = parseMessage(record.body);
     const attempts = Number(record.messageAttributes?.[ATTR_ATTEMPTS]?.stringValue ?? "0") || 0;
     const wakeup = record.messageAttributes?.[ATTR_WAKEUP]?.stringValue === "1";
@@ -295,7 +310,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
       const d: Decision = outcome.value;
       redisState.observeServerTime(d.nowMs, before, clock.now());
       deps.onDecision?.(m.userId, m.messageId, d);
-      const results = await postGrants(log, m.userId, d.grants, d.nowMs);
+      const results = await postGrants(log, m.userId, d.grants, d.nowMs, later);
       if (d.status === Status.granted) {
         const own = results.get(m.messageId);
         if (own?.kind === "retry") await requeue(record, delaySecondsFor(own.delayMs, true), own.attempts);
@@ -343,6 +358,8 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
     // Leave time for the sends and the SQS calls after the last inline wait.
     const deadlineAt = started + remaining - Math.min(remaining / 2, 5_000);
     const failures: { itemIdentifier: string }[] = [];
+    // Outcomes recorded without waiting (recordDone, which never rejects): all settled before returning.
+    const later: Promise<unknown>[] = [];
     const byUser = new Map<string, SqsRecord[]>();
     for (const r of event.Records) {
       const parsed = parseMessage(r.body);
@@ -361,7 +378,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         for (const r of records) {
           const log = logger.withCorrelationId?.(r.messageId) ?? logger;
           try {
-            await processRecord(log, r, deadlineAt);
+            await processRecord(log, r, deadlineAt, later);
           } catch (error) {
             // Only unexpected failures (SQS SendMessage refused, a script error) go back to SQS.
             failures.push({ itemIdentifier: r.messageId });
@@ -374,6 +391,7 @@ export function createRateLimiterHandler(deps: HandlerDeps): RateLimiterHandler 
         }
       }),
     );
+    await Promise.all(later);
     const emf = metrics.flush(clock.now());
     if (emf !== undefined) emit(emf);
     return { batchItemFailures: failures };

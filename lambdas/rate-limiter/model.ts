@@ -31,7 +31,7 @@ export interface FinishReply {
 export const Outcome = { sent: 1, deadLettered: 2, failed: 3, released: 4 } as const;
 export type OutcomeCode = (typeof Outcome)[keyof typeof Outcome];
 
-/** Mirrors one creator's keys: the state string (st, log, inflight), line, body and done. */
+/** Mirrors one creator's keys: the state string (st, log, inflight), line, body and the done markers. */
 export interface UserState {
   st?: { lvl: number; ts: number; seq: number; nb: number };
   log: { member: string; ms: number }[];
@@ -70,6 +70,11 @@ function prologue(s: UserState, u: Units, now: number): Loaded {
   return { lvl, ts, seq: st.seq, nb: st.nb };
 }
 
+/** Is `id`'s done marker alive at `now`? */
+function isDone(s: UserState, id: string, now: number): boolean {
+  return (s.done.get(id) ?? Number.NEGATIVE_INFINITY) > now;
+}
+
 function epilogue(s: UserState, l: Loaded): void {
   s.st = { lvl: l.lvl, ts: l.ts, seq: l.seq, nb: l.nb };
 }
@@ -87,7 +92,7 @@ export interface DecideInput {
   readonly busyWaitMs: number;
 }
 
-/** DECIDE_LUA, at server time `now`. Mutates `s`. */
+/** decideLua (lua.ts), at server time `now`. Mutates `s`. */
 export function decide(s: UserState, u: Units, now: number, input: DecideInput): Decision {
   if (input.deadlineMs > 0 && now > input.deadlineMs) {
     // The script returns before touching anything.
@@ -100,8 +105,8 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
   const cost = u.cost;
   let known = false;
   const busy = s.inflight.size > 0;
-  const isDone = (s.done.get(id) ?? Number.NEGATIVE_INFINITY) > now;
-  if (s.line.has(id) || isDone || s.inflight.has(id)) {
+  const done = isDone(s, id, now);
+  if (s.line.has(id) || done || s.inflight.has(id)) {
     known = true;
   } else if (!busy && now >= l.nb && l.lvl >= cost && s.line.size === 0 && s.log.length < N) {
     s.log.push({ member: `${now}:${id}`, ms: now });
@@ -128,6 +133,11 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
       const head = lineInOrder(s)[0];
       if (head === undefined) break;
       s.line.delete(head);
+      if (isDone(s, head, now)) {
+        // Sent after its lease had put it back in the line: done, not sent again.
+        s.body.delete(head);
+        continue;
+      }
       s.log.push({ member: `${now}:${head}`, ms: now });
       s.inflight.set(head, now + input.leaseMs);
       l.lvl -= cost;
@@ -140,7 +150,7 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
   let status: StatusCode;
   let waitMs = 0;
   if (mine) status = Status.granted;
-  else if (isDone) status = Status.done;
+  else if (done) status = Status.done;
   else if (s.inflight.has(id)) {
     status = Status.busy;
     waitMs = (s.inflight.get(id) as number) - now;
@@ -170,7 +180,11 @@ export function decide(s: UserState, u: Units, now: number, input: DecideInput):
   return { status, waitMs, nowMs: now, known, grants };
 }
 
-/** FINISH_LUA. Mutates `s`. */
+/**
+ * Recording an outcome: sent and dead-lettered are the message's done marker (one SET in Redis;
+ * the scripts drop the lease and the stored body when they next meet it, which this mirrors
+ * eagerly: nothing is observable in between); failed and released are finishLua (lua.ts). Mutates `s`.
+ */
 export function finish(
   s: UserState,
   u: Units,
@@ -181,10 +195,11 @@ export function finish(
   pauseMs: number,
 ): FinishReply {
   if (outcome === Outcome.sent || outcome === Outcome.deadLettered) {
-    s.inflight.delete(id);
-    s.body.delete(id);
-    s.line.delete(id);
-    for (const [d, exp] of s.done) if (exp <= now) s.done.delete(d);
+    if (s.inflight.has(id)) {
+      s.inflight.delete(id);
+      s.body.delete(id);
+    }
+    // A message its lease had put back in the line stays there: the drain skips it.
     s.done.set(id, now + doneTtlMs);
     return { nowMs: now, attempts: 0 };
   }

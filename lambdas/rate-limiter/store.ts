@@ -1,11 +1,12 @@
 // Thin edge: runs the Lua scripts of lua.ts through ioredis (standalone or Cluster alike; EVALSHA
 // with a transparent EVAL fallback via defineCommand) and turns replies into typed values.
 
+import { createHash } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import { keyTtlMs, leaseMs, type RateLimiterSettings, type Units, units } from "./config";
-import { DECIDE_LUA, FINISH_LUA, MERGE_LUA } from "./lua";
+import { decideLua, doneMarkerKey, finishLua, mergeLua, type ScriptConstants } from "./lua";
 import { userKeys } from "./message";
-import type { Decision, FinishReply, Grant, OutcomeCode, StatusCode } from "./model";
+import { type Decision, type FinishReply, type Grant, Outcome, Status, type StatusCode } from "./model";
 
 export type RedisClient = Redis | Cluster;
 
@@ -14,21 +15,27 @@ export const BUSY_WAIT_MS = 20;
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 
-interface WithScripts {
-  rlDecide: ScriptFn;
-  rlFinish: ScriptFn;
-  rlMerge: ScriptFn;
+export interface Scripts {
+  readonly decide: ScriptFn;
+  readonly finish: ScriptFn;
+  readonly merge: ScriptFn;
 }
 
-/** Registers the scripts once per client (idempotent). */
-export function withScripts(client: RedisClient): RedisClient & WithScripts {
-  const c = client as RedisClient & Partial<WithScripts>;
-  if (typeof c.rlDecide !== "function") {
-    client.defineCommand("rlDecide", { numberOfKeys: 4, lua: DECIDE_LUA });
-    client.defineCommand("rlFinish", { numberOfKeys: 4, lua: FINISH_LUA });
-    client.defineCommand("rlMerge", { numberOfKeys: 4, lua: MERGE_LUA });
-  }
-  return c as RedisClient & WithScripts;
+/**
+ * Registers the scripts for one set of constants on a client, once (idempotent): as ioredis
+ * commands named after a digest of their text, so stores with other limits on the same client get
+ * their own.
+ */
+export function withScripts(client: RedisClient, constants: ScriptConstants): Scripts {
+  const src = { decide: decideLua(constants), finish: finishLua(constants), merge: mergeLua(constants) };
+  const tag = createHash("sha1").update(`${src.decide}\0${src.finish}\0${src.merge}`).digest("hex").slice(0, 16);
+  const c = client as unknown as Record<string, ScriptFn | undefined>;
+  const fn = (name: keyof typeof src): ScriptFn => {
+    const command = `rl${name}${tag}`;
+    if (typeof c[command] !== "function") client.defineCommand(command, { numberOfKeys: 4, lua: src[name] });
+    return (c[command] as ScriptFn).bind(client);
+  };
+  return { decide: fn("decide"), finish: fn("finish"), merge: fn("merge") };
 }
 
 /** The scripts' four keys (KEYS[1..4] in lua.ts), in that order. */
@@ -43,7 +50,11 @@ function toInt(v: unknown, what: string): number {
   return n;
 }
 
-export function parseDecision(reply: unknown): Decision {
+/** A decision script's reply; `own` is the grant a fast-path reply (nowMs alone) stands for. */
+export function parseDecision(reply: unknown, own: Grant): Decision {
+  if (typeof reply === "number") {
+    return { status: Status.granted, waitMs: 0, nowMs: toInt(reply, "now"), known: false, grants: [own] };
+  }
   if (!Array.isArray(reply) || reply.length < 4) throw new Error("rate limiter script replied an unexpected shape");
   const grants: Grant[] = [];
   for (let i = 4; i + 2 < reply.length; i += 3) {
@@ -72,51 +83,65 @@ export interface DecideArgs {
 }
 
 export class RedisRateStore {
-  readonly client: RedisClient & WithScripts;
+  readonly client: RedisClient;
   readonly settings: RateLimiterSettings;
   readonly units: Units;
-  private readonly limitArgs: number[];
-  private readonly leaseMs: number;
+  private readonly scripts: Scripts;
 
   /** `lease` overrides {@link leaseMs} (tests exercise expiry with short leases). */
   constructor(client: RedisClient, settings: RateLimiterSettings, lease?: number) {
-    this.client = withScripts(client);
+    this.client = client;
     this.settings = settings;
-    this.leaseMs = lease ?? leaseMs(settings);
     this.units = units(settings.limits);
-    this.limitArgs = [settings.limits.perWindow, this.units.windowMs, settings.limits.burst, keyTtlMs(settings)];
+    this.scripts = withScripts(client, {
+      perWindow: settings.limits.perWindow,
+      windowMs: this.units.windowMs,
+      burst: settings.limits.burst,
+      keyTtlMs: keyTtlMs(settings),
+      leaseMs: lease ?? leaseMs(settings),
+      busyWaitMs: BUSY_WAIT_MS,
+    });
   }
 
   async decide(a: DecideArgs): Promise<Decision> {
-    const reply = await this.client.rlDecide(
-      ...scriptKeys(a.userId),
-      ...this.limitArgs,
-      this.leaseMs,
-      a.messageId,
-      a.attempts,
-      a.body,
-      a.deadlineMs,
-      BUSY_WAIT_MS,
-    );
-    return parseDecision(reply);
+    const reply = await this.scripts.decide(...scriptKeys(a.userId), a.messageId, a.attempts, a.body, a.deadlineMs);
+    return parseDecision(reply, { messageId: a.messageId, attempts: a.attempts, body: a.body });
   }
 
-  async finish(userId: string, messageId: string, outcome: OutcomeCode, pauseMs = 0): Promise<FinishReply> {
-    const reply = (await this.client.rlFinish(
-      ...scriptKeys(userId),
-      ...this.limitArgs,
-      messageId,
-      outcome,
+  /**
+   * Records that a granted message was sent or dead-lettered: one SET of its done marker with the
+   * idempotency TTL (no script; the creator's next script drops the lease). A caller need not wait
+   * for it before its next call for the creator: commands on one connection run in order.
+   */
+  async done(userId: string, messageId: string): Promise<void> {
+    await this.client.set(
+      doneMarkerKey(userKeys(userId).done, messageId),
+      "1",
+      "PX",
       this.settings.idempotencyTtlSeconds * 1000,
-      pauseMs,
-    )) as unknown[];
+    );
+  }
+
+  /** Records that a granted send failed (back to the line, paused `pauseMs`) or was released unsent. */
+  async finish(
+    userId: string,
+    messageId: string,
+    outcome: typeof Outcome.failed | typeof Outcome.released,
+    pauseMs = 0,
+  ): Promise<FinishReply> {
+    if (outcome !== Outcome.failed && outcome !== Outcome.released) {
+      throw new Error(
+        `finish records outcome 3 (failed) or 4 (released), got ${String(outcome)}; sent and dead-lettered go through done()`,
+      );
+    }
+    const reply = (await this.scripts.finish(...scriptKeys(userId), messageId, outcome, pauseMs)) as unknown[];
     return { nowMs: toInt(reply[0], "now"), attempts: toInt(reply[1], "attempts") };
   }
 
   /** Adds sends Redis does not know (members "<ms>:<messageId>") to the window and bucket. */
   async merge(userId: string, sends: readonly { member: string; ms: number }[]): Promise<number> {
     const flat = sends.flatMap((s) => [s.member, s.ms]);
-    const reply = (await this.client.rlMerge(...scriptKeys(userId), ...this.limitArgs, ...flat)) as unknown[];
+    const reply = (await this.scripts.merge(...scriptKeys(userId), ...flat)) as unknown[];
     return toInt(reply[1], "count");
   }
 }

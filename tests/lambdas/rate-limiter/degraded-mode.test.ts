@@ -2,7 +2,6 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import { DEFAULT_SETTINGS } from "../../../lambdas/rate-limiter/config";
 import { DegradedMode } from "../../../lambdas/rate-limiter/degraded-mode";
-import { Outcome } from "../../../lambdas/rate-limiter/model";
 import type { RedisRateStore } from "../../../lambdas/rate-limiter/store";
 import { Metrics } from "../../../lambdas/rate-limiter/telemetry";
 
@@ -19,9 +18,8 @@ function setup() {
       calls.push(`merge ${userId} ${sends.map((s) => `${s.member}@${s.ms}`).join(",")}`);
       return sends.length;
     },
-    async finish(userId: string, messageId: string, outcome: number) {
-      calls.push(`finish ${userId} ${messageId} ${outcome}`);
-      return { nowMs: now, attempts: 0 };
+    async done(userId: string, messageId: string) {
+      calls.push(`done ${userId} ${messageId}`);
     },
   } as unknown as RedisRateStore;
   const metrics = new Metrics();
@@ -96,7 +94,7 @@ describe("rate limiter: DegradedMode", () => {
     setReady(true);
     tick(1000);
     expect(await mode.ensureAvailable()).to.equal("ok");
-    expect(calls).to.deep.equal([`merge u1 x:m1@${now() - 1000 + 500}`, `finish u1 m1 ${Outcome.sent}`]);
+    expect(calls).to.deep.equal([`merge u1 x:m1@${now() - 1000 + 500}`, "done u1 m1"]);
     expect(mode.degraded).to.equal(false);
     expect(metrics.totals.RedisRecovered).to.equal(1);
   });

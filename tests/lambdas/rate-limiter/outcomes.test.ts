@@ -1,0 +1,188 @@
+// Recording a send's outcome (issue 24): "sent" is one SET of the message's done marker, not waited
+// for by the handler (one round trip per message); the lease still stands for a crashed sender; a
+// marker that arrives after the lease put the message back in the line keeps it from a second send;
+// and the earlier layout (the `done` zset, leases without a sign, the state without its 9th field)
+// is read in place. On a real redis-server, replies checked against the reference model.
+
+import { expect } from "chai";
+import type { Command } from "ioredis";
+import { DEFAULT_SETTINGS, units } from "../../../lambdas/rate-limiter/config";
+import { decide, emptyUserState, finish, Outcome, Status } from "../../../lambdas/rate-limiter/model";
+import { BUSY_WAIT_MS, RedisRateStore } from "../../../lambdas/rate-limiter/store";
+import { body, msg, type PlainRedis, plainRedis, type Rig, rig, sleep } from "./helpers";
+
+describe("rate limiter: recording outcomes and the earlier layout (real redis-server)", function () {
+  this.timeout(30_000);
+  let redis: PlainRedis;
+  let r: Rig | undefined;
+  before(async () => {
+    redis = await plainRedis();
+  });
+  afterEach(async () => {
+    await r?.close();
+    r = undefined;
+  });
+  after(async () => {
+    await redis?.stop();
+  });
+
+  const limits = { perWindow: 3, windowSeconds: 1, burst: 2 };
+  const settings = { ...DEFAULT_SETTINGS, limits, httpTimeoutMs: 100 };
+  const u = units(limits);
+
+  function pair(userId: string, lease: number) {
+    const store = new RedisRateStore(redis.client, settings, lease);
+    const s = emptyUserState();
+    let lastNowMs = 0;
+    return {
+      s,
+      store,
+      async ask(messageId: string) {
+        const input = { messageId, attempts: 0, body: `{"id":"${messageId}"}`, deadlineMs: 0 };
+        const real = await store.decide({ userId, ...input });
+        lastNowMs = real.nowMs;
+        expect(real).to.deep.equal(decide(s, u, real.nowMs, { ...input, leaseMs: lease, busyWaitMs: BUSY_WAIT_MS }));
+        return real;
+      },
+      async sent(messageId: string) {
+        await store.done(userId, messageId);
+        finish(s, u, lastNowMs, messageId, Outcome.sent, settings.idempotencyTtlSeconds * 1000, 0);
+      },
+    };
+  }
+
+  it("a crashed sender (no outcome recorded): busy until its lease expires, then granted again", async () => {
+    const p = pair(`crash-${process.pid}`, 300);
+    expect((await p.ask("c1")).status).to.equal(Status.granted);
+    // The invocation died after its POST: nothing recorded. Its SQS copy comes back.
+    const again = await p.ask("c1");
+    expect(again.status).to.equal(Status.busy);
+    expect(again.waitMs).to.be.within(1, 300);
+    await sleep(350);
+    const retried = await p.ask("c1");
+    expect(retried.status, "at least once, as before: the lease stands for a crash").to.equal(Status.granted);
+    await p.sent("c1");
+    expect((await p.ask("c1")).status).to.equal(Status.done);
+  });
+
+  it("a sent marker that arrives after the lease put the message back in the line: never sent twice", async () => {
+    const p = pair(`late-${process.pid}`, 200);
+    // Fill the bucket so that l2 and l3 wait in the line (bodies stored), then drain them.
+    for (const id of ["l0", "l1"]) {
+      expect((await p.ask(id)).status).to.equal(Status.granted);
+      await p.sent(id);
+    }
+    expect((await p.ask("l2")).status).to.equal(Status.wait);
+    expect((await p.ask("l3")).status).to.equal(Status.wait);
+    await sleep(700);
+    const drained = await p.ask("l2");
+    expect(drained.grants.map((g) => g.messageId)).to.include("l2");
+    // l2's sender is slow: its lease (200 ms) expires and the next decision puts it back in the line.
+    await sleep(250);
+    await p.ask("l3");
+    expect(p.s.line.has("l2")).to.equal(true);
+    // Then its outcome arrives: sent.
+    await p.sent("l2");
+    await sleep(700);
+    const next = await p.ask("l3");
+    expect(next.grants.map((g) => g.messageId)).to.not.include("l2");
+    expect((await p.ask("l2")).status).to.equal(Status.done);
+  });
+
+  it("reads the earlier layout in place: its done zset, its window log and its leases", async () => {
+    const userId = `legacy-${process.pid}`;
+    const keys = { st: `rl:{${userId}}:st:p`, body: `rl:{${userId}}:body`, done: `rl:{${userId}}:done` };
+    const t = (await redis.client.time()) as unknown as [string | number, string | number];
+    const now = Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000);
+    // As the earlier scripts wrote it: 8 fields; the bucket empty after 2 grants 100 ms ago, one of
+    // them ("old-sent") recorded in the done zset, the other ("old-flying") in flight with a stored
+    // body and a lease that has already expired.
+    await redis.client.eval(
+      `local fl = {}
+       fl[ARGV[3]] = tonumber(ARGV[2])
+       redis.call('SET', KEYS[1], cmsgpack.pack(0, tonumber(ARGV[1]), 7, 0, 0, tonumber(ARGV[1]), {tonumber(ARGV[1]), tonumber(ARGV[1])}, fl), 'PX', 600000)
+       redis.call('HSET', KEYS[2], ARGV[3], '7:0:' .. ARGV[4])
+       redis.call('ZADD', KEYS[3], tonumber(ARGV[1]) + 86400000, 'old-sent')
+       return 1`,
+      3,
+      keys.st,
+      keys.body,
+      keys.done,
+      now - 100,
+      now - 50,
+      "old-flying",
+      body("old-flying", userId),
+    );
+    const store = new RedisRateStore(redis.client, settings, 300);
+    const ask = (messageId: string) =>
+      store.decide({ userId, messageId, attempts: 0, body: body(messageId, userId), deadlineMs: 0 });
+    // A duplicate of a message the earlier layout recorded as sent.
+    const dup = await ask("old-sent");
+    expect(dup.status).to.equal(Status.done);
+    expect(dup.known).to.equal(true);
+    // Rewritten in the new format (its first byte 0xC1, which MessagePack never starts with).
+    expect((await redis.client.getBuffer(keys.st))?.[0]).to.equal(0xc1);
+    // The earlier window log and bucket count: a new message waits (2 sends 100 ms ago, bucket empty),
+    // behind the expired lease's message, which went back to the head of the line with its body;
+    // 600 ms later the bucket holds 2 tokens but the window (3 per second, 2 in it) only one more.
+    const fresh = await ask("new-1");
+    expect(fresh.status).to.equal(Status.wait);
+    await sleep(600);
+    const woken = await ask("new-1");
+    expect(woken.grants.map((g) => g.messageId)).to.deep.equal(["old-flying"]);
+    expect(woken.grants[0]?.body).to.equal(body("old-flying", userId));
+    // The earlier done zset is still asked while any of its entries lives.
+    expect((await ask("old-sent")).status).to.equal(Status.done);
+  });
+
+  it("asks the earlier done zset for a creator whose state expired before it", async () => {
+    const userId = `legacy-gap-${process.pid}`;
+    await redis.client.zadd(`rl:{${userId}}:done`, Date.now() + 86_400_000, "gone-sent");
+    const store = new RedisRateStore(redis.client, settings);
+    const d = await store.decide({ userId, messageId: "gone-sent", attempts: 0, body: "{}", deadlineMs: 0 });
+    expect(d.status).to.equal(Status.done);
+    const other = await store.decide({ userId, messageId: "brand-new", attempts: 0, body: "{}", deadlineMs: 0 });
+    expect(other.status).to.equal(Status.granted);
+  });
+
+  it("the handler records 'sent' without waiting: the next decision goes out before its reply", async () => {
+    r = await rig(redis.client, { perWindow: 10, windowSeconds: 60, burst: 3 });
+    const events: string[] = [];
+    const client = redis.client as unknown as { sendCommand(c: Command): unknown };
+    const original = client.sendCommand;
+    client.sendCommand = function (this: unknown, command: Command) {
+      const name = command.name.toLowerCase();
+      if (name === "set" || name === "evalsha" || name === "eval") {
+        const what = name === "set" ? `set ${String(command.args[0]).split(":").pop()}` : "decide";
+        events.push(`${what} sent`);
+        command.promise.then(
+          () => events.push(`${what} replied`),
+          () => events.push(`${what} failed`),
+        );
+      }
+      return original.call(this, command);
+    };
+    try {
+      const records = ["o1", "o2"].map((id, i) => ({
+        messageId: `sqs-${i}`,
+        body: JSON.stringify(msg(id, "u-outcome").body),
+      }));
+      const res = await r.handler({ Records: records });
+      expect(res.batchItemFailures).to.deep.equal([]);
+    } finally {
+      client.sendCommand = original;
+    }
+    expect(r.fake.posts.map((p) => p.messageId)).to.deep.equal(["o1", "o2"]);
+    // o1's marker is written, o2's decision follows it at once; the marker's reply comes later.
+    const at = (e: string) => events.indexOf(e);
+    expect(at("set o1 sent")).to.be.greaterThan(-1);
+    const secondDecide = events.indexOf("decide sent", at("set o1 sent"));
+    expect(secondDecide).to.be.greaterThan(at("set o1 sent"));
+    expect(at("set o1 replied"), "o1's outcome was not waited for").to.be.greaterThan(secondDecide);
+    // Redis ran the marker first: o2 was not held behind o1's lease.
+    expect(r.handler.metrics.totals.InlineWaits ?? 0).to.equal(0);
+    // The invocation returned only after every outcome was recorded.
+    expect(events).to.include("set o2 replied");
+    expect(await redis.client.exists("rl:{u-outcome}:done:o1", "rl:{u-outcome}:done:o2")).to.equal(2);
+  });
+});
