@@ -279,9 +279,10 @@ export function problemsOf(
     if (seen.has(key)) continue;
     seen.add(key);
     const path = issue.path ?? [];
-    // An unknown key's issue has the key as input; show its value instead.
+    // An unknown key's issue has the key as input, and a cross-field rule's (forwarded to its
+    // field) the whole object: show the field's value instead.
     const got =
-      issue.type === "strict_object" && issue.expected === "never"
+      (issue.type === "strict_object" && issue.expected === "never") || issue.type === "partial_check"
         ? (path[path.length - 1] as { value: unknown } | undefined)?.value
         : issue.input;
     const secret = [...secretKeys].some((s) => key === s || key.startsWith(`${s}.`) || key.startsWith(`${s}[`));
