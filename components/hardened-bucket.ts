@@ -1,6 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type * as v from "valibot";
 import { denyInsecureTransport } from "./policy-statements";
+import { resolveArgs } from "./spec";
+import { BUCKET_DEFAULTS, HardenedBucketSpec } from "./specs/hardened-bucket";
 
 export interface HardenedBucketArgs {
   /** Physical bucket name. @default - Pulumi auto-names it from the component name (replacement-safe). */
@@ -10,11 +13,11 @@ export interface HardenedBucketArgs {
    * @default - SSE-S3 (AES256); encryption itself cannot be turned off.
    */
   readonly kmsKeyArn?: pulumi.Input<string>;
-  /** Keep object versions. @default true */
+  /** Keep object versions. */
   readonly versioning?: boolean;
-  /** Days after which noncurrent versions expire. @default 90 */
+  /** Days after which noncurrent versions expire. */
   readonly noncurrentVersionExpirationDays?: number;
-  /** Days after which incomplete multipart uploads are aborted. @default 7 */
+  /** Days after which incomplete multipart uploads are aborted. */
   readonly abortIncompleteUploadsAfterDays?: number;
   /**
    * Move objects to INTELLIGENT_TIERING after this many days. It saves nothing on objects under
@@ -31,91 +34,44 @@ export interface HardenedBucketArgs {
   readonly intelligentTieringAfterDays?: number;
   /** Expire current objects after this many days. @default - kept forever */
   readonly expirationDays?: number;
-  /** Server access logging to another bucket. @default - off */
+  /** Server access logging to another bucket (`targetPrefix` defaults to `<component name>/`). @default - off */
   readonly accessLogging?: { readonly targetBucket: pulumi.Input<string>; readonly targetPrefix?: string };
   /**
    * Let S3 server access logging of this account write into this bucket (it is a log target).
    * With ACLs disabled, log delivery is granted by bucket policy, not by the log-delivery ACL.
-   * @default false
    */
   readonly acceptAccessLogs?: boolean;
-  /** Extra bucket policy statements (e.g. CloudTrail delivery), merged after the TLS-only deny. @default - none */
+  /** Extra bucket policy statements (e.g. CloudTrail delivery), merged after the TLS-only deny. */
   readonly additionalPolicyStatements?: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
-  /** Delete objects when the bucket is destroyed. @default false */
+  /** Delete objects when the bucket is destroyed. */
   readonly forceDestroy?: boolean;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** Defaults of the lifecycle arguments. */
-export const BUCKET_DEFAULTS = {
-  versioning: true,
-  noncurrentVersionExpirationDays: 90,
-  abortIncompleteUploadsAfterDays: 7,
-  forceDestroy: false,
-  accessLogPrefix: (name: string) => `${name}/`,
-} as const;
+export { BUCKET_DEFAULTS } from "./specs/hardened-bucket";
 
-/** Every argument with its default applied: the constructor reads only this. */
-export interface ResolvedBucketArgs {
-  readonly bucketName?: pulumi.Input<string>;
-  readonly kmsKeyArn?: pulumi.Input<string>;
-  readonly versioning: boolean;
-  readonly noncurrentVersionExpirationDays: number;
-  readonly abortIncompleteUploadsAfterDays: number;
-  readonly intelligentTieringAfterDays?: number;
-  readonly expirationDays?: number;
+/** Every argument with its default applied (HardenedBucketSpec, then the computed log prefix): the constructor reads only this. */
+export type ResolvedBucketArgs = Omit<v.InferOutput<typeof HardenedBucketSpec>, "accessLogging"> & {
   readonly accessLogging?: { readonly targetBucket: pulumi.Input<string>; readonly targetPrefix: string };
-  readonly acceptAccessLogs: boolean;
-  readonly additionalPolicyStatements: pulumi.Input<pulumi.Input<Record<string, unknown>>[]>;
-  readonly forceDestroy: boolean;
-  readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-}
+};
 
-const defined = <T extends object>(o: T) =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-
-/** Defaults resolved once, then every rule checked; all problems are reported in one error. */
+/**
+ * The resolve step: `args` checked against HardenedBucketSpec (every problem in one ArgsError naming
+ * the field, what is allowed and what was given), defaults applied, then the access log prefix
+ * computed from the resource name.
+ */
 export function resolveBucketArgs(name: string, args: HardenedBucketArgs): ResolvedBucketArgs {
-  const d = BUCKET_DEFAULTS;
-  const r: ResolvedBucketArgs = defined({
-    bucketName: args.bucketName,
-    kmsKeyArn: args.kmsKeyArn,
-    versioning: args.versioning ?? d.versioning,
-    noncurrentVersionExpirationDays: args.noncurrentVersionExpirationDays ?? d.noncurrentVersionExpirationDays,
-    abortIncompleteUploadsAfterDays: args.abortIncompleteUploadsAfterDays ?? d.abortIncompleteUploadsAfterDays,
-    intelligentTieringAfterDays: args.intelligentTieringAfterDays,
-    expirationDays: args.expirationDays,
-    accessLogging: args.accessLogging && {
-      targetBucket: args.accessLogging.targetBucket,
-      targetPrefix: args.accessLogging.targetPrefix ?? d.accessLogPrefix(name),
-    },
-    acceptAccessLogs: args.acceptAccessLogs ?? false,
-    additionalPolicyStatements: args.additionalPolicyStatements ?? [],
-    forceDestroy: args.forceDestroy ?? d.forceDestroy,
-    tags: args.tags,
-  });
-  const problems = [
-    {
-      ok: r.noncurrentVersionExpirationDays >= 1,
-      message: `noncurrentVersionExpirationDays must be ≥ 1, got ${r.noncurrentVersionExpirationDays}`,
-    },
-    {
-      ok: r.abortIncompleteUploadsAfterDays >= 1,
-      message: `abortIncompleteUploadsAfterDays must be ≥ 1, got ${r.abortIncompleteUploadsAfterDays}`,
-    },
-    {
-      ok: r.intelligentTieringAfterDays === undefined || r.intelligentTieringAfterDays >= 0,
-      message: `intelligentTieringAfterDays must be ≥ 0, got ${r.intelligentTieringAfterDays}`,
-    },
-    {
-      ok: r.expirationDays === undefined || r.expirationDays > (r.intelligentTieringAfterDays ?? 0),
-      message: `expirationDays (${r.expirationDays}) must be greater than intelligentTieringAfterDays (${r.intelligentTieringAfterDays ?? 0})`,
-    },
-  ]
-    .filter((c) => !c.ok)
-    .map((c) => c.message);
-  if (problems.length) throw new Error(`HardenedBucket ${name}: ${problems.join("; ")}`);
-  return r;
+  const s = resolveArgs("HardenedBucket", name, HardenedBucketSpec, args);
+  const { accessLogging, ...rest } = s;
+  return accessLogging
+    ? {
+        ...rest,
+        accessLogging: {
+          targetBucket: accessLogging.targetBucket,
+          targetPrefix: accessLogging.targetPrefix ?? BUCKET_DEFAULTS.accessLogPrefix(name),
+        },
+      }
+    : rest;
 }
 
 /** The lifecycle rules: abort stale uploads always; expire old versions, tier and expire when asked. */

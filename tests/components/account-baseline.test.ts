@@ -11,6 +11,7 @@ import {
   trailLogsRolePolicy,
 } from "../../components/account-baseline";
 import { AlertTopics, eventBridgeKeyStatement } from "../../components/alert-topics";
+import { ArgsError } from "../../components/spec";
 import { inputsOf, jsonInput, ofType, one, record, testAccount } from "../support/pulumi-harness";
 
 type Statement = {
@@ -21,6 +22,27 @@ type Statement = {
   Resource: string | string[];
   Condition?: Record<string, Record<string, unknown>>;
 };
+
+const minimal = {
+  namePrefix: "huntaze-production",
+  securityTopicArn: "arn:aws:sns:us-east-1:317805897534:huntaze-security-alerts",
+};
+
+/** Builds inside the mocks; the error it threw, and the resources registered other than components. */
+async function attempt(build: () => unknown): Promise<{ error?: Error; children: string[] }> {
+  let error: Error | undefined;
+  const run = await record(() => {
+    try {
+      build();
+    } catch (e) {
+      error = e as Error;
+    }
+  });
+  return {
+    ...(error ? { error } : {}),
+    children: run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.urn),
+  };
+}
 
 const build = (extra: Partial<ConstructorParameters<typeof AccountBaseline>[1]> = {}) =>
   record(
@@ -264,7 +286,8 @@ describe("components/account-baseline: AccountBaseline", () => {
       } catch (e) {
         error = e;
       }
-      expect(String(error), bad).to.include(`trailName must be 3–128 letters`);
+      expect(error, bad).to.be.instanceOf(ArgsError);
+      expect(String(error), bad).to.include(`trailName: expected a trail name (3–128 letters, digits, . _ or -;`);
       expect(String(error), bad).to.include(`got ${JSON.stringify(bad)}`);
     }
   });
@@ -276,7 +299,74 @@ describe("components/account-baseline: AccountBaseline", () => {
     } catch (e) {
       error = e;
     }
-    expect(String(error)).to.match(/guardDutyMinSeverity must be 1–10, got 11/);
+    expect(error).to.be.instanceOf(ArgsError);
+    expect(String(error)).to.include("guardDutyMinSeverity: expected a number ≥ 1 and ≤ 10, got 11");
+  });
+
+  it("from another project: no args name every required field (not a TypeError), before any child", async () => {
+    const { error, children } = await attempt(() => new AccountBaseline("baseline", {} as never));
+    expect(error).to.be.instanceOf(ArgsError);
+    expect((error as ArgsError).problems).to.deep.equal([
+      { key: "namePrefix", allowed: '1–31 lowercase letters, digits or "-"', got: "nothing (the key is missing)" },
+      {
+        key: "securityTopicArn",
+        allowed: "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
+        got: "nothing (the key is missing)",
+      },
+    ]);
+    expect(children).to.deep.equal([]);
+    const none = await attempt(() => new AccountBaseline("baseline", undefined as never));
+    expect(none.error).to.be.instanceOf(ArgsError);
+    expect((none.error as ArgsError).problems.map((p) => p.key)).to.deep.equal(["namePrefix", "securityTopicArn"]);
+  });
+
+  it("from another project: wrong args give one ArgsError naming each field, what is allowed and what was given", async () => {
+    const { error, children } = await attempt(
+      () =>
+        new AccountBaseline("baseline", {
+          namePrefix: "Huntaze Production",
+          securityTopicArn: "security-alerts",
+          createConfigRecorder: "yes",
+          guardDutyMinSeverity: 0,
+          securityHubLabels: ["SEVERE"],
+          trailName: "my..trail",
+          trailLogRetentionDays: 30,
+          trailLogExpirationDays: 0,
+          trailBucketAccessLogging: { targetPrefix: "cloudtrail/" },
+          runtimeMonitoring: { ec2Agent: "on" },
+          gatewayEndpoints: { vpcId: "vpc-1", routeTableIds: ["route-1"] },
+          tags: { Team: 1 },
+        } as never),
+    );
+    expect(error).to.be.instanceOf(ArgsError);
+    expect((error as ArgsError).problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.deep.equal([
+      'namePrefix: expected 1–31 lowercase letters, digits or "-", got "Huntaze Production"',
+      'securityTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "security-alerts"',
+      'createConfigRecorder: expected true or false, got "yes"',
+      "guardDutyMinSeverity: expected a number ≥ 1 and ≤ 10, got 0",
+      'securityHubLabels[0]: expected one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL, got "SEVERE"',
+      'trailName: expected a trail name (3–128 letters, digits, . _ or -; starting and ending with a letter or digit; no two of . _ - adjacent; not an IP address), got "my..trail"',
+      "trailLogRetentionDays: expected one of 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (days CloudWatch Logs accepts, ≥ 90 for audit logs), got 30",
+      "trailLogExpirationDays: expected an integer from 1 to 2147483647, got 0",
+      "trailBucketAccessLogging.targetBucket: expected a bucket name, got nothing (the key is missing)",
+      'runtimeMonitoring.ec2Agent: expected true or false, got "on"',
+      'gatewayEndpoints.vpcId: expected a VPC id (vpc- and 8 or 17 hex digits), got "vpc-1"',
+      'gatewayEndpoints.routeTableIds[0]: expected a route table id (rtb- and 8 or 17 hex digits), got "route-1"',
+      "tags.Team: expected a string, got 1",
+    ]);
+    expect(children).to.deep.equal([]);
+  });
+
+  it("takes a retention CloudWatch Logs accepts (an integer like 100 previewed green and failed at deploy)", async () => {
+    for (const days of [100, 89.5, "90"]) {
+      const { error } = await attempt(
+        () => new AccountBaseline("baseline", { ...minimal, trailLogRetentionDays: days } as never),
+      );
+      expect(error, String(days)).to.be.instanceOf(ArgsError);
+      expect(error?.message, String(days)).to.include(`trailLogRetentionDays: expected one of 90, 120,`);
+    }
+    const run = await build({ trailLogRetentionDays: 365 });
+    expect(inputsOf(one(run, "aws:cloudwatch/logGroup:LogGroup", "trail")).retentionInDays).to.equal(365);
   });
 });
 

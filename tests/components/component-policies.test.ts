@@ -179,7 +179,7 @@ describe("AlertTopics, HardenedBucket and the audit key policies (pure)", () => 
       "expire-current-objects",
     ]);
     expect(() => resolveBucketArgs("b", { intelligentTieringAfterDays: 30, expirationDays: 10 })).to.throw(
-      "expirationDays (10) must be greater than intelligentTieringAfterDays (30)",
+      "expirationDays: expected more days than intelligentTieringAfterDays (0 when not set), got 10",
     );
   });
 

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import { HardenedBucket } from "../../components/hardened-bucket";
+import { ArgsError } from "../../components/spec";
 import { evaluateProgram } from "../support/policy-harness";
 import { inputsOf, jsonInput, ofType, one, record } from "../support/pulumi-harness";
 
@@ -23,6 +24,22 @@ interface Statement {
   Action: unknown;
   Resource: unknown;
   Condition?: Record<string, Record<string, string>>;
+}
+
+/** Builds inside the mocks; the error it threw, and the resources registered other than components. */
+async function attempt(build: () => unknown): Promise<{ error?: Error; children: string[] }> {
+  let error: Error | undefined;
+  const run = await record(() => {
+    try {
+      build();
+    } catch (e) {
+      error = e as Error;
+    }
+  });
+  return {
+    ...(error ? { error } : {}),
+    children: run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.urn),
+  };
 }
 
 describe("HardenedBucket", () => {
@@ -126,8 +143,79 @@ describe("HardenedBucket", () => {
     ).catch((e: Error) => {
       error = e;
     });
-    expect(error?.message).to.match(/abortIncompleteUploadsAfterDays must be ≥ 1, got 0/);
-    expect(error?.message).to.match(/expirationDays \(10\) must be greater than intelligentTieringAfterDays \(30\)/);
+    expect(error).to.be.instanceOf(ArgsError);
+    expect(error?.message).to.include(
+      "abortIncompleteUploadsAfterDays: expected an integer from 1 to 2147483647, got 0",
+    );
+    expect(error?.message).to.include(
+      "expirationDays: expected more days than intelligentTieringAfterDays (0 when not set), got 10",
+    );
+  });
+
+  // Intended fix: a name S3 refuses used to preview green and fail at deploy ("Bucket naming rules",
+  // Amazon S3 User Guide).
+  it("refuses a bucket name S3 would refuse (capitals, IP format, reserved prefixes and suffixes), naming it", async () => {
+    for (const bad of [
+      "Huntaze-Exports",
+      "ab",
+      "a".repeat(64),
+      "my_bucket",
+      "-exports",
+      "exports-",
+      "my..bucket",
+      "192.168.5.4",
+      "xn--exports",
+      "sthree-exports",
+      "amzn-s3-demo-exports",
+      "exports-s3alias",
+      "exports--ol-s3",
+      "exports.mrap",
+      "exports--x-s3",
+      "exports--table-s3",
+    ]) {
+      const { error, children } = await attempt(() => new HardenedBucket("exports", { bucketName: bad }));
+      expect(error, bad).to.be.instanceOf(ArgsError);
+      expect(error?.message, bad).to.include(`bucketName: expected an S3 bucket name (3–63 lowercase letters`);
+      expect(error?.message, bad).to.include(`got ${JSON.stringify(bad)}`);
+      expect(children, bad).to.deep.equal([]);
+    }
+    for (const good of ["huntaze-exports", "abc", "a".repeat(63), "logs.huntaze.com", "exports-2026", "1-bucket"]) {
+      const { error } = await attempt(() => new HardenedBucket("exports", { bucketName: good }));
+      expect(error, good).to.equal(undefined);
+    }
+  });
+
+  it("from another project: wrong args give one named ArgsError (field, allowed, given) before any child", async () => {
+    const { error, children } = await attempt(
+      () =>
+        new HardenedBucket("x", {
+          bucketName: "Exports",
+          kmsKeyArn: "my-key",
+          versioning: "yes",
+          noncurrentVersionExpirationDays: 1.5,
+          intelligentTieringAfterDays: -1,
+          accessLogging: { targetPrefix: "x/" },
+          additionalPolicyStatements: "Allow *",
+          forceDestroy: 1,
+          tags: ["a"],
+        } as never),
+    );
+    expect(error).to.be.instanceOf(ArgsError);
+    expect((error as ArgsError).problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.deep.equal([
+      `bucketName: expected ${(error as ArgsError).problems[0]?.allowed}, got "Exports"`,
+      'kmsKeyArn: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid or mrk-…>), got "my-key"',
+      'versioning: expected true or false, got "yes"',
+      "noncurrentVersionExpirationDays: expected an integer from 1 to 2147483647, got 1.5",
+      "intelligentTieringAfterDays: expected an integer from 0 to 2147483647, got -1",
+      "accessLogging.targetBucket: expected a bucket name, got nothing (the key is missing)",
+      'additionalPolicyStatements: expected a list, each a policy statement (an object), got "Allow *"',
+      "forceDestroy: expected true or false, got 1",
+      'tags: expected an object of tags (string values), got ["a"]',
+    ]);
+    expect((error as ArgsError).problems[0]?.allowed).to.match(/^an S3 bucket name/);
+    expect(children).to.deep.equal([]);
+    // No args at all is valid: every field has a default or is optional.
+    expect((await attempt(() => new HardenedBucket("x", {} as never))).error).to.equal(undefined);
   });
 
   it("passes every S3 rule of the policy pack, where a bare bucket fails the mandatory ones", async () => {

@@ -106,6 +106,8 @@ describe("components/spec: the shared validator", () => {
       "name: 1–31 lowercase letters, digits or -",
       "max: ≥ min",
     ]);
+    // The rule's problem shows the value of the field it is reported at, not the whole object.
+    expect(p[1]?.got).to.equal("2");
   });
 
   it("lets Outputs through unchecked (the provider checks them at deploy)", () => {

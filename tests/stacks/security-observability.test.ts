@@ -96,7 +96,7 @@ describe("stacks: security and observability pillars", () => {
     expect(text).to.include("huntaze:security.privateRouteTableIds[0]");
     expect(text).to.include("huntaze:security.securityHubLabels[0]");
     expect(text).to.include(
-      'huntaze:security.trailName: expected a trail name (3–128 letters, digits, . _ -; starting and ending with a letter or digit), got "my..trail"',
+      'huntaze:security.trailName: expected a trail name (3–128 letters, digits, . _ or -; starting and ending with a letter or digit; no two of . _ - adjacent; not an IP address), got "my..trail"',
     );
   });
 });

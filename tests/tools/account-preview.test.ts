@@ -129,8 +129,9 @@ describe("account-wide preview (preview --all)", function () {
     // CostTracking); until that lands it is the one finding, and it must be reported.
     const stagingBudgetFiltered = /costFilters|filterExpression/.test(
       fs.readFileSync(path.join(repoRoot, "stacks", "program.ts"), "utf8") +
-        fs
-          .readdirSync(path.join(repoRoot, "components"))
+        // Every component source, in sub-folders too (components/specs/, components/account-baseline/).
+        (fs.readdirSync(path.join(repoRoot, "components"), { recursive: true, encoding: "utf8" }) as string[])
+          .filter((f) => f.endsWith(".ts"))
           .map((f) => fs.readFileSync(path.join(repoRoot, "components", f), "utf8"))
           .join(""),
     );
