@@ -241,6 +241,20 @@ export function rule<T extends object>(
   return v.forward(check as never, [at] as never) as unknown as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
 }
 
+/** One of the listed numbers (or its string form): CloudWatch Logs retentions, RDS monitoring intervals. */
+export function oneOfNumbers<const T extends readonly number[]>(values: T): Field<T[number]> {
+  const allowed = `one of ${values.join(", ")}`;
+  return labelled(
+    v.pipe(
+      v.unknown(),
+      v.transform(toNumber),
+      v.number(allowed),
+      v.check((n) => (values as readonly number[]).includes(n), allowed),
+    ),
+    allowed,
+  ) as Field<T[number]>;
+}
+
 // --- Reading ----------------------------------------------------------------------------------
 
 const MISSING = "nothing (the key is missing)";

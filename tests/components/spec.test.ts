@@ -14,6 +14,7 @@ import {
   nonEmpty,
   number,
   oneOf,
+  oneOfNumbers,
   type Problem,
   readSpec,
   resolveArgs,
@@ -138,6 +139,25 @@ describe("components/spec: the shared validator", () => {
       required: false,
       defaultValue: "90",
       allowed: "an integer from 1 to 3650",
+    });
+  });
+
+  it("oneOfNumbers: a listed number or its string form, naming the list otherwise", () => {
+    const section = strictObject({ days: v.optional(oneOfNumbers([1, 7, 30] as const), 30) });
+    const out: Problem[] = [];
+    expect(readSpec(section, { days: "7" }, "huntaze:x", out)).to.deep.equal({ days: 7 });
+    expect(readSpec(section, {}, "huntaze:x", out)).to.deep.equal({ days: 30 });
+    expect(out).to.deep.equal([]);
+    expect(readSpec(section, { days: 10 }, "huntaze:x", out)).to.be.undefined;
+    expect(readSpec(section, { days: "week" }, "huntaze:x", out)).to.be.undefined;
+    expect(out).to.deep.equal([
+      { key: "huntaze:x.days", allowed: "one of 1, 7, 30", got: "10" },
+      { key: "huntaze:x.days", allowed: "one of 1, 7, 30", got: '"week"' },
+    ]);
+    expect(describeField(entriesOf(section).days as v.GenericSchema)).to.deep.equal({
+      required: false,
+      defaultValue: "30",
+      allowed: "one of 1, 7, 30",
     });
   });
 });
