@@ -50,3 +50,11 @@ export const tagKey = () => text(TAG_KEY, "a user tag key (1–128 characters, n
  */
 export const NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 export const name = () => text(NAME, '1–31 lowercase letters, digits or "-"');
+
+/**
+ * An SNS topic ARN: `arn:<partition>:sns:<region>:<account>:<topic>`, the topic name 1–256 letters,
+ * digits, `_` and `-`, a FIFO topic's ending in `.fifo` ("CreateTopic", Amazon SNS API Reference:
+ * https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html; "Amazon SNS resource ARNs").
+ */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+export const snsTopicArn = () => text(SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
