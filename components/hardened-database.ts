@@ -197,6 +197,41 @@ function monitoringRole(name: string, s: ResolvedHardenedDatabase, parent: pulum
   return role;
 }
 
+/** The adopted instance's settings: encrypted, private, protected, TLS-only group, PI with the key it has. */
+function instanceArgs(
+  s: ResolvedHardenedDatabase,
+  parameterGroupName: pulumi.Input<string>,
+  monitoringRoleArn: pulumi.Input<string> | undefined,
+): aws.rds.InstanceArgs {
+  return {
+    identifier: s.identifier,
+    engine: "postgres",
+    engineVersion: s.engineVersion,
+    instanceClass: s.instanceClass,
+    parameterGroupName,
+    storageEncrypted: true,
+    publiclyAccessible: false,
+    deletionProtection: true,
+    multiAz: s.multiAz,
+    backupRetentionPeriod: s.backupRetentionDays,
+    copyTagsToSnapshot: true,
+    autoMinorVersionUpgrade: true,
+    caCertIdentifier: "rds-ca-rsa2048-g1",
+    iamDatabaseAuthenticationEnabled: true,
+    enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+    performanceInsightsEnabled: true,
+    performanceInsightsRetentionPeriod: 7,
+    // Never a new key: RDS refuses to change the PI key of an instance with PI on (above).
+    performanceInsightsKmsKeyId: performanceInsightsKeyInput(s.performanceInsightsKmsKeyId),
+    monitoringInterval: s.monitoringIntervalSeconds,
+    monitoringRoleArn,
+    applyImmediately: s.applyImmediately,
+    skipFinalSnapshot: false,
+    finalSnapshotIdentifier: `${s.identifier}-final`,
+    tags: s.tags,
+  };
+}
+
 /**
  * The adopted PostgreSQL instance with its parameter group, Performance Insights (7 days, the key it has),
  * enhanced monitoring, log exports and alarms. The instance is `protect`ed: no plan can delete or
@@ -251,44 +286,14 @@ export class HardenedDatabase extends pulumi.ComponentResource {
     );
     const role = monitoringRole(name, s, this);
 
-    this.instance = new aws.rds.Instance(
-      name,
-      {
-        identifier: id,
-        engine: "postgres",
-        engineVersion: s.engineVersion,
-        instanceClass: s.instanceClass,
-        parameterGroupName: parameterGroup.name,
-        storageEncrypted: true,
-        publiclyAccessible: false,
-        deletionProtection: true,
-        multiAz: s.multiAz,
-        backupRetentionPeriod: s.backupRetentionDays,
-        copyTagsToSnapshot: true,
-        autoMinorVersionUpgrade: true,
-        caCertIdentifier: "rds-ca-rsa2048-g1",
-        iamDatabaseAuthenticationEnabled: true,
-        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-        performanceInsightsEnabled: true,
-        performanceInsightsRetentionPeriod: 7,
-        // Never a new key: RDS refuses to change the PI key of an instance with PI on (above).
-        performanceInsightsKmsKeyId: performanceInsightsKeyInput(s.performanceInsightsKmsKeyId),
-        monitoringInterval: s.monitoringIntervalSeconds,
-        monitoringRoleArn: role?.arn,
-        applyImmediately: s.applyImmediately,
-        skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `${id}-final`,
-        tags,
-      },
-      {
-        parent: this,
-        dependsOn: groups,
-        // The instance exists and holds the data: no plan may delete or replace it.
-        protect: true,
-        // Storage autoscaling and the master password are managed outside this stack.
-        ignoreChanges: ["allocatedStorage", "password"],
-      },
-    );
+    this.instance = new aws.rds.Instance(name, instanceArgs(s, parameterGroup.name, role?.arn), {
+      parent: this,
+      dependsOn: groups,
+      // The instance exists and holds the data: no plan may delete or replace it.
+      protect: true,
+      // Storage autoscaling and the master password are managed outside this stack.
+      ignoreChanges: ["allocatedStorage", "password"],
+    });
 
     for (const row of databaseAlarmRows(id, maxConnections, s.thresholds))
       alarmFromRow({ name, namePrefix: id, topicArn: s.alarmTopicArn, tags }, row, parent);
