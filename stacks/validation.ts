@@ -232,7 +232,6 @@ export const patterns = {
   vpcId: /^vpc-[0-9a-f]{8,17}$/,
   subnetId: /^subnet-[0-9a-f]{8,17}$/,
   securityGroupId: /^sg-[0-9a-f]{8,17}$/,
-  kmsKeyArn: /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/,
   hostedZoneId: /^Z[0-9A-Z]{4,32}$/,
   dnsName: /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/,
   httpsUrl: /^https:\/\/[^\s]+$/,
