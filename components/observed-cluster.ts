@@ -26,7 +26,7 @@ export interface ObservedServiceArgs {
   /** The service's name (an existing service keeps its name: it is adopted by import). */
   readonly name: string;
   /**
-   * Task definition family or family:revision the service runs. Deploys outside Pulumi move the
+   * Task definition family, family:revision or ARN the service runs. Deploys outside Pulumi move the
    * revision on, so later changes of it are ignored (the application pipeline owns it).
    */
   readonly taskDefinition: pulumi.Input<string>;

@@ -49,8 +49,13 @@ export const DEFAULT_SERVICE_SCALING = {
  * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html).
  */
 export const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-/** A task definition `family` or `family:revision` (revision an integer; "CreateService" taskDefinition). */
-export const TASK_DEFINITION = /^[A-Za-z0-9_-]{1,255}(:\d+)?$/;
+/**
+ * A task definition: `family`, `family:revision` or its full ARN ("CreateService" taskDefinition:
+ * "The family and revision (family:revision) or full ARN of the task definition"; without a
+ * revision, the latest ACTIVE one).
+ */
+export const TASK_DEFINITION =
+  /^([A-Za-z0-9_-]{1,255}(:\d+)?|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/[A-Za-z0-9_-]{1,255}:\d+)$/;
 /**
  * A log group name: 1–512 of `A-Z a-z 0-9 . - _ / #` ("CreateLogGroup" logGroupName, Amazon
  * CloudWatch Logs API Reference: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html).
@@ -95,9 +100,7 @@ export const thresholdFields = {
 /** One service's fields (a `huntaze:ecs` service reuses name, taskDefinition, subnetIds, securityGroupIds). */
 export const serviceFields = {
   name: text(ECS_NAME, "an ECS service name (1–255 letters, digits, - or _)"),
-  taskDefinition: input(
-    text(TASK_DEFINITION, "a task definition family or family:revision (letters, digits, - or _; :<revision>)"),
-  ),
+  taskDefinition: input(text(TASK_DEFINITION, "a task definition family, family:revision or task definition ARN")),
   subnetIds: list(input(subnetId()), { minItems: 1 }),
   securityGroupIds: list(input(securityGroupId()), { minItems: 1 }),
   loadBalancers: v.optional(

@@ -161,6 +161,14 @@ async function fromAnotherProject(given: unknown): Promise<{ error: unknown; chi
 }
 
 describe("components/observed-cluster: args from another project", () => {
+  it("takes a task definition as family, family:revision or ARN (CreateService's forms)", async () => {
+    const arn = "arn:aws:ecs:us-east-1:317805897534:task-definition/huntaze-app:7";
+    for (const taskDefinition of ["huntaze-app", "huntaze-app:7", arn]) {
+      const run = await build({ services: [{ ...service, taskDefinition }] });
+      expect(inputsOf(one(run, "aws:ecs/service:Service")).taskDefinition).to.equal(taskDefinition);
+    }
+  });
+
   it("no args: an ArgsError naming each required field, before any child", async () => {
     for (const given of [{}, undefined]) {
       const { error, children } = await fromAnotherProject(given);
@@ -204,7 +212,7 @@ describe("components/observed-cluster: args from another project", () => {
     expect((error as ArgsError).problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.deep.equal([
       'clusterName: expected an ECS cluster name (1–255 letters, digits, - or _), got "my cluster"',
       'containerInsights: expected one of enhanced, enabled, got "on"',
-      'services[0].taskDefinition: expected a task definition family or family:revision (letters, digits, - or _; :<revision>), got "api:latest"',
+      'services[0].taskDefinition: expected a task definition family, family:revision or task definition ARN, got "api:latest"',
       'services[0].subnetIds[0]: expected a subnet id (subnet- and 8 or 17 hex digits), got "subnet-1"',
       'services[0].securityGroupIds: expected a list of at least 1 item, each a security group id (sg- and 8 or 17 hex digits), got "sg-0a1b2c3d4e5f60011"',
       "services[0].thresholds.cpuPercent: expected a number > 0 and ≤ 100, got 120",

@@ -88,6 +88,8 @@ const samples: unknown[] = [
   "huntaze-cluster",
   "Bad Name",
   "ai-team-api:3",
+  "arn:aws:ecs:us-east-1:317805897534:task-definition/ai-team-api:3",
+  "arn:aws:ecs:us-east-1:317805897534:task-definition/ai-team-api",
   "/ecs/huntaze-cluster",
   "subnet-0a1b2c3d4e5f60001",
   "sg-0a1b2c3d4e5f60011",
