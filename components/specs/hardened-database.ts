@@ -72,7 +72,7 @@ export const DEFAULT_DATABASE_THRESHOLDS = {
   writeLatencySeconds: 0.1,
 } as const;
 
-/** Seed 003 §8: statements slower than 1 s are logged. */
+/** Statements slower than 1 s are logged. */
 export const DEFAULT_LOG_MIN_DURATION_STATEMENT_MS = 1000;
 
 /**
