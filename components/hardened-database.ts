@@ -4,64 +4,27 @@ import { type AlarmRow, alarmFromRow } from "./alarms";
 import { createComponentKey } from "./kms-key";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./log-retention";
 import { logKeyStatements } from "./observed-cluster";
+import { resolveArgs } from "./spec";
+import { KMS_KEY_ARN } from "./specs/formats";
+import {
+  type DEFAULT_DATABASE_THRESHOLDS,
+  HardenedDatabaseSpec,
+  KEEP_PERFORMANCE_INSIGHTS_KEY,
+  RDS_CLASS_MEMORY_GIB,
+  type ResolvedHardenedDatabase,
+} from "./specs/hardened-database";
+
+export {
+  DEFAULT_DATABASE_THRESHOLDS,
+  KEEP_PERFORMANCE_INSIGHTS_KEY,
+  NO_PERFORMANCE_INSIGHTS_CLASSES,
+  RDS_CLASS_MEMORY_GIB,
+} from "./specs/hardened-database";
 
 // The existing RDS PostgreSQL instance, hardened and watched (seed 002 "RDS PostgreSQL TLS", Day 8;
 // seed 003 §4.2, §6.2, §8): a parameter group of the instance's family forcing TLS and logging slow
 // queries, Performance Insights (kept under the key it already has), enhanced monitoring, log exports with
 // a retention, and the seed's alarms. The instance is adopted by identifier (README: pulumi import).
-
-/**
- * Memory (GiB) of the RDS instance classes this project sizes PostgreSQL with. Source: the RDS
- * instance class tables (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Concepts.DBInstanceClass.Summary.html).
- */
-export const RDS_CLASS_MEMORY_GIB: Readonly<Record<string, number>> = Object.fromEntries([
-  ...["t3", "t4g"].flatMap((f) =>
-    (
-      [
-        ["micro", 1],
-        ["small", 2],
-        ["medium", 4],
-        ["large", 8],
-        ["xlarge", 16],
-        ["2xlarge", 32],
-      ] as const
-    ).map(([size, gib]) => [`db.${f}.${size}`, gib]),
-  ),
-  ...["m5", "m6g", "m6i", "m7g", "m7i"].flatMap((f) =>
-    (
-      [
-        ["large", 8],
-        ["xlarge", 16],
-        ["2xlarge", 32],
-        ["4xlarge", 64],
-        ["8xlarge", 128],
-        ["12xlarge", 192],
-        ["16xlarge", 256],
-      ] as const
-    ).map(([size, gib]) => [`db.${f}.${size}`, gib]),
-  ),
-  ...["r5", "r6g", "r6i", "r7g", "r7i"].flatMap((f) =>
-    (
-      [
-        ["large", 16],
-        ["xlarge", 32],
-        ["2xlarge", 64],
-        ["4xlarge", 128],
-        ["8xlarge", 256],
-        ["12xlarge", 384],
-        ["16xlarge", 512],
-      ] as const
-    ).map(([size, gib]) => [`db.${f}.${size}`, gib]),
-  ),
-]);
-
-/** Classes on which RDS for PostgreSQL offers no Performance Insights. */
-export const NO_PERFORMANCE_INSIGHTS_CLASSES: readonly string[] = [
-  "db.t3.micro",
-  "db.t3.small",
-  "db.t4g.micro",
-  "db.t4g.small",
-];
 
 /**
  * RDS for PostgreSQL's default `max_connections`: LEAST({DBInstanceClassMemory/9531392}, 5000).
@@ -77,12 +40,6 @@ export function postgresMaxConnections(instanceClass: string): number {
     );
   return Math.min(Math.floor((gib * 1024 ** 3) / 9531392), 5000);
 }
-
-/** The value of `performanceInsightsKmsKeyId` that keeps the key Performance Insights uses now. */
-export const KEEP_PERFORMANCE_INSIGHTS_KEY = "aws-managed";
-
-const KMS_KEY_ARN =
-  /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$|^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/mrk-[0-9a-f]{32}$/;
 
 /**
  * The Performance Insights key input for an instance whose PI is already on. RDS refuses to change
@@ -114,16 +71,6 @@ export function postgresFamily(engineVersion: string): string {
   const major = Number(m[1]);
   return major >= 10 ? `postgres${major}` : `postgres${major}.${m[2] ?? "0"}`;
 }
-
-// From seed 002 "Monitoring & Alerts" and seed 003 §6.2.
-/** The default RDS alarm thresholds. */
-export const DEFAULT_DATABASE_THRESHOLDS = {
-  cpuPercent: 80,
-  freeableMemoryBytes: 1024 ** 3,
-  connectionsPercent: 80,
-  readLatencySeconds: 0.1,
-  writeLatencySeconds: 0.1,
-} as const;
 
 export type DatabaseThresholds = { -readonly [K in keyof typeof DEFAULT_DATABASE_THRESHOLDS]: number };
 
@@ -201,7 +148,7 @@ export interface HardenedDatabaseArgs {
   readonly instanceClass: string;
   /** Engine version as it is today (`16.4`); the parameter group family derives from it. */
   readonly engineVersion: string;
-  /** Log statements slower than this (ms). @default 1000 */
+  /** Log statements slower than this (ms); -1 turns the log off. */
   readonly logMinDurationStatementMs?: number;
   /**
    * The instance's `max_connections` as it reports it (`SHOW max_connections;`): the 80 % alarm's
@@ -212,23 +159,77 @@ export interface HardenedDatabaseArgs {
    */
   readonly maxConnections?: number;
   /**
-   * The KMS key Performance Insights uses today (key ARN), or `"aws-managed"`. RDS refuses to change
-   * the PI key once PI is on, so this is never a new key for an instance that has PI.
-   * @default "aws-managed" - the input is omitted and the key PI uses now is kept
+   * The KMS key Performance Insights uses today (key ARN), or `"aws-managed"`, which omits the input
+   * and keeps the key PI uses now. RDS refuses to change the PI key once PI is on, so this is never
+   * a new key for an instance that has PI.
    */
   readonly performanceInsightsKmsKeyId?: string;
-  /** @default false - the change waits for the maintenance window */
+  /** Apply changes now; otherwise they wait for the maintenance window. */
   readonly applyImmediately?: boolean;
-  /** @default false */
   readonly multiAz?: boolean;
-  /** @default 7 */
   readonly backupRetentionDays?: number;
-  /** Enhanced monitoring interval (s). @default 60 */
+  /** Enhanced monitoring interval (s); 0 turns it off. */
   readonly monitoringIntervalSeconds?: 0 | 1 | 5 | 10 | 15 | 30 | 60;
-  /** @default DEFAULT_DATABASE_THRESHOLDS */
+  /** Alarm thresholds. @default - DEFAULT_DATABASE_THRESHOLDS, for each one left out */
   readonly thresholds?: Partial<DatabaseThresholds>;
   readonly alarmTopicArn: pulumi.Input<string>;
   readonly tags?: Record<string, string>;
+}
+
+const MONITORING_ASSUME_ROLE = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+/** The enhanced monitoring role (none when the interval is 0). */
+function monitoringRole(name: string, s: ResolvedHardenedDatabase, parent: pulumi.ComponentResource) {
+  if (s.monitoringIntervalSeconds === 0) return undefined;
+  const role = new aws.iam.Role(
+    `${name}-monitoring-role`,
+    { name: `${s.identifier}-rds-monitoring`, assumeRolePolicy: MONITORING_ASSUME_ROLE, tags: s.tags },
+    { parent },
+  );
+  new aws.iam.RolePolicyAttachment(
+    `${name}-monitoring-policy`,
+    { role: role.name, policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" },
+    { parent },
+  );
+  return role;
+}
+
+/** The adopted instance's settings: encrypted, private, protected, TLS-only group, PI with the key it has. */
+function instanceArgs(
+  s: ResolvedHardenedDatabase,
+  parameterGroupName: pulumi.Input<string>,
+  monitoringRoleArn: pulumi.Input<string> | undefined,
+): aws.rds.InstanceArgs {
+  return {
+    identifier: s.identifier,
+    engine: "postgres",
+    engineVersion: s.engineVersion,
+    instanceClass: s.instanceClass,
+    parameterGroupName,
+    storageEncrypted: true,
+    publiclyAccessible: false,
+    deletionProtection: true,
+    multiAz: s.multiAz,
+    backupRetentionPeriod: s.backupRetentionDays,
+    copyTagsToSnapshot: true,
+    autoMinorVersionUpgrade: true,
+    caCertIdentifier: "rds-ca-rsa2048-g1",
+    iamDatabaseAuthenticationEnabled: true,
+    enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
+    performanceInsightsEnabled: true,
+    performanceInsightsRetentionPeriod: 7,
+    // Never a new key: RDS refuses to change the PI key of an instance with PI on (above).
+    performanceInsightsKmsKeyId: performanceInsightsKeyInput(s.performanceInsightsKmsKeyId),
+    monitoringInterval: s.monitoringIntervalSeconds,
+    monitoringRoleArn,
+    applyImmediately: s.applyImmediately,
+    skipFinalSnapshot: false,
+    finalSnapshotIdentifier: `${s.identifier}-final`,
+    tags: s.tags,
+  };
 }
 
 /**
@@ -244,29 +245,11 @@ export class HardenedDatabase extends pulumi.ComponentResource {
 
   constructor(name: string, args: HardenedDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     super("huntaze:data:HardenedDatabase", name, {}, opts);
+    const s = resolveArgs("HardenedDatabase", name, HardenedDatabaseSpec, args);
     const parent = { parent: this };
-    const logMinMs = args.logMinDurationStatementMs ?? 1000;
-    const maxConnections = args.maxConnections ?? postgresMaxConnections(args.instanceClass);
-    const thresholds = { ...DEFAULT_DATABASE_THRESHOLDS, ...args.thresholds };
-    const family = postgresFamily(args.engineVersion);
-    const problems: string[] = [];
-    let piKey: string | undefined;
-    try {
-      piKey = performanceInsightsKeyInput(args.performanceInsightsKmsKeyId);
-    } catch (e) {
-      problems.push((e as Error).message);
-    }
-    if (!Number.isInteger(logMinMs) || logMinMs < -1)
-      problems.push(`logMinDurationStatementMs must be an integer >= -1 (-1 turns it off), got ${logMinMs}`);
-    if (!Number.isInteger(maxConnections) || maxConnections < 1)
-      problems.push(`maxConnections must be a positive integer, got ${maxConnections}`);
-    if (NO_PERFORMANCE_INSIGHTS_CLASSES.includes(args.instanceClass))
-      problems.push(
-        `instanceClass ${args.instanceClass} has no Performance Insights: use a class from db.t3.medium up`,
-      );
-    if (problems.length) throw new Error(`HardenedDatabase ${name}: ${problems.join("; ")}`);
-    const tags = args.tags;
-    const id = args.identifier;
+    const { identifier: id, tags } = s;
+    const maxConnections = s.maxConnections ?? postgresMaxConnections(s.instanceClass);
+    const family = postgresFamily(s.engineVersion);
     const logGroups = [`/aws/rds/instance/${id}/postgresql`, `/aws/rds/instance/${id}/upgrade`];
 
     const key = createComponentKey(
@@ -296,85 +279,24 @@ export class HardenedDatabase extends pulumi.ComponentResource {
         name: `${id}-${family.replace(".", "-")}`,
         family,
         description: `TLS-only, slow-query logging (${id})`,
-        parameters: databaseParameters(logMinMs),
+        parameters: databaseParameters(s.logMinDurationStatementMs),
         tags,
       },
       parent,
     );
+    const role = monitoringRole(name, s, this);
 
-    const monitoringInterval = args.monitoringIntervalSeconds ?? 60;
-    const monitoringRole =
-      monitoringInterval > 0
-        ? new aws.iam.Role(
-            `${name}-monitoring-role`,
-            {
-              name: `${id}-rds-monitoring`,
-              assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
-                  {
-                    Effect: "Allow",
-                    Principal: { Service: "monitoring.rds.amazonaws.com" },
-                    Action: "sts:AssumeRole",
-                  },
-                ],
-              }),
-              tags,
-            },
-            parent,
-          )
-        : undefined;
-    if (monitoringRole)
-      new aws.iam.RolePolicyAttachment(
-        `${name}-monitoring-policy`,
-        {
-          role: monitoringRole.name,
-          policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
-        },
-        parent,
-      );
+    this.instance = new aws.rds.Instance(name, instanceArgs(s, parameterGroup.name, role?.arn), {
+      parent: this,
+      dependsOn: groups,
+      // The instance exists and holds the data: no plan may delete or replace it.
+      protect: true,
+      // Storage autoscaling and the master password are managed outside this stack.
+      ignoreChanges: ["allocatedStorage", "password"],
+    });
 
-    this.instance = new aws.rds.Instance(
-      name,
-      {
-        identifier: id,
-        engine: "postgres",
-        engineVersion: args.engineVersion,
-        instanceClass: args.instanceClass,
-        parameterGroupName: parameterGroup.name,
-        storageEncrypted: true,
-        publiclyAccessible: false,
-        deletionProtection: true,
-        multiAz: args.multiAz ?? false,
-        backupRetentionPeriod: args.backupRetentionDays ?? 7,
-        copyTagsToSnapshot: true,
-        autoMinorVersionUpgrade: true,
-        caCertIdentifier: "rds-ca-rsa2048-g1",
-        iamDatabaseAuthenticationEnabled: true,
-        enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-        performanceInsightsEnabled: true,
-        performanceInsightsRetentionPeriod: 7,
-        // Never a new key: RDS refuses to change the PI key of an instance with PI on (above).
-        performanceInsightsKmsKeyId: piKey,
-        monitoringInterval,
-        monitoringRoleArn: monitoringRole?.arn,
-        applyImmediately: args.applyImmediately ?? false,
-        skipFinalSnapshot: false,
-        finalSnapshotIdentifier: `${id}-final`,
-        tags,
-      },
-      {
-        parent: this,
-        dependsOn: groups,
-        // The instance exists and holds the data: no plan may delete or replace it.
-        protect: true,
-        // Storage autoscaling and the master password are managed outside this stack.
-        ignoreChanges: ["allocatedStorage", "password"],
-      },
-    );
-
-    for (const row of databaseAlarmRows(id, maxConnections, thresholds))
-      alarmFromRow({ name, namePrefix: id, topicArn: args.alarmTopicArn, tags }, row, parent);
+    for (const row of databaseAlarmRows(id, maxConnections, s.thresholds))
+      alarmFromRow({ name, namePrefix: id, topicArn: s.alarmTopicArn, tags }, row, parent);
 
     this.parameterGroupName = parameterGroup.name;
     this.endpoint = this.instance.endpoint;

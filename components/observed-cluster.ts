@@ -4,33 +4,20 @@ import { type AlarmRow, alarmFromRow } from "./alarms";
 import { createComponentKey, type KeyScope, type PolicyStatement } from "./kms-key";
 import { DEFAULT_LOG_RETENTION_DAYS } from "./log-retention";
 import { cloudWatchLogsKeyStatement } from "./policy-statements";
+import { resolveArgs } from "./spec";
+import {
+  type DEFAULT_SERVICE_SCALING,
+  type DEFAULT_SERVICE_THRESHOLDS,
+  ObservedClusterSpec,
+  type ResolvedObservedCluster,
+} from "./specs/observed-cluster";
+
+export { DEFAULT_SERVICE_SCALING, DEFAULT_SERVICE_THRESHOLDS } from "./specs/observed-cluster";
 
 // An ECS cluster the platform watches (seed 002 "Observability Architecture", Days 5 and 9; seed 003
 // §5, §6.1, §9): Container Insights, per-service alarms, target-tracking autoscaling, the deployment
 // circuit breaker, and log groups with a retention. It adopts existing clusters and services by
 // their names (README: import ids) and never opens ingress: services run in the security groups given.
-
-// From seed 002 "Monitoring & Alerts", seed 003 §6.1 and §9.1.
-/** The default ECS alarm thresholds. */
-export const DEFAULT_SERVICE_THRESHOLDS = {
-  /** CPUUtilization % over 5 minutes. */
-  cpuPercent: 70,
-  /** MemoryUtilization % over 5 minutes. */
-  memoryPercent: 80,
-  /** RunningTaskCount below this over 1 minute means the service is down. */
-  minRunningTasks: 1,
-} as const;
-
-// Seed 003 §9.1.
-/** The default autoscaling. */
-export const DEFAULT_SERVICE_SCALING = {
-  minTasks: 1,
-  maxTasks: 10,
-  cpuTargetPercent: 70,
-  memoryTargetPercent: 80,
-  scaleInCooldownSeconds: 300,
-  scaleOutCooldownSeconds: 60,
-} as const;
 
 export type ServiceThresholds = { -readonly [K in keyof typeof DEFAULT_SERVICE_THRESHOLDS]: number };
 export type ServiceScaling = { -readonly [K in keyof typeof DEFAULT_SERVICE_SCALING]: number };
@@ -39,7 +26,7 @@ export interface ObservedServiceArgs {
   /** The service's name (an existing service keeps its name: it is adopted by import). */
   readonly name: string;
   /**
-   * Task definition family or family:revision the service runs. Deploys outside Pulumi move the
+   * Task definition family, family:revision or ARN the service runs. Deploys outside Pulumi move the
    * revision on, so later changes of it are ignored (the application pipeline owns it).
    */
   readonly taskDefinition: pulumi.Input<string>;
@@ -53,15 +40,15 @@ export interface ObservedServiceArgs {
     readonly containerName: string;
     readonly containerPort: number;
   }[];
-  /** @default DEFAULT_SERVICE_THRESHOLDS */
+  /** Alarm thresholds. @default - DEFAULT_SERVICE_THRESHOLDS, for each one left out */
   readonly thresholds?: Partial<ServiceThresholds>;
-  /** @default DEFAULT_SERVICE_SCALING */
+  /** Autoscaling (minTasks ≤ maxTasks). @default - DEFAULT_SERVICE_SCALING, for each one left out */
   readonly scaling?: Partial<ServiceScaling>;
 }
 
 export interface ObservedLogGroupArgs {
   readonly name: string;
-  /** Audit/security logs keep 90 days instead of 30. @default false */
+  /** Audit/security logs keep 90 days instead of 30. */
   readonly audit?: boolean;
   /** @default 30, or 90 when audit */
   readonly retentionDays?: number;
@@ -70,8 +57,9 @@ export interface ObservedLogGroupArgs {
 export interface ObservedClusterArgs {
   /** The cluster's physical name (unique per account and region: staging carries its environment). */
   readonly clusterName: string;
-  /** "enhanced" (task and container level) or "enabled". @default "enhanced" */
+  /** "enhanced" (task and container level) or "enabled". */
   readonly containerInsights?: "enhanced" | "enabled";
+  /** Services watched, autoscaled and adopted by name (distinct names). */
   readonly services?: readonly ObservedServiceArgs[];
   /** Log groups the cluster's tasks write to, given a retention. @default - `/ecs/<clusterName>` (30 days) */
   readonly logGroups?: readonly ObservedLogGroupArgs[];
@@ -139,29 +127,96 @@ export function logKeyStatements(scope: KeyScope, logGroupNames: readonly string
   return [cloudWatchLogsKeyStatement("CloudWatchLogsEncrypt", scope, logGroupNames)];
 }
 
-function validate(name: string, args: ObservedClusterArgs, scaling: ServiceScaling[]): void {
-  const problems: string[] = [];
-  if (!/^[A-Za-z0-9_-]{1,255}$/.test(args.clusterName))
-    problems.push(`clusterName must be 1–255 letters, digits, - or _, got "${args.clusterName}"`);
-  const seen = new Set<string>();
-  (args.services ?? []).forEach((svc, i) => {
-    if (seen.has(svc.name)) problems.push(`services[${i}].name "${svc.name}" is listed twice`);
-    seen.add(svc.name);
-    if (svc.subnetIds.length === 0) problems.push(`services[${i}] (${svc.name}) needs at least one subnet id`);
-    if (svc.securityGroupIds.length === 0)
-      problems.push(
-        `services[${i}] (${svc.name}) needs at least one security group id (the component never creates an open one)`,
-      );
-    const s = scaling[i]!;
-    if (!(s.minTasks >= 1 && s.maxTasks >= s.minTasks))
-      problems.push(
-        `services[${i}] (${svc.name}) scaling needs 1 <= minTasks <= maxTasks, got ${s.minTasks}..${s.maxTasks}`,
-      );
-  });
-  for (const lg of args.logGroups ?? [])
-    if (lg.retentionDays !== undefined && lg.retentionDays < 1)
-      problems.push(`logGroups "${lg.name}" retentionDays must be >= 1, got ${lg.retentionDays}`);
-  if (problems.length) throw new Error(`ObservedCluster ${name}: ${problems.join("; ")}`);
+type ResolvedService = ResolvedObservedCluster["services"][number];
+
+/** The log groups: those given (or `/ecs/<clusterName>`) and the ECS Exec one, each with its retention. */
+export function clusterLogGroups(s: Pick<ResolvedObservedCluster, "clusterName" | "logGroups">): {
+  name: string;
+  audit: boolean;
+  retentionDays: number;
+}[] {
+  return [
+    ...(s.logGroups ?? [{ name: `/ecs/${s.clusterName}`, audit: false, retentionDays: undefined }]),
+    // ECS Exec sessions are audit logs.
+    { name: execLogGroup(s.clusterName), audit: true, retentionDays: undefined },
+  ].map((lg) => ({
+    name: lg.name,
+    audit: lg.audit,
+    retentionDays:
+      lg.retentionDays ?? (lg.audit ? DEFAULT_LOG_RETENTION_DAYS.audit : DEFAULT_LOG_RETENTION_DAYS.default),
+  }));
+}
+
+const execLogGroup = (clusterName: string) => `/ecs/${clusterName}/exec`;
+
+/** One service: the Fargate service, its scalable target and two tracking policies, its three alarms. */
+function observedService(
+  name: string,
+  s: ResolvedObservedCluster,
+  svc: ResolvedService,
+  cluster: aws.ecs.Cluster,
+  parent: pulumi.ComponentResource,
+): void {
+  const { tags } = s;
+  const child = `${name}-${svc.name}`;
+  const service = new aws.ecs.Service(
+    child,
+    {
+      name: svc.name,
+      cluster: cluster.arn,
+      taskDefinition: svc.taskDefinition,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      // The first value only: autoscaling owns it afterwards (ignoreChanges below).
+      desiredCount: svc.scaling.minTasks,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      networkConfiguration: {
+        subnets: [...svc.subnetIds],
+        securityGroups: [...svc.securityGroupIds],
+        assignPublicIp: false,
+      },
+      loadBalancers: svc.loadBalancers?.map((lb) => ({ ...lb })),
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      tags,
+    },
+    { parent, ignoreChanges: ["desiredCount", "taskDefinition"] },
+  );
+  const target = new aws.appautoscaling.Target(
+    `${child}-scaling`,
+    {
+      serviceNamespace: "ecs",
+      resourceId: pulumi.interpolate`service/${s.clusterName}/${service.name}`,
+      scalableDimension: "ecs:service:DesiredCount",
+      minCapacity: svc.scaling.minTasks,
+      maxCapacity: svc.scaling.maxTasks,
+      tags,
+    },
+    { parent },
+  );
+  for (const row of scalingPolicyRows(svc.scaling)) {
+    new aws.appautoscaling.Policy(
+      `${child}-scale-${row.key}`,
+      {
+        name: `${s.clusterName}-${svc.name}-${row.key}-target`,
+        policyType: "TargetTrackingScaling",
+        serviceNamespace: target.serviceNamespace,
+        resourceId: target.resourceId,
+        scalableDimension: target.scalableDimension,
+        targetTrackingScalingPolicyConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: row.metric },
+          targetValue: row.target,
+          scaleInCooldown: svc.scaling.scaleInCooldownSeconds,
+          scaleOutCooldown: svc.scaling.scaleOutCooldownSeconds,
+        },
+      },
+      { parent },
+    );
+  }
+  for (const row of serviceAlarmRows(s.clusterName, svc.name, svc.thresholds))
+    alarmFromRow({ name: child, namePrefix: `${s.clusterName}-${svc.name}`, topicArn: s.alarmTopicArn, tags }, row, {
+      parent,
+    });
 }
 
 /**
@@ -177,23 +232,10 @@ export class ObservedCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObservedClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("huntaze:observability:ObservedCluster", name, {}, opts);
+    const s = resolveArgs("ObservedCluster", name, ObservedClusterSpec, args);
     const parent = { parent: this };
-    const services = args.services ?? [];
-    const scaling = services.map((s) => ({ ...DEFAULT_SERVICE_SCALING, ...s.scaling }));
-    validate(name, args, scaling);
-    const tags = args.tags;
-    const clusterName = args.clusterName;
-    const execLogGroup = `/ecs/${clusterName}/exec`;
-    const logGroups: Required<ObservedLogGroupArgs>[] = [
-      ...(args.logGroups ?? [{ name: `/ecs/${clusterName}` }]),
-      // ECS Exec sessions are audit logs.
-      { name: execLogGroup, audit: true },
-    ].map((lg) => ({
-      name: lg.name,
-      audit: lg.audit ?? false,
-      retentionDays:
-        lg.retentionDays ?? (lg.audit ? DEFAULT_LOG_RETENTION_DAYS.audit : DEFAULT_LOG_RETENTION_DAYS.default),
-    }));
+    const { clusterName, tags } = s;
+    const logGroups = clusterLogGroups(s);
 
     const key = createComponentKey(
       `${name}-logs-key`,
@@ -221,89 +263,22 @@ export class ObservedCluster extends pulumi.ComponentResource {
       name,
       {
         name: clusterName,
-        settings: [{ name: "containerInsights", value: args.containerInsights ?? "enhanced" }],
+        settings: [{ name: "containerInsights", value: s.containerInsights }],
         configuration: {
           executeCommandConfiguration: {
             kmsKeyId: key.arn,
             logging: "OVERRIDE",
-            logConfiguration: { cloudWatchLogGroupName: execLogGroup, cloudWatchEncryptionEnabled: true },
+            logConfiguration: { cloudWatchLogGroupName: execLogGroup(clusterName), cloudWatchEncryptionEnabled: true },
           },
         },
         tags,
       },
       parent,
     );
-
-    services.forEach((svc, i) => {
-      const s = scaling[i]!;
-      const t = { ...DEFAULT_SERVICE_THRESHOLDS, ...svc.thresholds };
-      const child = `${name}-${svc.name}`;
-      const service = new aws.ecs.Service(
-        child,
-        {
-          name: svc.name,
-          cluster: this.cluster.arn,
-          taskDefinition: svc.taskDefinition,
-          launchType: "FARGATE",
-          platformVersion: "LATEST",
-          // The first value only: autoscaling owns it afterwards (ignoreChanges below).
-          desiredCount: s.minTasks,
-          deploymentCircuitBreaker: { enable: true, rollback: true },
-          networkConfiguration: {
-            subnets: [...svc.subnetIds],
-            securityGroups: [...svc.securityGroupIds],
-            assignPublicIp: false,
-          },
-          loadBalancers: svc.loadBalancers?.map((lb) => ({ ...lb })),
-          enableEcsManagedTags: true,
-          propagateTags: "SERVICE",
-          tags,
-        },
-        { parent: this, ignoreChanges: ["desiredCount", "taskDefinition"] },
-      );
-
-      const target = new aws.appautoscaling.Target(
-        `${child}-scaling`,
-        {
-          serviceNamespace: "ecs",
-          resourceId: pulumi.interpolate`service/${clusterName}/${service.name}`,
-          scalableDimension: "ecs:service:DesiredCount",
-          minCapacity: s.minTasks,
-          maxCapacity: s.maxTasks,
-          tags,
-        },
-        parent,
-      );
-      for (const row of scalingPolicyRows(s)) {
-        new aws.appautoscaling.Policy(
-          `${child}-scale-${row.key}`,
-          {
-            name: `${clusterName}-${svc.name}-${row.key}-target`,
-            policyType: "TargetTrackingScaling",
-            serviceNamespace: target.serviceNamespace,
-            resourceId: target.resourceId,
-            scalableDimension: target.scalableDimension,
-            targetTrackingScalingPolicyConfiguration: {
-              predefinedMetricSpecification: { predefinedMetricType: row.metric },
-              targetValue: row.target,
-              scaleInCooldown: s.scaleInCooldownSeconds,
-              scaleOutCooldown: s.scaleOutCooldownSeconds,
-            },
-          },
-          parent,
-        );
-      }
-
-      for (const row of serviceAlarmRows(clusterName, svc.name, t))
-        alarmFromRow(
-          { name: child, namePrefix: `${clusterName}-${svc.name}`, topicArn: args.alarmTopicArn, tags },
-          row,
-          parent,
-        );
-    });
+    for (const svc of s.services) observedService(name, s, svc, this.cluster, this);
 
     this.clusterName = this.cluster.name;
-    this.serviceNames = services.map((s) => s.name);
+    this.serviceNames = s.services.map((svc) => svc.name);
     this.logGroupNames = logGroups.map((lg) => lg.name);
     this.registerOutputs({ clusterName: this.clusterName, clusterArn: this.cluster.arn });
   }

@@ -252,6 +252,65 @@ export function rule<T extends object>(
   return v.forward(check as never, [at] as never) as unknown as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
 }
 
+/** One of the listed numbers (or its string form): CloudWatch Logs retentions, RDS monitoring intervals. */
+export function oneOfNumbers<const T extends readonly number[]>(values: T): Field<T[number]> {
+  const allowed = `one of ${values.join(", ")}`;
+  return labelled(
+    v.pipe(
+      v.unknown(),
+      v.transform(toNumber),
+      v.number(allowed),
+      v.check((n) => (values as readonly number[]).includes(n), allowed),
+    ),
+    allowed,
+  ) as Field<T[number]>;
+}
+
+/** Whether no issue of `dataset` lies on one of `paths` ("$" matches any array index). */
+function untouched(issues: readonly v.BaseIssue<unknown>[] | undefined, paths: readonly string[][]): boolean {
+  for (const path of paths)
+    for (const issue of issues ?? []) {
+      const at = issue.path ?? [];
+      const n = Math.min(path.length, at.length);
+      let apart = false;
+      for (let i = 0; i < n; i++) {
+        const item = at[i] as { key: unknown; type: string };
+        if (path[i] !== item.key && !(path[i] === "$" && item.type === "array")) {
+          apart = true;
+          break;
+        }
+      }
+      if (!apart) return false;
+    }
+  return true;
+}
+
+/**
+ * `rule`, reporting the value of `at` as what was given (not the whole object), and reading nested
+ * paths too (`"services.$.name"`: every service's name, "$" any index): checked once the values it
+ * reads are valid, so a problem elsewhere does not hide it.
+ */
+export function fieldRule<T extends object>(
+  reads: readonly string[],
+  at: keyof T & string,
+  allowed: string,
+  holds: (value: T) => boolean,
+): v.BaseValidation<T, T, v.BaseIssue<unknown>> {
+  const paths = reads.map((r) => r.split("."));
+  return v.rawCheck<T>(({ dataset, addIssue }) => {
+    // Not `dataset.typed`: a value failing a check (a regex, a range) leaves the object typed.
+    if (!untouched(dataset.issues, paths)) return;
+    const value = dataset.value as T;
+    if (holds(value)) return;
+    const given = (value as Record<string, unknown>)[at];
+    addIssue({
+      message: allowed,
+      input: given,
+      path: [{ type: "object", origin: "value", input: value as Record<string, unknown>, key: at, value: given }],
+    });
+  }) as unknown as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
+}
+
 // --- Reading ----------------------------------------------------------------------------------
 
 const MISSING = "nothing (the key is missing)";

@@ -14,7 +14,7 @@ export function buildObservability(config: StackConfig, alerts: AlertTopics): Re
         clusterName: cl.name,
         containerInsights: cl.containerInsights,
         logGroups: cl.logGroups,
-        services: cl.services.map((svc) => ({
+        services: cl.services?.map((svc) => ({
           name: svc.name,
           taskDefinition: svc.taskDefinition,
           subnetIds: svc.subnetIds ?? config.network.privateSubnetIds,

@@ -60,3 +60,11 @@ export const name = () => text(NAME, '1–31 lowercase letters, digits or "-"');
  */
 export const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}\.?$/;
 export const dnsName = () => text(DNS_NAME, "a lowercase DNS name (e.g. redis.huntaze.internal)");
+
+/**
+ * An SNS topic ARN: `arn:<partition>:sns:<region>:<account>:<topic>`, the topic name 1–256 letters,
+ * digits, `_` and `-`, a FIFO topic's ending in `.fifo` ("CreateTopic", Amazon SNS API Reference:
+ * https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html; "Amazon SNS resource ARNs").
+ */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+export const snsTopicArn = () => text(SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");

@@ -11,6 +11,7 @@ import {
   postgresFamily,
   postgresMaxConnections,
 } from "../../components/hardened-database";
+import { ArgsError } from "../../components/spec";
 import { inputsOf, ofType, one, record } from "../support/pulumi-harness";
 
 const topic = "arn:aws:sns:us-east-1:317805897534:huntaze-ops-alerts";
@@ -112,7 +113,90 @@ describe("components/hardened-database: HardenedDatabase", () => {
     } catch (e) {
       message = String(e);
     }
-    expect(message).to.include("instanceClass db.t3.micro has no Performance Insights");
-    expect(message).to.include("logMinDurationStatementMs must be an integer >= -1");
+    // One ArgsError naming each field, what it allows and what was given (the shared validator's wording).
+    expect(message).to.include("ArgsError");
+    expect(message).to.include(
+      'instanceClass: expected a class with Performance Insights (not db.t3.micro, db.t3.small, db.t4g.micro, db.t4g.small), got "db.t3.micro"',
+    );
+    expect(message).to.include("logMinDurationStatementMs: expected an integer from -1 to 2147483647, got -5");
+  });
+
+  it("refuses a class it has no memory for unless maxConnections is given (was: a plain Error from postgresMaxConnections)", async () => {
+    let message = "";
+    try {
+      await build({ instanceClass: "db.r6gd.large" });
+    } catch (e) {
+      message = String(e);
+    }
+    expect(message).to.match(
+      /ArgsError: .*\n {2}- instanceClass: expected one of db\.t3\.micro, .*db\.r7i\.16xlarge \(another class needs maxConnections\), got "db\.r6gd\.large"$/s,
+    );
+    const run = await build({ instanceClass: "db.r6gd.large", maxConnections: 1000 });
+    expect(inputsOf(one(run, "aws:rds/instance:Instance")).instanceClass).to.equal("db.r6gd.large");
+    const connections = ofType(run, "aws:cloudwatch/metricAlarm:MetricAlarm")
+      .map(inputsOf)
+      .find((a) => a.metricName === "DatabaseConnections")!;
+    expect(connections.threshold).to.equal(800);
+  });
+});
+
+/** `new HardenedDatabase` with args as another project might pass them: the error, and the AWS children registered. */
+async function fromAnotherProject(given: unknown): Promise<{ error: unknown; children: string[] }> {
+  let error: unknown;
+  const run = await record(() => {
+    try {
+      new HardenedDatabase("x", given as never);
+    } catch (e) {
+      error = e;
+    }
+  });
+  return { error, children: run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name) };
+}
+
+describe("components/hardened-database: args from another project", () => {
+  it("no args: an ArgsError naming each required field, before any child", async () => {
+    for (const given of [{}, undefined]) {
+      const { error, children } = await fromAnotherProject(given);
+      expect(error).to.be.instanceOf(ArgsError);
+      expect(children).to.deep.equal([]);
+      expect((error as ArgsError).problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.deep.equal([
+        "identifier: expected an RDS instance identifier (e.g. huntaze-postgres-production), got nothing (the key is missing)",
+        "instanceClass: expected an RDS instance class (db.<class>.<size>, e.g. db.t3.medium), got nothing (the key is missing)",
+        "engineVersion: expected a PostgreSQL version such as 16, 16.4 or 9.6.22, got nothing (the key is missing)",
+        "alarmTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got nothing (the key is missing)",
+      ]);
+    }
+  });
+
+  it("wrong values, an unknown class among them: every one named with what is allowed and what was given, before any child", async () => {
+    const { error, children } = await fromAnotherProject({
+      identifier: "Huntaze--DB",
+      instanceClass: "t3.medium",
+      engineVersion: "latest",
+      logMinDurationStatementMs: 1.5,
+      maxConnections: 0,
+      performanceInsightsKmsKeyId: "alias/aws/rds",
+      multiAz: "yes",
+      backupRetentionDays: 36,
+      monitoringIntervalSeconds: 45,
+      thresholds: { cpuPercent: 0, readLatencySeconds: -1 },
+      alarmTopicArn: "arn:aws:sqs:us-east-1:317805897534:ops",
+    });
+    expect(error).to.be.instanceOf(ArgsError);
+    expect(children).to.deep.equal([]);
+    expect((error as ArgsError).problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.deep.equal([
+      'identifier: expected an RDS instance identifier (e.g. huntaze-postgres-production), got "Huntaze--DB"',
+      'instanceClass: expected an RDS instance class (db.<class>.<size>, e.g. db.t3.medium), got "t3.medium"',
+      'engineVersion: expected a PostgreSQL version such as 16, 16.4 or 9.6.22, got "latest"',
+      "logMinDurationStatementMs: expected an integer from -1 to 2147483647, got 1.5",
+      "maxConnections: expected an integer from 1 to 262143, got 0",
+      'performanceInsightsKmsKeyId: expected "aws-managed" or the ARN of the KMS key Performance Insights uses now (RDS refuses to change it), got "alias/aws/rds"',
+      'multiAz: expected true or false, got "yes"',
+      "backupRetentionDays: expected an integer from 0 to 35, got 36",
+      "monitoringIntervalSeconds: expected one of 0, 1, 5, 10, 15, 30, 60, got 45",
+      "thresholds.cpuPercent: expected a number ≥ 1 and ≤ 100, got 0",
+      "thresholds.readLatencySeconds: expected a number > 0, got -1",
+      'alarmTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "arn:aws:sqs:us-east-1:317805897534:ops"',
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import {
   scalingPolicyRows,
   serviceAlarmRows,
 } from "../../components/observed-cluster";
+import { ArgsError } from "../../components/spec";
 import { inputsOf, ofType, one, record } from "../support/pulumi-harness";
 
 const topic = "arn:aws:sns:us-east-1:317805897534:huntaze-ops-alerts";
@@ -133,8 +134,96 @@ describe("components/observed-cluster: ObservedCluster", () => {
         { ...service, scaling: { minTasks: 5, maxTasks: 2 } },
       ],
     });
-    expect(message).to.include("needs at least one security group id");
-    expect(message).to.include('"huntaze-app" is listed twice');
-    expect(message).to.include("1 <= minTasks <= maxTasks, got 5..2");
+    // One ArgsError naming each field, what it allows and what was given (wording of the shared
+    // validator since the spec: "services[1].scaling.maxTasks: … got 2" was "… got 5..2").
+    expect(message).to.include("ArgsError");
+    expect(message).to.include(
+      "services[0].securityGroupIds: expected a list of at least 1 item, each a security group id (sg- and 8 or 17 hex digits), got []",
+    );
+    expect(message).to.match(
+      /services: expected services with distinct names, got \[\{"name":"huntaze-app".*"name":"huntaze-app"/,
+    );
+    expect(message).to.include("services[1].scaling.maxTasks: expected an integer ≥ minTasks, got 2");
+  });
+});
+
+/** `new ObservedCluster` with args as another project might pass them: the error, and the AWS children registered. */
+async function fromAnotherProject(given: unknown): Promise<{ error: unknown; children: string[] }> {
+  let error: unknown;
+  const run = await record(() => {
+    try {
+      new ObservedCluster("x", given as never);
+    } catch (e) {
+      error = e;
+    }
+  });
+  return { error, children: run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name) };
+}
+
+describe("components/observed-cluster: args from another project", () => {
+  it("takes a task definition as family, family:revision or ARN (CreateService's forms)", async () => {
+    const arn = "arn:aws:ecs:us-east-1:317805897534:task-definition/huntaze-app:7";
+    for (const taskDefinition of ["huntaze-app", "huntaze-app:7", arn]) {
+      const run = await build({ services: [{ ...service, taskDefinition }] });
+      expect(inputsOf(one(run, "aws:ecs/service:Service")).taskDefinition).to.equal(taskDefinition);
+    }
+  });
+
+  it("no args: an ArgsError naming each required field, before any child", async () => {
+    for (const given of [{}, undefined]) {
+      const { error, children } = await fromAnotherProject(given);
+      expect(error).to.be.instanceOf(ArgsError);
+      expect(children).to.deep.equal([]);
+      expect((error as ArgsError).problems).to.deep.equal([
+        {
+          key: "clusterName",
+          allowed: "an ECS cluster name (1–255 letters, digits, - or _)",
+          got: "nothing (the key is missing)",
+        },
+        {
+          key: "alarmTopicArn",
+          allowed: "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
+          got: "nothing (the key is missing)",
+        },
+      ]);
+    }
+  });
+
+  it("wrong values: every one named with what is allowed and what was given, before any child", async () => {
+    const { error, children } = await fromAnotherProject({
+      clusterName: "my cluster",
+      containerInsights: "on",
+      alarmTopicArn: "ops-topic",
+      services: [
+        {
+          name: "api",
+          taskDefinition: "api:latest",
+          subnetIds: ["subnet-1"],
+          securityGroupIds: "sg-0a1b2c3d4e5f60011",
+          thresholds: { cpuPercent: 120 },
+          scaling: { minTasks: 0, cpuTargetPercent: 0 },
+        },
+        { taskDefinition: "api" },
+      ],
+      logGroups: [{ name: "/ecs/my cluster", retentionDays: 10 }],
+    });
+    expect(error).to.be.instanceOf(ArgsError);
+    expect(children).to.deep.equal([]);
+    expect((error as ArgsError).problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.deep.equal([
+      'clusterName: expected an ECS cluster name (1–255 letters, digits, - or _), got "my cluster"',
+      'containerInsights: expected one of enhanced, enabled, got "on"',
+      'services[0].taskDefinition: expected a task definition family, family:revision or task definition ARN, got "api:latest"',
+      'services[0].subnetIds[0]: expected a subnet id (subnet- and 8 or 17 hex digits), got "subnet-1"',
+      'services[0].securityGroupIds: expected a list of at least 1 item, each a security group id (sg- and 8 or 17 hex digits), got "sg-0a1b2c3d4e5f60011"',
+      "services[0].thresholds.cpuPercent: expected a number > 0 and ≤ 100, got 120",
+      "services[0].scaling.minTasks: expected an integer from 1 to 1000, got 0",
+      "services[0].scaling.cpuTargetPercent: expected a number > 0 and ≤ 100, got 0",
+      "services[1].name: expected an ECS service name (1–255 letters, digits, - or _), got nothing (the key is missing)",
+      "services[1].subnetIds: expected a list of at least 1 item, each a subnet id (subnet- and 8 or 17 hex digits), got nothing (the key is missing)",
+      "services[1].securityGroupIds: expected a list of at least 1 item, each a security group id (sg- and 8 or 17 hex digits), got nothing (the key is missing)",
+      'logGroups[0].name: expected a log group name (1–512 letters, digits, . - _ / #), got "/ecs/my cluster"',
+      "logGroups[0].retentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 10",
+      'alarmTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "ops-topic"',
+    ]);
   });
 });

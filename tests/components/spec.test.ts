@@ -7,6 +7,7 @@ import {
   args,
   describeField,
   entriesOf,
+  fieldRule,
   flag,
   input,
   integer,
@@ -15,6 +16,7 @@ import {
   nonEmpty,
   number,
   oneOf,
+  oneOfNumbers,
   type Problem,
   readSpec,
   resolveArgs,
@@ -177,5 +179,65 @@ describe("components/spec: the shared validator", () => {
       }
     }
     expect(describeField(spec.entries.version)).to.deep.equal({ required: true, allowed: "an integer ≥ 1" });
+  });
+
+  it("oneOfNumbers: a listed number or its string form, naming the list otherwise", () => {
+    const section = strictObject({ days: v.optional(oneOfNumbers([1, 7, 30] as const), 30) });
+    const out: Problem[] = [];
+    expect(readSpec(section, { days: "7" }, "huntaze:x", out)).to.deep.equal({ days: 7 });
+    expect(readSpec(section, {}, "huntaze:x", out)).to.deep.equal({ days: 30 });
+    expect(out).to.deep.equal([]);
+    expect(readSpec(section, { days: 10 }, "huntaze:x", out)).to.be.undefined;
+    expect(readSpec(section, { days: "week" }, "huntaze:x", out)).to.be.undefined;
+    expect(out).to.deep.equal([
+      { key: "huntaze:x.days", allowed: "one of 1, 7, 30", got: "10" },
+      { key: "huntaze:x.days", allowed: "one of 1, 7, 30", got: '"week"' },
+    ]);
+    expect(describeField(entriesOf(section).days as v.GenericSchema)).to.deep.equal({
+      required: false,
+      defaultValue: "30",
+      allowed: "one of 1, 7, 30",
+    });
+  });
+
+  it("fieldRule: reads nested paths, reports the field's own value, and is not hidden by other problems", () => {
+    const item = args({ name: text(/^[a-z]+$/, "lowercase letters"), size: v.optional(integer(1, 9), 1) });
+    const base = args({
+      items: v.optional(list(item), []),
+      min: v.optional(integer(0, 9), 0),
+      max: v.optional(integer(0, 9), 9),
+    });
+    type T = v.InferOutput<typeof base>;
+    const spec = v.pipe(
+      base,
+      fieldRule<T>(
+        ["items.$.name"],
+        "items",
+        "items with distinct names",
+        (a) => new Set(a.items.map((i) => i.name)).size === a.items.length,
+      ),
+      fieldRule<T>(["min", "max"], "max", "≥ min", (a) => a.max >= a.min),
+    );
+    const problemsFor = (given: unknown) => {
+      try {
+        resolveArgs("Thing", "t1", spec, given);
+      } catch (e) {
+        expect(e).to.be.instanceOf(ArgsError);
+        return (e as ArgsError).problems;
+      }
+      return [];
+    };
+    // A bad size elsewhere in an item does not hide the duplicate; the given value is the field's.
+    expect(problemsFor({ items: [{ name: "a", size: 99 }, { name: "a" }], min: 5, max: 2 })).to.deep.equal([
+      { key: "items[0].size", allowed: "an integer from 1 to 9", got: "99" },
+      { key: "items", allowed: "items with distinct names", got: '[{"name":"a","size":99},{"name":"a","size":1}]' },
+      { key: "max", allowed: "≥ min", got: "2" },
+    ]);
+    // A bad name is reported as itself; the rule reading it waits.
+    expect(problemsFor({ items: [{ name: "A" }, { name: "A" }] }).map((p) => p.key)).to.deep.equal([
+      "items[0].name",
+      "items[1].name",
+    ]);
+    expect(problemsFor({ items: [{ name: "a" }, { name: "b" }], min: 1, max: 1 })).to.deep.equal([]);
   });
 });
