@@ -1,18 +1,18 @@
 import * as v from "valibot";
-import { fieldRule, list, strictObject } from "../components/spec";
-import {
-  hardenedDatabaseFields as db,
-  thresholdFields as dbThresholds,
-  instanceClassRules,
-} from "../components/specs/hardened-database";
 import {
   observedClusterFields as cluster,
+  hardenedDatabaseFields as db,
+  databaseThresholdFields as dbThresholds,
   distinctServicesRule,
+  fieldRule,
+  instanceClassRules,
+  list,
   logGroupFields,
   scalingFields,
   serviceFields,
+  strictObject,
   tasksRule,
-} from "../components/specs/observed-cluster";
+} from "../components/specs";
 import type { ConfigReader } from "./validation";
 
 // `huntaze:ecs` (ObservedCluster: the seeds' clusters and their services) and `huntaze:database`

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { redisFields as f, multiAzNodesRule, strictObject, windowsRule } from "../components";
+import { redisFields as f, multiAzNodesRule, strictObject, windowsRule } from "../components/specs";
 import type { ConfigReader } from "./validation";
 
 // `huntaze:redis`: the encrypted ElastiCache group of seed 000 (EncryptedRedis), read against the

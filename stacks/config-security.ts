@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { accountBaselineFields, gatewayEndpointsSpec, spec } from "../components";
+import { accountBaselineFields, gatewayEndpointsSpec, strictObject } from "../components/specs";
 import type { ConfigReader } from "./validation";
 
 // `huntaze:security`: the account baseline (AccountBaseline), built only by the stack with
@@ -8,7 +8,7 @@ import type { ConfigReader } from "./validation";
 // default are the component's, none are restated here.
 
 /** The keys of `huntaze:security`, each AccountBaseline's field of the same meaning. */
-export const SecuritySectionSpec = spec.strictObject({
+export const SecuritySectionSpec = strictObject({
   /** Create the AWS Config recorder + delivery channel: only when the account has none. */
   createConfigRecorder: accountBaselineFields.createConfigRecorder,
   /** GuardDuty findings at or above this go to the security topic. */

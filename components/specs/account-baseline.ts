@@ -1,7 +1,7 @@
 import * as v from "valibot";
 import { DEFAULT_LOG_RETENTION_DAYS, LOG_RETENTION_DAYS } from "../log-retention";
 import { args, flag, input, list, nonEmpty, number, oneOf, present, stringMap, text } from "../spec";
-import { name, vpcId } from "./formats";
+import { name, snsTopicArn, vpcId } from "./formats";
 import { accessLoggingSpec, lifecycleDays } from "./hardened-bucket";
 
 // AccountBaseline's args as data; the stack's `huntaze:security` section reads the same fields.
@@ -17,13 +17,6 @@ export const trailName = () =>
     TRAIL_NAME_PATTERN,
     "a trail name (3–128 letters, digits, . _ or -; starting and ending with a letter or digit; no two of . _ - adjacent; not an IP address)",
   );
-
-/**
- * An SNS topic ARN: `arn:<partition>:sns:<region>:<account>:<name>`, the name 1–256 letters, digits,
- * hyphens and underscores, `.fifo` ending a FIFO topic's ("CreateTopic", "Name", Amazon SNS API Reference).
- */
-export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-export const snsTopicArn = () => text(SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
 
 /**
  * A route table id: `rtb-` and 8 (older) or 17 hexadecimal characters ("Resource IDs", Amazon EC2

@@ -16,7 +16,7 @@ import {
   stringMap,
   text,
 } from "../spec";
-import { DNS_NAME, dnsName, KMS_KEY_ARN, securityGroupId, subnetId, vpcId } from "./formats";
+import { DNS_NAME, dnsName, KMS_KEY_ARN, securityGroupId, snsTopicArn, subnetId, vpcId } from "./formats";
 
 // EncryptedRedis' args as data: every field's allowed values and default, and the rules between
 // fields, checked by the shared validator (components/spec.ts). The component resolves its args
@@ -128,9 +128,6 @@ export const REDIS_FORMATS = {
   snapshotName: /^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,254}(?<!-)$/,
   // A snapshot name of at most 240 characters, so `<prefix>-final-<8 hex>` (15 more) stays within 255.
   finalSnapshotPrefix: /^(?!.*--)[A-Za-z][A-Za-z0-9-]{0,239}(?<!-)$/,
-  // arn:<partition>:sns:<region>:<account>:<topic>, the name 1–256 letters, digits, hyphens or
-  // underscores, ".fifo" for a FIFO topic ("Name", CreateTopic, Amazon SNS API Reference).
-  snsTopicArn: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/,
   // 1–512 letters, digits and /_+=.@- ("Name", CreateSecret, Secrets Manager API Reference).
   secretName: /^[A-Za-z0-9/_+=.@-]{1,512}$/,
 };
@@ -213,7 +210,7 @@ export const redisFields = {
   subnetIds: input(list(input(subnetId()), { minItems: 1 })),
   allowedSecurityGroupIds: v.optional(list(input(securityGroupId())), []),
   allowedCidrBlocks: v.optional(list(cidrBlock), []),
-  alarmTopicArn: input(text(F.snsTopicArn, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)")),
+  alarmTopicArn: input(snsTopicArn()),
   replicationGroupId: v.optional(
     text(
       F.replicationGroupId,

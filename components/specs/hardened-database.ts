@@ -104,7 +104,7 @@ const PI_KEY = new RegExp(`^${KEEP_PERFORMANCE_INSIGHTS_KEY}$|${KMS_KEY_ARN.sour
 const percent = () => number({ min: 1, max: 100 });
 
 /** The alarm thresholds (`huntaze:database.alarms` takes cpuPercent, freeableMemoryBytes, connectionsPercent). */
-export const thresholdFields = {
+export const databaseThresholdFields = {
   cpuPercent: v.optional(percent(), DEFAULT_DATABASE_THRESHOLDS.cpuPercent),
   freeableMemoryBytes: v.optional(number({ min: 1 }), DEFAULT_DATABASE_THRESHOLDS.freeableMemoryBytes),
   connectionsPercent: v.optional(percent(), DEFAULT_DATABASE_THRESHOLDS.connectionsPercent),
@@ -137,7 +137,7 @@ export const hardenedDatabaseFields = {
   // MonitoringInterval: "Valid Values: 0, 1, 5, 10, 15, 30, 60" ("CreateDBInstance", Amazon RDS API Reference).
   monitoringIntervalSeconds: v.optional(oneOfNumbers([0, 1, 5, 10, 15, 30, 60] as const), 60),
   // A function, so the docs show the JSDoc's words rather than `{}` (each field has its default).
-  thresholds: v.optional(args(thresholdFields), () => ({})),
+  thresholds: v.optional(args(databaseThresholdFields), () => ({})),
   alarmTopicArn: input(snsTopicArn()),
   tags: v.optional(stringMap()),
 };

@@ -91,7 +91,7 @@ export function tasksRule<T extends { minTasks: number; maxTasks: number }>() {
 const scalingBase = args(scalingFields);
 export const scaling = v.pipe(scalingBase, tasksRule<v.InferOutput<typeof scalingBase>>());
 
-export const thresholdFields = {
+export const clusterThresholdFields = {
   cpuPercent: v.optional(percent(), DEFAULT_SERVICE_THRESHOLDS.cpuPercent),
   memoryPercent: v.optional(percent(), DEFAULT_SERVICE_THRESHOLDS.memoryPercent),
   minRunningTasks: v.optional(integer(1, MAX_TASKS), DEFAULT_SERVICE_THRESHOLDS.minRunningTasks),
@@ -114,7 +114,7 @@ export const serviceFields = {
     ),
   ),
   // Functions, so the docs show the JSDoc's words rather than `{}` (each field has its default).
-  thresholds: v.optional(args(thresholdFields), () => ({})),
+  thresholds: v.optional(args(clusterThresholdFields), () => ({})),
   scaling: v.optional(scaling, () => ({})),
 };
 

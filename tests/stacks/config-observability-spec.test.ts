@@ -3,7 +3,7 @@ import { describe, it } from "mocha";
 import * as v from "valibot";
 import { entriesOf } from "../../components/spec";
 import {
-  thresholdFields as dbThresholdFields,
+  databaseThresholdFields as dbThresholdFields,
   HardenedDatabaseSpec,
   hardenedDatabaseFields,
 } from "../../components/specs/hardened-database";

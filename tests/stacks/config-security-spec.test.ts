@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { describe, it } from "mocha";
 import * as v from "valibot";
-import { AccountBaselineSpec, gatewayEndpointsSpec } from "../../components";
 import { entriesOf, type Problem, readSpec } from "../../components/spec";
+import { AccountBaselineSpec, gatewayEndpointsSpec } from "../../components/specs";
 import { readSecurityConfig, SecuritySectionSpec } from "../../stacks/config-security";
 import { ConfigReader } from "../../stacks/validation";
 
