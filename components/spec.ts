@@ -241,6 +241,52 @@ export function rule<T extends object>(
   return v.forward(check as never, [at] as never) as unknown as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
 }
 
+/**
+ * `field`, further limited to the values `holds` accepts, with one message for every refusal
+ * (`allowed`): e.g. an integer that must also be one of CloudWatch Logs' retention periods.
+ */
+export function refine<T>(field: Field<T>, allowed: string, holds: (value: T) => boolean): Field<T> {
+  return labelled(
+    v.pipe(
+      v.unknown(),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        const r = v.safeParse(field, dataset.value);
+        if (r.success && holds(r.output)) return r.output;
+        addIssue({ message: allowed, input: dataset.value });
+        return NEVER;
+      }),
+    ),
+    allowed,
+  );
+}
+
+/**
+ * A cross-field rule like `rule`, reported as a problem of the field `at` with that field's value
+ * as "got" (not the whole object), and an `allowed` text that may quote the other fields (e.g.
+ * "≥ 6 × lambdaTimeoutSeconds (180)"). Checked once the fields it reads are valid.
+ */
+export function fieldRule<T extends object>(
+  reads: readonly (keyof T & string)[],
+  at: keyof T & string,
+  allowed: string | ((value: T) => string),
+  holds: (value: T) => boolean,
+): v.BaseValidation<T, T, v.BaseIssue<unknown>> {
+  return v.rawCheck<T>(({ dataset, addIssue }) => {
+    const issues = dataset.issues ?? [];
+    const first = (i: v.BaseIssue<unknown>) => (i.path?.[0] as { key?: unknown } | undefined)?.key;
+    // The object itself is wrong, or a field the rule reads is: that problem is reported already.
+    if (issues.some((i) => first(i) === undefined || reads.includes(first(i) as keyof T & string))) return;
+    const value = dataset.value as T;
+    if (value === null || typeof value !== "object" || holds(value)) return;
+    const got = value[at];
+    addIssue({
+      message: typeof allowed === "function" ? allowed(value) : allowed,
+      input: got,
+      path: [{ type: "object", origin: "value", input: value as Record<string, unknown>, key: at, value: got }],
+    });
+  }) as unknown as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
+}
+
 // --- Reading ----------------------------------------------------------------------------------
 
 const MISSING = "nothing (the key is missing)";

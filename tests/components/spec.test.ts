@@ -7,6 +7,7 @@ import {
   args,
   describeField,
   entriesOf,
+  fieldRule,
   flag,
   input,
   integer,
@@ -16,6 +17,7 @@ import {
   oneOf,
   type Problem,
   readSpec,
+  refine,
   resolveArgs,
   rule,
   strictObject,
@@ -140,4 +142,49 @@ describe("components/spec: the shared validator", () => {
       allowed: "an integer from 1 to 3650",
     });
   });
+});
+
+describe("components/spec: refine and fieldRule", () => {
+  const days = refine(integer(1, 3653), "one of 1, 7, 30", (d) => [1, 7, 30].includes(d));
+  const base = args({ timeout: v.optional(integer(1, 900), 30), visibility: v.optional(integer(0, 43_200)), days });
+  type T = v.InferOutput<typeof base>;
+  const spec = v.pipe(
+    base,
+    fieldRule<T>(
+      ["timeout", "visibility"],
+      "visibility",
+      (a) => `≥ 6 × timeout (${6 * a.timeout})`,
+      (a) => a.visibility === undefined || a.visibility >= 6 * a.timeout,
+    ),
+  );
+
+  it("refine: one message for a value of the wrong kind and for one the check refuses", () => {
+    expect(problems2({ days: 10 })).to.deep.equal([{ key: "days", allowed: "one of 1, 7, 30", got: "10" }]);
+    expect(problems2({ days: "x" })).to.deep.equal([{ key: "days", allowed: "one of 1, 7, 30", got: '"x"' }]);
+    expect(resolveArgs("Thing", "t", spec, { days: "7" }).days).to.equal(7);
+  });
+
+  it("fieldRule: reported at its field with that field's value, the allowed text quoting the others", () => {
+    expect(problems2({ days: 1, visibility: 90 })).to.deep.equal([
+      { key: "visibility", allowed: "≥ 6 × timeout (180)", got: "90" },
+    ]);
+    expect(problems2({ days: 1, timeout: 10, visibility: 60 })).to.deep.equal([]);
+  });
+
+  it("fieldRule: beside other fields' problems, silent when a field it reads is wrong", () => {
+    expect(problems2({ days: 2, visibility: 90 }).map((p) => p.key)).to.deep.equal(["days", "visibility"]);
+    expect(problems2({ days: 1, timeout: 0, visibility: 1 })).to.deep.equal([
+      { key: "timeout", allowed: "an integer from 1 to 900", got: "0" },
+    ]);
+  });
+
+  function problems2(given: unknown): readonly Problem[] {
+    try {
+      resolveArgs("Thing", "t", spec, given);
+      return [];
+    } catch (e) {
+      expect(e).to.be.instanceOf(ArgsError);
+      return (e as ArgsError).problems;
+    }
+  }
 });
