@@ -109,7 +109,8 @@ export const limitFields = {
 export function limitsRule<T extends Limits>() {
   const burst = (l: T) => limitProblems(l).find((p) => p.key === "burst");
   return fieldRule<T>(
-    ["perWindow", "windowSeconds", "burst"],
+    // burst ≤ perWindow reads only those two: reported even beside a wrong windowSeconds.
+    ["perWindow", "burst"],
     "burst",
     (l) => burst(l)?.allowed ?? "",
     (l) => burst(l) === undefined,
