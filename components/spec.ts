@@ -287,6 +287,14 @@ export function fieldRule<T extends object>(
   }) as unknown as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
 }
 
+/**
+ * `schema` described as `allowed` where a field is missing or shown in the docs (e.g. a nested
+ * args object with its rules: "an object { host, port?, … }").
+ */
+export function describedAs<S extends object>(schema: S, allowed: string): S {
+  return labelled(schema, allowed);
+}
+
 // --- Reading ----------------------------------------------------------------------------------
 
 const MISSING = "nothing (the key is missing)";

@@ -5,6 +5,7 @@ import * as v from "valibot";
 import {
   ArgsError,
   args,
+  describedAs,
   describeField,
   entriesOf,
   fieldRule,
@@ -187,4 +188,26 @@ describe("components/spec: refine and fieldRule", () => {
       return (e as ArgsError).problems;
     }
   }
+});
+
+describe("components/spec: describedAs", () => {
+  it("names what a missing nested object must hold, in the problems and the docs", () => {
+    const nested = describedAs(
+      v.pipe(
+        args({ a: integer(0, 1) }),
+        v.check(() => true),
+      ),
+      "an object { a }",
+    );
+    const spec = args({ inner: nested });
+    try {
+      resolveArgs("Thing", "t", spec, {});
+      expect.fail("expected an ArgsError");
+    } catch (e) {
+      expect((e as ArgsError).problems).to.deep.equal([
+        { key: "inner", allowed: "an object { a }", got: "nothing (the key is missing)" },
+      ]);
+    }
+    expect(describeField(nested)).to.deep.equal({ required: true, allowed: "an object { a }" });
+  });
 });
