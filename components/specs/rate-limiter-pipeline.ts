@@ -9,7 +9,20 @@ import {
 import { LAMBDA_NODE_MAJOR, LAMBDA_RUNTIME } from "../../lambdas/runtime";
 import { DEFAULT_REDIS_PORT } from "../../lambdas/shared/redis-config";
 import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../log-retention";
-import { args, fieldRule, flag, input, integer, list, nonEmpty, number, present, refine, text } from "../spec";
+import {
+  args,
+  describedAs,
+  fieldRule,
+  flag,
+  input,
+  integer,
+  list,
+  nonEmpty,
+  number,
+  present,
+  refine,
+  text,
+} from "../spec";
 import {
   DEFAULT_QUEUE_ALARM_THRESHOLDS,
   dlqRetentionRule,
@@ -150,32 +163,38 @@ export const rateLimiterPipelineFields = {
       text(/^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/, "an IPv4 CIDR block"),
     ),
   ),
-  redis: args({
-    host: input(nonEmpty("a host name")),
-    port: v.optional(integer(1, 65_535), D.redisPort),
-    tls: v.optional(flag(), true),
-    tlsServername: v.optional(input(nonEmpty("a host name"))),
-    authTokenSecretArn: v.optional(input(secretArn())),
-    authTokenSecretKmsKeyArn: v.optional(input(kmsKeyArn())),
-    securityGroupId: v.optional(input(securityGroupId())),
-  }),
-  onlyfans: v.pipe(
-    onlyfansBase,
-    fieldRule<OnlyFans>(
-      ["credentialsSecretArn", "apiToken"],
-      "credentialsSecretArn",
-      (o) =>
-        o.apiToken === undefined
-          ? "a Secrets Manager secret ARN, or apiToken (one of the two is needed)"
-          : "unset when apiToken is given (the two are exclusive)",
-      (o) => (o.credentialsSecretArn === undefined) !== (o.apiToken === undefined),
+  redis: describedAs(
+    args({
+      host: input(nonEmpty("a host name")),
+      port: v.optional(integer(1, 65_535), D.redisPort),
+      tls: v.optional(flag(), true),
+      tlsServername: v.optional(input(nonEmpty("a host name"))),
+      authTokenSecretArn: v.optional(input(secretArn())),
+      authTokenSecretKmsKeyArn: v.optional(input(kmsKeyArn())),
+      securityGroupId: v.optional(input(securityGroupId())),
+    }),
+    "an object { host, port?, tls?, tlsServername?, authTokenSecretArn?, authTokenSecretKmsKeyArn?, securityGroupId? }",
+  ),
+  onlyfans: describedAs(
+    v.pipe(
+      onlyfansBase,
+      fieldRule<OnlyFans>(
+        ["credentialsSecretArn", "apiToken"],
+        "credentialsSecretArn",
+        (o) =>
+          o.apiToken === undefined
+            ? "a Secrets Manager secret ARN, or apiToken (one of the two is needed)"
+            : "unset when apiToken is given (the two are exclusive)",
+        (o) => (o.credentialsSecretArn === undefined) !== (o.apiToken === undefined),
+      ),
+      fieldRule<OnlyFans>(
+        ["credentialsSecretArn", "credentialsSecretKmsKeyArn"],
+        "credentialsSecretKmsKeyArn",
+        "unset unless credentialsSecretArn is given (a created secret uses the pipeline key)",
+        (o) => o.credentialsSecretKmsKeyArn === undefined || o.credentialsSecretArn !== undefined,
+      ),
     ),
-    fieldRule<OnlyFans>(
-      ["credentialsSecretArn", "credentialsSecretKmsKeyArn"],
-      "credentialsSecretKmsKeyArn",
-      "unset unless credentialsSecretArn is given (a created secret uses the pipeline key)",
-      (o) => o.credentialsSecretKmsKeyArn === undefined || o.credentialsSecretArn !== undefined,
-    ),
+    "an object { apiUrl, and credentialsSecretArn (+ credentialsSecretKmsKeyArn?) or apiToken }",
   ),
   alarmTopicArn: q.alarmTopicArn,
   kmsKeyArn: q.kmsKeyArn,

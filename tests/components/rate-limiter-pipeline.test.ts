@@ -12,6 +12,7 @@ import {
 } from "../../components/rate-limiter-pipeline";
 import type { RecordedResource } from "../../tools/engine/recorder";
 import type { PlainObject, PlainValue } from "../../tools/engine/secrets";
+import { argsErrorOf } from "../support/args-error";
 import { evaluateProgram } from "../support/policy-harness";
 import { inputsOf, jsonInput, ofType, one, record } from "../support/pulumi-harness";
 
@@ -506,5 +507,59 @@ describe("RateLimiterPipeline explicit queue names (adoption)", () => {
     expect(() => new RateLimiterPipeline("bad", baseArgs({ dlqName: "bad.name" }))).to.throw(
       'dlqName: expected a standard queue name (1–80 letters, digits, "-" or "_"), got "bad.name"',
     );
+  });
+});
+
+describe("RateLimiterPipeline from another project", () => {
+  const MISSING = "nothing (the key is missing)";
+  const COMPONENT = ["pulumi:pulumi:Stack", "huntaze:messaging:RateLimiterPipeline"];
+
+  it("no args: every required field named with what it allows, before any child (no TypeError)", async () => {
+    const { error, resources } = await argsErrorOf(() => new RateLimiterPipeline("rate-limiter", {} as never));
+    expect(error.problems.map((p) => [p.key, p.got])).to.deep.equal([
+      ["subnetIds", MISSING],
+      ["vpcId", MISSING],
+      ["redis", MISSING],
+      ["onlyfans", MISSING],
+      ["alarmTopicArn", MISSING],
+    ]);
+    expect(error.problems.map((p) => p.allowed)).to.deep.equal([
+      "a list of at least 1 item, each a subnet id (subnet- and 8 or 17 hex digits)",
+      "a VPC id (vpc- and 8 or 17 hex digits)",
+      "an object { host, port?, tls?, tlsServername?, authTokenSecretArn?, authTokenSecretKmsKeyArn?, securityGroupId? }",
+      "an object { apiUrl, and credentialsSecretArn (+ credentialsSecretKmsKeyArn?) or apiToken }",
+      "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
+    ]);
+    expect(resources.map((r) => r.type)).to.deep.equal(COMPONENT);
+  });
+
+  it("wrong values: each named with allowed and given, the token never shown", async () => {
+    const { error, resources } = await argsErrorOf(
+      () =>
+        new RateLimiterPipeline("rate-limiter", {
+          ...baseArgs(),
+          vpcId: "vpc-nope",
+          subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-x"],
+          redis: { host: "", port: 70_000 },
+          onlyfans: { apiUrl: "https://onlyfansapi.example.com", apiToken: "short-token" },
+          alarmTopicArn: "ops",
+          namePrefix: "Huntaze Limiter!",
+          memoryMb: 64,
+          alarmThresholds: { errorRatePercent: 150 },
+        } as never),
+    );
+    expect(error.problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.deep.equal([
+      'namePrefix: expected 1–56 letters, digits, "-" or "_" (the function name, ≤ 64, is the prefix), got "Huntaze Limiter!"',
+      'subnetIds: expected a list of at least 1 item, each a subnet id (subnet- and 8 or 17 hex digits), got ["subnet-0a1b2c3d4e5f60001","subnet-x"]',
+      'vpcId: expected a VPC id (vpc- and 8 or 17 hex digits), got "vpc-nope"',
+      'redis.host: expected a host name, got ""',
+      "redis.port: expected an integer from 1 to 65535, got 70000",
+      "onlyfans.apiToken: expected a token of at least 16 characters, got a secret value (not shown)",
+      'alarmTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "ops"',
+      "memoryMb: expected an integer from 128 to 10240, got 64",
+      "alarmThresholds.errorRatePercent: expected a number ≥ 0 and ≤ 100, got 150",
+    ]);
+    expect(error.message).not.to.include("short-token");
+    expect(resources.map((r) => r.type)).to.deep.equal(COMPONENT);
   });
 });
