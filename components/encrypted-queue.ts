@@ -78,7 +78,7 @@ export interface EncryptedQueueArgs {
   readonly roleArns?: pulumi.Input<pulumi.Input<string>[]>;
   /** The queue policy's statement for `roleArns`: its Sid and the actions it allows. @default - none */
   readonly access?: { readonly sid: string; readonly actions: readonly string[] };
-  /** @default - the default thresholds (see each field) */
+  /** Alarm thresholds. @default - DEFAULT_QUEUE_ALARM_THRESHOLDS, field by field */
   readonly alarmThresholds?: EncryptedQueueAlarmThresholds;
   /** Physical name prefix of the alarms (`<prefix>-<alarm>`). @default - queueName */
   readonly alarmNamePrefix?: pulumi.Input<string>;

@@ -170,11 +170,11 @@ export interface RateLimiterPipelineArgs {
   readonly maximumConcurrency?: number;
   /** Reserved concurrency; must be ≥ maximumConcurrency or Lambda throttles the poller. @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
-  /** Per-creator limits; each defaults to the runtime's DEFAULT_LIMITS. */
+  /** Per-creator limits. @default - the runtime's DEFAULT_LIMITS, field by field (10 per 60 s, burst 3) */
   readonly limits?: RateLimiterLimits;
   /** One of the retention periods CloudWatch Logs accepts (LOG_RETENTION_DAYS). */
   readonly logRetentionDays?: number;
-  /** @default - the default thresholds (see each field) */
+  /** Alarm thresholds. @default - DEFAULT_ALARM_THRESHOLDS, field by field */
   readonly alarmThresholds?: RateLimiterAlarmThresholds;
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }

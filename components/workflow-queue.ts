@@ -28,6 +28,7 @@ export interface WorkflowQueueArgs {
   readonly alarmTopicArn: pulumi.Input<string>;
   /** How long a consumer owns a received step. */
   readonly visibilityTimeoutSeconds?: number;
+  /** Source queue retention, seconds. */
   readonly messageRetentionSeconds?: number;
   /** At least the source queue's (SQS keeps a message's first enqueue time). */
   readonly dlqMessageRetentionSeconds?: number;
@@ -37,7 +38,7 @@ export interface WorkflowQueueArgs {
   readonly producerRoleArns?: pulumi.Input<string>[];
   /** Customer-managed key for both queues. @default - a key with rotation is created */
   readonly kmsKeyArn?: pulumi.Input<string>;
-  /** @default - the default thresholds (see each field) */
+  /** Alarm thresholds. @default - DEFAULT_QUEUE_ALARM_THRESHOLDS (EncryptedQueue's), field by field */
   readonly alarmThresholds?: WorkflowQueueAlarmThresholds;
   readonly tags?: Record<string, string>;
 }

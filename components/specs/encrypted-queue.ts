@@ -1,5 +1,18 @@
 import * as v from "valibot";
-import { args, fieldRule, flag, input, integer, list, nonEmpty, number, present, stringMap, text } from "../spec";
+import {
+  args,
+  describedAs,
+  fieldRule,
+  flag,
+  input,
+  integer,
+  list,
+  nonEmpty,
+  number,
+  present,
+  stringMap,
+  text,
+} from "../spec";
 import { iamRoleArn, kmsKeyArn, snsTopicArn } from "./formats";
 
 // EncryptedQueue's args as data: the SQS limits every queue of the package meets, and the defaults
@@ -83,7 +96,13 @@ export const encryptedQueueFields = {
   kmsKeyArn: v.optional(input(kmsKeyArn())),
   /** Roles the queue policy lets use the queue. */
   roleArns: v.optional(input(list(input(iamRoleArn()))), () => []),
-  alarmThresholds: v.optional(args(queueAlarmThresholdFields), () => ({})),
+  alarmThresholds: v.optional(
+    describedAs(
+      args(queueAlarmThresholdFields),
+      "an object { oldestMessageAgeSeconds?, visibleMessages?, dlqMessages? }",
+    ),
+    () => ({}),
+  ),
   tags: v.optional(input(stringMap())),
 };
 
@@ -113,17 +132,23 @@ const base = args({
   dlqName: v.optional(encryptedQueueFields.queueName),
   /** Who may use the queue (queue policy statement id and actions), when `roleArns` are given. */
   access: v.optional(
-    args({
-      sid: text(/^[A-Za-z0-9]{1,128}$/, "a statement id (letters and digits)"),
-      actions: list(text(/^sqs:[A-Za-z]+$/, "an SQS action (sqs:<Action>)"), { minItems: 1 }),
-    }),
+    describedAs(
+      args({
+        sid: text(/^[A-Za-z0-9]{1,128}$/, "a statement id (letters and digits)"),
+        actions: list(text(/^sqs:[A-Za-z]+$/, "an SQS action (sqs:<Action>)"), { minItems: 1 }),
+      }),
+      "an object { sid, actions }",
+    ),
   ),
   keyDescription: v.optional(input(nonEmpty())),
   keyAlias: v.optional(input(nonEmpty())),
   keyStatements: v.optional(present<unknown>("a function of the key's scope", (x) => typeof x === "function")),
   alarmNamePrefix: v.optional(input(nonEmpty())),
   alarmDescriptions: v.optional(
-    args({ oldestMessageAge: input(nonEmpty()), visibleMessages: input(nonEmpty()), dlqDepth: input(nonEmpty()) }),
+    describedAs(
+      args({ oldestMessageAge: input(nonEmpty()), visibleMessages: input(nonEmpty()), dlqDepth: input(nonEmpty()) }),
+      "an object { oldestMessageAge, visibleMessages, dlqDepth }",
+    ),
   ),
 });
 type Base = v.InferOutput<typeof base>;

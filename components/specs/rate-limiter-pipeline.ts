@@ -220,12 +220,24 @@ export const rateLimiterPipelineFields = {
   batchSize: v.optional(int("batchSize"), D.batchSize),
   maximumConcurrency: v.optional(int("maximumConcurrency"), D.maximumConcurrency),
   reservedConcurrentExecutions: v.optional(int("reservedConcurrentExecutions")),
-  limits: v.optional(v.pipe(args(limitFields), limitsRule()), () => ({})),
+  limits: v.optional(
+    describedAs(
+      v.pipe(args(limitFields), limitsRule()),
+      "an object { perWindow?, windowSeconds?, burst? }, burst ≤ perWindow",
+    ),
+    () => ({}),
+  ),
   logRetentionDays: v.optional(
     refine(integer(1, 3653), `one of ${LOG_RETENTION_DAYS.join(", ")}`, isLogRetentionDays),
     D.logRetentionDays,
   ),
-  alarmThresholds: v.optional(args(alarmThresholdFields), () => ({})),
+  alarmThresholds: v.optional(
+    describedAs(
+      args(alarmThresholdFields),
+      "an object { oldestMessageAgeSeconds?, visibleMessages?, dlqMessages?, errorRatePercent?, durationMs?, throttles? }",
+    ),
+    () => ({}),
+  ),
   tags: q.tags,
 };
 
