@@ -156,6 +156,64 @@ const genericDescriptions = (queue: string, dlq: string, a: Required<EncryptedQu
   dlqDepth: `More than ${a.dlqMessages} messages in ${dlq}`,
 });
 
+type Resolved = ReturnType<typeof resolveArgs<typeof EncryptedQueueSpec>>;
+
+/** The queue and its DLQ (FIFO settings on both when FIFO), the redrive policy and the redrive allowance. */
+function queuePair(
+  name: string,
+  s: Resolved,
+  names: { queue: string; dlq: string },
+  kmsKeyArn: pulumi.Output<string>,
+  parent: pulumi.CustomResourceOptions,
+): [aws.sqs.Queue, aws.sqs.Queue] {
+  const common = {
+    ...(s.fifo
+      ? {
+          fifoQueue: true,
+          // Producers deduplicate by their own id; a body hash would drop two equal messages.
+          contentBasedDeduplication: false,
+          // High-throughput FIFO: both settings per message group.
+          deduplicationScope: "messageGroup",
+          fifoThroughputLimit: "perMessageGroupId",
+        }
+      : {}),
+    kmsMasterKeyId: kmsKeyArn,
+    kmsDataKeyReusePeriodSeconds: 300,
+    tags: s.tags,
+  };
+  const dlq = new aws.sqs.Queue(
+    `${name}-dlq`,
+    { ...common, name: names.dlq, messageRetentionSeconds: s.dlqMessageRetentionSeconds },
+    parent,
+  );
+  const queue = new aws.sqs.Queue(
+    `${name}-queue`,
+    {
+      ...common,
+      name: names.queue,
+      receiveWaitTimeSeconds: 20,
+      visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
+      messageRetentionSeconds: s.messageRetentionSeconds,
+      redrivePolicy: dlq.arn.apply((deadLetterTargetArn) =>
+        JSON.stringify({ deadLetterTargetArn, maxReceiveCount: s.maxReceiveCount }),
+      ),
+    },
+    parent,
+  );
+  // Only this queue may redrive into the DLQ (separate resource: the two ARNs refer to each other).
+  new aws.sqs.RedriveAllowPolicy(
+    `${name}-dlq-redrive-allow`,
+    {
+      queueUrl: dlq.url,
+      redriveAllowPolicy: queue.arn.apply((arn) =>
+        JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arn] }),
+      ),
+    },
+    parent,
+  );
+  return [queue, dlq];
+}
+
 /**
  * A KMS-encrypted SQS queue with its DLQ, redrive and redrive-allow policies, TLS-only queue
  * policies and alarms. A construct (see above): `opts.parent` is the component it belongs to.
@@ -187,51 +245,7 @@ export class EncryptedQueue {
     }
     this.kmsKeyArn = this.key ? this.key.arn : pulumi.output(s.kmsKeyArn as pulumi.Input<string>);
 
-    const common = {
-      ...(s.fifo
-        ? {
-            fifoQueue: true,
-            // Producers deduplicate by their own id; a body hash would drop two equal messages.
-            contentBasedDeduplication: false,
-            // High-throughput FIFO: both settings per message group.
-            deduplicationScope: "messageGroup",
-            fifoThroughputLimit: "perMessageGroupId",
-          }
-        : {}),
-      kmsMasterKeyId: this.kmsKeyArn,
-      kmsDataKeyReusePeriodSeconds: 300,
-      tags,
-    };
-    this.deadLetterQueue = new aws.sqs.Queue(
-      `${name}-dlq`,
-      { ...common, name: names.dlq, messageRetentionSeconds: s.dlqMessageRetentionSeconds },
-      parent,
-    );
-    this.queue = new aws.sqs.Queue(
-      `${name}-queue`,
-      {
-        ...common,
-        name: names.queue,
-        receiveWaitTimeSeconds: 20,
-        visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
-        messageRetentionSeconds: s.messageRetentionSeconds,
-        redrivePolicy: this.deadLetterQueue.arn.apply((deadLetterTargetArn) =>
-          JSON.stringify({ deadLetterTargetArn, maxReceiveCount: s.maxReceiveCount }),
-        ),
-      },
-      parent,
-    );
-    // Only this queue may redrive into the DLQ (separate resource: the two ARNs refer to each other).
-    new aws.sqs.RedriveAllowPolicy(
-      `${name}-dlq-redrive-allow`,
-      {
-        queueUrl: this.deadLetterQueue.url,
-        redriveAllowPolicy: this.queue.arn.apply((arn) =>
-          JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arn] }),
-        ),
-      },
-      parent,
-    );
+    [this.queue, this.deadLetterQueue] = queuePair(name, s, names, this.kmsKeyArn, parent);
     const policy = (q: aws.sqs.Queue, suffix: string, roles: pulumi.Input<pulumi.Input<string>[]>) =>
       new aws.sqs.QueuePolicy(
         `${name}-${suffix}-policy`,

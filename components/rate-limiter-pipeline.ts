@@ -375,31 +375,7 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
     this.role = role;
 
     // --- Code and function ---------------------------------------------------------------------
-    const bundle = pulumi.output(codeBundle(name, s.code as RateLimiterPipelineArgs["code"]));
-    this.sourceCodeHash = bundle.apply((b) => toBase64Sha256(b.sha256));
-    this.function = new aws.lambda.Function(
-      `${name}-fn`,
-      {
-        name: s.functionName,
-        description: "OnlyFans send rate limiter (per-creator window + token bucket in Redis)",
-        runtime: s.runtime,
-        handler: "index.handler",
-        code: bundle.apply((b) => new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(b.file) })),
-        sourceCodeHash: this.sourceCodeHash,
-        role: this.role.arn,
-        memorySize: s.memoryMb,
-        timeout: s.lambdaTimeoutSeconds,
-        reservedConcurrentExecutions: s.reservedConcurrentExecutions,
-        vpcConfig: { subnetIds: s.subnetIds, securityGroupIds: [this.securityGroup.id] },
-        environment: { variables: this.environment(s) },
-        kmsKeyArn: this.kmsKeyArn,
-        tracingConfig: { mode: "Active" },
-        loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
-        // No deadLetterConfig / destination: they apply to async invocations; SQS redrive is the DLQ.
-        tags,
-      },
-      { parent: this, dependsOn: [this.logGroup, rolePolicy] },
-    );
+    ({ fn: this.function, sourceCodeHash: this.sourceCodeHash } = this.lambda(name, s, rolePolicy));
 
     this.eventSourceMapping = new aws.lambda.EventSourceMapping(
       `${name}-trigger`,
@@ -468,6 +444,40 @@ export class RateLimiterPipeline extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+  }
+
+  /** The function: the bundle (prebuilt, or `code` bundled), in the VPC, traced, logging to its group. */
+  private lambda(
+    name: string,
+    s: ResolvedPipelineArgs,
+    rolePolicy: aws.iam.RolePolicy,
+  ): { fn: aws.lambda.Function; sourceCodeHash: pulumi.Output<string> } {
+    const bundle = pulumi.output(codeBundle(name, s.code as RateLimiterPipelineArgs["code"]));
+    const sourceCodeHash = bundle.apply((b) => toBase64Sha256(b.sha256));
+    const fn = new aws.lambda.Function(
+      `${name}-fn`,
+      {
+        name: s.functionName,
+        description: "OnlyFans send rate limiter (per-creator window + token bucket in Redis)",
+        runtime: s.runtime,
+        handler: "index.handler",
+        code: bundle.apply((b) => new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.FileAsset(b.file) })),
+        sourceCodeHash,
+        role: this.role.arn,
+        memorySize: s.memoryMb,
+        timeout: s.lambdaTimeoutSeconds,
+        reservedConcurrentExecutions: s.reservedConcurrentExecutions,
+        vpcConfig: { subnetIds: s.subnetIds, securityGroupIds: [this.securityGroup.id] },
+        environment: { variables: this.environment(s) },
+        kmsKeyArn: this.kmsKeyArn,
+        tracingConfig: { mode: "Active" },
+        loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name },
+        // No deadLetterConfig / destination: they apply to async invocations; SQS redrive is the DLQ.
+        tags: s.tags,
+      },
+      { parent: this, dependsOn: [this.logGroup, rolePolicy] },
+    );
+    return { fn, sourceCodeHash };
   }
 
   /** The OnlyFans credentials: a secret created from `apiToken` (under the pipeline key), or the given one. */
