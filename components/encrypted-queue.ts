@@ -112,7 +112,7 @@ export function encryptedQueuePolicyDocument(
   });
 }
 
-/** The queue's three alarms, as a table (pure: the components' tests compare it with the seed). */
+/** The queue's three alarms, as a table (pure: the components' tests compare it with the design's thresholds). */
 export function queueAlarmRows(
   a: Required<EncryptedQueueAlarmThresholds>,
   subjects: { readonly queueName: pulumi.Input<string>; readonly dlqName: pulumi.Input<string> },

@@ -15,7 +15,7 @@ export { WorkflowQueueSpec } from "./specs/workflow-queue";
 // step (`<workflowId>#<step>`) and MessageGroupId to the workflow, so a re-sent step is dropped
 // while two steps with the same body are not. The queue itself is an EncryptedQueue.
 
-/** The SQS alarm thresholds; defaults are EncryptedQueue's (the seed's). */
+/** The SQS alarm thresholds; their defaults are EncryptedQueue's. */
 export type WorkflowQueueAlarmThresholds = EncryptedQueueAlarmThresholds;
 
 export interface WorkflowQueueArgs {

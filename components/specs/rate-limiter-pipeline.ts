@@ -213,7 +213,7 @@ export const rateLimiterPipelineFields = {
   lambdaTimeoutSeconds: v.optional(int("lambdaTimeoutSeconds"), D.lambdaTimeoutSeconds),
   memoryMb: v.optional(int("memoryMb"), D.memoryMb),
   /** Default: minVisibilityTimeoutSeconds(lambdaTimeoutSeconds), computed in the resolve step. */
-  visibilityTimeoutSeconds: v.optional(int("visibilityTimeoutSeconds")),
+  visibilityTimeoutSeconds: v.optional(q.visibilityTimeoutSeconds),
   messageRetentionSeconds: q.messageRetentionSeconds,
   dlqMessageRetentionSeconds: q.dlqMessageRetentionSeconds,
   maxReceiveCount: v.optional(int("maxReceiveCount"), D.maxReceiveCount),
