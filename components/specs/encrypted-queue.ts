@@ -1,18 +1,5 @@
 import * as v from "valibot";
-import {
-  args,
-  describedAs,
-  fieldRule,
-  flag,
-  input,
-  integer,
-  list,
-  nonEmpty,
-  number,
-  present,
-  stringMap,
-  text,
-} from "../spec";
+import { args, describedAs, fieldRule, flag, input, integer, list, nonEmpty, number, present, text } from "../spec";
 import { iamRoleArn, kmsKeyArn, snsTopicArn } from "./formats";
 
 // EncryptedQueue's args as data: the SQS limits every queue of the package meets, and the defaults
@@ -103,7 +90,15 @@ export const encryptedQueueFields = {
     ),
     () => ({}),
   ),
-  tags: v.optional(input(stringMap())),
+  /** Tags: an object of strings, each value possibly an Output (the args type allows it). */
+  tags: v.optional(
+    input(
+      describedAs(
+        v.record(v.string("a string"), input(text(/^[\s\S]*$/, "a string")), "an object of string values"),
+        "an object of string values",
+      ),
+    ),
+  ),
 };
 
 /** The DLQ must keep a message at least as long as its queue (SQS keeps the first enqueue time). */

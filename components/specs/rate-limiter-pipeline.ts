@@ -200,7 +200,9 @@ export const rateLimiterPipelineFields = {
   kmsKeyArn: q.kmsKeyArn,
   logGroupKmsKeyArn: v.optional(input(kmsKeyArn())),
   senderRoleArns: v.optional(input(list(input(iamRoleArn()))), () => []),
-  code: v.optional(present<unknown>("an object { entry?, buildDir?, bundler? }", (x) => typeof x === "object")),
+  code: v.optional(
+    present<unknown>("an object { entry?, buildDir?, bundler? }", (x) => typeof x === "object" && x !== null),
+  ),
   runtime: v.optional(
     // The bundle targets LAMBDA_NODE_MAJOR: an older runtime may not run it.
     refine(

@@ -213,3 +213,22 @@ describe("EncryptedQueue", () => {
     });
   });
 });
+
+describe("EncryptedQueue tags", () => {
+  it("accepts Output tag values (the args type allows them) and refuses a value that is not a string", async () => {
+    const run = await build({ tags: { Team: "payments", Owner: pulumi.output("ops") } });
+    expect(inputsOf(one(run, "aws:sqs/queue:Queue", "q-queue")).tags).to.deep.equal({ Team: "payments", Owner: "ops" });
+    const { error } = await argsErrorOf(
+      () =>
+        new Owner(
+          (self) =>
+            new EncryptedQueue(
+              "q",
+              { queueName: "orders", alarmTopicArn: TOPIC, visibilityTimeoutSeconds: 60, tags: { Team: 5 } } as never,
+              { parent: self },
+            ),
+        ),
+    );
+    expect(error.problems.map((p) => p.key)).to.deep.equal(["tags"]);
+  });
+});
