@@ -11,4 +11,6 @@ export * from "./log-retention";
 export * from "./observed-cluster";
 export * from "./policy-statements";
 export * from "./rate-limiter-pipeline";
+// The args validator (components/spec.ts) as one namespace: the stack sections compose the specs with it.
+export * as spec from "./spec";
 export * from "./workflow-queue";

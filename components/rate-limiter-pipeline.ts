@@ -19,13 +19,21 @@ import { minVisibilityTimeoutSeconds, RateLimiterPipelineSpec } from "./specs/ra
 // The runtime owns the limits (defaults and rules); the component takes them as its `limits` arg.
 export { DEFAULT_LIMITS, type Limits, limitProblems } from "../lambdas/rate-limiter/config";
 // The spec owns the defaults, ranges and rules of the arguments (components/specs/rate-limiter-pipeline.ts).
+// The stack section reads against its fields and rules through the package's entry point.
 export {
   ALARM_THRESHOLD_MAX,
+  alarmThresholdFields,
   DEFAULT_ALARM_THRESHOLDS,
+  limitFields,
+  limitsRule,
   minVisibilityTimeoutSeconds,
+  ONLYFANS_TOKEN_MIN_LENGTH,
+  onlyfansFields,
   PIPELINE_DEFAULTS,
   PIPELINE_RANGES,
+  pipelineRules,
   RateLimiterPipelineSpec,
+  rateLimiterPipelineFields,
 } from "./specs/rate-limiter-pipeline";
 
 // The OnlyFans rate limiter's infrastructure: SQS queue + DLQ, the bundled Lambda, its event source

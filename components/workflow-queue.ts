@@ -7,7 +7,8 @@ import { WorkflowQueueSpec } from "./specs/workflow-queue";
 
 /** @deprecated The defaults are EncryptedQueue's: use DEFAULT_QUEUE_ALARM_THRESHOLDS (kept for the public API). */
 export { DEFAULT_QUEUE_ALARM_THRESHOLDS as DEFAULT_WORKFLOW_ALARM_THRESHOLDS } from "./specs/encrypted-queue";
-export { WorkflowQueueSpec } from "./specs/workflow-queue";
+// The stack section reads against these fields through the package's entry point.
+export { WorkflowQueueSpec, workflowAlarmThresholdFields, workflowQueueFields } from "./specs/workflow-queue";
 
 // Seed 002 "SQS: huntaze-hybrid-workflows.fifo" / seed 003 §1.1: the hybrid orchestrator's FIFO
 // queue and its FIFO DLQ. High-throughput FIFO (deduplication and throughput per message group),

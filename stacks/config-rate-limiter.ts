@@ -1,8 +1,7 @@
 import * as v from "valibot";
-import type { Limits, RateLimiterAlarmThresholds } from "../components";
-import { strictObject } from "../components/spec";
 import {
   alarmThresholdFields,
+  type Limits,
   limitFields,
   limitsRule,
   minVisibilityTimeoutSeconds,
@@ -10,7 +9,9 @@ import {
   onlyfansFields,
   rateLimiterPipelineFields as P,
   pipelineRules,
-} from "../components/specs/rate-limiter-pipeline";
+  type RateLimiterAlarmThresholds,
+  spec,
+} from "../components";
 import type { ConfigReader } from "./validation";
 
 // `huntaze:rateLimiter` (the OnlyFans send pipeline) and `huntaze:onlyfansApiToken` (a Pulumi
@@ -23,8 +24,8 @@ import type { ConfigReader } from "./validation";
 
 /** `huntaze:rateLimiter`: the component's fields, unknown keys named. */
 export const RateLimiterSection = v.pipe(
-  strictObject({
-    limits: v.optional(v.pipe(strictObject(limitFields), limitsRule()), () => ({})),
+  spec.strictObject({
+    limits: v.optional(v.pipe(spec.strictObject(limitFields), limitsRule()), () => ({})),
     batchSize: P.batchSize,
     maximumConcurrency: P.maximumConcurrency,
     reservedConcurrentExecutions: P.reservedConcurrentExecutions,
@@ -33,8 +34,8 @@ export const RateLimiterSection = v.pipe(
     visibilityTimeoutSeconds: P.visibilityTimeoutSeconds,
     logRetentionDays: P.logRetentionDays,
     dlqName: P.dlqName,
-    onlyfans: strictObject({ apiUrl: onlyfansFields.apiUrl }),
-    alarmThresholds: v.optional(strictObject(alarmThresholdFields), () => ({})),
+    onlyfans: spec.strictObject({ apiUrl: onlyfansFields.apiUrl }),
+    alarmThresholds: v.optional(spec.strictObject(alarmThresholdFields), () => ({})),
   }),
   pipelineRules.visibility(),
   pipelineRules.reserved(),

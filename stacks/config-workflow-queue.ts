@@ -1,7 +1,10 @@
 import * as v from "valibot";
-import type { WorkflowQueueAlarmThresholds } from "../components";
-import { strictObject } from "../components/spec";
-import { workflowQueueFields as W, workflowAlarmThresholdFields } from "../components/specs/workflow-queue";
+import {
+  spec,
+  workflowQueueFields as W,
+  type WorkflowQueueAlarmThresholds,
+  workflowAlarmThresholdFields,
+} from "../components";
 import type { ConfigReader } from "./validation";
 
 // `huntaze:finops.workflowQueue`: the hybrid workflows FIFO queue (WorkflowQueue), read against the
@@ -10,11 +13,11 @@ import type { ConfigReader } from "./validation";
 
 /** `huntaze:finops.workflowQueue`: optional, every key defaulted by the component's spec. */
 export const WorkflowQueueSection = v.optional(
-  strictObject({
+  spec.strictObject({
     queueName: v.optional(W.queueName),
     visibilityTimeoutSeconds: W.visibilityTimeoutSeconds,
     maxReceiveCount: W.maxReceiveCount,
-    alarms: v.optional(strictObject(workflowAlarmThresholdFields), () => ({})),
+    alarms: v.optional(spec.strictObject(workflowAlarmThresholdFields), () => ({})),
   }),
   () => ({}),
 );

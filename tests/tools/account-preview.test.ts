@@ -130,6 +130,7 @@ describe("account-wide preview (preview --all)", function () {
       fs.readFileSync(path.join(repoRoot, "stacks", "program.ts"), "utf8") +
         fs
           .readdirSync(path.join(repoRoot, "components"))
+          .filter((f) => f.endsWith(".ts"))
           .map((f) => fs.readFileSync(path.join(repoRoot, "components", f), "utf8"))
           .join(""),
     );
