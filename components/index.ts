@@ -2,6 +2,7 @@ export * from "./account-baseline";
 export * from "./alarms";
 export * from "./alert-topics";
 export * from "./cost-tracking";
+export * from "./encrypted-queue";
 export * from "./encrypted-redis";
 export * from "./hardened-bucket";
 export * from "./hardened-database";

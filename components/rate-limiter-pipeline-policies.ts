@@ -1,5 +1,6 @@
+import { encryptedQueuePolicyDocument } from "./encrypted-queue";
 import type { KeyScope, PolicyStatement } from "./kms-key";
-import { cloudWatchLogsKeyStatement, denyInsecureTransport } from "./policy-statements";
+import { cloudWatchLogsKeyStatement } from "./policy-statements";
 
 // The policy documents of RateLimiterPipeline, as pure functions of plain values (the component
 // applies them to its outputs; tests call them directly).
@@ -28,25 +29,15 @@ export function pipelineKeyStatements(
   ];
 }
 
-/** A queue's resource policy: TLS only, and the sender roles may send. */
+/** What the sender roles may do on the source queue (the queue policy's statement; nothing on the DLQ). */
+export const SENDER_ACCESS = {
+  sid: "AllowSenders",
+  actions: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+} as const;
+
+/** A queue's resource policy: TLS only, and the sender roles may send (EncryptedQueue's document). */
 export function queuePolicyDocument(queueArn: string, senderRoleArns: readonly string[]): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      denyInsecureTransport("sqs", queueArn),
-      ...(senderRoleArns.length > 0
-        ? [
-            {
-              Sid: "AllowSenders",
-              Effect: "Allow",
-              Principal: { AWS: [...senderRoleArns] },
-              Action: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-              Resource: queueArn,
-            },
-          ]
-        : []),
-    ],
-  });
+  return encryptedQueuePolicyDocument(queueArn, senderRoleArns, SENDER_ACCESS);
 }
 
 /** Trust policy of the function's role: Lambda, on behalf of this account only. */

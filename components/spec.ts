@@ -286,29 +286,60 @@ function untouched(issues: readonly v.BaseIssue<unknown>[] | undefined, paths: r
 }
 
 /**
- * `rule`, reporting the value of `at` as what was given (not the whole object), and reading nested
- * paths too (`"services.$.name"`: every service's name, "$" any index): checked once the values it
- * reads are valid, so a problem elsewhere does not hide it.
+ * A cross-field rule like `rule`, reported as a problem of the field `at` with that field's value
+ * as "got" (not the whole object), reading nested paths too (`"services.$.name"`: every service's
+ * name, "$" any index), with an `allowed` text that may quote the other fields (e.g. "≥ 6 ×
+ * lambdaTimeoutSeconds (180)"). Checked once the values it reads are valid, so a problem elsewhere
+ * does not hide it, and a problem of a value it reads is not reported twice.
  */
 export function fieldRule<T extends object>(
   reads: readonly string[],
   at: keyof T & string,
-  allowed: string,
+  allowed: string | ((value: T) => string),
   holds: (value: T) => boolean,
 ): v.BaseValidation<T, T, v.BaseIssue<unknown>> {
   const paths = reads.map((r) => r.split("."));
   return v.rawCheck<T>(({ dataset, addIssue }) => {
-    // Not `dataset.typed`: a value failing a check (a regex, a range) leaves the object typed.
-    if (!untouched(dataset.issues, paths)) return;
+    const issues = dataset.issues ?? [];
+    // The object itself is wrong, or a value the rule reads is: that problem is reported already.
+    // (Not `dataset.typed`: a value failing a check — a regex, a range — leaves the object typed.)
+    if (issues.some((i) => (i.path ?? []).length === 0) || !untouched(issues, paths)) return;
     const value = dataset.value as T;
-    if (holds(value)) return;
+    if (value === null || typeof value !== "object" || holds(value)) return;
     const given = (value as Record<string, unknown>)[at];
     addIssue({
-      message: allowed,
+      message: typeof allowed === "function" ? allowed(value) : allowed,
       input: given,
       path: [{ type: "object", origin: "value", input: value as Record<string, unknown>, key: at, value: given }],
     });
   }) as unknown as v.BaseValidation<T, T, v.BaseIssue<unknown>>;
+}
+
+/**
+ * `field`, further limited to the values `holds` accepts, with one message for every refusal
+ * (`allowed`): e.g. an integer that must also be one of CloudWatch Logs' retention periods.
+ */
+export function refine<T>(field: Field<T>, allowed: string, holds: (value: T) => boolean): Field<T> {
+  return labelled(
+    v.pipe(
+      v.unknown(),
+      v.rawTransform(({ dataset, addIssue, NEVER }) => {
+        const r = v.safeParse(field, dataset.value);
+        if (r.success && holds(r.output)) return r.output;
+        addIssue({ message: allowed, input: dataset.value });
+        return NEVER;
+      }),
+    ),
+    allowed,
+  );
+}
+
+/**
+ * `schema` described as `allowed` where a field is missing or shown in the docs (e.g. a nested
+ * args object with its rules: "an object { host, port?, … }").
+ */
+export function describedAs<S extends object>(schema: S, allowed: string): S {
+  return labelled(schema, allowed);
 }
 
 // --- Reading ----------------------------------------------------------------------------------

@@ -1,24 +1,23 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type AlarmRow, alarmFromRow } from "./alarms";
-import { createComponentKey } from "./kms-key";
-import { denyInsecureTransport } from "./policy-statements";
-import { DEFAULT_ALARM_THRESHOLDS } from "./rate-limiter-pipeline";
+import type { AlarmRow } from "./alarms";
+import { EncryptedQueue, type EncryptedQueueAlarmThresholds, queueAlarmRows } from "./encrypted-queue";
+import { resolveArgs } from "./spec";
+import { WorkflowQueueSpec } from "./specs/workflow-queue";
+
+/** @deprecated The defaults are EncryptedQueue's: use DEFAULT_QUEUE_ALARM_THRESHOLDS (kept for the public API). */
+export { DEFAULT_QUEUE_ALARM_THRESHOLDS as DEFAULT_WORKFLOW_ALARM_THRESHOLDS } from "./specs/encrypted-queue";
+// The stack section reads against these fields through the package's entry point.
+export { WorkflowQueueSpec, workflowAlarmThresholdFields, workflowQueueFields } from "./specs/workflow-queue";
 
 // Seed 002 "SQS: huntaze-hybrid-workflows.fifo" / seed 003 §1.1: the hybrid orchestrator's FIFO
 // queue and its FIFO DLQ. High-throughput FIFO (deduplication and throughput per message group),
 // and content-based deduplication off: the producer sets MessageDeduplicationId to the workflow
 // step (`<workflowId>#<step>`) and MessageGroupId to the workflow, so a re-sent step is dropped
-// while two steps with the same body are not.
+// while two steps with the same body are not. The queue itself is an EncryptedQueue.
 
-export interface WorkflowQueueAlarmThresholds {
-  /** ApproximateAgeOfOldestMessage, 5-minute maximum. @default 300 */
-  readonly oldestMessageAgeSeconds?: number;
-  /** ApproximateNumberOfMessagesVisible, 5-minute maximum. @default 1000 */
-  readonly visibleMessages?: number;
-  /** Messages visible in the DLQ, 1-minute maximum. @default 10 */
-  readonly dlqMessages?: number;
-}
+/** The SQS alarm thresholds; their defaults are EncryptedQueue's. */
+export type WorkflowQueueAlarmThresholds = EncryptedQueueAlarmThresholds;
 
 export interface WorkflowQueueArgs {
   /**
@@ -28,81 +27,42 @@ export interface WorkflowQueueArgs {
   readonly queueName: string;
   /** SNS topic every alarm notifies (alarm and OK). */
   readonly alarmTopicArn: pulumi.Input<string>;
-  /** How long a consumer owns a received step. @default 300 */
+  /** How long a consumer owns a received step. */
   readonly visibilityTimeoutSeconds?: number;
-  /** @default 345600 (4 days) */
+  /** Source queue retention, seconds. */
   readonly messageRetentionSeconds?: number;
-  /** At least the source queue's (SQS keeps a message's first enqueue time). @default 1209600 (14 days) */
+  /** At least the source queue's (SQS keeps a message's first enqueue time). */
   readonly dlqMessageRetentionSeconds?: number;
-  /** Receives before a step moves to the DLQ. @default 5 */
+  /** Receives before a step moves to the DLQ. */
   readonly maxReceiveCount?: number;
   /** Roles that send and consume: allowed by the queue policy. @default - none (IAM in the account decides) */
   readonly producerRoleArns?: pulumi.Input<string>[];
   /** Customer-managed key for both queues. @default - a key with rotation is created */
   readonly kmsKeyArn?: pulumi.Input<string>;
-  /** @default - the default thresholds (see each field) */
+  /** Alarm thresholds. @default - DEFAULT_QUEUE_ALARM_THRESHOLDS (EncryptedQueue's), field by field */
   readonly alarmThresholds?: WorkflowQueueAlarmThresholds;
   readonly tags?: Record<string, string>;
 }
 
-// The seed's SQS thresholds (seed 002 "Monitoring & Alerts").
-/** The default SQS alarm thresholds, as the rate limiter's queue uses them. */
-export const DEFAULT_WORKFLOW_ALARM_THRESHOLDS: Required<WorkflowQueueAlarmThresholds> = {
-  oldestMessageAgeSeconds: DEFAULT_ALARM_THRESHOLDS.oldestMessageAgeSeconds,
-  visibleMessages: DEFAULT_ALARM_THRESHOLDS.visibleMessages,
-  dlqMessages: DEFAULT_ALARM_THRESHOLDS.dlqMessages,
-};
+/** What the producer and consumer roles may do on the queue (and nothing on the DLQ). */
+const WORKFLOW_ROLE_ACCESS = {
+  sid: "AllowWorkflowRoles",
+  actions: [
+    "sqs:SendMessage",
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+  ],
+} as const;
 
-interface Resolved {
-  visibilityTimeoutSeconds: number;
-  messageRetentionSeconds: number;
-  dlqMessageRetentionSeconds: number;
-  maxReceiveCount: number;
-  alarms: Required<WorkflowQueueAlarmThresholds>;
-}
-
-const intIn = (v: number, min: number, max: number) => Number.isSafeInteger(v) && v >= min && v <= max;
-
-export function resolveWorkflowQueueArgs(name: string, args: WorkflowQueueArgs): Resolved {
-  const defined = Object.fromEntries(Object.entries(args.alarmThresholds ?? {}).filter(([, v]) => v !== undefined));
-  const r: Resolved = {
-    visibilityTimeoutSeconds: args.visibilityTimeoutSeconds ?? 300,
-    messageRetentionSeconds: args.messageRetentionSeconds ?? 345_600,
-    dlqMessageRetentionSeconds: args.dlqMessageRetentionSeconds ?? 1_209_600,
-    maxReceiveCount: args.maxReceiveCount ?? 5,
-    alarms: { ...DEFAULT_WORKFLOW_ALARM_THRESHOLDS, ...defined },
+/** The alarms' descriptions, in the workflow's words. */
+function workflowAlarmDescriptions(a: Required<WorkflowQueueAlarmThresholds>) {
+  return {
+    oldestMessageAge: `A workflow step has waited more than ${a.oldestMessageAgeSeconds} s: the orchestrator is not keeping up or a message group is stuck`,
+    visibleMessages: `More than ${a.visibleMessages} workflow steps waiting`,
+    dlqDepth: `More than ${a.dlqMessages} workflow steps in the DLQ (each failed every allowed receive)`,
   };
-  const rules: { check: boolean; message: string }[] = [
-    {
-      // 80 characters with ".fifo", and "-dlq" added for the DLQ.
-      check: /^[A-Za-z0-9_-]{1,71}$/.test(args.queueName),
-      message: `queueName must be 1–71 letters, digits, "-" or "_" without ".fifo" (the component adds it), got "${args.queueName}"`,
-    },
-    {
-      check: intIn(r.visibilityTimeoutSeconds, 0, 43_200),
-      message: `visibilityTimeoutSeconds must be an integer from 0 to 43200, got ${r.visibilityTimeoutSeconds}`,
-    },
-    {
-      check: intIn(r.messageRetentionSeconds, 60, 1_209_600),
-      message: `messageRetentionSeconds must be an integer from 60 to 1209600, got ${r.messageRetentionSeconds}`,
-    },
-    {
-      check:
-        intIn(r.dlqMessageRetentionSeconds, 60, 1_209_600) && r.dlqMessageRetentionSeconds >= r.messageRetentionSeconds,
-      message: `dlqMessageRetentionSeconds must be an integer from messageRetentionSeconds (${r.messageRetentionSeconds}) to 1209600, got ${r.dlqMessageRetentionSeconds}`,
-    },
-    {
-      check: intIn(r.maxReceiveCount, 1, 1000),
-      message: `maxReceiveCount must be an integer from 1 to 1000, got ${r.maxReceiveCount}`,
-    },
-    ...Object.entries(r.alarms).map(([key, value]) => ({
-      check: Number.isFinite(value) && value >= 0,
-      message: `alarmThresholds.${key} must be a number ≥ 0, got ${value}`,
-    })),
-  ];
-  const problems = rules.filter((x) => !x.check).map((x) => x.message);
-  if (problems.length > 0) throw new Error(`WorkflowQueue ${name}: ${problems.join("; ")}`);
-  return r;
 }
 
 // Pure: the tests compare it with the design's thresholds.
@@ -112,41 +72,7 @@ export function workflowAlarmRows(
   dlqName: pulumi.Input<string>,
   a: Required<WorkflowQueueAlarmThresholds>,
 ): AlarmRow[] {
-  return [
-    {
-      key: "oldest-message-age",
-      description: `A workflow step has waited more than ${a.oldestMessageAgeSeconds} s: the orchestrator is not keeping up or a message group is stuck`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateAgeOfOldestMessage",
-      dimensions: { QueueName: queueName },
-      statistic: "Maximum",
-      periodSeconds: 300,
-      comparison: "GreaterThanThreshold",
-      threshold: a.oldestMessageAgeSeconds,
-    },
-    {
-      key: "visible-messages",
-      description: `More than ${a.visibleMessages} workflow steps waiting`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: queueName },
-      statistic: "Maximum",
-      periodSeconds: 300,
-      comparison: "GreaterThanThreshold",
-      threshold: a.visibleMessages,
-    },
-    {
-      key: "dlq-depth",
-      description: `More than ${a.dlqMessages} workflow steps in the DLQ (each failed every allowed receive)`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: dlqName },
-      statistic: "Maximum",
-      periodSeconds: 60,
-      comparison: "GreaterThanThreshold",
-      threshold: a.dlqMessages,
-    },
-  ];
+  return queueAlarmRows(a, { queueName, dlqName }, workflowAlarmDescriptions(a));
 }
 
 /** The hybrid workflows FIFO queue, its FIFO DLQ, their key, policies and alarms. */
@@ -161,103 +87,34 @@ export class WorkflowQueue extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkflowQueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("huntaze:messaging:WorkflowQueue", name, {}, opts);
-    const s = resolveWorkflowQueueArgs(name, args);
-    const parent = { parent: this };
-    const tags = args.tags;
+    const s = resolveArgs("WorkflowQueue", name, WorkflowQueueSpec, args);
+    const alarmThresholds = s.alarmThresholds as Required<WorkflowQueueAlarmThresholds>;
 
-    if (args.kmsKeyArn === undefined) {
-      this.key = createComponentKey(
-        `${name}-key`,
-        { description: `Encrypts the ${args.queueName} FIFO queues`, alias: args.queueName, tags },
-        parent,
-      );
-    }
-    const kmsKeyArn = this.key ? this.key.arn : pulumi.output(args.kmsKeyArn!);
-    this.kmsKeyArn = kmsKeyArn;
-
-    const fifo = {
-      fifoQueue: true,
-      // Producers deduplicate by workflow step; a body hash would drop two equal steps.
-      contentBasedDeduplication: false,
-      // High-throughput FIFO: both settings per message group.
-      deduplicationScope: "messageGroup",
-      fifoThroughputLimit: "perMessageGroupId",
-      kmsMasterKeyId: kmsKeyArn,
-      kmsDataKeyReusePeriodSeconds: 300,
-      tags,
-    };
-    this.deadLetterQueue = new aws.sqs.Queue(
-      `${name}-dlq`,
-      { ...fifo, name: `${args.queueName}-dlq.fifo`, messageRetentionSeconds: s.dlqMessageRetentionSeconds },
-      parent,
-    );
-    this.queue = new aws.sqs.Queue(
-      `${name}-queue`,
+    // Children under this component, named as before EncryptedQueue existed (same URNs).
+    const q = new EncryptedQueue(
+      name,
       {
-        ...fifo,
-        name: `${args.queueName}.fifo`,
-        receiveWaitTimeSeconds: 20,
+        queueName: s.queueName,
+        fifo: true,
+        alarmTopicArn: s.alarmTopicArn,
         visibilityTimeoutSeconds: s.visibilityTimeoutSeconds,
         messageRetentionSeconds: s.messageRetentionSeconds,
-        redrivePolicy: this.deadLetterQueue.arn.apply((deadLetterTargetArn) =>
-          JSON.stringify({ deadLetterTargetArn, maxReceiveCount: s.maxReceiveCount }),
-        ),
+        dlqMessageRetentionSeconds: s.dlqMessageRetentionSeconds,
+        maxReceiveCount: s.maxReceiveCount,
+        ...(s.kmsKeyArn !== undefined ? { kmsKeyArn: s.kmsKeyArn } : {}),
+        roleArns: s.producerRoleArns,
+        access: WORKFLOW_ROLE_ACCESS,
+        alarmThresholds,
+        alarmDescriptions: workflowAlarmDescriptions(alarmThresholds),
+        ...(s.tags !== undefined ? { tags: s.tags } : {}),
       },
-      parent,
+      { parent: this },
     );
-    new aws.sqs.RedriveAllowPolicy(
-      `${name}-dlq-redrive-allow`,
-      {
-        queueUrl: this.deadLetterQueue.url,
-        redriveAllowPolicy: this.queue.arn.apply((arn) =>
-          JSON.stringify({ redrivePermission: "byQueue", sourceQueueArns: [arn] }),
-        ),
-      },
-      parent,
-    );
-    const producers = pulumi.output(args.producerRoleArns ?? []);
-    for (const [queue, suffix, allow] of [
-      [this.queue, "queue", true],
-      [this.deadLetterQueue, "dlq", false],
-    ] as const) {
-      new aws.sqs.QueuePolicy(
-        `${name}-${suffix}-policy`,
-        {
-          queueUrl: queue.url,
-          policy: pulumi.all([queue.arn, producers]).apply(([arn, roles]) =>
-            JSON.stringify({
-              Version: "2012-10-17",
-              Statement: [
-                denyInsecureTransport("sqs", arn),
-                ...(allow && roles.length > 0
-                  ? [
-                      {
-                        Sid: "AllowWorkflowRoles",
-                        Effect: "Allow",
-                        Principal: { AWS: roles },
-                        Action: [
-                          "sqs:SendMessage",
-                          "sqs:ReceiveMessage",
-                          "sqs:DeleteMessage",
-                          "sqs:ChangeMessageVisibility",
-                          "sqs:GetQueueAttributes",
-                        ],
-                        Resource: arn,
-                      },
-                    ]
-                  : []),
-              ],
-            }),
-          ),
-        },
-        parent,
-      );
-    }
-
-    const target = { name, namePrefix: args.queueName, topicArn: args.alarmTopicArn, tags };
-    this.alarms = workflowAlarmRows(this.queue.name, this.deadLetterQueue.name, s.alarms).map((row) =>
-      alarmFromRow(target, row, parent),
-    );
+    this.queue = q.queue;
+    this.deadLetterQueue = q.deadLetterQueue;
+    if (q.key) this.key = q.key;
+    this.kmsKeyArn = q.kmsKeyArn;
+    this.alarms = q.alarms;
 
     this.queueUrl = this.queue.url;
     this.dlqUrl = this.deadLetterQueue.url;

@@ -1,10 +1,5 @@
-import {
-  ANOMALY_MONITOR_ARN,
-  DEFAULT_ALERTS_TTL_DAYS,
-  DEFAULT_COSTS_TTL_DAYS,
-  DEFAULT_WORKFLOW_ALARM_THRESHOLDS,
-  type WorkflowQueueAlarmThresholds,
-} from "../components";
+import { ANOMALY_MONITOR_ARN, DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../components";
+import { readWorkflowQueueConfig, type WorkflowQueueConfig } from "./config-workflow-queue";
 import { type ConfigReader, patterns } from "./validation";
 
 // `huntaze:finops` (cost tables, budgets, anomaly monitor, workflow queue) and the optional secret
@@ -38,19 +33,8 @@ export interface FinOpsConfig {
   /** Cost allocation tag holding the environment (activate it in Billing). @default "Environment" */
   readonly environmentTagKey: string;
   readonly costAlertWebhookUrl?: string;
-  readonly workflowQueue: {
-    /**
-     * Queue name without ".fifo" (the DLQ is `<queueName>-dlq.fifo`): production keeps the live
-     * `huntaze-hybrid-workflows`; staging the environment-suffixed default, since both share the account.
-     * @default "huntaze-hybrid-workflows-<environment>"
-     */
-    readonly queueName?: string;
-    /** @default 300 */
-    readonly visibilityTimeoutSeconds: number;
-    /** @default 5 */
-    readonly maxReceiveCount: number;
-    readonly alarms: Required<WorkflowQueueAlarmThresholds>;
-  };
+  /** WorkflowQueue's settings, read against its spec (stacks/config-workflow-queue.ts). */
+  readonly workflowQueue: WorkflowQueueConfig;
 }
 
 export const DEFAULT_ACCOUNT_BUDGET_USD = 500;
@@ -105,25 +89,7 @@ export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean
       describe: "a user tag key",
     }) ?? "Environment";
 
-  const w = f?.object("workflowQueue", { optional: true });
-  const queueName = w?.optionalString("queueName", {
-    // The component adds ".fifo" and "-dlq": 71 characters leave room for both within SQS's 80.
-    pattern: /^[A-Za-z0-9_-]{1,71}$/,
-    describe: 'a FIFO queue name without ".fifo" (1–71 letters, digits, "-" or "_")',
-  });
-  const visibilityTimeoutSeconds = w?.integer("visibilityTimeoutSeconds", { min: 0, max: 43_200, default: 300 }) ?? 300;
-  const maxReceiveCount = w?.integer("maxReceiveCount", { min: 1, max: 1000, default: 5 }) ?? 5;
-  const a = w?.object("alarms", { optional: true });
-  const threshold = (key: keyof WorkflowQueueAlarmThresholds, max: number) =>
-    a?.number(key, { min: 0, max, default: DEFAULT_WORKFLOW_ALARM_THRESHOLDS[key] }) ??
-    DEFAULT_WORKFLOW_ALARM_THRESHOLDS[key];
-  const alarms = {
-    oldestMessageAgeSeconds: threshold("oldestMessageAgeSeconds", 1_209_600),
-    visibleMessages: threshold("visibleMessages", 1_000_000_000),
-    dlqMessages: threshold("dlqMessages", 1_000_000_000),
-  };
-  a?.rejectUnknownKeys();
-  w?.rejectUnknownKeys();
+  const workflowQueue = readWorkflowQueueConfig(f);
   f?.rejectUnknownKeys();
 
   let costAlertWebhookUrl: string | undefined;
@@ -144,11 +110,6 @@ export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean
     alertsTtlDays,
     environmentTagKey,
     ...(costAlertWebhookUrl ? { costAlertWebhookUrl } : {}),
-    workflowQueue: {
-      ...(queueName !== undefined ? { queueName } : {}),
-      visibilityTimeoutSeconds,
-      maxReceiveCount,
-      alarms,
-    },
+    workflowQueue,
   };
 }

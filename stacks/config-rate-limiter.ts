@@ -1,40 +1,56 @@
+import * as v from "valibot";
+import type { Limits, RateLimiterAlarmThresholds } from "../components";
 import {
-  ALARM_THRESHOLD_MAX,
-  DEFAULT_ALARM_THRESHOLDS,
-  DEFAULT_LIMITS,
-  isLogRetentionDays,
-  type Limits,
-  LOG_RETENTION_DAYS,
-  limitProblems,
+  alarmThresholdFields,
+  limitFields,
+  limitsRule,
   minVisibilityTimeoutSeconds,
-  PIPELINE_DEFAULTS,
-  PIPELINE_RANGES,
-  type RateLimiterAlarmThresholds,
-} from "../components";
-import { type ConfigReader, patterns } from "./validation";
+  ONLYFANS_TOKEN_MIN_LENGTH,
+  onlyfansFields,
+  rateLimiterPipelineFields as P,
+  pipelineRules,
+  strictObject,
+} from "../components/specs";
+import type { ConfigReader } from "./validation";
 
 // `huntaze:rateLimiter` (the OnlyFans send pipeline) and `huntaze:onlyfansApiToken` (a Pulumi
 // secret, read at the namespace level so `pulumi config set --secret huntaze:onlyfansApiToken`
-// is the one way to set it). Keys are RateLimiterPipeline's argument names, and defaults, ranges
-// and rules are the component's and the runtime's own (imported), so a bad stack file is reported
-// with every problem at once before any component is built, and the program passes values through.
+// is the one way to set it). The section is read against RateLimiterPipeline's spec: its keys are
+// the component's argument names and each key's schema is the component's own field (defaults,
+// ranges, the runtime's limit rules, the visibility and reserved-concurrency rules), so a bad stack
+// file is reported with every problem at once before any component is built, and the program
+// passes values through.
+
+/** `huntaze:rateLimiter`: the component's fields, unknown keys named. */
+export const RateLimiterSection = v.pipe(
+  strictObject({
+    limits: v.optional(v.pipe(strictObject(limitFields), limitsRule()), () => ({})),
+    batchSize: P.batchSize,
+    maximumConcurrency: P.maximumConcurrency,
+    reservedConcurrentExecutions: P.reservedConcurrentExecutions,
+    lambdaTimeoutSeconds: P.lambdaTimeoutSeconds,
+    memoryMb: P.memoryMb,
+    visibilityTimeoutSeconds: P.visibilityTimeoutSeconds,
+    logRetentionDays: P.logRetentionDays,
+    dlqName: P.dlqName,
+    onlyfans: strictObject({ apiUrl: onlyfansFields.apiUrl }),
+    alarmThresholds: v.optional(strictObject(alarmThresholdFields), () => ({})),
+  }),
+  pipelineRules.visibility(),
+  pipelineRules.reserved(),
+);
 
 export interface RateLimiterConfig {
   /** The runtime's limits. @default DEFAULT_LIMITS (10 per 60 s, burst 3) */
   readonly limits: Limits;
-  /** @default 1 */
   readonly batchSize: number;
-  /** @default 2 */
   readonly maximumConcurrency: number;
   /** @default - unreserved */
   readonly reservedConcurrentExecutions?: number;
-  /** @default 30 */
   readonly lambdaTimeoutSeconds: number;
-  /** @default 256 */
   readonly memoryMb: number;
   /** @default 6 × lambdaTimeoutSeconds */
   readonly visibilityTimeoutSeconds: number;
-  /** @default 30 */
   readonly logRetentionDays: number;
   /**
    * The DLQ's physical name when it exists under another name than `<prefix>-dlq` (production's
@@ -57,79 +73,20 @@ export interface RateLimiterConfig {
  * problems land in `c.problems`.
  */
 export function readRateLimiterConfig(c: ConfigReader): RateLimiterConfig {
-  const r = c.object("rateLimiter");
-  const D = PIPELINE_DEFAULTS;
-  const R = PIPELINE_RANGES;
-  const int = (key: keyof typeof R & keyof typeof D) => r?.integer(key, { ...R[key], default: D[key] }) ?? D[key];
-
-  // The runtime's rules (ranges and burst ≤ perWindow), reported under limits.<key>.
-  const l = r?.object("limits", { optional: true });
-  const limit = (key: keyof Limits) => l?.integer(key, { default: DEFAULT_LIMITS[key] }) ?? DEFAULT_LIMITS[key];
-  const limits: Limits = {
-    perWindow: limit("perWindow"),
-    windowSeconds: limit("windowSeconds"),
-    burst: limit("burst"),
-  };
-  for (const p of limitProblems(limits)) l?.problem(p.key, p.allowed, p.got);
-  l?.rejectUnknownKeys();
-
-  const batchSize = int("batchSize");
-  const maximumConcurrency = int("maximumConcurrency");
-  const reservedConcurrentExecutions = r?.has("reservedConcurrentExecutions")
-    ? r.integer("reservedConcurrentExecutions", R.reservedConcurrentExecutions)
-    : undefined;
-  // Lower reserved concurrency throttles the SQS poller and pushes valid messages into the DLQ.
-  if (reservedConcurrentExecutions !== undefined && reservedConcurrentExecutions < maximumConcurrency)
-    r?.problem(
-      "reservedConcurrentExecutions",
-      `≥ maximumConcurrency (${maximumConcurrency}), or unset`,
-      reservedConcurrentExecutions,
-    );
-  const lambdaTimeoutSeconds = int("lambdaTimeoutSeconds");
-  const memoryMb = int("memoryMb");
-  const minVisibility = minVisibilityTimeoutSeconds(lambdaTimeoutSeconds);
-  const visibilityTimeoutSeconds = r?.has("visibilityTimeoutSeconds")
-    ? r.integer("visibilityTimeoutSeconds", R.visibilityTimeoutSeconds)
-    : minVisibility;
-  if (visibilityTimeoutSeconds < minVisibility)
-    r?.problem("visibilityTimeoutSeconds", `≥ 6 × lambda timeout (${minVisibility})`, visibilityTimeoutSeconds);
-  const logRetentionDays = r?.integer("logRetentionDays", { default: D.logRetentionDays }) ?? D.logRetentionDays;
-  if (!isLogRetentionDays(logRetentionDays))
-    r?.problem("logRetentionDays", `one of ${LOG_RETENTION_DAYS.join(", ")}`, logRetentionDays);
-
-  // SQS queue names: up to 80 letters, digits, "-" and "_" (CreateQueue, Amazon SQS API Reference).
-  const dlqName = r?.optionalString("dlqName", {
-    pattern: /^[A-Za-z0-9_-]{1,80}$/,
-    describe: 'a queue name (1–80 letters, digits, "-" or "_")',
-  });
-
-  const o = r?.object("onlyfans");
-  const onlyfans = { apiUrl: o?.string("apiUrl", { pattern: patterns.httpsUrl, describe: "an https:// URL" }) ?? "" };
-  o?.rejectUnknownKeys();
-
-  const a = r?.object("alarmThresholds", { optional: true });
-  const threshold = (key: keyof RateLimiterAlarmThresholds) =>
-    a?.number(key, { min: 0, max: ALARM_THRESHOLD_MAX[key], default: DEFAULT_ALARM_THRESHOLDS[key] }) ??
-    DEFAULT_ALARM_THRESHOLDS[key];
-  const alarmThresholds = Object.fromEntries(
-    (Object.keys(DEFAULT_ALARM_THRESHOLDS) as (keyof RateLimiterAlarmThresholds)[]).map((k) => [k, threshold(k)]),
-  ) as Required<RateLimiterAlarmThresholds>;
-  a?.rejectUnknownKeys();
-  r?.rejectUnknownKeys();
-
+  const r = c.spec("rateLimiter", RateLimiterSection);
+  // Must be a Pulumi secret; its value is never shown in a problem.
+  const onlyfansApiToken = c.secret("onlyfansApiToken", { minLength: ONLYFANS_TOKEN_MIN_LENGTH });
+  // Undefined only when the section has problems, which parseStackConfig then throws: never used.
+  if (r === undefined) return { onlyfansApiToken } as RateLimiterConfig;
+  const { reservedConcurrentExecutions, dlqName, ...rest } = r;
   return {
-    limits,
-    batchSize,
-    maximumConcurrency,
+    ...rest,
     ...(reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions } : {}),
-    lambdaTimeoutSeconds,
-    memoryMb,
-    visibilityTimeoutSeconds,
-    logRetentionDays,
+    // The component's computed default, applied here so the program passes one value through.
+    visibilityTimeoutSeconds: r.visibilityTimeoutSeconds ?? minVisibilityTimeoutSeconds(r.lambdaTimeoutSeconds),
     ...(dlqName !== undefined ? { dlqName } : {}),
-    onlyfans,
-    alarmThresholds,
-    // Must be a Pulumi secret; its value is never shown in a problem.
-    onlyfansApiToken: c.secret("onlyfansApiToken", { minLength: 16 }),
+    limits: r.limits as Limits,
+    alarmThresholds: r.alarmThresholds as Required<RateLimiterAlarmThresholds>,
+    onlyfansApiToken,
   };
 }

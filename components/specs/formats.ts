@@ -68,3 +68,20 @@ export const dnsName = () => text(DNS_NAME, "a lowercase DNS name (e.g. redis.hu
  */
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 export const snsTopicArn = () => text(SNS_TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
+
+/**
+ * An IAM role ARN: `arn:<partition>:iam::<account>:role/<path><name>`, the name 1–64 of letters,
+ * digits and `+=,.@_-` ("IAM identifiers" and "IAM and AWS STS quotas", IAM User Guide:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-arns).
+ */
+export const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\x21-\x7e]*\/)?[\w+=,.@-]{1,64}$/;
+export const iamRoleArn = () => text(IAM_ROLE_ARN, "an IAM role ARN (arn:aws:iam::<account>:role/<name>)");
+
+/**
+ * A Secrets Manager secret ARN: `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6
+ * random characters>`, the name of letters, digits and `/_+=.@-` ("Secret ARN" and "CreateSecret",
+ * AWS Secrets Manager User Guide / API Reference:
+ * https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html).
+ */
+export const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+export const secretArn = () => text(SECRET_ARN, "a Secrets Manager secret ARN (arn:aws:secretsmanager:…:secret:…)");

@@ -5,8 +5,11 @@
 // defaults and messages, not a copy of them.
 export * from "../spec";
 export * from "./account-baseline";
+export * from "./encrypted-queue";
 export * from "./encrypted-redis";
 export * from "./formats";
 export * from "./hardened-bucket";
 export * from "./hardened-database";
 export * from "./observed-cluster";
+export * from "./rate-limiter-pipeline";
+export * from "./workflow-queue";

@@ -355,7 +355,11 @@ describe("WorkflowQueue", () => {
           dlqMessageRetentionSeconds: 60,
         }),
     ).to.throw(
-      'WorkflowQueue bad: queueName must be 1–71 letters, digits, "-" or "_" without ".fifo" (the component adds it), got "q.fifo"; dlqMessageRetentionSeconds must be an integer from messageRetentionSeconds (1209600) to 1209600, got 60',
+      [
+        'WorkflowQueue "bad": invalid arguments (2 problems):',
+        '  - queueName: expected a FIFO queue name without ".fifo" (1–71 letters, digits, "-" or "_"), got "q.fifo"',
+        "  - dlqMessageRetentionSeconds: expected an integer from messageRetentionSeconds (1209600) to 1209600, got 60",
+      ].join("\n"),
     );
   });
 });

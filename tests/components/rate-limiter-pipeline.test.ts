@@ -12,6 +12,7 @@ import {
 } from "../../components/rate-limiter-pipeline";
 import type { RecordedResource } from "../../tools/engine/recorder";
 import type { PlainObject, PlainValue } from "../../tools/engine/secrets";
+import { argsErrorOf } from "../support/args-error";
 import { evaluateProgram } from "../support/policy-harness";
 import { inputsOf, jsonInput, ofType, one, record } from "../support/pulumi-harness";
 
@@ -291,7 +292,7 @@ describe("RateLimiterPipeline", () => {
     expect(egress.find((e) => e.fromPort === 6379)).to.include({ cidrIpv4: "10.20.0.0/16" });
     expect(ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")).to.have.length(0);
     expect(() => new RateLimiterPipeline("bad", baseArgs({ redis }))).to.throw(
-      "redis.securityGroupId or vpcCidrBlock must be given",
+      "vpcCidrBlock: expected a CIDR block, or redis.securityGroupId (the function's Redis egress needs a destination), got nothing",
     );
   });
 
@@ -380,44 +381,53 @@ describe("RateLimiterPipeline", () => {
       } catch (e) {
         message = (e as Error).message;
       }
-      expect(message).to.include("visibilityTimeoutSeconds must be ≥ 6 × lambda timeout (180), got 90");
-      expect(message).to.include("maximumConcurrency must be an integer from 2");
-      expect(message).to.include("got 1");
-      expect(message).to.include("batchSize must be an integer from 1 to 10, got 0");
+      expect(message).to.include("visibilityTimeoutSeconds: expected ≥ 6 × lambda timeout (180), got 90");
+      expect(message).to.include("maximumConcurrency: expected an integer from 2 to 1000, got 1");
+      expect(message).to.include("batchSize: expected an integer from 1 to 10, got 0");
+      expect(message).to.match(/^RateLimiterPipeline "bad": invalid arguments \(3 problems\)/);
     });
 
     const table: [string, Partial<RateLimiterPipelineArgs>, string][] = [
       [
         "reserved concurrency below the cap",
         { maximumConcurrency: 5, reservedConcurrentExecutions: 1 },
-        "reservedConcurrentExecutions must be ≥ maximumConcurrency (5)",
+        "reservedConcurrentExecutions: expected ≥ maximumConcurrency (5), or unset (a lower reservation throttles the SQS poller and sends valid messages to the DLQ), got 1",
       ],
       [
         "an old runtime",
         { runtime: "nodejs18.x" },
-        'runtime must be a Node.js runtime the bundle targets (nodejs24.x or later), got "nodejs18.x"',
+        'runtime: expected a Node.js runtime the bundle targets (nodejs24.x or later), got "nodejs18.x"',
       ],
       [
         "a runtime older than the bundle's target",
         { runtime: "nodejs22.x" },
-        'runtime must be a Node.js runtime the bundle targets (nodejs24.x or later), got "nodejs22.x"',
+        'runtime: expected a Node.js runtime the bundle targets (nodejs24.x or later), got "nodejs22.x"',
       ],
       [
         "burst above perWindow",
         { limits: { perWindow: 2, burst: 3 } },
-        "limits.burst must be an integer from 1 to perWindow (2), got 3",
+        "limits.burst: expected an integer from 1 to perWindow (2), got 3",
       ],
       [
         "a plain-HTTP API",
-        { onlyfans: { apiUrl: "http://api.example.com", apiToken: "x" } },
-        'onlyfans.apiUrl must be an https:// URL, got "http://api.example.com"',
+        { onlyfans: { apiUrl: "http://api.example.com", apiToken: TOKEN } },
+        'onlyfans.apiUrl: expected an https:// URL, got "http://api.example.com"',
       ],
       [
         "both credential sources",
-        { onlyfans: { apiUrl: "https://api.example.com", apiToken: "x", credentialsSecretArn: REDIS_SECRET } },
-        "onlyfans.credentialsSecretArn and onlyfans.apiToken are exclusive, got both",
+        { onlyfans: { apiUrl: "https://api.example.com", apiToken: TOKEN, credentialsSecretArn: REDIS_SECRET } },
+        `onlyfans.credentialsSecretArn: expected unset when apiToken is given (the two are exclusive), got "${REDIS_SECRET}"`,
       ],
-      ["a log retention CloudWatch refuses", { logRetentionDays: 10 }, "logRetentionDays must be one of"],
+      [
+        "neither credential source",
+        { onlyfans: { apiUrl: "https://api.example.com" } },
+        "onlyfans.credentialsSecretArn: expected a Secrets Manager secret ARN, or apiToken (one of the two is needed), got nothing",
+      ],
+      [
+        "a log retention CloudWatch refuses",
+        { logRetentionDays: 10 },
+        "logRetentionDays: expected one of 1, 3, 5, 7, 14, 30,",
+      ],
     ];
     for (const [what, overrides, expected] of table) {
       it(`rejects ${what}`, () => {
@@ -495,7 +505,61 @@ describe("RateLimiterPipeline explicit queue names (adoption)", () => {
 
   it("refuses a DLQ name SQS refuses, naming the value", () => {
     expect(() => new RateLimiterPipeline("bad", baseArgs({ dlqName: "bad.name" }))).to.throw(
-      'dlqName must be 1–80 letters, digits, "-" or "_" (a standard queue), got "bad.name"',
+      'dlqName: expected a standard queue name (1–80 letters, digits, "-" or "_"), got "bad.name"',
     );
+  });
+});
+
+describe("RateLimiterPipeline from another project", () => {
+  const MISSING = "nothing (the key is missing)";
+  const COMPONENT = ["pulumi:pulumi:Stack", "huntaze:messaging:RateLimiterPipeline"];
+
+  it("no args: every required field named with what it allows, before any child (no TypeError)", async () => {
+    const { error, resources } = await argsErrorOf(() => new RateLimiterPipeline("rate-limiter", {} as never));
+    expect(error.problems.map((p) => [p.key, p.got])).to.deep.equal([
+      ["subnetIds", MISSING],
+      ["vpcId", MISSING],
+      ["redis", MISSING],
+      ["onlyfans", MISSING],
+      ["alarmTopicArn", MISSING],
+    ]);
+    expect(error.problems.map((p) => p.allowed)).to.deep.equal([
+      "a list of at least 1 item, each a subnet id (subnet- and 8 or 17 hex digits)",
+      "a VPC id (vpc- and 8 or 17 hex digits)",
+      "an object { host, port?, tls?, tlsServername?, authTokenSecretArn?, authTokenSecretKmsKeyArn?, securityGroupId? }",
+      "an object { apiUrl, and credentialsSecretArn (+ credentialsSecretKmsKeyArn?) or apiToken }",
+      "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
+    ]);
+    expect(resources.map((r) => r.type)).to.deep.equal(COMPONENT);
+  });
+
+  it("wrong values: each named with allowed and given, the token never shown", async () => {
+    const { error, resources } = await argsErrorOf(
+      () =>
+        new RateLimiterPipeline("rate-limiter", {
+          ...baseArgs(),
+          vpcId: "vpc-nope",
+          subnetIds: ["subnet-0a1b2c3d4e5f60001", "subnet-x"],
+          redis: { host: "", port: 70_000 },
+          onlyfans: { apiUrl: "https://onlyfansapi.example.com", apiToken: "short-token" },
+          alarmTopicArn: "ops",
+          namePrefix: "Huntaze Limiter!",
+          memoryMb: 64,
+          alarmThresholds: { errorRatePercent: 150 },
+        } as never),
+    );
+    expect(error.problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`)).to.deep.equal([
+      'namePrefix: expected 1–56 letters, digits, "-" or "_" (the function name, ≤ 64, is the prefix), got "Huntaze Limiter!"',
+      'subnetIds: expected a list of at least 1 item, each a subnet id (subnet- and 8 or 17 hex digits), got ["subnet-0a1b2c3d4e5f60001","subnet-x"]',
+      'vpcId: expected a VPC id (vpc- and 8 or 17 hex digits), got "vpc-nope"',
+      'redis.host: expected a host name, got ""',
+      "redis.port: expected an integer from 1 to 65535, got 70000",
+      "onlyfans.apiToken: expected a token of at least 16 characters, got a secret value (not shown)",
+      'alarmTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "ops"',
+      "memoryMb: expected an integer from 128 to 10240, got 64",
+      "alarmThresholds.errorRatePercent: expected a number ≥ 0 and ≤ 100, got 150",
+    ]);
+    expect(error.message).not.to.include("short-token");
+    expect(resources.map((r) => r.type)).to.deep.equal(COMPONENT);
   });
 });

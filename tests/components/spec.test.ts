@@ -5,6 +5,7 @@ import * as v from "valibot";
 import {
   ArgsError,
   args,
+  describedAs,
   describeField,
   entriesOf,
   fieldRule,
@@ -19,6 +20,7 @@ import {
   oneOfNumbers,
   type Problem,
   readSpec,
+  refine,
   resolveArgs,
   rule,
   strictObject,
@@ -239,5 +241,72 @@ describe("components/spec: the shared validator", () => {
       "items[1].name",
     ]);
     expect(problemsFor({ items: [{ name: "a" }, { name: "b" }], min: 1, max: 1 })).to.deep.equal([]);
+  });
+});
+
+describe("components/spec: refine and fieldRule", () => {
+  const days = refine(integer(1, 3653), "one of 1, 7, 30", (d) => [1, 7, 30].includes(d));
+  const base = args({ timeout: v.optional(integer(1, 900), 30), visibility: v.optional(integer(0, 43_200)), days });
+  type T = v.InferOutput<typeof base>;
+  const spec = v.pipe(
+    base,
+    fieldRule<T>(
+      ["timeout", "visibility"],
+      "visibility",
+      (a) => `≥ 6 × timeout (${6 * a.timeout})`,
+      (a) => a.visibility === undefined || a.visibility >= 6 * a.timeout,
+    ),
+  );
+
+  it("refine: one message for a value of the wrong kind and for one the check refuses", () => {
+    expect(problems2({ days: 10 })).to.deep.equal([{ key: "days", allowed: "one of 1, 7, 30", got: "10" }]);
+    expect(problems2({ days: "x" })).to.deep.equal([{ key: "days", allowed: "one of 1, 7, 30", got: '"x"' }]);
+    expect(resolveArgs("Thing", "t", spec, { days: "7" }).days).to.equal(7);
+  });
+
+  it("fieldRule: reported at its field with that field's value, the allowed text quoting the others", () => {
+    expect(problems2({ days: 1, visibility: 90 })).to.deep.equal([
+      { key: "visibility", allowed: "≥ 6 × timeout (180)", got: "90" },
+    ]);
+    expect(problems2({ days: 1, timeout: 10, visibility: 60 })).to.deep.equal([]);
+  });
+
+  it("fieldRule: beside other fields' problems, silent when a field it reads is wrong", () => {
+    expect(problems2({ days: 2, visibility: 90 }).map((p) => p.key)).to.deep.equal(["days", "visibility"]);
+    expect(problems2({ days: 1, timeout: 0, visibility: 1 })).to.deep.equal([
+      { key: "timeout", allowed: "an integer from 1 to 900", got: "0" },
+    ]);
+  });
+
+  function problems2(given: unknown): readonly Problem[] {
+    try {
+      resolveArgs("Thing", "t", spec, given);
+      return [];
+    } catch (e) {
+      expect(e).to.be.instanceOf(ArgsError);
+      return (e as ArgsError).problems;
+    }
+  }
+});
+
+describe("components/spec: describedAs", () => {
+  it("names what a missing nested object must hold, in the problems and the docs", () => {
+    const nested = describedAs(
+      v.pipe(
+        args({ a: integer(0, 1) }),
+        v.check(() => true),
+      ),
+      "an object { a }",
+    );
+    const spec = args({ inner: nested });
+    try {
+      resolveArgs("Thing", "t", spec, {});
+      expect.fail("expected an ArgsError");
+    } catch (e) {
+      expect((e as ArgsError).problems).to.deep.equal([
+        { key: "inner", allowed: "an object { a }", got: "nothing (the key is missing)" },
+      ]);
+    }
+    expect(describeField(nested)).to.deep.equal({ required: true, allowed: "an object { a }" });
   });
 });

@@ -66,18 +66,19 @@ describe("stack config: one source for each contract", () => {
   });
 
   const pipelineArgs = (extra: Partial<RateLimiterPipelineArgs>): RateLimiterPipelineArgs => ({
-    vpcId: "vpc-1",
-    subnetIds: [],
+    // Valid ids and ARNs: the component checks their formats (subnets, VPC, group, topic, token length).
+    vpcId: "vpc-0a1b2c3d",
+    subnetIds: ["subnet-0a1b2c3d"],
     vpcCidrBlock: "10.0.0.0/16",
-    redis: { host: "h", securityGroupId: "sg-1" },
-    onlyfans: { apiUrl: "https://x.example", apiToken: "t" },
-    alarmTopicArn: "arn:t",
+    redis: { host: "h", securityGroupId: "sg-0a1b2c3d" },
+    onlyfans: { apiUrl: "https://x.example", apiToken: "t".repeat(16) },
+    alarmTopicArn: "arn:aws:sns:us-east-1:111122223333:t",
     ...extra,
   });
 
   it("the component refuses what the stack refuses: the same message for limits", () => {
     expect(() => new RateLimiterPipeline("bad", pipelineArgs({ limits: { perWindow: 2, burst: 3 } }))).to.throw(
-      "limits.burst must be an integer from 1 to perWindow (2), got 3",
+      "limits.burst: expected an integer from 1 to perWindow (2), got 3",
     );
   });
 
@@ -89,7 +90,7 @@ describe("stack config: one source for each contract", () => {
     };
     expect(settingsFromEnv(env).ok).to.equal(true);
     expect(() => resolveRateLimiterArgs("bad", pipelineArgs({ maxReceiveCount: 101 }))).to.throw(
-      "maxReceiveCount must be an integer from 1 to 100, got 101",
+      "maxReceiveCount: expected an integer from 1 to 100, got 101",
     );
     expect(settingsFromEnv({ [SETTINGS_ENV.maxAttempts]: "101" }).ok).to.equal(false);
   });

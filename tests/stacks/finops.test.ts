@@ -112,7 +112,7 @@ describe("stacks: FinOps (cost tables, budgets, workflow queue, outputs)", () =>
     ).to.deep.equal([
       "huntaze:finops.accountBudgetUsd: unset unless huntaze:manageAccountBaseline is true (one account budget), got 500",
       "huntaze:finops.costsTtlDays: an integer ≥ 1 and ≤ 3650, got 0",
-      "huntaze:finops.workflowQueue.maxReceiveCount: an integer ≥ 1 and ≤ 1000, got 0",
+      "huntaze:finops.workflowQueue.maxReceiveCount: an integer from 1 to 1000, got 0",
       "huntaze:costAlertWebhookUrl: a value stored with `pulumi config set --secret`, got a plain-text value (not shown)",
     ]);
     expect(
