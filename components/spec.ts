@@ -338,6 +338,8 @@ export function flagOr<T>(object: Field<T>): Field<boolean | T> {
     ...v.unknown(),
     type: "flag_or",
     expects: allowed,
+    /** The object form's schema (a stack section test compares it with the component's). */
+    object,
     "~run"(dataset: v.UnknownDataset, config: v.Config<v.BaseIssue<unknown>>) {
       const x = dataset.value;
       const isObject = typeof x === "object" && x !== null && !Array.isArray(x);
