@@ -31,10 +31,7 @@ export const BUDGET_NAME = /^(?!.*\/action\/)[^:\\]{1,100}$/;
 /** An anomaly monitor's ARN ("Controlling access for Cost Anomaly Detection": arn:${partition}:ce::${account-id}:anomalymonitor/${monitor-id}). */
 export const ANOMALY_MONITOR_ARN = /^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/[0-9a-f-]{36}$/;
 
-/**
- * The account budget a stack that owns the account baseline gets when its config sets none (the
- * seed's $500 account budget, seed 003 §12).
- */
+/** The account budget (USD) a stack that owns the account baseline gets when its config sets none. */
 export const DEFAULT_ACCOUNT_BUDGET_USD = 500;
 /** The smallest anomaly (total impact, USD) reported when none is given. */
 export const DEFAULT_ANOMALY_THRESHOLD_USD = 50;
