@@ -4,8 +4,6 @@ import { createComponentKey, type KeyScope, type PolicyStatement } from "./kms-k
 import { resolveArgs } from "./spec";
 import { AlertTopicsSpec } from "./specs/alert-topics";
 
-export { AlertTopicsSpec } from "./specs/alert-topics";
-
 export interface AlertTopicsArgs {
   /** Email subscribers of the ops topic; each address must confirm its subscription. */
   readonly opsEmails: readonly string[];

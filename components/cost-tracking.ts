@@ -16,7 +16,7 @@ import { CostTrackingSpec, type ResolvedCostTrackingArgs } from "./specs/cost-tr
 // The runtime owns the retention defaults; the component takes them as args.
 export { DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../lambdas/cost-monitoring/contract";
 // The rules of the args (ranges, formats, defaults) live in the spec, with the AWS pages they follow.
-export { ANOMALY_MONITOR_ARN, CostTrackingSpec } from "./specs/cost-tracking";
+export { ANOMALY_MONITOR_ARN } from "./specs/cost-tracking";
 
 // The FinOps pillar (seed 002 "FinOps Architecture", seed 003 §1.2–1.3, §10.3, §12): the cost and
 // alert tables EnhancedCostMonitoring writes, the monthly budgets and the optional cost anomaly

@@ -15,15 +15,6 @@ export const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
 export const topicName = text(TOPIC_NAME, 'a standard topic name (1–256 letters, digits, "-" or "_")');
 
 /**
- * An SNS topic ARN, `arn:${Partition}:sns:${Region}:${Account}:${TopicName}` ("Resource types
- * defined by Amazon SNS", Service Authorization Reference,
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsns.html), the name
- * as above (a FIFO topic's ends in ".fifo").
- */
-export const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-export const topicArn = () => text(TOPIC_ARN, "an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)");
-
-/**
  * The topics' name prefix: the longest topic name, `<prefix>-security-alerts`, must stay within
  * SNS's 256 characters (16 for the suffix), in the characters a topic name allows.
  */

@@ -5,8 +5,8 @@ import {
   TTL_DAYS_RANGE,
 } from "../../lambdas/cost-monitoring/contract";
 import { args, flag, group, input, integer, list, number, stringMap, text } from "../spec";
-import { topicArn, topicName } from "./alert-topics";
-import { email, httpsUrl, kmsKeyArn, name, tagKey } from "./formats";
+import { topicName } from "./alert-topics";
+import { email, httpsUrl, kmsKeyArn, name, snsTopicArn, tagKey } from "./formats";
 
 // CostTracking's args as data, and the FinOps defaults the stack takes from it: the stack's
 // `huntaze:monthlyBudgetUsd` and `huntaze:finops` section read these same fields (stacks/config.ts,
@@ -72,11 +72,11 @@ export const CostTrackingSpec = args({
   environment: name(),
   namePrefix: v.optional(name(), "huntaze"),
   costTopic: group({
-    arn: input(topicArn()),
+    arn: input(snsTopicArn()),
     name: input(topicName),
     kmsKeyArn: v.optional(input(kmsKeyArn())),
   }),
-  alarmTopicArn: input(topicArn()),
+  alarmTopicArn: input(snsTopicArn()),
   monthlyBudgetUsd: costTrackingFields.monthlyBudgetUsd,
   accountBudget: v.optional(accountBudgetSpec),
   environmentTagKey: costTrackingFields.environmentTagKey,
