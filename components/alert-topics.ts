@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createComponentKey, type KeyScope, type PolicyStatement } from "./kms-key";
+import { resolveArgs } from "./spec";
+import { AlertTopicsSpec } from "./specs/alert-topics";
 
 export interface AlertTopicsArgs {
   /** Email subscribers of the ops topic; each address must confirm its subscription. */
@@ -20,7 +22,7 @@ export interface AlertTopicsArgs {
    * @default - `<namePrefix>-<kind>-alerts` for each kind
    */
   readonly topicNames?: Partial<Record<AlertTopicKind, string>>;
-  /** @default - no tags */
+  /** Tags of every resource. @default - no tags */
   readonly tags?: Record<string, string>;
 }
 
@@ -141,20 +143,21 @@ export class AlertTopics extends pulumi.ComponentResource {
 
   constructor(name: string, args: AlertTopicsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("huntaze:observability:AlertTopics", name, {}, opts);
+    const s = resolveArgs("AlertTopics", name, AlertTopicsSpec, args);
     const parent = { parent: this };
     const emails: Record<AlertTopicKind, readonly string[]> = {
-      ops: args.opsEmails,
-      security: args.securityEmails,
-      cost: args.costEmails,
+      ops: s.opsEmails,
+      security: s.securityEmails,
+      cost: s.costEmails,
     };
-    const tags = args.tags;
+    const tags = s.tags;
     const accountId = aws.getCallerIdentityOutput({}, parent).accountId;
 
     this.key = createComponentKey(
       `${name}-key`,
       {
-        description: `Encrypts the ${args.namePrefix} alert topics`,
-        statements: (scope) => alertKeyStatements(scope, args.namePrefix, args.topicNames),
+        description: `Encrypts the ${s.namePrefix} alert topics`,
+        statements: (scope) => alertKeyStatements(scope, s.namePrefix, s.topicNames),
         ...(tags !== undefined ? { tags } : {}),
       },
       parent,
@@ -163,7 +166,7 @@ export class AlertTopics extends pulumi.ComponentResource {
     const topic = (kind: AlertTopicKind) => {
       const t = new aws.sns.Topic(
         `${name}-${kind}`,
-        { name: alertTopicName(args.namePrefix, kind, args.topicNames), kmsMasterKeyId: this.key.arn, tags },
+        { name: alertTopicName(s.namePrefix, kind, s.topicNames), kmsMasterKeyId: this.key.arn, tags },
         parent,
       );
       new aws.sns.TopicPolicy(

@@ -5,16 +5,18 @@ import {
   COST_MONITORING_ENV,
   COSTS_TABLE,
   costTableNames,
-  DEFAULT_ALERTS_TTL_DAYS,
-  DEFAULT_COSTS_TTL_DAYS,
   type TableLayout,
   TTL_ATTRIBUTE,
 } from "../lambdas/cost-monitoring/contract";
 import { type AlarmRow, alarmFromRow } from "./alarms";
 import { createComponentKey } from "./kms-key";
+import { resolveArgs } from "./spec";
+import { CostTrackingSpec, type ResolvedCostTrackingArgs } from "./specs/cost-tracking";
 
 // The runtime owns the retention defaults; the component takes them as args.
 export { DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../lambdas/cost-monitoring/contract";
+// The rules of the args (ranges, formats, defaults) live in the spec, with the AWS pages they follow.
+export { ANOMALY_MONITOR_ARN } from "./specs/cost-tracking";
 
 // The FinOps pillar (seed 002 "FinOps Architecture", seed 003 §1.2–1.3, §10.3, §12): the cost and
 // alert tables EnhancedCostMonitoring writes, the monthly budgets and the optional cost anomaly
@@ -22,9 +24,6 @@ export { DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../lambdas/cost
 // Staging and production share one account (aws-gotchas §One account, §Budgets): every physical name
 // carries the environment, the environment budget is filtered to the environment's cost allocation
 // tag, and the unfiltered account budget and the anomaly monitor (one per account) are opt-in.
-
-/** An anomaly monitor's ARN ("Controlling access for Cost Anomaly Detection": arn:${partition}:ce::${account-id}:anomalymonitor/${monitor-id}). */
-export const ANOMALY_MONITOR_ARN = /^arn:aws[a-z-]*:ce::\d{12}:anomalymonitor\/[0-9a-f-]{36}$/;
 
 export interface CostTopicArgs {
   readonly arn: pulumi.Input<string>;
@@ -37,7 +36,7 @@ export interface CostTopicArgs {
 export interface CostTrackingArgs {
   /** Environment in every physical name (`huntaze-ai-costs-<environment>`) and the budget's tag filter. */
   readonly environment: string;
-  /** @default "huntaze" */
+  /** Prefix of every physical name. */
   readonly namePrefix?: string;
   /** The cost alert topic: budgets, the anomaly subscription and the runtime's threshold alerts publish there. */
   readonly costTopic: CostTopicArgs;
@@ -62,7 +61,6 @@ export interface CostTrackingArgs {
   /**
    * Cost allocation tag that marks the environment; it must be activated in Billing (cost
    * allocation tags) before the environment budget sees any cost.
-   * @default "Environment"
    */
   readonly environmentTagKey?: string;
   /**
@@ -74,12 +72,12 @@ export interface CostTrackingArgs {
    * `existingArn` to subscribe to it; none is created then.
    * @default - none
    */
-  readonly anomalyMonitor?: { readonly thresholdUsd: number; readonly existingArn?: string };
-  /** Deletion protection on both tables. @default true */
+  readonly anomalyMonitor?: { readonly thresholdUsd?: number; readonly existingArn?: string };
+  /** Deletion protection on both tables. */
   readonly deletionProtection?: boolean;
-  /** @default 90 */
+  /** Retention of cost entries (days). */
   readonly costsTtlDays?: number;
-  /** @default 30 */
+  /** Retention of cost alerts (days). */
   readonly alertsTtlDays?: number;
   /** Customer-managed key for both tables. @default - a key with rotation is created */
   readonly kmsKeyArn?: pulumi.Input<string>;
@@ -92,8 +90,9 @@ export interface CostTrackingArgs {
     readonly emails?: readonly string[];
     readonly httpsEndpoints?: readonly pulumi.Input<string>[];
   };
-  /** Alarm when more cost-topic deliveries than this fail in 5 minutes. @default 0 */
+  /** Alarm when more cost-topic deliveries than this fail in 5 minutes. */
   readonly failedNotificationsThreshold?: number;
+  /** Tags of every resource. @default - no tags */
   readonly tags?: Record<string, string>;
 }
 
@@ -195,87 +194,114 @@ export function costMonitoringPolicyDocument(a: {
   });
 }
 
-const NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
+type Parent = { parent: pulumi.Resource };
 
-interface Resolved {
-  namePrefix: string;
-  tagKey: string;
-  deletionProtection: boolean;
-  costsTtlDays: number;
-  alertsTtlDays: number;
-  failedNotificationsThreshold: number;
+/** A monthly COST budget notifying the cost topic at 80 % forecasted and 100 % actual. */
+function monthlyBudget(
+  resourceName: string,
+  b: { name: string; limitUsd: number; costFilters?: aws.types.input.budgets.BudgetCostFilter[] },
+  s: ResolvedCostTrackingArgs,
+  parent: Parent,
+): aws.budgets.Budget {
+  return new aws.budgets.Budget(
+    resourceName,
+    {
+      name: b.name,
+      budgetType: "COST",
+      limitAmount: b.limitUsd.toFixed(2),
+      limitUnit: "USD",
+      timeUnit: "MONTHLY",
+      ...(b.costFilters ? { costFilters: b.costFilters } : {}),
+      notifications: budgetNotifications(s.costTopic.arn),
+      tags: s.tags,
+    },
+    parent,
+  );
 }
 
-/** Defaults resolved once, every rule checked; all problems in one error. */
-export function resolveCostTrackingArgs(name: string, args: CostTrackingArgs): Resolved {
-  const r: Resolved = {
-    namePrefix: args.namePrefix ?? "huntaze",
-    tagKey: args.environmentTagKey ?? "Environment",
-    deletionProtection: args.deletionProtection ?? true,
-    costsTtlDays: args.costsTtlDays ?? DEFAULT_COSTS_TTL_DAYS,
-    alertsTtlDays: args.alertsTtlDays ?? DEFAULT_ALERTS_TTL_DAYS,
-    failedNotificationsThreshold: args.failedNotificationsThreshold ?? 0,
+/** The account's AWS-services anomaly monitor (or the existing one, adopted) and its SNS subscription. */
+function anomalyDetection(
+  name: string,
+  m: NonNullable<ResolvedCostTrackingArgs["anomalyMonitor"]>,
+  s: ResolvedCostTrackingArgs,
+  parent: Parent,
+): { monitor?: aws.costexplorer.AnomalyMonitor; subscription: aws.costexplorer.AnomalySubscription } {
+  // One AWS-services monitor per account: adopt the existing one, never create a second.
+  const monitor =
+    m.existingArn === undefined
+      ? new aws.costexplorer.AnomalyMonitor(
+          `${name}-anomaly-monitor`,
+          {
+            name: `${s.namePrefix}-account-services`,
+            monitorType: "DIMENSIONAL",
+            monitorDimension: "SERVICE",
+            tags: s.tags,
+          },
+          parent,
+        )
+      : undefined;
+  const subscription = new aws.costexplorer.AnomalySubscription(
+    `${name}-anomaly-subscription`,
+    {
+      name: `${s.namePrefix}-account-anomalies`,
+      // IMMEDIATE is the only frequency that delivers to SNS.
+      frequency: "IMMEDIATE",
+      monitorArnLists: [monitor?.arn ?? pulumi.output(m.existingArn as string)],
+      subscribers: [{ type: "SNS", address: s.costTopic.arn }],
+      thresholdExpression: {
+        dimension: {
+          key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
+          matchOptions: ["GREATER_THAN_OR_EQUAL"],
+          values: [m.thresholdUsd.toFixed(2)],
+        },
+      },
+      tags: s.tags,
+    },
+    parent,
+  );
+  return { ...(monitor ? { monitor } : {}), subscription };
+}
+
+/** The cost topic's extra subscribers: emails, and HTTPS webhooks kept secret and retried. */
+function subscribers(name: string, s: ResolvedCostTrackingArgs, parent: Parent): void {
+  (s.subscriptions?.emails ?? []).forEach((endpoint, i) => {
+    new aws.sns.TopicSubscription(
+      `${name}-email-${i}`,
+      { topic: s.costTopic.arn, protocol: "email", endpoint },
+      parent,
+    );
+  });
+  (s.subscriptions?.httpsEndpoints ?? []).forEach((endpoint, i) => {
+    new aws.sns.TopicSubscription(
+      `${name}-https-${i}`,
+      {
+        topic: s.costTopic.arn,
+        protocol: "https",
+        endpoint: pulumi.secret(endpoint),
+        endpointAutoConfirms: true,
+        // Retry a failing webhook instead of dropping the alert at the first 5xx.
+        deliveryPolicy: JSON.stringify({
+          healthyRetryPolicy: { numRetries: 5, minDelayTarget: 5, maxDelayTarget: 60, backoffFunction: "exponential" },
+        }),
+      },
+      parent,
+    );
+  });
+}
+
+/** The alarm row: a budget/runtime alert that SNS could not deliver. */
+export function notificationFailuresRow(topicName: pulumi.Input<string>, threshold: number): AlarmRow {
+  return {
+    key: "cost-notifications-failed",
+    description: pulumi.interpolate`Deliveries from the cost topic ${topicName} failed (email/HTTPS subscribers did not receive a cost alert)`,
+    namespace: "AWS/SNS",
+    metricName: "NumberOfNotificationsFailed",
+    dimensions: { TopicName: topicName },
+    statistic: "Sum",
+    periodSeconds: 300,
+    comparison: "GreaterThanThreshold",
+    threshold,
   };
-  const money = (v: number | undefined) => v !== undefined && Number.isFinite(v) && v > 0 && v <= 1e9;
-  const rules: { check: boolean; message: string }[] = [
-    {
-      check: NAME.test(args.environment),
-      message: `environment must be 1–31 lowercase letters, digits or "-", got "${args.environment}"`,
-    },
-    {
-      check: NAME.test(r.namePrefix),
-      message: `namePrefix must be 1–31 lowercase letters, digits or "-", got "${r.namePrefix}"`,
-    },
-    {
-      check: /^[A-Za-z0-9 _.:/=+@-]{1,128}$/.test(r.tagKey) && !r.tagKey.startsWith("aws:"),
-      message: `environmentTagKey must be a user tag key (1–128 characters, not aws:), got "${r.tagKey}"`,
-    },
-    {
-      // Budget: "The : and \ characters, and the "/action/" substring, aren't allowed in BudgetName",
-      // 1–100 characters (Budget, AWS Billing and Cost Management API Reference,
-      // https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_Budget.html).
-      check:
-        args.accountBudget?.name === undefined ||
-        (/^[^:\\]{1,100}$/.test(args.accountBudget.name) && !args.accountBudget.name.includes("/action/")),
-      message: `accountBudget.name must be 1–100 characters without ":", "\\" or "/action/", got "${args.accountBudget?.name}"`,
-    },
-    {
-      check: money(args.monthlyBudgetUsd),
-      message: `monthlyBudgetUsd must be > 0 and ≤ 1e9, got ${args.monthlyBudgetUsd}`,
-    },
-    {
-      check: args.accountBudget === undefined || money(args.accountBudget.limitUsd),
-      message: `accountBudget.limitUsd must be > 0 and ≤ 1e9, got ${args.accountBudget?.limitUsd}`,
-    },
-    {
-      check: args.anomalyMonitor === undefined || money(args.anomalyMonitor.thresholdUsd),
-      message: `anomalyMonitor.thresholdUsd must be > 0, got ${args.anomalyMonitor?.thresholdUsd}`,
-    },
-    {
-      check:
-        args.anomalyMonitor?.existingArn === undefined || ANOMALY_MONITOR_ARN.test(args.anomalyMonitor.existingArn),
-      message: `anomalyMonitor.existingArn must be an anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>), got "${args.anomalyMonitor?.existingArn}"`,
-    },
-    {
-      check: Number.isInteger(r.costsTtlDays) && r.costsTtlDays >= 1 && r.costsTtlDays <= 3650,
-      message: `costsTtlDays must be an integer from 1 to 3650, got ${r.costsTtlDays}`,
-    },
-    {
-      check: Number.isInteger(r.alertsTtlDays) && r.alertsTtlDays >= 1 && r.alertsTtlDays <= 3650,
-      message: `alertsTtlDays must be an integer from 1 to 3650, got ${r.alertsTtlDays}`,
-    },
-    {
-      check: Number.isFinite(r.failedNotificationsThreshold) && r.failedNotificationsThreshold >= 0,
-      message: `failedNotificationsThreshold must be a number ≥ 0, got ${r.failedNotificationsThreshold}`,
-    },
-    ...(args.subscriptions?.emails ?? []).map((e, i) => ({
-      check: /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e),
-      message: `subscriptions.emails[${i}] must be an email address, got "${e}"`,
-    })),
-  ];
-  const problems = rules.filter((x) => !x.check).map((x) => x.message);
-  if (problems.length > 0) throw new Error(`CostTracking ${name}: ${problems.join("; ")}`);
-  return r;
 }
 
 /**
@@ -304,158 +330,58 @@ export class CostTracking extends pulumi.ComponentResource {
 
   constructor(name: string, args: CostTrackingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("huntaze:finops:CostTracking", name, {}, opts);
-    const s = resolveCostTrackingArgs(name, args);
+    const s = resolveArgs("CostTracking", name, CostTrackingSpec, args);
     const parent = { parent: this };
-    const tags = args.tags;
-    const env = args.environment;
+    const { tags, environment: env } = s;
     const prefix = `${s.namePrefix}-${env}`;
     const names = costTableNames(env, s.namePrefix);
 
-    if (args.kmsKeyArn === undefined) {
-      // Account administration only: DynamoDB uses the key through the caller's IAM grants.
-      this.key = createComponentKey(
-        `${name}-key`,
-        { description: `Encrypts the ${prefix} cost tables`, alias: `${prefix}-cost-tracking`, tags },
-        parent,
-      );
-    }
-    const kmsKeyArn = this.key ? this.key.arn : pulumi.output(args.kmsKeyArn!);
+    // Account administration only: DynamoDB uses the key through the caller's IAM grants.
+    this.key =
+      s.kmsKeyArn === undefined
+        ? createComponentKey(
+            `${name}-key`,
+            { description: `Encrypts the ${prefix} cost tables`, alias: `${prefix}-cost-tracking`, tags },
+            parent,
+          )
+        : undefined;
+    const kmsKeyArn = this.key ? this.key.arn : pulumi.output(s.kmsKeyArn!);
     this.kmsKeyArn = kmsKeyArn;
-
     const table = { kmsKeyArn, deletionProtection: s.deletionProtection, tags };
     this.costsTable = new aws.dynamodb.Table(`${name}-costs`, tableArgs(names.costs, COSTS_TABLE, table), parent);
     this.alertsTable = new aws.dynamodb.Table(`${name}-alerts`, tableArgs(names.alerts, ALERTS_TABLE, table), parent);
 
-    // --- Budgets -------------------------------------------------------------------------------
-    this.environmentBudget = new aws.budgets.Budget(
-      `${name}-environment-budget`,
-      {
-        name: `${prefix}-monthly`,
-        budgetType: "COST",
-        limitAmount: args.monthlyBudgetUsd.toFixed(2),
-        limitUnit: "USD",
-        timeUnit: "MONTHLY",
-        costFilters: [environmentCostFilter(s.tagKey, env)],
-        notifications: budgetNotifications(args.costTopic.arn),
-        tags,
-      },
-      parent,
-    );
-    if (args.accountBudget !== undefined) {
-      this.accountBudget = new aws.budgets.Budget(
-        `${name}-account-budget`,
-        {
-          name: args.accountBudget.name ?? `${s.namePrefix}-account-monthly`,
-          budgetType: "COST",
-          limitAmount: args.accountBudget.limitUsd.toFixed(2),
-          limitUnit: "USD",
-          timeUnit: "MONTHLY",
-          notifications: budgetNotifications(args.costTopic.arn),
-          tags,
-        },
-        parent,
-      );
+    const costFilters = [environmentCostFilter(s.environmentTagKey, env)];
+    const budget = { name: `${prefix}-monthly`, limitUsd: s.monthlyBudgetUsd, costFilters };
+    this.environmentBudget = monthlyBudget(`${name}-environment-budget`, budget, s, parent);
+    if (s.accountBudget !== undefined) {
+      const account = {
+        name: s.accountBudget.name ?? `${s.namePrefix}-account-monthly`,
+        limitUsd: s.accountBudget.limitUsd,
+      };
+      this.accountBudget = monthlyBudget(`${name}-account-budget`, account, s, parent);
     }
-    if (args.anomalyMonitor !== undefined) {
-      // One AWS-services monitor per account: adopt the existing one, never create a second.
-      const existing = args.anomalyMonitor.existingArn;
-      this.anomalyMonitor =
-        existing === undefined
-          ? new aws.costexplorer.AnomalyMonitor(
-              `${name}-anomaly-monitor`,
-              {
-                name: `${s.namePrefix}-account-services`,
-                monitorType: "DIMENSIONAL",
-                monitorDimension: "SERVICE",
-                tags,
-              },
-              parent,
-            )
-          : undefined;
-      const monitorArn = this.anomalyMonitor?.arn ?? pulumi.output(existing as string);
-      this.anomalySubscription = new aws.costexplorer.AnomalySubscription(
-        `${name}-anomaly-subscription`,
-        {
-          name: `${s.namePrefix}-account-anomalies`,
-          // IMMEDIATE is the only frequency that delivers to SNS.
-          frequency: "IMMEDIATE",
-          monitorArnLists: [monitorArn],
-          subscribers: [{ type: "SNS", address: args.costTopic.arn }],
-          thresholdExpression: {
-            dimension: {
-              key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
-              matchOptions: ["GREATER_THAN_OR_EQUAL"],
-              values: [args.anomalyMonitor.thresholdUsd.toFixed(2)],
-            },
-          },
-          tags,
-        },
-        parent,
-      );
+    if (s.anomalyMonitor !== undefined) {
+      const anomaly = anomalyDetection(name, s.anomalyMonitor, s, parent);
+      this.anomalyMonitor = anomaly.monitor;
+      this.anomalySubscription = anomaly.subscription;
     }
-
-    // --- Subscribers ---------------------------------------------------------------------------
-    (args.subscriptions?.emails ?? []).forEach((endpoint, i) => {
-      new aws.sns.TopicSubscription(
-        `${name}-email-${i}`,
-        { topic: args.costTopic.arn, protocol: "email", endpoint },
-        parent,
-      );
-    });
-    (args.subscriptions?.httpsEndpoints ?? []).forEach((endpoint, i) => {
-      new aws.sns.TopicSubscription(
-        `${name}-https-${i}`,
-        {
-          topic: args.costTopic.arn,
-          protocol: "https",
-          endpoint: pulumi.secret(endpoint),
-          endpointAutoConfirms: true,
-          // Retry a failing webhook instead of dropping the alert at the first 5xx.
-          deliveryPolicy: JSON.stringify({
-            healthyRetryPolicy: {
-              numRetries: 5,
-              minDelayTarget: 5,
-              maxDelayTarget: 60,
-              backoffFunction: "exponential",
-            },
-          }),
-        },
-        parent,
-      );
-    });
-
-    // --- Alarm: a budget/runtime alert that SNS could not deliver ------------------------------
-    const row: AlarmRow = {
-      key: "cost-notifications-failed",
-      description: pulumi.interpolate`Deliveries from the cost topic ${args.costTopic.name} failed (email/HTTPS subscribers did not receive a cost alert)`,
-      namespace: "AWS/SNS",
-      metricName: "NumberOfNotificationsFailed",
-      dimensions: { TopicName: args.costTopic.name },
-      statistic: "Sum",
-      periodSeconds: 300,
-      comparison: "GreaterThanThreshold",
-      threshold: s.failedNotificationsThreshold,
-    };
+    subscribers(name, s, parent);
     this.notificationFailuresAlarm = alarmFromRow(
-      { name, namePrefix: prefix, topicArn: args.alarmTopicArn, tags },
-      row,
+      { name, namePrefix: prefix, topicArn: s.alarmTopicArn, tags },
+      notificationFailuresRow(s.costTopic.name, s.failedNotificationsThreshold),
       parent,
     );
 
     // --- What a service needs to use the library ------------------------------------------------
+    const topicArn = pulumi.output(s.costTopic.arn);
     this.runtimePolicy = new aws.iam.Policy(
       `${name}-runtime-policy`,
       {
         name: `${prefix}-cost-monitoring`,
         description: `Use of the ${prefix} cost tables and cost alert topic by EnhancedCostMonitoring`,
         policy: pulumi
-          .all([
-            this.costsTable.arn,
-            this.alertsTable.arn,
-            kmsKeyArn,
-            pulumi.output(args.costTopic.arn),
-            pulumi.output(args.costTopic.kmsKeyArn),
-          ])
+          .all([this.costsTable.arn, this.alertsTable.arn, kmsKeyArn, topicArn, pulumi.output(s.costTopic.kmsKeyArn)])
           .apply(([costsTableArn, alertsTableArn, tableKeyArn, topicArn, topicKeyArn]) =>
             costMonitoringPolicyDocument({ costsTableArn, alertsTableArn, tableKeyArn, topicArn, topicKeyArn }),
           ),
@@ -463,23 +389,20 @@ export class CostTracking extends pulumi.ComponentResource {
       },
       parent,
     );
-
     this.costsTableName = this.costsTable.name;
     this.alertsTableName = this.alertsTable.name;
     const E = COST_MONITORING_ENV;
-    this.environment = pulumi
-      .all([this.costsTable.name, this.alertsTable.name, pulumi.output(args.costTopic.arn)])
-      .apply(
-        ([costs, alerts, topic]): Record<string, string> => ({
-          [E.costsTable]: costs,
-          [E.alertsTable]: alerts,
-          [E.alertTopicArn]: topic,
-          [E.monthlyBudgetUsd]: String(args.monthlyBudgetUsd),
-          [E.costsTtlDays]: String(s.costsTtlDays),
-          [E.alertsTtlDays]: String(s.alertsTtlDays),
-          [E.environment]: env,
-        }),
-      );
+    this.environment = pulumi.all([this.costsTable.name, this.alertsTable.name, topicArn]).apply(
+      ([costs, alerts, topic]): Record<string, string> => ({
+        [E.costsTable]: costs,
+        [E.alertsTable]: alerts,
+        [E.alertTopicArn]: topic,
+        [E.monthlyBudgetUsd]: String(s.monthlyBudgetUsd),
+        [E.costsTtlDays]: String(s.costsTtlDays),
+        [E.alertsTtlDays]: String(s.alertsTtlDays),
+        [E.environment]: env,
+      }),
+    );
     this.registerOutputs({
       costsTableName: this.costsTableName,
       alertsTableName: this.alertsTableName,

@@ -342,6 +342,49 @@ export function describedAs<S extends object>(schema: S, allowed: string): S {
   return labelled(schema, allowed);
 }
 
+/** Required nested args objects (`group`): the docs show them required though they read `undefined` as `{}`. */
+const GROUPS = new WeakSet<object>();
+
+/**
+ * A required nested args object (`costTopic: { arn, name }`). When it is missing, each of its
+ * required fields is named (`costTopic.arn`, `costTopic.name`), as `resolveArgs` does for missing
+ * top-level args, rather than the object alone.
+ */
+export function group<E extends v.ObjectEntries>(entries: E) {
+  const inner = args(entries);
+  const schema = v.optional(inner, () => ({}) as v.InferInput<typeof inner>);
+  GROUPS.add(schema);
+  return labelled(schema, `an object with ${Object.keys(entries).join(", ")}`);
+}
+
+/**
+ * `true`, `false` (or their string forms) or an object matching `object`: a setting that is either
+ * switched on or given details (`anomalyMonitor: true` or `{ existingArn }`). Unlike `v.union`, an
+ * object's problems are reported at its own fields.
+ */
+export function flagOr<T>(object: Field<T>): Field<boolean | T> {
+  const yesNo = flag();
+  const allowed = `true, false or ${ALLOWED.get(object) ?? "an object"}`;
+  const schema = {
+    ...v.unknown(),
+    type: "flag_or",
+    expects: allowed,
+    /** The object form's schema (a stack section test compares it with the component's). */
+    object,
+    "~run"(dataset: v.UnknownDataset, config: v.Config<v.BaseIssue<unknown>>) {
+      const x = dataset.value;
+      const isObject = typeof x === "object" && x !== null && !Array.isArray(x);
+      return (isObject ? object : yesNo)["~run"](dataset, config);
+    },
+  };
+  // The spread copied v.unknown()'s standard-schema props: validate with this schema's run instead.
+  schema["~standard"] = {
+    ...schema["~standard"],
+    validate: ((value: unknown) => schema["~run"]({ value }, {})) as never,
+  };
+  return labelled(schema as unknown as Field<boolean | T>, allowed);
+}
+
 // --- Reading ----------------------------------------------------------------------------------
 
 const MISSING = "nothing (the key is missing)";
@@ -434,6 +477,8 @@ export interface FieldDescription {
 /** What the docs show for one field of a spec: required or its default, and what it allows. */
 export function describeField(schema: v.GenericSchema): FieldDescription {
   const s = schema as v.GenericSchema & { wrapped?: v.GenericSchema; default?: unknown };
+  // A required group reads a missing value as {} (an optional with a default) but is required.
+  if (GROUPS.has(schema)) return { required: true, allowed: ALLOWED.get(schema) as string };
   if (s.type === "optional" || s.type === "exact_optional" || s.type === "nullish") {
     const inner = describeField(s.wrapped as v.GenericSchema);
     const d = s.default;

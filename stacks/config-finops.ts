@@ -1,13 +1,23 @@
-import { ANOMALY_MONITOR_ARN, DEFAULT_ALERTS_TTL_DAYS, DEFAULT_COSTS_TTL_DAYS } from "../components";
-import { readWorkflowQueueConfig, type WorkflowQueueConfig } from "./config-workflow-queue";
-import { type ConfigReader, patterns } from "./validation";
+import * as v from "valibot";
+import {
+  costTrackingFields as cost,
+  DEFAULT_ACCOUNT_BUDGET_USD,
+  describeField,
+  flagOr,
+  strictObject,
+} from "../components/specs";
+import { type WorkflowQueueConfig, WorkflowQueueSection, workflowQueueConfig } from "./config-workflow-queue";
+import type { ConfigReader } from "./validation";
 
 // `huntaze:finops` (cost tables, budgets, anomaly monitor, workflow queue) and the optional secret
 // `huntaze:costAlertWebhookUrl` (an HTTPS endpoint subscribed to the cost topic: a webhook URL
 // carries its token, so it is set with `pulumi config set --secret`). The whole section is optional.
 
+// Every range, format and default below is CostTracking's (components/specs/cost-tracking.ts);
+// the section adds only the rules that depend on other stack settings (huntaze:manageAccountBaseline).
+
 export interface FinOpsConfig {
-  /** The whole account's monthly budget; only where manageAccountBaseline is true. @default 500 there, none elsewhere */
+  /** The whole account's monthly budget; only where manageAccountBaseline is true. @default DEFAULT_ACCOUNT_BUDGET_USD there, none elsewhere */
   readonly accountBudgetUsd?: number;
   /**
    * The account budget's name: the existing budget's in production (adopted, not created beside it).
@@ -37,66 +47,64 @@ export interface FinOpsConfig {
   readonly workflowQueue: WorkflowQueueConfig;
 }
 
-export const DEFAULT_ACCOUNT_BUDGET_USD = 500;
+/**
+ * `huntaze:finops`: CostTracking's own fields under the stack's names (`tableDeletionProtection` is
+ * the component's `deletionProtection`, `accountBudgetUsd` its `accountBudget.limitUsd`, …).
+ * `anomalyMonitor` is `true`/`false`, or `{ existingArn }` to adopt the account's monitor (`aws ce
+ * get-anomaly-monitors` lists it: MonitorType DIMENSIONAL, MonitorDimension SERVICE).
+ */
+export const FinOpsSectionSpec = strictObject({
+  accountBudgetUsd: v.optional(cost.accountBudgetLimitUsd),
+  accountBudgetName: cost.accountBudgetName,
+  anomalyMonitor: v.optional(flagOr(strictObject({ existingArn: cost.anomalyMonitorExistingArn.wrapped }))),
+  anomalyThresholdUsd: cost.anomalyThresholdUsd,
+  tableDeletionProtection: cost.deletionProtection,
+  costsTtlDays: cost.costsTtlDays,
+  alertsTtlDays: cost.alertsTtlDays,
+  environmentTagKey: cost.environmentTagKey,
+  /** WorkflowQueue's fields (stacks/config-workflow-queue.ts). */
+  workflowQueue: WorkflowQueueSection,
+});
 
 /** Reads `huntaze:finops` and `huntaze:costAlertWebhookUrl`; problems land in `c.problems`. */
 export function readFinOpsConfig(c: ConfigReader, manageAccountBaseline: boolean): FinOpsConfig {
-  const f = c.object("finops", { optional: true });
-  const int = (key: string, min: number, max: number, fallback: number) =>
-    f?.integer(key, { min, max, default: fallback }) ?? fallback;
-
-  let accountBudgetUsd: number | undefined = manageAccountBaseline ? DEFAULT_ACCOUNT_BUDGET_USD : undefined;
-  if (f?.has("accountBudgetUsd")) {
-    const v = f.number("accountBudgetUsd", { min: 1, max: 1_000_000 });
-    // An unfiltered budget measures the whole account: a second stack would duplicate it.
-    if (!manageAccountBaseline)
-      f.problem("accountBudgetUsd", "unset unless huntaze:manageAccountBaseline is true (one account budget)", v);
-    else accountBudgetUsd = v;
-  }
-  // `anomalyMonitor: true|false`, or `{ existingArn }` to adopt the account's monitor (`aws ce
-  // get-anomaly-monitors` lists it: MonitorType DIMENSIONAL, MonitorDimension SERVICE).
-  let anomalyMonitor = manageAccountBaseline;
-  let anomalyMonitorExistingArn: string | undefined;
-  if (f?.isObject("anomalyMonitor")) {
-    const m = f.object("anomalyMonitor");
-    anomalyMonitorExistingArn = m?.string("existingArn", {
-      pattern: ANOMALY_MONITOR_ARN,
-      describe:
-        "the ARN of the account's existing AWS-services anomaly monitor (arn:aws:ce::<account>:anomalymonitor/<id>)",
-    });
-    m?.rejectUnknownKeys();
-    anomalyMonitor = true;
-  } else if (f !== undefined) anomalyMonitor = f.boolean("anomalyMonitor", manageAccountBaseline);
-
-  const accountBudgetName = f?.optionalString("accountBudgetName", {
-    // BudgetName: 1–100 characters, no ":" or "\\" (Budget, AWS Billing and Cost Management API Reference).
-    pattern: /^[^:\\]{1,100}$/,
-    describe: "a budget name (1–100 characters, no : or \\)",
-  });
+  const f = c.isObject("finops") ? c.object("finops") : undefined;
+  // An unfiltered budget measures the whole account: a second stack would duplicate it.
+  const givenAccountBudget = f?.spec("accountBudgetUsd", v.unknown());
+  if (givenAccountBudget !== undefined && !manageAccountBaseline)
+    f?.problem(
+      "accountBudgetUsd",
+      "unset unless huntaze:manageAccountBaseline is true (one account budget)",
+      givenAccountBudget,
+    );
+  // The section's defaults stand in only when it has problems, which parseStackConfig throws.
+  const s = c.spec("finops", v.optional(FinOpsSectionSpec, {})) ?? v.parse(FinOpsSectionSpec, {});
+  const accountBudgetUsd = manageAccountBaseline ? (s.accountBudgetUsd ?? DEFAULT_ACCOUNT_BUDGET_USD) : undefined;
+  const accountBudgetName = s.accountBudgetName;
   if (accountBudgetName !== undefined && accountBudgetUsd === undefined)
     f?.problem(
       "accountBudgetName",
       "unset unless this stack owns the account budget (accountBudgetUsd)",
       accountBudgetName,
     );
-  const anomalyThresholdUsd = f?.number("anomalyThresholdUsd", { min: 1, max: 1_000_000, default: 50 }) ?? 50;
-  const tableDeletionProtection = f?.boolean("tableDeletionProtection", true) ?? true;
-  const costsTtlDays = int("costsTtlDays", 1, 3650, DEFAULT_COSTS_TTL_DAYS);
-  const alertsTtlDays = int("alertsTtlDays", 1, 3650, DEFAULT_ALERTS_TTL_DAYS);
-  const environmentTagKey =
-    f?.optionalString("environmentTagKey", {
-      pattern: /^(?!aws:)[A-Za-z0-9 _.:/=+@-]{1,128}$/,
-      describe: "a user tag key",
-    }) ?? "Environment";
+  const monitor = s.anomalyMonitor;
+  const anomalyMonitor = monitor === undefined ? manageAccountBaseline : monitor !== false;
+  const anomalyMonitorExistingArn = typeof monitor === "object" ? monitor.existingArn : undefined;
+  const { anomalyThresholdUsd, tableDeletionProtection, costsTtlDays, alertsTtlDays, environmentTagKey } = s;
 
-  const workflowQueue = readWorkflowQueueConfig(f);
-  f?.rejectUnknownKeys();
+  const workflowQueue = workflowQueueConfig(s.workflowQueue);
 
+  // An HTTPS subscriber of the cost topic, the component's `subscriptions.httpsEndpoints` field.
   let costAlertWebhookUrl: string | undefined;
   if (c.has("costAlertWebhookUrl")) {
-    costAlertWebhookUrl = c.secret("costAlertWebhookUrl", { minLength: 12 });
-    if (costAlertWebhookUrl && !patterns.httpsUrl.test(costAlertWebhookUrl))
-      c.problem("costAlertWebhookUrl", "an https:// URL", costAlertWebhookUrl);
+    costAlertWebhookUrl = c.secret("costAlertWebhookUrl");
+    if (costAlertWebhookUrl && !v.is(cost.httpsEndpoint, costAlertWebhookUrl))
+      // Never shown, even stored in plain text: a webhook URL carries its token.
+      c.problems.push({
+        key: "huntaze:costAlertWebhookUrl",
+        allowed: describeField(cost.httpsEndpoint).allowed ?? "",
+        got: "a secret value (not shown)",
+      });
   }
 
   return {

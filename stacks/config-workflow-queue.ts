@@ -1,7 +1,6 @@
 import * as v from "valibot";
 import type { WorkflowQueueAlarmThresholds } from "../components";
 import { strictObject, workflowQueueFields as W, workflowAlarmThresholdFields } from "../components/specs";
-import type { ConfigReader } from "./validation";
 
 // `huntaze:finops.workflowQueue`: the hybrid workflows FIFO queue (WorkflowQueue), read against the
 // component's spec: each key's schema is the component's own field (defaults, ranges, the name
@@ -31,14 +30,8 @@ export type WorkflowQueueConfig = {
   readonly alarms: Required<WorkflowQueueAlarmThresholds>;
 };
 
-/**
- * Reads `workflowQueue` from the `huntaze:finops` reader `f` (absent section: every default);
- * problems land in the reader's list.
- */
-export function readWorkflowQueueConfig(f: ConfigReader | undefined): WorkflowQueueConfig {
-  const w = f ? f.spec("workflowQueue", WorkflowQueueSection) : v.parse(WorkflowQueueSection, undefined);
-  // Undefined only when the key has problems, which parseStackConfig then throws: never used.
-  if (w === undefined) return v.parse(WorkflowQueueSection, undefined) as WorkflowQueueConfig;
+/** The section as read (`huntaze:finops` holds it: stacks/config-finops.ts) to the stack's settings. */
+export function workflowQueueConfig(w: v.InferOutput<typeof WorkflowQueueSection>): WorkflowQueueConfig {
   const { queueName, ...rest } = w;
   return { ...(queueName !== undefined ? { queueName } : {}), ...rest } as WorkflowQueueConfig;
 }

@@ -1,4 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
+import * as v from "valibot";
+import {
+  accountId as accountIdField,
+  alertTopicsFields,
+  costTrackingFields,
+  list,
+  oneOf,
+  securityGroupId,
+  strictObject,
+  subnetId,
+  subscribedEmails,
+  vpcId,
+} from "../components/specs";
 import { isConfigSecret } from "../lib/pulumi-internals";
 import { type AdoptionConfig, readAdoptionConfig } from "./config-adoption";
 import { type FinOpsConfig, readFinOpsConfig } from "./config-finops";
@@ -6,7 +19,7 @@ import { type ObservabilityConfig, readObservabilityConfig } from "./config-obse
 import { type RateLimiterConfig, readRateLimiterConfig } from "./config-rate-limiter";
 import { type RedisStackConfig, readRedisConfig } from "./config-redis";
 import { readSecurityConfig, type SecurityConfig } from "./config-security";
-import { awsRegions, type ConfigProblem, ConfigReader, ConfigValidationError, patterns } from "./validation";
+import { awsRegions, type ConfigProblem, ConfigReader, ConfigValidationError } from "./validation";
 
 // The one place stack configuration is read and validated. Components never read config: the
 // stack program turns this typed object into plain component args.
@@ -32,6 +45,33 @@ export interface NetworkConfig {
   /** Security groups of the application tasks that may reach internal services. */
   readonly appSecurityGroupIds: string[];
 }
+
+/**
+ * `huntaze:alerts`: AlertTopics' fields. Each list must name at least one address (the stack's rule:
+ * its alerts must reach someone), which the component, open to other subscribers, does not require.
+ */
+export const AlertsSectionSpec = strictObject({
+  opsEmails: subscribedEmails,
+  securityEmails: subscribedEmails,
+  costEmails: subscribedEmails,
+  costTopicName: v.optional(alertTopicsFields.topicName),
+});
+
+/**
+ * `huntaze:network`: the shared id formats (components/specs/formats.ts). The item counts are the
+ * stack's: private subnets in two AZs (ElastiCache multi-AZ, Lambda in VPC), one app security group.
+ */
+export const NetworkSectionSpec = strictObject({
+  vpcId: vpcId(),
+  privateSubnetIds: list(subnetId(), { minItems: 2 }),
+  appSecurityGroupIds: list(securityGroupId(), { minItems: 1 }),
+});
+
+/** The top-level keys that are a component's fields. */
+export const topLevelFields = {
+  accountId: accountIdField(),
+  monthlyBudgetUsd: costTrackingFields.monthlyBudgetUsd,
+};
 
 export interface AuditLogsConfig {
   readonly intelligentTieringAfterDays: number;
@@ -97,44 +137,16 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
   }
   const c = new ConfigReader(namespaceValues(all, CONFIG_NAMESPACE), `${CONFIG_NAMESPACE}:`, problems, secrets);
 
-  const environment = c.string("environment", { oneOf: environments }) as StackConfig["environment"];
-  const accountId = c.string("accountId", { pattern: patterns.accountId, describe: "a 12-digit AWS account id" });
-  const monthlyBudgetUsd = c.number("monthlyBudgetUsd", { min: 1, max: 1_000_000 });
+  const environment = (c.spec("environment", oneOf(environments)) ?? "") as StackConfig["environment"];
+  const accountId = c.spec("accountId", topLevelFields.accountId) ?? "";
+  const monthlyBudgetUsd = c.spec("monthlyBudgetUsd", topLevelFields.monthlyBudgetUsd) ?? 0;
   const manageAccountBaseline = c.boolean("manageAccountBaseline", false);
 
   const tags = c.stringMap("tags");
 
-  const a = c.object("alerts");
-  const emailList = (key: string) => a?.stringList(key, { pattern: patterns.email, describe: "email address" }) ?? [];
-  // SNS topic names: up to 256 letters, digits, "-" and "_" (CreateTopic, Amazon SNS API Reference).
-  const costTopicName = a?.optionalString("costTopicName", {
-    pattern: /^[A-Za-z0-9_-]{1,256}$/,
-    describe: 'a standard topic name (letters, digits, "-" or "_")',
-  });
-  const alerts: AlertsConfig = {
-    opsEmails: emailList("opsEmails"),
-    securityEmails: emailList("securityEmails"),
-    costEmails: emailList("costEmails"),
-    ...(costTopicName !== undefined ? { costTopicName } : {}),
-  };
-  a?.rejectUnknownKeys();
-
-  const n = c.object("network");
-  const network: NetworkConfig = {
-    vpcId: n?.string("vpcId", { pattern: patterns.vpcId, describe: "a VPC id (vpc-…)" }) ?? "",
-    privateSubnetIds:
-      n?.stringList("privateSubnetIds", {
-        pattern: patterns.subnetId,
-        describe: "subnet id (subnet-…)",
-        minItems: 2,
-      }) ?? [],
-    appSecurityGroupIds:
-      n?.stringList("appSecurityGroupIds", {
-        pattern: patterns.securityGroupId,
-        describe: "security group id (sg-…)",
-      }) ?? [],
-  };
-  n?.rejectUnknownKeys();
+  // Undefined only when a section has problems, which are thrown below: the casts are never reached.
+  const alerts = c.spec("alerts", AlertsSectionSpec) as AlertsConfig;
+  const network = c.spec("network", NetworkSectionSpec) as NetworkConfig;
 
   const l = c.object("auditLogs");
   const auditLogs: AuditLogsConfig = {

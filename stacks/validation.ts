@@ -227,9 +227,6 @@ export class ConfigReader {
 }
 
 export const patterns = {
-  email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
-  accountId: /^\d{12}$/,
-  vpcId: /^vpc-[0-9a-f]{8,17}$/,
   subnetId: /^subnet-[0-9a-f]{8,17}$/,
   securityGroupId: /^sg-[0-9a-f]{8,17}$/,
   httpsUrl: /^https:\/\/[^\s]+$/,

@@ -5,6 +5,8 @@
 // defaults and messages, not a copy of them.
 export * from "../spec";
 export * from "./account-baseline";
+export * from "./alert-topics";
+export * from "./cost-tracking";
 export * from "./encrypted-queue";
 export * from "./encrypted-redis";
 export * from "./formats";

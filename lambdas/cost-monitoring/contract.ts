@@ -20,6 +20,8 @@ export const DEFAULT_COSTS_TTL_DAYS = 90;
 // Seed 003 §10.3.
 /** Retention of alerts. */
 export const DEFAULT_ALERTS_TTL_DAYS = 30;
+/** Retention of either table, in whole days: 1 day to 10 years (the runtime and the component both check it). */
+export const TTL_DAYS_RANGE = { min: 1, max: 3650 } as const;
 // Seed 002, FinOps.
 /** Percentages of the monthly budget that raise an alert: 80 % and 100 %. */
 export const DEFAULT_ALERT_THRESHOLDS_PERCENT = [80, 100] as const;

@@ -26,6 +26,7 @@ import {
   DEFAULT_COSTS_TTL_DAYS,
   PROVIDERS,
   type Provider,
+  TTL_DAYS_RANGE,
 } from "./contract";
 import {
   agentMonthKey,
@@ -191,8 +192,8 @@ export class EnhancedCostMonitoring {
       ["costsTtlDays", options.costsTtlDays ?? DEFAULT_COSTS_TTL_DAYS],
       ["alertsTtlDays", options.alertsTtlDays ?? DEFAULT_ALERTS_TTL_DAYS],
     ] as const)
-      if (!Number.isInteger(v) || v < 1 || v > 3650)
-        problems.push(`${key} must be an integer from 1 to 3650, got ${v}`);
+      if (!Number.isInteger(v) || v < TTL_DAYS_RANGE.min || v > TTL_DAYS_RANGE.max)
+        problems.push(`${key} must be an integer from ${TTL_DAYS_RANGE.min} to ${TTL_DAYS_RANGE.max}, got ${v}`);
     if (!options.costsTable) problems.push("costsTable must be a table name");
     if (!options.alertsTable) problems.push("alertsTable must be a table name");
     if (problems.length > 0) throw new CostInputError(problems);

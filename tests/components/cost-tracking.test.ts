@@ -6,6 +6,7 @@ import {
   costMonitoringPolicyDocument,
   environmentCostFilter,
 } from "../../components/cost-tracking";
+import { ArgsError } from "../../components/spec";
 import { DEFAULT_WORKFLOW_ALARM_THRESHOLDS, WorkflowQueue, workflowAlarmRows } from "../../components/workflow-queue";
 import { ALERTS_TABLE, COST_MONITORING_ENV, COSTS_TABLE } from "../../lambdas/cost-monitoring/contract";
 import { createTableInput } from "../../tools/services/dynalite";
@@ -161,7 +162,7 @@ describe("CostTracking", () => {
       message = String(e);
     }
     expect(message).to.include(
-      'anomalyMonitor.existingArn must be an anomaly monitor ARN (arn:aws:ce::<account>:anomalymonitor/<id>), got "monitor-1"',
+      'anomalyMonitor.existingArn: expected the ARN of the account\'s existing AWS-services anomaly monitor (arn:aws:ce::<account>:anomalymonitor/<id>), got "monitor-1"',
     );
   });
 
@@ -243,7 +244,13 @@ describe("CostTracking", () => {
           args({ environment: "Prod!", monthlyBudgetUsd: -5, costsTtlDays: 0, anomalyMonitor: { thresholdUsd: 0 } }),
         ),
     ).to.throw(
-      'CostTracking bad: environment must be 1–31 lowercase letters, digits or "-", got "Prod!"; monthlyBudgetUsd must be > 0 and ≤ 1e9, got -5; anomalyMonitor.thresholdUsd must be > 0, got 0; costsTtlDays must be an integer from 1 to 3650, got 0',
+      [
+        'CostTracking "bad": invalid arguments (4 problems):',
+        '  - environment: expected 1–31 lowercase letters, digits or "-", got "Prod!"',
+        "  - monthlyBudgetUsd: expected a number ≥ 0.01 and ≤ 1000000000, got -5",
+        "  - anomalyMonitor.thresholdUsd: expected a number ≥ 0.01 and ≤ 1000000000, got 0",
+        "  - costsTtlDays: expected an integer from 1 to 3650, got 0",
+      ].join("\n"),
     );
   });
 
@@ -376,7 +383,70 @@ describe("CostTracking explicit names (adoption)", () => {
 
   it("refuses a budget name AWS refuses, naming the value", () => {
     expect(() => new CostTracking("bad", args({ accountBudget: { limitUsd: 500, name: "a:b" } }))).to.throw(
-      'accountBudget.name must be 1–100 characters without ":", "\\" or "/action/", got "a:b"',
+      'accountBudget.name: expected a budget name (1–100 characters without ":", "\\" or "/action/"), got "a:b"',
     );
+    // The "/action/" substring too (the stack's copy of the rule used to let it through).
+    expect(() => new CostTracking("bad", args({ accountBudget: { limitUsd: 500, name: "x/action/y" } }))).to.throw(
+      'accountBudget.name: expected a budget name (1–100 characters without ":", "\\" or "/action/"), got "x/action/y"',
+    );
+  });
+});
+
+describe("CostTracking from another project (no TypeScript to catch the args)", () => {
+  // The constructor throws inside the mocked program; nothing but the component itself is registered.
+  async function refused(args: unknown) {
+    let error: unknown;
+    const run = await record(() => {
+      try {
+        new CostTracking("x", args as never);
+      } catch (e) {
+        error = e;
+      }
+    });
+    expect(error, "an ArgsError, not a TypeError").to.be.instanceOf(ArgsError);
+    expect(run.resources.filter((r) => r.type.startsWith("aws:"))).to.deep.equal([]);
+    return (error as ArgsError).problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`);
+  }
+
+  it("no args at all: names every required field (costTopic.arn, not `reading 'arn'`)", async () => {
+    expect(await refused({})).to.deep.equal([
+      'environment: expected 1–31 lowercase letters, digits or "-", got nothing (the key is missing)',
+      "costTopic.arn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got nothing (the key is missing)",
+      'costTopic.name: expected a standard topic name (1–256 letters, digits, "-" or "_"), got nothing (the key is missing)',
+      "alarmTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got nothing (the key is missing)",
+      "monthlyBudgetUsd: expected a number ≥ 0.01 and ≤ 1000000000, got nothing (the key is missing)",
+    ]);
+    expect(await refused(undefined)).to.have.length(5);
+  });
+
+  it("wrong values: each named with what is allowed and what was given", async () => {
+    expect(
+      await refused({
+        environment: "Staging",
+        costTopic: { arn: "huntaze-cost-alerts", name: "cost alerts" },
+        alarmTopicArn: 42,
+        monthlyBudgetUsd: "lots",
+        accountBudget: { name: "a\\b" },
+        anomalyMonitor: { thresholdUsd: 0.001 },
+        kmsKeyArn: "alias/aws/dynamodb",
+        subscriptions: { emails: ["finops"], httpsEndpoints: ["http://hooks.example.com/x"] },
+        failedNotificationsThreshold: -1,
+        tags: { Team: 1 },
+      }),
+    ).to.deep.equal([
+      'environment: expected 1–31 lowercase letters, digits or "-", got "Staging"',
+      'costTopic.arn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got "huntaze-cost-alerts"',
+      'costTopic.name: expected a standard topic name (1–256 letters, digits, "-" or "_"), got "cost alerts"',
+      "alarmTopicArn: expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>), got 42",
+      'monthlyBudgetUsd: expected a number ≥ 0.01 and ≤ 1000000000, got "lots"',
+      "accountBudget.limitUsd: expected a number ≥ 0.01 and ≤ 1000000000, got nothing (the key is missing)",
+      'accountBudget.name: expected a budget name (1–100 characters without ":", "\\" or "/action/"), got "a\\\\b"',
+      "anomalyMonitor.thresholdUsd: expected a number ≥ 0.01 and ≤ 1000000000, got 0.001",
+      'kmsKeyArn: expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<uuid or mrk-…>), got "alias/aws/dynamodb"',
+      'subscriptions.emails[0]: expected an email address, got "finops"',
+      'subscriptions.httpsEndpoints[0]: expected an https:// URL, got "http://hooks.example.com/x"',
+      "failedNotificationsThreshold: expected a number ≥ 0, got -1",
+      "tags.Team: expected a string, got 1",
+    ]);
   });
 });

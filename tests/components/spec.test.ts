@@ -10,6 +10,8 @@ import {
   entriesOf,
   fieldRule,
   flag,
+  flagOr,
+  group,
   input,
   integer,
   integerAtLeast,
@@ -241,6 +243,49 @@ describe("components/spec: the shared validator", () => {
       "items[1].name",
     ]);
     expect(problemsFor({ items: [{ name: "a" }, { name: "b" }], min: 1, max: 1 })).to.deep.equal([]);
+  });
+
+  it("group: a missing required nested object names each of its required fields; the docs show it required", () => {
+    const spec = args({
+      topic: group({ arn: text(/^arn:/, "an ARN"), name: nonEmpty(), key: v.optional(text(/^k/, "a key")) }),
+    });
+    let caught: unknown;
+    try {
+      resolveArgs("Thing", "t1", spec, {});
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).to.be.instanceOf(ArgsError);
+    expect((caught as ArgsError).problems).to.deep.equal([
+      { key: "topic.arn", allowed: "an ARN", got: "nothing (the key is missing)" },
+      { key: "topic.name", allowed: "a non-empty string", got: "nothing (the key is missing)" },
+    ]);
+    expect(() => resolveArgs("Thing", "t1", spec, { topic: { arn: "x", name: "n" } })).to.throw(
+      'topic.arn: expected an ARN, got "x"',
+    );
+    expect(resolveArgs("Thing", "t1", spec, { topic: { arn: "arn:x", name: "n" } })).to.deep.equal({
+      topic: { arn: "arn:x", name: "n" },
+    });
+    expect(describeField(entriesOf(spec).topic as v.GenericSchema)).to.deep.equal({
+      required: true,
+      allowed: "an object with arn, name, key",
+    });
+  });
+
+  it("flagOr: true/false (or their strings) or an object whose problems are named at its own fields", () => {
+    const field = flagOr(strictObject({ existingArn: text(/^arn:/, "an ARN") }));
+    const read = (x: unknown) => {
+      const out: Problem[] = [];
+      return { value: readSpec(field, x, "huntaze:s.m", out), problems: out };
+    };
+    expect(read(true)).to.deep.equal({ value: true, problems: [] });
+    expect(read("false")).to.deep.equal({ value: false, problems: [] });
+    expect(read({ existingArn: "arn:m" })).to.deep.equal({ value: { existingArn: "arn:m" }, problems: [] });
+    const bad = read({ existingArn: "default", extra: 1 }).problems;
+    expect(bad[0]).to.deep.equal({ key: "huntaze:s.m.existingArn", allowed: "an ARN", got: '"default"' });
+    expect(bad[1]).to.deep.include({ key: "huntaze:s.m.extra", got: "1" });
+    expect(read("yes").problems).to.deep.equal([{ key: "huntaze:s.m", allowed: "true or false", got: '"yes"' }]);
+    expect(describeField(field).allowed).to.equal("true, false or an object");
   });
 });
 

@@ -105,10 +105,11 @@ describe("stack configuration", () => {
     expect(problems).to.include.members([
       'aws:region: expected one of us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, eu-west-1, eu-west-2, eu-west-3, eu-central-1, eu-north-1, eu-south-1, ap-northeast-1, ap-northeast-2, ap-southeast-1, ap-southeast-2, ap-south-1, sa-east-1, got "us-middle-1"',
       "huntaze:environment: expected one of staging, production, got nothing (the key is missing)",
-      'huntaze:monthlyBudgetUsd: expected a number ≥ 1 and ≤ 1000000, got "-1"',
+      // One rule with CostTracking's monthlyBudgetUsd (was 1..1e6 here): the string is read as a number.
+      "huntaze:monthlyBudgetUsd: expected a number ≥ 0.01 and ≤ 1000000000, got -1",
       'huntaze:alerts.opsEmails[1]: expected an email address, got "not an email"',
       "huntaze:alerts.securityEmails: expected a list of at least 1 item, each an email address, got []",
-      'huntaze:network.privateSubnetIds: expected a list of at least 2 items, each a subnet id (subnet-…), got ["subnet-0a1b2c3d4e5f60001"]',
+      'huntaze:network.privateSubnetIds: expected a list of at least 2 items, each a subnet id (subnet- and 8 or 17 hex digits), got ["subnet-0a1b2c3d4e5f60001"]',
     ]);
     expect(problems.find((p) => p.startsWith("huntaze:monthlyBudgetUSD: expected no such setting"))).to.not.equal(
       undefined,

@@ -111,12 +111,19 @@ describe("stacks: FinOps (cost tables, budgets, workflow queue, outputs)", () =>
       }),
     ).to.deep.equal([
       "huntaze:finops.accountBudgetUsd: unset unless huntaze:manageAccountBaseline is true (one account budget), got 500",
-      "huntaze:finops.costsTtlDays: an integer ≥ 1 and ≤ 3650, got 0",
+      "huntaze:finops.costsTtlDays: an integer from 1 to 3650, got 0",
       "huntaze:finops.workflowQueue.maxReceiveCount: an integer from 1 to 1000, got 0",
       "huntaze:costAlertWebhookUrl: a value stored with `pulumi config set --secret`, got a plain-text value (not shown)",
     ]);
     expect(
       problems({ "huntaze:costAlertWebhookUrl": "http://hooks.example.com/x" }, ["huntaze:costAlertWebhookUrl"]),
     ).to.deep.equal(["huntaze:costAlertWebhookUrl: an https:// URL, got a secret value (not shown)"]);
+    // Stored in plain text by mistake, a non-https webhook is still never shown (it carries its token).
+    const plain = problems({ "huntaze:costAlertWebhookUrl": "http://hooks.example.com/T/B/token-123" });
+    expect(plain).to.deep.equal([
+      "huntaze:costAlertWebhookUrl: a value stored with `pulumi config set --secret`, got a plain-text value (not shown)",
+      "huntaze:costAlertWebhookUrl: an https:// URL, got a secret value (not shown)",
+    ]);
+    expect(plain.join("\n")).to.not.include("token-123");
   });
 });

@@ -111,7 +111,8 @@ describe("offline preview (tools/preview.ts)", function () {
     const err = result.stderr;
     expect(err).to.match(/invalid stack configuration \(5 problems\)/);
     expect(err).to.match(/aws:region: expected one of us-east-1, .* got "mars-north-1"/);
-    expect(err).to.match(/huntaze:monthlyBudgetUsd: expected a number ≥ 1 and ≤ 1000000, got "-500"/);
+    // CostTracking's monthlyBudgetUsd rule (was 1..1e6 in the stack's own copy); the string read as a number.
+    expect(err).to.match(/huntaze:monthlyBudgetUsd: expected a number ≥ 0\.01 and ≤ 1000000000, got -500/);
     expect(err).to.match(/huntaze:alerts\.costEmails\[0\]: expected an email address, got "finops-at-huntaze"/);
     expect(err).to.match(/huntaze:accountId: expected a 12-digit AWS account id, got nothing \(the key is missing\)/);
     expect(err).to.match(/huntaze:apiKey: expected no such setting .* got a secret value \(not shown\)/);

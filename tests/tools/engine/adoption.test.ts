@@ -203,8 +203,8 @@ describe("name keys in the stacks' config", () => {
         "huntaze:adoption": JSON.stringify({ allowReplace: ["nope"] }),
       }),
     ).to.deep.equal([
-      'huntaze:alerts.costTopicName: a standard topic name (letters, digits, "-" or "_"), got "bad name"',
-      'huntaze:finops.accountBudgetName: a budget name (1–100 characters, no : or \\), got "a:b"',
+      'huntaze:alerts.costTopicName: a standard topic name (1–256 letters, digits, "-" or "_"), got "bad name"',
+      'huntaze:finops.accountBudgetName: a budget name (1–100 characters without ":", "\\" or "/action/"), got "a:b"',
       'huntaze:finops.workflowQueue.queueName: a FIFO queue name without ".fifo" (1–71 letters, digits, "-" or "_"), got "q.fifo"',
       'huntaze:adoption.allowReplace[0]: a resource: its URN, or "<type token> <physical name>", got "nope"',
     ]);
