@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import type { Limits, RateLimiterAlarmThresholds } from "../components";
+import type { RateLimiterAlarmThresholds, RateLimiterLimits } from "../components";
 import {
   alarmThresholdFields,
   limitFields,
@@ -42,7 +42,7 @@ export const RateLimiterSection = v.pipe(
 
 export interface RateLimiterConfig {
   /** The runtime's limits. @default DEFAULT_LIMITS (10 per 60 s, burst 3) */
-  readonly limits: Limits;
+  readonly limits: Required<RateLimiterLimits>;
   readonly batchSize: number;
   readonly maximumConcurrency: number;
   /** @default - unreserved */
@@ -85,7 +85,7 @@ export function readRateLimiterConfig(c: ConfigReader): RateLimiterConfig {
     // The component's computed default, applied here so the program passes one value through.
     visibilityTimeoutSeconds: r.visibilityTimeoutSeconds ?? minVisibilityTimeoutSeconds(r.lambdaTimeoutSeconds),
     ...(dlqName !== undefined ? { dlqName } : {}),
-    limits: r.limits as Limits,
+    limits: r.limits as Required<RateLimiterLimits>,
     alarmThresholds: r.alarmThresholds as Required<RateLimiterAlarmThresholds>,
     onlyfansApiToken,
   };
