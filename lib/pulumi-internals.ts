@@ -80,9 +80,16 @@ interface PolicyProxy {
   getSpecialProxyTarget: string;
 }
 
+let policyProxy: PolicyProxy | undefined;
+/** @pulumi/policy/proxy, loaded on first use (once: rules ask for a proxy's target per resource). */
+const proxyModule = () => {
+  policyProxy ??= require("@pulumi/policy/proxy") as PolicyProxy;
+  return policyProxy;
+};
+
 /** @pulumi/policy's proxy that makes unknown (computed) values throw when a rule reads them. */
 export function unknownCheckingProxy(props: unknown): unknown {
-  return (require("@pulumi/policy/proxy") as PolicyProxy).unknownCheckingProxy(props);
+  return proxyModule().unknownCheckingProxy(props);
 }
 
 /**
@@ -91,7 +98,7 @@ export function unknownCheckingProxy(props: unknown): unknown {
  */
 export function proxyTarget(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
-  const { isSpecialProxy, getSpecialProxyTarget } = require("@pulumi/policy/proxy") as PolicyProxy;
+  const { isSpecialProxy, getSpecialProxyTarget } = proxyModule();
   const v = value as Record<string, unknown>;
   return v[isSpecialProxy] === true ? v[getSpecialProxyTarget] : value;
 }

@@ -42,11 +42,16 @@ export function isUnknown(value: unknown): value is Unknown {
  * `UNKNOWN` just as it turns the proxy's throw into it.
  */
 function snapshot(props: unknown): Props {
-  // Required when a rule first runs: the rule list and the tools that only read the rules' metadata
-  // never load the SDK runtime that module loads.
-  const { proxyTarget } = require("../../lib/pulumi-internals") as typeof import("../../lib/pulumi-internals");
+  proxyTarget ??= (require("../../lib/pulumi-internals") as typeof import("../../lib/pulumi-internals")).proxyTarget;
   return (plain(proxyTarget(props)) ?? {}) as Props;
 }
+
+/**
+ * lib/pulumi-internals' `proxyTarget`, required when a rule first runs: the rule list and the tools
+ * that only read the rules' metadata never load the SDK runtime that module loads. (Kept once: a
+ * bundler's `require` of a bundled ES module copies its exports on every call.)
+ */
+let proxyTarget: ((value: unknown) => unknown) | undefined;
 
 /** A deep copy of `value` with every unknown (thrown by the proxy, or a raw sentinel) replaced by `UNKNOWN`. */
 export function plain(value: unknown, depth = 0): unknown {
