@@ -8,9 +8,9 @@ import {
   encodeAnalyzeRequest,
   encodeAnalyzeStackRequest,
 } from "../../tools/engine/analyzer-wire";
-import { previewStack } from "../../tools/engine/preview";
 import type { RecordedResource } from "../../tools/engine/recorder";
 import type { PlainObject } from "../../tools/engine/secrets";
+import { productionRecords } from "../support/production-records";
 import { rec } from "../support/records";
 
 // The engine writes its Analyze and AnalyzeStack requests as protobuf bytes directly
@@ -58,13 +58,7 @@ describe("the engine's Analyzer requests as bytes (tools/engine/analyzer-wire.ts
   let production: RecordedResource[] = [];
 
   before(async () => {
-    await previewStack({
-      stack: "production",
-      onRecorded: (recorded) => {
-        production = recorded;
-        return undefined;
-      },
-    });
+    production = await productionRecords();
   });
 
   it("encodes every resource of the production preview as google-protobuf's AnalyzeRequest would", () => {

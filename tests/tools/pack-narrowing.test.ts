@@ -11,9 +11,9 @@ import { allPolicies } from "../../policy-pack/policies";
 import { encodeAnalyzeRequest, encodeAnalyzeStackRequest } from "../../tools/engine/analyzer-wire";
 import { launchPack } from "../../tools/engine/pack-process";
 import { type AnalyzerSession, startAnalyzer } from "../../tools/engine/policy-client";
-import { previewStack } from "../../tools/engine/preview";
 import type { RecordedResource } from "../../tools/engine/recorder";
 import { repoRoot } from "../support/cli";
+import { productionRecords } from "../support/production-records";
 import { record } from "../support/pulumi-harness";
 import { syntheticStack } from "../support/records";
 
@@ -81,13 +81,7 @@ describe("the pack's server runs each rule on the types it reads only (narrowPol
       ].join("\n"),
     );
     plain = await start(plainDir);
-    await previewStack({
-      stack: "production",
-      onRecorded: (recorded) => {
-        stacks.production = recorded;
-        return undefined;
-      },
-    });
+    stacks.production = await productionRecords();
     stacks.synthetic = syntheticStack();
     // Buckets with their side resources, and other resources some of them non-compliant (as bench/preview.ts makes).
     stacks.generated = (
