@@ -35,6 +35,24 @@ export function isUnknown(value: unknown): value is Unknown {
   return value === UNKNOWN;
 }
 
+/**
+ * The plain snapshot of a rule's `props`. @pulumi/policy hands them wrapped in its unknown-checking
+ * proxy, which wraps again every object read through it; the snapshot is taken from the object the
+ * proxy wraps instead, where an unknown is the engine's sentinel string that `plain` turns into
+ * `UNKNOWN` just as it turns the proxy's throw into it.
+ */
+function snapshot(props: unknown): Props {
+  proxyTarget ??= (require("../../lib/pulumi-internals") as typeof import("../../lib/pulumi-internals")).proxyTarget;
+  return (plain(proxyTarget(props)) ?? {}) as Props;
+}
+
+/**
+ * lib/pulumi-internals' `proxyTarget`, required when a rule first runs: the rule list and the tools
+ * that only read the rules' metadata never load the SDK runtime that module loads. (Kept once: a
+ * bundler's `require` of a bundled ES module copies its exports on every call.)
+ */
+let proxyTarget: ((value: unknown) => unknown) | undefined;
+
 /** A deep copy of `value` with every unknown (thrown by the proxy, or a raw sentinel) replaced by `UNKNOWN`. */
 export function plain(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return sentinels.has(value) ? UNKNOWN : value;
@@ -172,13 +190,26 @@ function metadata(spec: Spec) {
   };
 }
 
+/** Rules made here -> the types they read: their validate functions read nothing of a resource of another type. */
+const reads = new WeakMap<object, readonly string[]>();
+
+/**
+ * The resource types a rule made by `resourcePolicy` or `stackPolicy` reads: for a resource of any
+ * other type its validate function returns at once (no report, no not-applicable note), and a stack
+ * rule reads nothing of another resource but the `propertyDependencies` links to it (`dependsOn`).
+ * undefined for any other policy. The pack's server runs a rule only on what it reads (index.ts).
+ */
+export function typesRead(policy: object): readonly string[] | undefined {
+  return reads.get(policy);
+}
+
 /** A rule over one resource at a time (the CLI's Analyze call). */
 export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazePolicy {
-  return {
+  const rule: HuntazePolicy = {
     ...metadata(spec),
     validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
       if (!spec.resourceTypes.includes(args.type)) return;
-      const props = (plain(args.props) ?? {}) as Props;
+      const props = snapshot(args.props);
       const resource: Resource = {
         type: args.type,
         name: args.name,
@@ -206,6 +237,8 @@ export function resourcePolicy(spec: Spec & { check(c: Check): void }): HuntazeP
       finish(unknowns, reported, args.notApplicable, outside);
     },
   };
+  reads.set(rule, spec.resourceTypes);
+  return rule;
 }
 
 function toResource(r: PolicyResource): Resource {
@@ -215,7 +248,7 @@ function toResource(r: PolicyResource): Resource {
     type: r.type,
     name: r.name,
     urn: r.urn,
-    props: (plain(r.props) ?? {}) as Props,
+    props: snapshot(r.props),
     dependsOn,
     protect: r.opts?.protect === true,
   };
@@ -223,7 +256,7 @@ function toResource(r: PolicyResource): Resource {
 
 /** A rule over the whole stack (the CLI's AnalyzeStack call), for checks that join resources. */
 export function stackPolicy(spec: Spec & { check(s: StackCheck): void }): HuntazePolicy {
-  return {
+  const rule: HuntazePolicy = {
     ...metadata(spec),
     validateStack: (args: StackValidationArgs, report: ReportViolation) => {
       const relevant = args.resources.filter((r) => spec.resourceTypes.includes(r.type)).map(toResource);
@@ -244,6 +277,8 @@ export function stackPolicy(spec: Spec & { check(s: StackCheck): void }): Huntaz
       finish(unknowns, reported, args.notApplicable, outside);
     },
   };
+  reads.set(rule, spec.resourceTypes);
+  return rule;
 }
 
 /** `name` (`props.name`/`bucket`/...) for messages: the physical name when known, else the Pulumi name. */

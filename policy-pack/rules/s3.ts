@@ -16,12 +16,34 @@ function bucketLabel(bucket: Resource): string {
   return typeof name === "string" && name ? `bucket "${name}" (${bucket.name})` : `bucket ${bucket.name}`;
 }
 
-/** Side resources that belong to `bucket`: by the `bucket` property dependency, else by `bucket` equal to its id or name. */
-function attachedTo(bucket: Resource, side: Resource[]): Resource[] {
-  const ids = new Set<unknown>(
-    [bucket.props.id, bucket.props.bucket].filter((v) => typeof v === "string" && v.length > 0),
-  );
-  return side.filter((r) => (r.dependsOn.bucket ?? []).includes(bucket.urn) || ids.has(r.props.bucket));
+/** The strings that name `bucket` in a side resource's `bucket`: its id and its name. */
+function bucketIds(bucket: Resource): string[] {
+  return [bucket.props.id, bucket.props.bucket].filter((v): v is string => typeof v === "string" && v.length > 0);
+}
+
+/**
+ * Side resources that belong to a bucket: by the `bucket` property dependency, else by `bucket`
+ * equal to its id or name. Indexed once per rule (by the URNs in `dependsOn.bucket` and by `bucket`),
+ * not scanned per bucket: a stack has as many side resources as buckets, and a scan per bucket made
+ * the S3 rules quadratic (most of a 5,000-resource policy check).
+ */
+function sideIndex(side: Resource[]) {
+  const byKey = new Map<unknown, number[]>();
+  const add = (key: unknown, i: number) => {
+    const list = byKey.get(key);
+    if (list === undefined) byKey.set(key, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  side.forEach((r, i) => {
+    for (const urn of r.dependsOn.bucket ?? []) add(`urn ${urn}`, i);
+    if (typeof r.props.bucket === "string") add(`id ${r.props.bucket}`, i);
+  });
+  /** The side resources attached to `bucket`, in their order in the stack. */
+  return (bucket: Resource): Resource[] => {
+    const found = new Set<number>(byKey.get(`urn ${bucket.urn}`));
+    for (const id of bucketIds(bucket)) for (const i of byKey.get(`id ${id}`) ?? []) found.add(i);
+    return [...found].sort((a, b) => a - b).map((i) => side[i] as Resource);
+  };
 }
 
 /**
@@ -51,8 +73,9 @@ function perBucket(
   const unjoined = side.filter(
     (r) => isUnknown(r.props.bucket) && !(r.dependsOn.bucket ?? []).some((urn) => urns.has(urn)),
   );
+  const attachedTo = sideIndex(side);
   for (const bucket of buckets) {
-    const verdict = check(bucket, attachedTo(bucket, side));
+    const verdict = check(bucket, attachedTo(bucket));
     if (verdict === undefined) continue;
     if (typeof verdict !== "string") for (const what of verdict.unknown) s.unknown(what);
     else if (unjoined.length) for (const r of unjoined) s.unknown(`bucket of ${r.name}`);
@@ -72,7 +95,11 @@ function sideLabel(side: Resource): string {
  */
 function ofBucketsElsewhere(s: StackCheck, sideTypes: readonly string[]): Resource[] {
   const buckets = s.ofType(s3.bucket);
-  return s.ofType(sideTypes).filter((r) => !buckets.some((b) => attachedTo(b, [r]).length > 0));
+  const urns = new Set(buckets.map((b) => b.urn));
+  const ids = new Set<unknown>(buckets.flatMap(bucketIds));
+  return s
+    .ofType(sideTypes)
+    .filter((r) => !(r.dependsOn.bucket ?? []).some((urn) => urns.has(urn)) && !ids.has(r.props.bucket));
 }
 
 /**

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { buildDiagram, toScreenDiagram } from "../../tools/engine/diagram";
 import { SCREEN_ASPECT, SCREEN_FONT, SCREEN_FONT_FAMILY, type ScreenDiagram } from "../../tools/engine/diagram-screen";
-import { previewStack } from "../../tools/engine/preview";
 import type { RecordedResource } from "../../tools/engine/recorder";
+import { productionRecords } from "../support/production-records";
 
 // The SVG diagram of the production stack, laid out for a screen: a grid of components that fits a
 // 16:9 display at a readable size, no two labels overlapping (boxes as Graphviz measured them, with
@@ -30,13 +30,7 @@ describe("architecture diagram for a screen (tools/engine/diagram-screen.ts), pr
   let diagram: ScreenDiagram;
 
   before(async () => {
-    await previewStack({
-      stack: "production",
-      onRecorded: (recorded) => {
-        resources = recorded;
-        return undefined;
-      },
-    });
+    resources = await productionRecords();
     diagram = await toScreenDiagram(buildDiagram(resources, { title: "Stack production" }));
   });
 

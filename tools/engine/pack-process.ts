@@ -15,39 +15,42 @@ import { engineHome } from "./home";
  * The pack is TypeScript; the CLI's loader would type-check it on every start (seconds). We bundle
  * it once with esbuild (dependencies left external) and reuse the bundle while the sources are unchanged.
  * A pack without index.ts is compiled already and is started from its own directory.
+ * Here: where the pack in `packDir` runs from, and whether it must be bundled first.
  */
-async function buildPack(packDir: string): Promise<string> {
+function packBundle(packDir: string): { dir: string; built: boolean } {
   // A compiled pack (the installed package's dist/policy-pack) runs as it is.
-  if (!fs.existsSync(path.join(packDir, "index.ts"))) return packDir;
+  if (!fs.existsSync(path.join(packDir, "index.ts"))) return { dir: packDir, built: true };
   const sources = fs
     .readdirSync(packDir, { recursive: true, encoding: "utf8" })
     .filter((f) => f.endsWith(".ts") || f.endsWith(".yaml") || f === "package.json")
     .sort();
   const hash = createHash("sha256");
   for (const f of sources) hash.update(f).update(fs.readFileSync(path.join(packDir, f)));
-  const outDir = path.join(engineHome().cacheDir, `policy-pack-${hash.digest("hex").slice(0, 16)}`);
+  const dir = path.join(engineHome().cacheDir, `policy-pack-${hash.digest("hex").slice(0, 16)}`);
+  return { dir, built: fs.existsSync(path.join(dir, "index.js")) };
+}
+
+async function buildPack(packDir: string, outDir: string): Promise<string> {
   const outFile = path.join(outDir, "index.js");
-  if (!fs.existsSync(outFile)) {
-    const esbuild = await import("esbuild");
-    await esbuild.build({
-      entryPoints: [path.join(packDir, "index.ts")],
-      outfile: `${outFile}.${process.pid}.tmp`,
-      bundle: true,
-      platform: "node",
-      // The pack runs on this same Node binary (process.execPath, below).
-      target: `node${process.versions.node.split(".")[0]}`,
-      format: "cjs",
-      packages: "external",
-      logLevel: "silent",
-    });
-    // The pack reads its version from package.json in its working directory.
-    for (const f of ["PulumiPolicy.yaml", "package.json"]) fs.copyFileSync(path.join(packDir, f), path.join(outDir, f));
-    fs.renameSync(`${outFile}.${process.pid}.tmp`, outFile);
-    // Bundles of earlier pack sources are dead weight once the sources changed.
-    for (const stale of fs.readdirSync(path.dirname(outDir))) {
-      const full = path.join(path.dirname(outDir), stale);
-      if (stale.startsWith("policy-pack-") && full !== outDir) fs.rmSync(full, { recursive: true, force: true });
-    }
+  const esbuild = await import("esbuild");
+  await esbuild.build({
+    entryPoints: [path.join(packDir, "index.ts")],
+    outfile: `${outFile}.${process.pid}.tmp`,
+    bundle: true,
+    platform: "node",
+    // The pack runs on this same Node binary (process.execPath, below).
+    target: `node${process.versions.node.split(".")[0]}`,
+    format: "cjs",
+    packages: "external",
+    logLevel: "silent",
+  });
+  // The pack reads its version from package.json in its working directory.
+  for (const f of ["PulumiPolicy.yaml", "package.json"]) fs.copyFileSync(path.join(packDir, f), path.join(outDir, f));
+  fs.renameSync(`${outFile}.${process.pid}.tmp`, outFile);
+  // Bundles of earlier pack sources are dead weight once the sources changed.
+  for (const stale of fs.readdirSync(path.dirname(outDir))) {
+    const full = path.join(path.dirname(outDir), stale);
+    if (stale.startsWith("policy-pack-") && full !== outDir) fs.rmSync(full, { recursive: true, force: true });
   }
   return outDir;
 }
@@ -61,12 +64,19 @@ export interface LaunchedPack {
 /**
  * Starts the policy pack in `packDir` the way the CLI does and waits for the port it prints.
  * Aborting `signal` stops the pack at once, whether it is still starting or serving.
+ * A pack that needs no bundling is spawned before this returns, not at the caller's next `await`:
+ * the caller's own start (loading modules, reading its input) then overlaps the pack's.
  */
-export async function launchPack(
-  packDir: string = engineHome().policyPack,
-  signal?: AbortSignal,
-): Promise<LaunchedPack> {
-  const dir = await buildPack(packDir);
+export function launchPack(packDir: string = engineHome().policyPack, signal?: AbortSignal): Promise<LaunchedPack> {
+  try {
+    const { dir, built } = packBundle(packDir);
+    return built ? startPack(dir, signal) : buildPack(packDir, dir).then((d) => startPack(d, signal));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+async function startPack(dir: string, signal?: AbortSignal): Promise<LaunchedPack> {
   signal?.throwIfAborted();
   // The SDK the pack runs on: the one the pack's directory resolves (the installing project's).
   const launcher = policyPackLauncher(dir);

@@ -1,8 +1,8 @@
 import * as grpc from "@grpc/grpc-js";
 import * as emptyproto from "google-protobuf/google/protobuf/empty_pb";
-import * as structproto from "google-protobuf/google/protobuf/struct_pb";
 import { didYouMean } from "../../lib/did-you-mean";
 import { analyzerproto, analyzerrpc } from "../../lib/pulumi-internals";
+import { encodeAnalyzeRequest, encodeAnalyzeStackRequest, toStruct } from "./analyzer-wire";
 import { type LaunchedPack, launchPack } from "./pack-process";
 import type { RecordedResource } from "./recorder";
 import type { PlainObject } from "./secrets";
@@ -50,10 +50,6 @@ const levelNumbers: Record<EnforcementLevel, number> = {
   remediate: analyzerproto.EnforcementLevel.REMEDIATE,
 };
 
-function toStruct(value: PlainObject): structproto.Struct {
-  return structproto.Struct.fromJavaScript(value as never);
-}
-
 function unary<Req, Res>(client: grpc.Client, method: string, req: Req): Promise<Res> {
   return new Promise((resolve, reject) => {
     (client as unknown as Record<string, (r: Req, cb: (e: grpc.ServiceError | null, r: Res) => void) => void>)[method]!(
@@ -62,6 +58,26 @@ function unary<Req, Res>(client: grpc.Client, method: string, req: Req): Promise
     );
   });
 }
+
+/** A call whose request is already protobuf bytes (analyzer-wire.ts), on the service's own path and reply type. */
+function unaryEncoded<Res>(
+  client: grpc.Client,
+  method: { path: string; responseDeserialize: (bytes: Buffer) => Res },
+  bytes: Uint8Array,
+): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    client.makeUnaryRequest(
+      method.path,
+      (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      method.responseDeserialize,
+      bytes,
+      (err, res) => (err ? reject(err) : resolve(res as Res)),
+    );
+  });
+}
+
+/** Lets the event loop run (I/O, replies) between slices of a long synchronous job. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class PolicyConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -173,18 +189,6 @@ export interface AnalyzerSession {
   close(): Promise<void>;
 }
 
-function optionsOf(r: RecordedResource): analyzerproto.AnalyzerResourceOptions {
-  const o = new analyzerproto.AnalyzerResourceOptions();
-  o.setProtect(r.options.protect);
-  o.setIgnorechangesList(r.options.ignoreChanges);
-  o.setDeletebeforereplace(r.options.deleteBeforeReplace);
-  o.setDeletebeforereplacedefined(r.options.deleteBeforeReplace);
-  o.setAdditionalsecretoutputsList(r.options.additionalSecretOutputs);
-  o.setAliasesList(r.options.aliases.filter((a) => a.startsWith("urn:")));
-  if (r.parent) o.setParent(r.parent);
-  return o;
-}
-
 /** `subject` is the analyzed resource: the CLI attributes a per-resource diagnostic without a URN to it. */
 function violationsOf(res: analyzerproto.AnalyzeResponse, subject?: string): Violation[] {
   return res.getDiagnosticsList().map((d) => ({
@@ -255,36 +259,16 @@ export async function startAnalyzer(
       await unary(client, "configure", req);
     },
     async analyze(r) {
-      const req = new analyzerproto.AnalyzeRequest();
-      req.setType(r.type);
-      req.setName(r.name);
-      req.setUrn(r.urn);
-      req.setProperties(toStruct(r.inputs));
-      req.setOptions(optionsOf(r));
-      return violationsOf(await unary(client, "analyze", req), r.urn);
+      const reply = await unaryEncoded(client, analyzerrpc.AnalyzerService.analyze, encodeAnalyzeRequest(r));
+      return violationsOf(reply as analyzerproto.AnalyzeResponse, r.urn);
     },
     async analyzeStack(resources) {
-      const req = new analyzerproto.AnalyzeStackRequest();
-      req.setResourcesList(
-        resources.map((r) => {
-          const ar = new analyzerproto.AnalyzerResource();
-          ar.setType(r.type);
-          ar.setName(r.name);
-          ar.setUrn(r.urn);
-          ar.setProperties(toStruct(r.outputs));
-          ar.setOptions(optionsOf(r));
-          if (r.parent) ar.setParent(r.parent);
-          ar.setDependenciesList(r.dependencies);
-          const deps = ar.getPropertydependenciesMap();
-          for (const [key, urns] of Object.entries(r.propertyDependencies)) {
-            const d = new analyzerproto.AnalyzerPropertyDependencies();
-            d.setUrnsList(urns);
-            deps.set(key, d);
-          }
-          return ar;
-        }),
+      // Encoded a slice at a time, letting Analyze replies in between (analyzeAll sends this while
+      // the pack still answers them).
+      const bytes = await encodeAnalyzeStackRequest(resources, nextTurn);
+      return violationsOf(
+        (await unaryEncoded(client, analyzerrpc.AnalyzerService.analyzeStack, bytes)) as analyzerproto.AnalyzeResponse,
       );
-      return violationsOf(await unary(client, "analyzeStack", req));
     },
     async close() {
       client.close();
@@ -299,14 +283,29 @@ export async function startAnalyzer(
   return session;
 }
 
+/** Analyze requests sent per turn of the event loop: each slice goes out (and the pack starts on it) while the next is encoded. */
+const ANALYZE_SLICE = 200;
+
 /**
  * Every check the CLI runs for one preview: Analyze on each resource the program registered (not
- * the root stack), then AnalyzeStack once over all of them.
+ * the root stack), then AnalyzeStack once over all of them; the violations in that order.
+ * The calls are pipelined: Analyze requests go out a slice at a time, and the AnalyzeStack request
+ * is encoded and sent while the pack still answers them, so the engine's encoding overlaps the
+ * pack's checking (the pack keeps no state between calls: the answers are those of sending
+ * AnalyzeStack last, as the CLI does).
  */
 export async function analyzeAll(session: AnalyzerSession, resources: RecordedResource[]): Promise<Violation[]> {
-  const perResource = await Promise.all(
-    resources.filter((r) => r.type !== "pulumi:pulumi:Stack").map((r) => session.analyze(r)),
-  );
-  const stackWide = await session.analyzeStack(resources.filter((r) => r.type !== "pulumi:pulumi:Stack"));
-  return [...perResource.flat(), ...stackWide];
+  const subjects = resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+  const perResource: Promise<Violation[]>[] = [];
+  for (let i = 0; i < subjects.length; i++) {
+    if (i > 0 && i % ANALYZE_SLICE === 0) await nextTurn();
+    const answer = session.analyze(subjects[i] as RecordedResource);
+    // A failure is reported by Promise.all below, not as unhandled while later slices are sent.
+    answer.catch(() => {});
+    perResource.push(answer);
+  }
+  const stackWide = session.analyzeStack(subjects);
+  stackWide.catch(() => {});
+  const answered = await Promise.all(perResource);
+  return [...answered.flat(), ...(await stackWide)];
 }
