@@ -44,3 +44,45 @@ describe("the policy pack's process (tools/engine/pack-process.ts)", function ()
     expect(policy?.description).to.equal("compiler before: false, after: true");
   });
 });
+
+// The pack is bundled once and the bundle reused while its sources are unchanged: those include the
+// modules it imports from outside its folder (the repository's pack imports lib/pulumi-internals.ts).
+describe("the policy pack's bundle cache (tools/engine/pack-process.ts)", function () {
+  this.timeout(120_000);
+  const root = path.join(repoRoot, ".build", `test-bundle-cache-${process.pid}`);
+  const packDir = path.join(root, "pack");
+  const outside = path.join(root, "shared", "level.ts");
+
+  before(() => {
+    fs.mkdirSync(path.dirname(outside), { recursive: true });
+    fs.mkdirSync(packDir, { recursive: true });
+    fs.writeFileSync(path.join(packDir, "package.json"), JSON.stringify({ name: "cache-pack", version: "0.0.1" }));
+    fs.writeFileSync(path.join(packDir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+    fs.writeFileSync(
+      path.join(packDir, "index.ts"),
+      [
+        'import { PolicyPack } from "@pulumi/policy";',
+        'import { level } from "../shared/level";',
+        'new PolicyPack("cache-pack", { policies: [{ name: "outside", description: "level " + level, enforcementLevel: level, validateResource: () => {} }] });',
+      ].join("\n"),
+    );
+  });
+
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  async function description(): Promise<string | undefined> {
+    const session = await startAnalyzer({ packDir });
+    try {
+      return session.policies.find((p) => p.name === "outside")?.description;
+    } finally {
+      await session.close();
+    }
+  }
+
+  it("rebuilds when a module the pack imports from outside its folder changes", async () => {
+    fs.writeFileSync(outside, 'export const level = "advisory" as const;\n');
+    expect(await description()).to.equal("level advisory");
+    fs.writeFileSync(outside, 'export const level = "mandatory" as const;\n');
+    expect(await description()).to.equal("level mandatory");
+  });
+});

@@ -27,14 +27,33 @@ function packBundle(packDir: string): { dir: string; built: boolean } {
   const hash = createHash("sha256");
   for (const f of sources) hash.update(f).update(fs.readFileSync(path.join(packDir, f)));
   const dir = path.join(engineHome().cacheDir, `policy-pack-${hash.digest("hex").slice(0, 16)}`);
-  return { dir, built: fs.existsSync(path.join(dir, "index.js")) };
+  return { dir, built: fs.existsSync(path.join(dir, "index.js")) && inputsUnchanged(dir) };
+}
+
+/** The bundle's record of the files it was built from, outside node_modules (esbuild's metafile). */
+const INPUTS_FILE = "inputs.json";
+const sha256 = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+/**
+ * Whether every source the bundle was built from is as it was: the pack also bundles modules outside
+ * its folder (lib/pulumi-internals.ts), which the folder's hash does not see.
+ */
+function inputsUnchanged(dir: string): boolean {
+  try {
+    const inputs = JSON.parse(fs.readFileSync(path.join(dir, INPUTS_FILE), "utf8")) as Record<string, string>;
+    return Object.entries(inputs).every(([file, digest]) => fs.existsSync(file) && sha256(file) === digest);
+  } catch {
+    return false;
+  }
 }
 
 async function buildPack(packDir: string, outDir: string): Promise<string> {
   const outFile = path.join(outDir, "index.js");
   const esbuild = await import("esbuild");
-  await esbuild.build({
+  const result = await esbuild.build({
     entryPoints: [path.join(packDir, "index.ts")],
+    absWorkingDir: packDir,
+    metafile: true,
     outfile: `${outFile}.${process.pid}.tmp`,
     bundle: true,
     platform: "node",
@@ -46,6 +65,14 @@ async function buildPack(packDir: string, outDir: string): Promise<string> {
   });
   // The pack reads its version from package.json in its working directory.
   for (const f of ["PulumiPolicy.yaml", "package.json"]) fs.copyFileSync(path.join(packDir, f), path.join(outDir, f));
+  const inputs = Object.fromEntries(
+    Object.keys(result.metafile.inputs)
+      .map((f) => path.resolve(packDir, f))
+      .filter((f) => !f.includes(`${path.sep}node_modules${path.sep}`))
+      .map((f) => [f, sha256(f)]),
+  );
+  fs.writeFileSync(`${path.join(outDir, INPUTS_FILE)}.${process.pid}.tmp`, JSON.stringify(inputs));
+  fs.renameSync(`${path.join(outDir, INPUTS_FILE)}.${process.pid}.tmp`, path.join(outDir, INPUTS_FILE));
   fs.renameSync(`${outFile}.${process.pid}.tmp`, outFile);
   // Bundles of earlier pack sources are dead weight once the sources changed.
   for (const stale of fs.readdirSync(path.dirname(outDir))) {
