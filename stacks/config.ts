@@ -4,6 +4,8 @@ import {
   accountId as accountIdField,
   alertTopicsFields,
   costTrackingFields,
+  expirationAfterTiering,
+  hardenedBucketFields,
   list,
   oneOf,
   securityGroupId,
@@ -72,6 +74,25 @@ export const topLevelFields = {
   accountId: accountIdField(),
   monthlyBudgetUsd: costTrackingFields.monthlyBudgetUsd,
 };
+
+/**
+ * The audit-log bucket's lifecycle: this stack's choice (Intelligent-Tiering after 30 days, expiry
+ * after a year), not a rule of the bucket: the ranges and the rule between the two are HardenedBucket's.
+ */
+const AUDIT_LOGS_LIFECYCLE = { intelligentTieringAfterDays: 30, expirationDays: 365 } as const;
+
+/** `huntaze:auditLogs`: HardenedBucket's lifecycle fields and rule, with this stack's defaults. */
+const auditLogsSection = strictObject({
+  intelligentTieringAfterDays: v.optional(
+    hardenedBucketFields.intelligentTieringAfterDays.wrapped,
+    AUDIT_LOGS_LIFECYCLE.intelligentTieringAfterDays,
+  ),
+  expirationDays: v.optional(hardenedBucketFields.expirationDays.wrapped, AUDIT_LOGS_LIFECYCLE.expirationDays),
+});
+export const AuditLogsSectionSpec = v.optional(
+  v.pipe(auditLogsSection, expirationAfterTiering<v.InferOutput<typeof auditLogsSection>>()),
+  {},
+);
 
 export interface AuditLogsConfig {
   readonly intelligentTieringAfterDays: number;
@@ -148,19 +169,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
   const alerts = c.spec("alerts", AlertsSectionSpec) as AlertsConfig;
   const network = c.spec("network", NetworkSectionSpec) as NetworkConfig;
 
-  const l = c.object("auditLogs");
-  const auditLogs: AuditLogsConfig = {
-    intelligentTieringAfterDays: l?.integer("intelligentTieringAfterDays", { min: 0, max: 3650, default: 30 }) ?? 30,
-    expirationDays: l?.integer("expirationDays", { min: 1, max: 3650, default: 365 }) ?? 365,
-  };
-  if (auditLogs.expirationDays <= auditLogs.intelligentTieringAfterDays) {
-    l?.problem(
-      "expirationDays",
-      `more days than intelligentTieringAfterDays (${auditLogs.intelligentTieringAfterDays})`,
-      auditLogs.expirationDays,
-    );
-  }
-  l?.rejectUnknownKeys();
+  const auditLogs = c.spec("auditLogs", AuditLogsSectionSpec) as AuditLogsConfig;
 
   const rateLimiter = readRateLimiterConfig(c);
   const redis = readRedisConfig(c);

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { args, flag, input, integer, list, present, rule, text } from "../spec";
+import { args, fieldRule, flag, input, integer, list, present, text } from "../spec";
 import { kmsKeyArn } from "./formats";
 
 // HardenedBucket's args as data: the lifecycle days, the bucket name S3 accepts, the defaults.
@@ -74,15 +74,20 @@ export const hardenedBucketFields = {
   tags: v.optional(input(present<Record<string, string>>("an object of tags (string values)", isTagMap))),
 };
 
+/**
+ * Current objects expire after they were tiered: S3 refuses a lifecycle rule whose transition comes
+ * at or after its expiration ("Transitioning objects using Amazon S3 Lifecycle", constraints).
+ */
+export function expirationAfterTiering<T extends { expirationDays?: number; intelligentTieringAfterDays?: number }>() {
+  return fieldRule<T>(
+    ["expirationDays", "intelligentTieringAfterDays"],
+    "expirationDays" as keyof T & string,
+    "more days than intelligentTieringAfterDays (0 when not set)",
+    (a) => a.expirationDays === undefined || a.expirationDays > (a.intelligentTieringAfterDays ?? 0),
+  );
+}
+
 const base = args(hardenedBucketFields);
 
 /** HardenedBucket's args: current objects expire after they were tiered (a transition after expiry is refused). */
-export const HardenedBucketSpec = v.pipe(
-  base,
-  rule<v.InferOutput<typeof base>>(
-    ["expirationDays", "intelligentTieringAfterDays"],
-    "expirationDays",
-    "more days than intelligentTieringAfterDays (0 when not set)",
-    (a) => a.expirationDays === undefined || a.expirationDays > (a.intelligentTieringAfterDays ?? 0),
-  ),
-);
+export const HardenedBucketSpec = v.pipe(base, expirationAfterTiering<v.InferOutput<typeof base>>());
