@@ -226,12 +226,6 @@ export class ConfigReader {
   }
 }
 
-export const patterns = {
-  subnetId: /^subnet-[0-9a-f]{8,17}$/,
-  securityGroupId: /^sg-[0-9a-f]{8,17}$/,
-  httpsUrl: /^https:\/\/[^\s]+$/,
-};
-
 /** Commercial regions this project may deploy to. */
 export const awsRegions = [
   "us-east-1",
