@@ -12,6 +12,7 @@ import {
 } from "../../components/account-baseline";
 import { AlertTopics, eventBridgeKeyStatement } from "../../components/alert-topics";
 import { ArgsError } from "../../components/spec";
+import { attempt } from "../support/args-error";
 import { inputsOf, jsonInput, ofType, one, record, testAccount } from "../support/pulumi-harness";
 
 type Statement = {
@@ -27,22 +28,6 @@ const minimal = {
   namePrefix: "huntaze-production",
   securityTopicArn: "arn:aws:sns:us-east-1:317805897534:huntaze-security-alerts",
 };
-
-/** Builds inside the mocks; the error it threw, and the resources registered other than components. */
-async function attempt(build: () => unknown): Promise<{ error?: Error; children: string[] }> {
-  let error: Error | undefined;
-  const run = await record(() => {
-    try {
-      build();
-    } catch (e) {
-      error = e as Error;
-    }
-  });
-  return {
-    ...(error ? { error } : {}),
-    children: run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.urn),
-  };
-}
 
 const build = (extra: Partial<ConstructorParameters<typeof AccountBaseline>[1]> = {}) =>
   record(

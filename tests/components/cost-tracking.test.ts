@@ -10,6 +10,7 @@ import { ArgsError } from "../../components/spec";
 import { DEFAULT_WORKFLOW_ALARM_THRESHOLDS, WorkflowQueue, workflowAlarmRows } from "../../components/workflow-queue";
 import { ALERTS_TABLE, COST_MONITORING_ENV, COSTS_TABLE } from "../../lambdas/cost-monitoring/contract";
 import { createTableInput } from "../../tools/services/dynalite";
+import { attempt } from "../support/args-error";
 import { evaluateProgram, of } from "../support/policy-harness";
 import { inputsOf, jsonInput, ofType, one, record } from "../support/pulumi-harness";
 
@@ -395,16 +396,9 @@ describe("CostTracking explicit names (adoption)", () => {
 describe("CostTracking from another project (no TypeScript to catch the args)", () => {
   // The constructor throws inside the mocked program; nothing but the component itself is registered.
   async function refused(args: unknown) {
-    let error: unknown;
-    const run = await record(() => {
-      try {
-        new CostTracking("x", args as never);
-      } catch (e) {
-        error = e;
-      }
-    });
+    const { error, children } = await attempt(() => new CostTracking("x", args as never));
     expect(error, "an ArgsError, not a TypeError").to.be.instanceOf(ArgsError);
-    expect(run.resources.filter((r) => r.type.startsWith("aws:"))).to.deep.equal([]);
+    expect(children).to.deep.equal([]);
     return (error as ArgsError).problems.map((p) => `${p.key}: expected ${p.allowed}, got ${p.got}`);
   }
 

@@ -4,6 +4,7 @@ import { EncryptedRedis, type EncryptedRedisArgs } from "../../components/encryp
 import { ArgsError } from "../../components/spec";
 import type { ProgramRun, RecordedResource } from "../../tools/engine/recorder";
 import { collectSecretStrings, maskSecrets, type PlainValue } from "../../tools/engine/secrets";
+import { attempt } from "../support/args-error";
 import { analyzer, evaluateProgram } from "../support/policy-harness";
 import { inputsOf, jsonInput, ofType, one, record } from "../support/pulumi-harness";
 
@@ -469,18 +470,8 @@ describe("EncryptedRedis", () => {
   describe("from another project (plain JavaScript, no type checks)", () => {
     /** The error of `new EncryptedRedis("x", given)` inside the mocks, and the resources registered before it. */
     async function refused(given: unknown): Promise<{ error: ArgsError; children: string[] }> {
-      let error: unknown;
-      const r = await record(() => {
-        try {
-          new EncryptedRedis("x", given as never);
-        } catch (e) {
-          error = e;
-        }
-      });
+      const { error, children } = await attempt(() => new EncryptedRedis("x", given as never));
       expect(error, "a named ArgsError, not a TypeError").to.be.instanceOf(ArgsError);
-      const children = r.resources
-        .map((res) => res.type)
-        .filter((t) => t !== "pulumi:pulumi:Stack" && t !== "huntaze:cache:EncryptedRedis");
       return { error: error as ArgsError, children };
     }
 

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import { HardenedBucket } from "../../components/hardened-bucket";
 import { ArgsError } from "../../components/spec";
+import { attempt } from "../support/args-error";
 import { evaluateProgram } from "../support/policy-harness";
 import { inputsOf, jsonInput, ofType, one, record } from "../support/pulumi-harness";
 
@@ -24,22 +25,6 @@ interface Statement {
   Action: unknown;
   Resource: unknown;
   Condition?: Record<string, Record<string, string>>;
-}
-
-/** Builds inside the mocks; the error it threw, and the resources registered other than components. */
-async function attempt(build: () => unknown): Promise<{ error?: Error; children: string[] }> {
-  let error: Error | undefined;
-  const run = await record(() => {
-    try {
-      build();
-    } catch (e) {
-      error = e as Error;
-    }
-  });
-  return {
-    ...(error ? { error } : {}),
-    children: run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.urn),
-  };
 }
 
 describe("HardenedBucket", () => {

@@ -12,6 +12,7 @@ import {
   postgresMaxConnections,
 } from "../../components/hardened-database";
 import { ArgsError } from "../../components/spec";
+import { attempt } from "../support/args-error";
 import { inputsOf, ofType, one, record } from "../support/pulumi-harness";
 
 const topic = "arn:aws:sns:us-east-1:317805897534:huntaze-ops-alerts";
@@ -141,17 +142,7 @@ describe("components/hardened-database: HardenedDatabase", () => {
 });
 
 /** `new HardenedDatabase` with args as another project might pass them: the error, and the AWS children registered. */
-async function fromAnotherProject(given: unknown): Promise<{ error: unknown; children: string[] }> {
-  let error: unknown;
-  const run = await record(() => {
-    try {
-      new HardenedDatabase("x", given as never);
-    } catch (e) {
-      error = e;
-    }
-  });
-  return { error, children: run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name) };
-}
+const fromAnotherProject = (given: unknown) => attempt(() => new HardenedDatabase("x", given as never));
 
 describe("components/hardened-database: args from another project", () => {
   it("no args: an ArgsError naming each required field, before any child", async () => {

@@ -9,6 +9,7 @@ import {
   serviceAlarmRows,
 } from "../../components/observed-cluster";
 import { ArgsError } from "../../components/spec";
+import { attempt } from "../support/args-error";
 import { inputsOf, ofType, one, record } from "../support/pulumi-harness";
 
 const topic = "arn:aws:sns:us-east-1:317805897534:huntaze-ops-alerts";
@@ -148,17 +149,7 @@ describe("components/observed-cluster: ObservedCluster", () => {
 });
 
 /** `new ObservedCluster` with args as another project might pass them: the error, and the AWS children registered. */
-async function fromAnotherProject(given: unknown): Promise<{ error: unknown; children: string[] }> {
-  let error: unknown;
-  const run = await record(() => {
-    try {
-      new ObservedCluster("x", given as never);
-    } catch (e) {
-      error = e;
-    }
-  });
-  return { error, children: run.resources.filter((r) => r.type.startsWith("aws:")).map((r) => r.name) };
-}
+const fromAnotherProject = (given: unknown) => attempt(() => new ObservedCluster("x", given as never));
 
 describe("components/observed-cluster: args from another project", () => {
   it("takes a task definition as family, family:revision or ARN (CreateService's forms)", async () => {
