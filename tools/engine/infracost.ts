@@ -127,23 +127,36 @@ function componentOf(i: CostItem): InfracostComponent {
   };
 }
 
+/**
+ * The engine's own metadata of one line: its component, URN and status, and the estimate's region
+ * and sources; for a change between two estimates, the head's items.
+ */
+function lineMetadata(
+  l: CostLine,
+  e: CostEstimate,
+  change?: { items: CostItem[] },
+): { huntaze: HuntazeResourceMetadata } {
+  return {
+    huntaze: {
+      component: l.component,
+      urn: l.urn,
+      status: l.status,
+      // A change's note would describe one side only.
+      ...(l.note && !change ? { note: l.note } : {}),
+      region: e.region,
+      pricesTranscribed: e.pricesTranscribed,
+      usageFile: e.usageFile,
+      items: change ? change.items : l.items,
+    },
+  };
+}
+
 function breakdownOf(e: CostEstimate): InfracostBreakdown {
   return {
     resources: e.lines.map((l) => ({
       name: resourceAddress(l),
       resourceType: l.type,
-      metadata: {
-        huntaze: {
-          component: l.component,
-          urn: l.urn,
-          status: l.status,
-          ...(l.note ? { note: l.note } : {}),
-          region: e.region,
-          pricesTranscribed: e.pricesTranscribed,
-          usageFile: e.usageFile,
-          items: l.items,
-        },
-      },
+      metadata: lineMetadata(l, e),
       hourlyCost: l.status === "unpriced" ? null : hourly(l.monthlyUsd),
       monthlyCost: l.status === "unpriced" ? null : decimal(l.monthlyUsd),
       monthlyUsageCost: l.status === "unpriced" ? null : decimal(l.usageUsd),
@@ -186,17 +199,7 @@ function diffBreakdown(past: CostEstimate, head: CostEstimate): InfracostBreakdo
     resources.push({
       name: resourceAddress(l),
       resourceType: l.type,
-      metadata: {
-        huntaze: {
-          component: l.component,
-          urn: l.urn,
-          status: l.status,
-          region: head.region,
-          pricesTranscribed: head.pricesTranscribed,
-          usageFile: head.usageFile,
-          items: b?.items ?? [],
-        },
-      },
+      metadata: lineMetadata(l, head, { items: b?.items ?? [] }),
       hourlyCost: hourly(delta),
       monthlyCost: decimal(delta),
       monthlyUsageCost: decimal(usageDelta),
