@@ -387,9 +387,11 @@ export function flagOr<T>(object: Field<T>): Field<boolean | T> {
 
 // --- Reading ----------------------------------------------------------------------------------
 
-const MISSING = "nothing (the key is missing)";
+/** What a problem says was given for a missing key. */
+export const MISSING = "nothing (the key is missing)";
 
-function show(value: unknown, secret: boolean): string {
+/** What a problem says was given: the value as JSON, or that it is missing, or masked when secret. */
+export function showGiven(value: unknown, secret: boolean): string {
   if (value === undefined) return MISSING;
   if (secret) return "a secret value (not shown)";
   if (pulumi.Output.isInstance(value)) return "an Output";
@@ -427,7 +429,7 @@ export function problemsOf(
     const atField = (issue.type === "strict_object" && issue.expected === "never") || issue.type === "partial_check";
     const got = atField ? (path[path.length - 1] as { value: unknown } | undefined)?.value : issue.input;
     const secret = [...secretKeys].some((s) => key === s || key.startsWith(`${s}.`) || key.startsWith(`${s}[`));
-    out.push({ key, allowed: issue.message, got: show(got, secret) });
+    out.push({ key, allowed: issue.message, got: showGiven(got, secret) });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import {
   list,
   oneOf,
   securityGroupId,
+  showGiven,
   strictObject,
   subnetId,
   subscribedEmails,
@@ -153,7 +154,7 @@ export function parseStackConfig(all: Record<string, string>, secretKeys: Iterab
     problems.push({
       key: "aws:region",
       allowed: `one of ${awsRegions.join(", ")}`,
-      got: region === undefined ? "nothing (the key is missing)" : JSON.stringify(region),
+      got: showGiven(region, false),
     });
   }
   const c = new ConfigReader(namespaceValues(all, CONFIG_NAMESPACE), `${CONFIG_NAMESPACE}:`, problems, secrets);

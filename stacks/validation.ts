@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as v from "valibot";
-import { type Problem, readSpec } from "../components/specs";
+import { MISSING, type Problem, readSpec, showGiven } from "../components/specs";
 import { didYouMean } from "../lib/did-you-mean";
 
 // Stack configuration is validated as data: every reader below records a problem instead of
@@ -23,16 +23,8 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
   return `invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${lines.join("\n")}`;
 }
 
-const MISSING = "nothing (the key is missing)";
-
 function article(noun: string): string {
   return /^[aeiou]/i.test(noun) ? "an" : "a";
-}
-
-function show(value: unknown, secret: boolean): string {
-  if (value === undefined) return MISSING;
-  if (secret) return "a secret value (not shown)";
-  return JSON.stringify(value);
 }
 
 /** Reads one object of configuration (the whole namespace, or a nested object under a key). */
@@ -56,7 +48,7 @@ export class ConfigReader {
   }
 
   problem(key: string, allowed: string, got: unknown): void {
-    this.problems.push({ key: this.path(key), allowed, got: show(got, this.isSecret(key)) });
+    this.problems.push({ key: this.path(key), allowed, got: showGiven(got, this.isSecret(key)) });
   }
 
   isSecret(key: string): boolean {
@@ -73,25 +65,6 @@ export class ConfigReader {
 
   has(key: string): boolean {
     return this.values[key] !== undefined;
-  }
-
-  string(key: string, opts: { pattern?: RegExp; describe?: string; oneOf?: readonly string[] } = {}): string {
-    const v = this.get(key);
-    const allowed = opts.oneOf ? `one of ${opts.oneOf.join(", ")}` : (opts.describe ?? "a non-empty string");
-    if (typeof v !== "string" || v.length === 0) {
-      this.problem(key, allowed, v);
-      return "";
-    }
-    if ((opts.oneOf && !opts.oneOf.includes(v)) || (opts.pattern && !opts.pattern.test(v)))
-      this.problem(key, allowed, v);
-    return v;
-  }
-
-  optionalString(
-    key: string,
-    opts: { pattern?: RegExp; describe?: string; oneOf?: readonly string[] } = {},
-  ): string | undefined {
-    return this.has(key) ? this.string(key, opts) : (this.get(key) as undefined);
   }
 
   /** A secret string: its value is never shown in a problem. */
@@ -114,27 +87,6 @@ export class ConfigReader {
       });
     }
     return v;
-  }
-
-  number(key: string, opts: { min?: number; max?: number; integer?: boolean; default?: number } = {}): number {
-    const v = this.get(key);
-    const range = [opts.min !== undefined ? `≥ ${opts.min}` : "", opts.max !== undefined ? `≤ ${opts.max}` : ""]
-      .filter(Boolean)
-      .join(" and ");
-    const allowed = `${opts.integer ? "an integer" : "a number"}${range ? ` ${range}` : ""}`;
-    if (v === undefined && opts.default !== undefined) return opts.default;
-    const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
-    if (typeof n !== "number" || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) {
-      this.problem(key, allowed, v);
-      return opts.default ?? 0;
-    }
-    if ((opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max))
-      this.problem(key, allowed, v);
-    return n;
-  }
-
-  integer(key: string, opts: { min?: number; max?: number; default?: number } = {}): number {
-    return this.number(key, { ...opts, integer: true });
   }
 
   boolean(key: string, fallback: boolean): boolean {
@@ -172,7 +124,7 @@ export class ConfigReader {
     const out: Record<string, string> = {};
     for (const [k, item] of Object.entries(v)) {
       if (typeof item === "string") out[k] = item;
-      else this.problems.push({ key: `${this.path(key)}.${k}`, allowed: "a string", got: show(item, false) });
+      else this.problems.push({ key: `${this.path(key)}.${k}`, allowed: "a string", got: showGiven(item, false) });
     }
     return out;
   }
@@ -192,25 +144,6 @@ export class ConfigReader {
       return new ConfigReader({}, this.path(key), [], this.secretKeys);
     }
     return new ConfigReader(v as Record<string, unknown>, this.path(key), this.problems, this.secretKeys);
-  }
-
-  /** An optional list of objects, one reader per item (problems under `key[i].`). @default - [] when absent */
-  objectList(key: string): ConfigReader[] {
-    const v = this.get(key);
-    if (v === undefined) return [];
-    if (!Array.isArray(v)) {
-      this.problem(key, "a list of objects", v);
-      return [];
-    }
-    return v.flatMap((item, i) => {
-      if (typeof item !== "object" || item === null || Array.isArray(item)) {
-        this.problem(`${key}[${i}]`, "an object", item);
-        return [];
-      }
-      return [
-        new ConfigReader(item as Record<string, unknown>, this.path(`${key}[${i}]`), this.problems, this.secretKeys),
-      ];
-    });
   }
 
   /** Reports keys nobody read: a typo'd key is a problem, not silently ignored. */
