@@ -57,7 +57,8 @@ function componentSpecs(): Map<string, Record<string, v.GenericSchema>> {
   const dir = path.join(repoRoot, "components", "specs");
   const out = new Map<string, Record<string, v.GenericSchema>>();
   if (!fs.existsSync(dir)) return out;
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".ts") && !x.endsWith(".d.ts"))) {
+  // index.ts only re-exports the spec modules read here.
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(".ts") && !x.endsWith(".d.ts") && x !== "index.ts")) {
     const mod = require(path.join(dir, f)) as Record<string, unknown>;
     for (const [name, value] of Object.entries(mod))
       if (name.endsWith("Spec") && typeof value === "object" && value !== null && "~standard" in value)
