@@ -53,9 +53,15 @@
 // during the minutes both versions run, an earlier script meeting a new state fails with a script
 // error (the record goes back to SQS and is retried by the new version): it fails closed, never
 // over-admits. After the idempotency TTL every earlier `done` zset has expired and `lg` is 0.
+import { KEY_SUFFIX } from "./message";
 
 /*
- * KEYS[1] state    string: struct.pack('<Bddddddddd', 0xC1, lvl, ts, seq, nb, nln, xp, lg, #log, #leases),
+ * The keys of one creator (message.ts `userKeys`: `<prefix>:{userId}:` then a suffix). A script is
+ * given the state key (and decide the message's done marker) and builds the others from it: `base`
+ * is KEYS[1] without its suffix. They carry the same `{userId}` hash tag, so they are in the slot of
+ * the declared keys (see "Keys built in a script" above).
+ *
+ * state            string: struct.pack('<Bddddddddd', 0xC1, lvl, ts, seq, nb, nln, xp, lg, #log, #leases),
  *                  then #log doubles (log), then per lease struct.pack('<dHc0', expiry, #id, id);
  *                  lvl = bucket units, ts = ms of lvl, seq = last ticket, nb = line paused until (ms), nln = size of
  *                  the line, xp = ms of the last TTL refresh, log = array of the grant times in the
@@ -63,9 +69,9 @@
  *                  (the sends in flight; negative: granted on the fast path, no body stored), lg = ms
  *                  until which the earlier layout's `done` zset may hold an entry (0 none; absent =
  *                  not yet looked); absent = a new creator (full bucket, nothing recorded)
- * KEYS[2] line     zset: messageId -> ticket, the FIFO of waiting messages
- * KEYS[3] body     hash: messageId -> "<ticket>:<failedAttempts>:<body>" while waiting or in flight
- * KEYS[4] done     the earlier layout's zset (read only, see above); `KEYS[4]:<messageId>` is the
+ * line             zset: messageId -> ticket, the FIFO of waiting messages
+ * body             hash: messageId -> "<ticket>:<failedAttempts>:<body>" while waiting or in flight
+ * done             the earlier layout's zset (read only, see above); `<done>:<messageId>` is the
  *                  message's done marker: a string "1" with PX = the idempotency TTL
  */
 
@@ -95,7 +101,7 @@ export interface ScriptConstants {
   readonly busyWaitMs: number;
 }
 
-/** Shared prologue header: the constants (N, W, cap, keyTtl, cost, lease, busyWait). */
+/** Shared prologue header: the constants (N, W, cap, keyTtl, cost, lease, busyWait) and `base`. */
 function constants(c: ScriptConstants): string {
   for (const [name, v] of Object.entries(c)) {
     if (!Number.isSafeInteger(v) || v < 0) {
@@ -110,32 +116,88 @@ local keyTtl = ${c.keyTtlMs}
 local lease = ${c.leaseMs}
 local busyWait = ${c.busyWaitMs}
 local cost = W
+local base = string.sub(KEYS[1], 1, ${-(KEY_SUFFIX.state.length + 1)})
 `;
 }
 
-/** The state string (see KEYS[1]): a function, defined once the state's locals exist. */
-const ENCODE = `
-local function packed()
-  local nfl = 0
-  for _ in pairs(fl) do nfl = nfl + 1 end
-  local s = struct.pack('<Bddddddddd', 193, lvl, ts, seq, nb, nln, xp, lg, #log, nfl)
-  if #log > 0 then s = s .. struct.pack('<' .. string.rep('d', #log), unpack(log)) end
-  for fid, x in pairs(fl) do s = s .. struct.pack('<dHc0', x, #fid, fid) end
-  return s
+/** The other keys, built from `base` (see above) where a path needs them: the common path needs none. */
+const LINE = `(base .. '${KEY_SUFFIX.line}')`;
+const BODY = `(base .. '${KEY_SUFFIX.body}')`;
+const DONE = `(base .. '${KEY_SUFFIX.done}')`;
+/** The done marker of the message whose id is the Lua expression `id` (see `doneMarkerKey`). */
+const MARKER = (id: string): string => `(base .. '${KEY_SUFFIX.done}:' .. ${id})`;
+
+/**
+ * `lg` of a state the earlier layout never saw (see "Earlier layout" above): until when its done
+ * zset may hold an entry. EXISTS first: the zset is almost always gone, and an integer reply costs
+ * less than ZRANGE's table.
+ */
+const LEGACY_LG = `
+lg = 0
+if redis.call('EXISTS', ${DONE}) == 1 then
+  lg = tonumber(redis.call('ZRANGE', ${DONE}, -1, -1, 'WITHSCORES')[2]) or 0
 end
 `;
 
+/** How many window-log lengths get a ready-made pack format (see SET_STATE). */
+const READY_FORMATS = 16;
+
 /**
- * Shared prologue (`now` and `raw`, the state string or false, are set before): state, window trim,
- * bucket refill, finished and expired leases.
+ * Writes the state string (see above) with the given SET options. Inline text, not a Lua function:
+ * a function defined in the script would be a new closure (and upvalues) on every call. The header
+ * and the log are one struct.pack, its format a constant picked by the log's length (a format built
+ * per call, string.rep and concatenation, cost as much as the packing: measured in a loop inside
+ * one script, the common state packed in ~0.5 µs this way against ~1.2 µs), then one pack per lease.
+ */
+const SET_STATE = (options: string, perWindow: number): string => {
+  const header = "<Bddddddddd";
+  const ready = Math.min(perWindow, READY_FORMATS);
+  const pick = Array.from(
+    { length: ready + 1 },
+    (_, n) => `${n === 0 ? "if" : "elseif"} nl == ${n} then f = '${header}${"d".repeat(n)}'`,
+  );
+  return `
+do
+  local nl, nfl = #log, 0
+  for _ in pairs(fl) do nfl = nfl + 1 end
+  local s
+  if nl <= ${ready} then
+    local f
+    ${pick.join("\n    ")}
+    end
+    s = struct.pack(f, 193, lvl, ts, seq, nb, nln, xp, lg, nl, nfl, unpack(log))
+  else
+    -- A long log: one pack per entry (unpack would pass Lua's C stack limit past ~8,000 values).
+    local parts = {struct.pack('${header}', 193, lvl, ts, seq, nb, nln, xp, lg, nl, nfl)}
+    for i = 1, nl do parts[i + 1] = struct.pack('<d', log[i]) end
+    s = table.concat(parts)
+  end
+  for fid, x in pairs(fl) do s = s .. struct.pack('<dHc0', x, #fid, fid) end
+  redis.call('SET', KEYS[1], s, ${options})
+end
+`;
+};
+
+/**
+ * Shared prologue (`now` and `raw`, the state string or false, are set before; `lg` too, or nil):
+ * state, window trim, bucket refill, finished and expired leases.
  */
 const PROLOGUE = `
-local lvl, ts, seq, nb, nln, xp, log, fl, lg
+local lvl, ts, seq, nb, nln, xp, log, fl
 if raw and string.byte(raw, 1) == 193 then
   local nlog, nfl, pos
   lvl, ts, seq, nb, nln, xp, lg, nlog, nfl, pos = struct.unpack('<xddddddddd', raw)
+  -- The log is ascending: the entries that left the window are its first ones, dropped as read.
   log, fl = {}, {}
-  for i = 1, nlog do log[i], pos = struct.unpack('<d', raw, pos) end
+  local k, old = 0, now - W
+  for _ = 1, nlog do
+    local x
+    x, pos = struct.unpack('<d', raw, pos)
+    if x > old then
+      k = k + 1
+      log[k] = x
+    end
+  end
   for _ = 1, nfl do
     local x, fid
     x, fid, pos = struct.unpack('<dHc0', raw, pos)
@@ -145,44 +207,50 @@ elseif raw then
   -- Written by the earlier scripts (MessagePack, 8 fields).
   lvl, ts, seq, nb, nln, xp, log, fl, lg = cmsgpack.unpack(raw)
   if nln < 0 then nln = 0 end
+  local k = 1
+  while log[k] and log[k] <= now - W do k = k + 1 end
+  if k > 1 then
+    local kept = {}
+    for i = k, #log do kept[#kept + 1] = log[i] end
+    log = kept
+  end
 else
   lvl, ts, seq, nb, nln, xp, log, fl = cap, now, 0, 0, 0, 0, {}, {}
 end
-if lg == nil then
-  local top = redis.call('ZRANGE', KEYS[4], -1, -1, 'WITHSCORES')
-  lg = tonumber(top[2]) or 0
-end
-${ENCODE}local k = 1
-while log[k] and log[k] <= now - W do k = k + 1 end
-if k > 1 then
-  local kept = {}
-  for i = k, #log do kept[#kept + 1] = log[i] end
-  log = kept
-end
+if lg == nil then${LEGACY_LG}end
 local refresh = false
 if now > ts then
   lvl = math.min(cap, lvl + N * (now - ts))
   ts = now
 end
 local nin = 0
-if next(fl) then
-  local ids, names = {}, {}
-  for fid in pairs(fl) do
-    ids[#ids + 1] = fid
-    names[#names + 1] = KEYS[4] .. ':' .. fid
+local f1 = next(fl)
+if f1 then
+  -- Which leases have their outcome recorded (their done marker exists)? One lease (the common
+  -- case): EXISTS, an integer reply; more: one MGET.
+  local ids, m
+  if next(fl, f1) == nil then
+    ids, m = {f1}, {redis.call('EXISTS', ${MARKER("f1")}) == 1}
+  else
+    local names = {}
+    ids = {}
+    for fid in pairs(fl) do
+      ids[#ids + 1] = fid
+      names[#names + 1] = ${MARKER("fid")}
+    end
+    m = redis.call('MGET', unpack(names))
   end
-  local m = redis.call('MGET', unpack(names))
   for i = 1, #ids do
     local fid = ids[i]
     local x = fl[fid]
     if m[i] then
       -- Its outcome is recorded (sent or dead-lettered): the lease is over.
       fl[fid] = nil
-      if x > 0 then redis.call('HDEL', KEYS[3], fid) end
+      if x > 0 then redis.call('HDEL', ${BODY}, fid) end
     elseif x > 0 and x <= now then
-      local v = redis.call('HGET', KEYS[3], fid)
+      local v = redis.call('HGET', ${BODY}, fid)
       if v then
-        nln = nln + redis.call('ZADD', KEYS[2], tonumber(string.match(v, '^(%d+):')), fid)
+        nln = nln + redis.call('ZADD', ${LINE}, tonumber(string.match(v, '^(%d+):')), fid)
         refresh = true
       end
       fl[fid] = nil
@@ -195,8 +263,6 @@ if next(fl) then
 end
 `;
 
-const PACKED = "packed()";
-
 /** Appends a grant time, keeping the log ascending (TIME may step back). */
 const APPEND_NOW = `
 log[#log + 1] = now
@@ -204,25 +270,32 @@ if #log > 1 and log[#log - 1] > now then table.sort(log) end
 `;
 
 /** Writes the state; refreshes every TTL when a key may have been created or the last refresh is old. */
-const EPILOGUE = `
+const EPILOGUE = (c: ScriptConstants): string => `
 if refresh or now - xp > keyTtl / 2 then
-  xp = now
-  redis.call('SET', KEYS[1], ${PACKED}, 'PX', keyTtl)
-  redis.call('PEXPIRE', KEYS[2], keyTtl)
-  redis.call('PEXPIRE', KEYS[3], keyTtl)
-else
-  redis.call('SET', KEYS[1], ${PACKED}, 'KEEPTTL')
-end
+  xp = now${SET_STATE("'PX', keyTtl", c.perWindow)}
+  redis.call('PEXPIRE', ${LINE}, keyTtl)
+  redis.call('PEXPIRE', ${BODY}, keyTtl)
+else${SET_STATE("'KEEPTTL'", c.perWindow)}end
 `;
+
+/** Status of a decide reply asking for the message's body (see decideLua); never leaves the store. */
+export const NEEDS_BODY = 6;
 
 /**
  * decide: admit or place one message, draining the creator's line.
  *
- * KEYS[1..4] as described above (state, line, body, done)
+ * KEYS[1] the creator's state key, KEYS[2] the message's done marker (`<done>:<messageId>`)
  * ARGV[1] messageId
- * ARGV[2] failedAttempts carried by this copy (stored only when the message is new)
- * ARGV[3] body (stored so that any wake-up can send it)
- * ARGV[4] deadlineMs: server time after which the call is stale (a retried command) and does nothing; 0 = none
+ * ARGV[2] deadlineMs: server time after which the call is stale (a retried command) and does nothing; 0 = none
+ * ARGV[3] failedAttempts carried by this copy (stored only when the message is new and waits)
+ * ARGV[4] body (stored so that any wake-up can send it)
+ *
+ * ARGV[3..4] may be left out: the common decision grants at once and needs no body. A decision that
+ * would have to store the message then stores nothing of it, writes what its prologue changed and
+ * replies {6} (NEEDS_BODY): the caller asks again with them. That call decides afresh, exactly as a
+ * single call with the body made at its time would (the prologue's work is a function of the time:
+ * refill, trim and lease expiry give the same state done once or twice), so it is never a second
+ * decision for the same message, only the first one deferred.
  *
  * Reply: {status, waitMs, nowMs, known, id1, attempts1, body1, id2, ...} where status is
  * 1 granted (this message is among the grants), 2 wait (in line; waitMs = projected grant - now),
@@ -233,53 +306,68 @@ end
  * the caller has its grant.
  */
 export const decideLua = (c: ScriptConstants): string => `${NOW}
-local deadline = tonumber(ARGV[4])
+local deadline = tonumber(ARGV[2])
 if deadline > 0 and now > deadline then return {5, 0, now, 0} end
 local id = ARGV[1]${constants(c)}
-local got = redis.call('MGET', KEYS[1], KEYS[4] .. ':' .. id)
+local got = redis.call('MGET', KEYS[1], KEYS[2])
 local raw = got[1]
+local lg
+if not raw then
+  -- A new creator (or one idle for the keys' TTL: the line and bodies expired with the state): a
+  -- full bucket, nothing in the window, nobody waiting or in flight. Unless the message is done,
+  -- granted at once: the state written in one piece (log = {now}, one fast-path lease).
+  ${LEGACY_LG}
+  local isDone = got[2] and true or false
+  if not isDone and lg > now then
+    local d = tonumber(redis.call('ZSCORE', ${DONE}, id))
+    isDone = d ~= nil and d > now
+  end
+  if not isDone then
+    redis.call('SET', KEYS[1], struct.pack('<BdddddddddddHc0', 193, cap - cost, now, 0, 0, 0, now, lg, 1, 1,
+      now, -(now + lease), #id, id), 'PX', keyTtl)
+    return now
+  end
+end
 ${PROLOGUE}
 local known = 0
 local busy = nin > 0
 local isDone = got[2] and true or false
 if not isDone and lg > now then
-  local d = tonumber(redis.call('ZSCORE', KEYS[4], id))
+  local d = tonumber(redis.call('ZSCORE', ${DONE}, id))
   isDone = d ~= nil and d > now
 end
 local inFlight = fl[id]
 if inFlight and inFlight < 0 then inFlight = -inFlight end
-if isDone or inFlight or (nln > 0 and redis.call('ZSCORE', KEYS[2], id)) then
+if isDone or inFlight or (nln > 0 and redis.call('ZSCORE', ${LINE}, id)) then
   known = 1
 elseif not busy and now >= nb and lvl >= cost and nln == 0 and #log < N then
   -- Fast path: a new message, nobody waiting or sending, both limits allow: granted at once.
   ${APPEND_NOW}
   fl[id] = -(now + lease)
   lvl = lvl - cost
-  if xp == 0 then
-    -- A new creator: only the state exists.
-    xp = now
-    redis.call('SET', KEYS[1], ${PACKED}, 'PX', keyTtl)
-  else
-    ${EPILOGUE}
-  end
+  ${EPILOGUE(c)}
   return now
+elseif ARGV[4] == nil then
+  -- It must wait in the line: its body is needed (see above).
+  ${EPILOGUE(c)}
+  return {${NEEDS_BODY}}
 else
   seq = seq + 1
   refresh = true
-  nln = nln + redis.call('ZADD', KEYS[2], seq, id)
-  redis.call('HSET', KEYS[3], id, seq .. ':' .. ARGV[2] .. ':' .. ARGV[3])
+  nln = nln + redis.call('ZADD', ${LINE}, seq, id)
+  redis.call('HSET', ${BODY}, id, seq .. ':' .. ARGV[3] .. ':' .. ARGV[4])
 end
 local reply = {0, 0, now, known}
 local mine = false
 if now >= nb and not busy then
   while lvl >= cost and #log < N do
-    local head = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+    local head = redis.call('ZRANGE', ${LINE}, 0, 0)[1]
     if not head then break end
-    nln = nln - redis.call('ZREM', KEYS[2], head)
-    local v = redis.call('HGET', KEYS[3], head) or '0:0:'
-    if redis.call('EXISTS', KEYS[4] .. ':' .. head) == 1 then
+    nln = nln - redis.call('ZREM', ${LINE}, head)
+    local v = redis.call('HGET', ${BODY}, head) or '0:0:'
+    if redis.call('EXISTS', ${MARKER("head")}) == 1 then
       -- Sent after its lease had put it back in the line: done, not sent again.
-      redis.call('HDEL', KEYS[3], head)
+      redis.call('HDEL', ${BODY}, head)
     else
       ${APPEND_NOW}
       fl[head] = now + lease
@@ -305,7 +393,7 @@ else
   reply[1] = 2
   local times = {}
   for i = 1, #log do times[i] = log[i] end
-  local line = redis.call('ZRANGE', KEYS[2], 0, -1)
+  local line = redis.call('ZRANGE', ${LINE}, 0, -1)
   local L, T0, at = lvl, ts, math.max(now, nb, ts)
   if busy then at = math.max(at, now + busyWait) end
   for i = 1, #line do
@@ -322,7 +410,7 @@ else
   end
   reply[2] = at - now
 end
-${EPILOGUE}
+${EPILOGUE(c)}
 return reply
 `;
 
@@ -330,7 +418,7 @@ return reply
  * finish: record that a granted send failed or was not made (the outcomes sent and dead-lettered
  * are one SET of the message's done marker, see `doneMarkerKey`: no script).
  *
- * KEYS[1..4] as in decideLua
+ * KEYS[1] the creator's state key
  * ARGV[1] messageId
  * ARGV[2] outcome: 3 failed (back to the head of the line, one more failed attempt, line paused),
  *         4 released unsent (back to the head, nothing counted)
@@ -343,18 +431,19 @@ export const finishLua = (c: ScriptConstants): string => `${NOW}
 local id = ARGV[1]
 local outcome = tonumber(ARGV[2])${constants(c)}
 local raw = redis.call('GET', KEYS[1])
+local lg
 ${PROLOGUE}
 fl[id] = nil
-local v = redis.call('HGET', KEYS[3], id)
+local v = redis.call('HGET', ${BODY}, id)
 local attempts = 0
 if v then
   local q, a, b = string.match(v, '^(%d+):(%d+):(.*)$')
   attempts = tonumber(a)
   if outcome == 3 then
     attempts = attempts + 1
-    redis.call('HSET', KEYS[3], id, q .. ':' .. attempts .. ':' .. b)
+    redis.call('HSET', ${BODY}, id, q .. ':' .. attempts .. ':' .. b)
   end
-  nln = nln + redis.call('ZADD', KEYS[2], tonumber(q), id)
+  nln = nln + redis.call('ZADD', ${LINE}, tonumber(q), id)
 else
   -- No body here (granted on the fast path, or Redis lost its data): the message's own SQS copy
   -- carries the retry.
@@ -362,7 +451,7 @@ else
 end
 if outcome == 3 then nb = math.max(nb, now + tonumber(ARGV[3])) end
 refresh = true
-${EPILOGUE}
+${EPILOGUE(c)}
 return {now, attempts}
 `;
 
@@ -370,7 +459,7 @@ return {now, attempts}
  * merge: after a Redis outage, tell Redis about the sends an instance made (degraded mode, or
  * before a restart that lost the data), so the window and the bucket count them.
  *
- * KEYS[1..4] as in decideLua
+ * KEYS[1] the creator's state key
  * ARGV[1..] pairs: an identifier of the send ("<ms>:<messageId>", informational), then its server time in ms
  *
  * A send Redis still knows must not count twice: per millisecond value, the window keeps as many
@@ -383,6 +472,7 @@ return {now, attempts}
  */
 export const mergeLua = (c: ScriptConstants): string => `${NOW}${constants(c)}
 local raw = redis.call('GET', KEYS[1])
+local lg
 ${PROLOGUE}
 local have, bring = {}, {}
 for i = 1, #log do have[log[i]] = (have[log[i]] or 0) + 1 end
@@ -406,11 +496,11 @@ end
 L = math.min(cap, L + N * (now - T0))
 if L < lvl then lvl = L end
 refresh = true
-${EPILOGUE}
+${EPILOGUE(c)}
 return {now, #log}
 `;
 
-/** The done marker of one message (KEYS[4] of the scripts, then `:messageId`). */
+/** The done marker of one message (`<done key>:<messageId>`, KEYS[2] of decide). */
 export function doneMarkerKey(doneKey: string, messageId: string): string {
   return `${doneKey}:${messageId}`;
 }

@@ -59,11 +59,14 @@ export function parseMessage(body: string): ParseResult {
 }
 
 /**
- * Redis keys of one creator (KEYS[1..4] of the scripts in lua.ts). The `{userId}` hash tag puts them
- * all in one cluster slot. The state (bucket, window log, line size, in-flight leases) is one packed
+ * Redis keys of one creator: `<prefix>:{userId}:` then a suffix. The `{userId}` hash tag puts them
+ * all in one cluster slot. The scripts in lua.ts are given the state key and build the others from
+ * it with these suffixes. The state (bucket, window log, line size, in-flight leases) is one packed
  * string at `st:p`: a new name, because a hash left at `st` by the earlier layout would make every
  * script fail with WRONGTYPE until it expired.
  */
+export const KEY_SUFFIX = { state: "st:p", line: "line", body: "body", done: "done" } as const;
+
 export interface UserKeys {
   readonly state: string;
   readonly line: string;
@@ -71,7 +74,17 @@ export interface UserKeys {
   readonly done: string;
 }
 
+/** What every key of the creator starts with. */
+export function keyBase(userId: string, prefix = "rl"): string {
+  return `${prefix}:{${userId}}:`;
+}
+
 export function userKeys(userId: string, prefix = "rl"): UserKeys {
-  const base = `${prefix}:{${userId}}:`;
-  return { state: `${base}st:p`, line: `${base}line`, body: `${base}body`, done: `${base}done` };
+  const base = keyBase(userId, prefix);
+  return {
+    state: base + KEY_SUFFIX.state,
+    line: base + KEY_SUFFIX.line,
+    body: base + KEY_SUFFIX.body,
+    done: base + KEY_SUFFIX.done,
+  };
 }

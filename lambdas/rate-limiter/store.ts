@@ -4,8 +4,8 @@
 import { createHash } from "node:crypto";
 import type { Cluster, Redis } from "ioredis";
 import { keyTtlMs, leaseMs, type RateLimiterSettings, type Units, units } from "./config";
-import { decideLua, doneMarkerKey, finishLua, mergeLua, type ScriptConstants } from "./lua";
-import { userKeys } from "./message";
+import { decideLua, doneMarkerKey, finishLua, mergeLua, NEEDS_BODY, type ScriptConstants } from "./lua";
+import { KEY_SUFFIX, keyBase } from "./message";
 import { type Decision, type FinishReply, type Grant, Outcome, Status, type StatusCode } from "./model";
 
 export type RedisClient = Redis | Cluster;
@@ -30,18 +30,26 @@ export function withScripts(client: RedisClient, constants: ScriptConstants): Sc
   const src = { decide: decideLua(constants), finish: finishLua(constants), merge: mergeLua(constants) };
   const tag = createHash("sha1").update(`${src.decide}\0${src.finish}\0${src.merge}`).digest("hex").slice(0, 16);
   const c = client as unknown as Record<string, ScriptFn | undefined>;
+  // decide is given the state key and the message's done marker, finish and merge the state key.
+  const keyCount = { decide: 2, finish: 1, merge: 1 } as const;
   const fn = (name: keyof typeof src): ScriptFn => {
     const command = `rl${name}${tag}`;
-    if (typeof c[command] !== "function") client.defineCommand(command, { numberOfKeys: 4, lua: src[name] });
+    if (typeof c[command] !== "function") {
+      client.defineCommand(command, { numberOfKeys: keyCount[name], lua: src[name] });
+    }
     return (c[command] as ScriptFn).bind(client);
   };
   return { decide: fn("decide"), finish: fn("finish"), merge: fn("merge") };
 }
 
-/** The scripts' four keys (KEYS[1..4] in lua.ts), in that order. */
-export function scriptKeys(userId: string): [string, string, string, string] {
-  const k = userKeys(userId);
-  return [k.state, k.line, k.body, k.done];
+/** The state key of a creator: KEYS[1] of every script (they build the creator's other keys from it). */
+export function stateKey(userId: string): string {
+  return keyBase(userId) + KEY_SUFFIX.state;
+}
+
+/** The done marker of one message: KEYS[2] of decide, written by {@link RedisRateStore.done}. */
+export function markerKey(userId: string, messageId: string): string {
+  return doneMarkerKey(keyBase(userId) + KEY_SUFFIX.done, messageId);
 }
 
 function toInt(v: unknown, what: string): number {
@@ -103,8 +111,17 @@ export class RedisRateStore {
     });
   }
 
+  /**
+   * One decision. Asked first without the body: the common decision grants at once and needs none.
+   * A message that must wait gets {@link NEEDS_BODY} and is asked again with it (see decideLua).
+   */
   async decide(a: DecideArgs): Promise<Decision> {
-    const reply = await this.scripts.decide(...scriptKeys(a.userId), a.messageId, a.attempts, a.body, a.deadlineMs);
+    const state = stateKey(a.userId);
+    const marker = markerKey(a.userId, a.messageId);
+    let reply = await this.scripts.decide(state, marker, a.messageId, a.deadlineMs);
+    if (Array.isArray(reply) && reply.length === 1 && reply[0] === NEEDS_BODY) {
+      reply = await this.scripts.decide(state, marker, a.messageId, a.deadlineMs, a.attempts, a.body);
+    }
     return parseDecision(reply, { messageId: a.messageId, attempts: a.attempts, body: a.body });
   }
 
@@ -114,12 +131,7 @@ export class RedisRateStore {
    * for it before its next call for the creator: commands on one connection run in order.
    */
   async done(userId: string, messageId: string): Promise<void> {
-    await this.client.set(
-      doneMarkerKey(userKeys(userId).done, messageId),
-      "1",
-      "PX",
-      this.settings.idempotencyTtlSeconds * 1000,
-    );
+    await this.client.set(markerKey(userId, messageId), "1", "PX", this.settings.idempotencyTtlSeconds * 1000);
   }
 
   /** Records that a granted send failed (back to the line, paused `pauseMs`) or was released unsent. */
@@ -134,14 +146,14 @@ export class RedisRateStore {
         `finish records outcome 3 (failed) or 4 (released), got ${String(outcome)}; sent and dead-lettered go through done()`,
       );
     }
-    const reply = (await this.scripts.finish(...scriptKeys(userId), messageId, outcome, pauseMs)) as unknown[];
+    const reply = (await this.scripts.finish(stateKey(userId), messageId, outcome, pauseMs)) as unknown[];
     return { nowMs: toInt(reply[0], "now"), attempts: toInt(reply[1], "attempts") };
   }
 
   /** Adds sends Redis does not know (members "<ms>:<messageId>") to the window and bucket. */
   async merge(userId: string, sends: readonly { member: string; ms: number }[]): Promise<number> {
     const flat = sends.flatMap((s) => [s.member, s.ms]);
-    const reply = (await this.scripts.merge(...scriptKeys(userId), ...flat)) as unknown[];
+    const reply = (await this.scripts.merge(stateKey(userId), ...flat)) as unknown[];
     return toInt(reply[1], "count");
   }
 }

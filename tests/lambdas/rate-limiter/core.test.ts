@@ -5,7 +5,7 @@ import { classifyStatus, parseRetryAfter, retryDelayMs } from "../../../lambdas/
 import { delaySecondsFor, resolveLimits, resolveSettings, units } from "../../../lambdas/rate-limiter/config";
 import { parseMessage, userKeys } from "../../../lambdas/rate-limiter/message";
 import { checkInvariants } from "../../../lambdas/rate-limiter/model";
-import { scriptKeys } from "../../../lambdas/rate-limiter/store";
+import { markerKey, stateKey } from "../../../lambdas/rate-limiter/store";
 
 describe("rate limiter: pure core", () => {
   it("defaults to 10 per 60 s with a burst of 3", () => {
@@ -69,9 +69,8 @@ describe("rate limiter: pure core", () => {
     });
   });
 
-  it("puts every key of a creator in one hash slot: exactly the scripts' four keys", () => {
+  it("puts every key of a creator in one hash slot; the scripts are given the state key and the message's marker", () => {
     const keys = Object.values(userKeys("user-456"));
-    expect(keys).to.deep.equal(scriptKeys("user-456"));
     expect(keys).to.deep.equal([
       "rl:{user-456}:st:p",
       "rl:{user-456}:line",
@@ -79,6 +78,8 @@ describe("rate limiter: pure core", () => {
       "rl:{user-456}:done",
     ]);
     for (const k of keys) expect(k).to.match(/^rl:\{user-456\}:/);
+    expect(stateKey("user-456")).to.equal("rl:{user-456}:st:p");
+    expect(markerKey("user-456", "msg:1")).to.equal("rl:{user-456}:done:msg:1");
   });
 
   it("backs off exponentially, never below Retry-After", () => {
