@@ -37,7 +37,7 @@
 //   is trimmed from its oldest end only when an entry left the window; the line size is kept as a
 //   counter (nln) updated from ZADD / ZREM return values, so an empty line costs nothing; the other
 //   keys' TTLs are refreshed every half TTL (xp) and whenever a script may have created one of them.
-// - Keys built in a script (the markers of in-flight messages, `KEYS[4] .. ':' .. id`) carry the
+// - Keys built in a script (the markers of in-flight messages, `<done>:<messageId>`, and the line, body and earlier done keys built from the state key) carry the
 //   creator's `{userId}` hash tag, so they are in the slot of the declared keys: Redis 7 runs such a
 //   script in Cluster (it rejects only keys of another slot: "Script attempted to access keys that do
 //   not hash to the same slot", src/script.c scriptVerifyClusterState).
@@ -99,9 +99,11 @@ export interface ScriptConstants {
    * overtake each other across invocations); a waiting message re-asks this much later.
    */
   readonly busyWaitMs: number;
+  /** How long a done marker lives: the idempotency TTL. */
+  readonly doneTtlMs: number;
 }
 
-/** Shared prologue header: the constants (N, W, cap, keyTtl, cost, lease, busyWait) and `base`. */
+/** Shared prologue header: the constants (N, W, cap, keyTtl, cost, lease, busyWait). */
 function constants(c: ScriptConstants): string {
   for (const [name, v] of Object.entries(c)) {
     if (!Number.isSafeInteger(v) || v < 0) {
@@ -115,10 +117,13 @@ local cap = ${c.burst * c.windowMs}
 local keyTtl = ${c.keyTtlMs}
 local lease = ${c.leaseMs}
 local busyWait = ${c.busyWaitMs}
+local doneTtl = ${c.doneTtlMs}
 local cost = W
-local base = string.sub(KEYS[1], 1, ${-(KEY_SUFFIX.state.length + 1)})
 `;
 }
+
+/** `base`: the state key `sk` without its suffix (see above). */
+const BASE = `local base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})`;
 
 /** The other keys, built from `base` (see above) where a path needs them: the common path needs none. */
 const LINE = `(base .. '${KEY_SUFFIX.line}')`;
@@ -173,7 +178,8 @@ do
     s = table.concat(parts)
   end
   for fid, x in pairs(fl) do s = s .. struct.pack('<dHc0', x, #fid, fid) end
-  redis.call('SET', KEYS[1], s, ${options})
+  redis.call('SET', sk, s, ${options})
+  written[sk] = s
 end
 `;
 };
@@ -282,22 +288,31 @@ else${SET_STATE("'KEEPTTL'", c.perWindow)}end
 export const NEEDS_BODY = 6;
 
 /**
- * decide: admit or place one message, draining the creator's line.
+ * decide: admit or place messages, each draining its creator's line; one call decides a batch (the
+ * store gathers the decisions asked in the same tick: the records of an SQS batch, whose creators are
+ * handled in parallel), one after another in the order given, all at the call's one server time.
+ * Each decision is exactly what a call for it alone would have decided at that time.
  *
- * KEYS[1] the creator's state key, KEYS[2] the message's done marker (`<done>:<messageId>`)
- * ARGV[1] messageId
- * ARGV[2] deadlineMs: server time after which the call is stale (a retried command) and does nothing; 0 = none
- * ARGV[3] failedAttempts carried by this copy (stored only when the message is new and waits)
- * ARGV[4] body (stored so that any wake-up can send it)
+ * All keys in one slot (Redis Cluster: the store groups a batch by slot):
+ * ARGV[1]    m, the number of outcomes recorded first (sent or dead-lettered, see `done` in the
+ *            store): KEYS[1..m] are their done markers, each set to "1" with PX = the idempotency TTL
+ * then per decision i (1-based), with k = m + 2i and a = 3i - 1:
+ * KEYS[k-1]  the creator's state key, KEYS[k] the message's done marker (`<done>:<messageId>`)
+ * ARGV[a]    messageId
+ * ARGV[a+1]  deadlineMs: server time after which the call is stale (a retried command) and the
+ *            decision does nothing; 0 = none
+ * ARGV[a+2]  "<failedAttempts carried by this copy>:<body>", stored (so that any wake-up can send
+ *            it) only when the message is new and waits; or "" (not sent)
  *
- * ARGV[3..4] may be left out: the common decision grants at once and needs no body. A decision that
- * would have to store the message then stores nothing of it, writes what its prologue changed and
- * replies {6} (NEEDS_BODY): the caller asks again with them. That call decides afresh, exactly as a
- * single call with the body made at its time would (the prologue's work is a function of the time:
- * refill, trim and lease expiry give the same state done once or twice), so it is never a second
- * decision for the same message, only the first one deferred.
+ * The common decision grants at once and needs no body, so the body is first left out. A decision
+ * that would have to store the message then stores nothing of it, writes what its prologue changed
+ * and replies {6} (NEEDS_BODY): the caller asks again with it. That decision is made afresh, exactly
+ * as a single one with the body made at its time would be (the prologue's work is a function of the
+ * time: refill, trim and lease expiry give the same state done once or twice), so it is never a
+ * second decision for the same message, only the first one deferred.
  *
- * Reply: {status, waitMs, nowMs, known, id1, attempts1, body1, id2, ...} where status is
+ * Reply: one reply per decision, in order, each as follows.
+ * {status, waitMs, nowMs, known, id1, attempts1, body1, id2, ...} where status is
  * 1 granted (this message is among the grants), 2 wait (in line; waitMs = projected grant - now),
  * 3 done (already sent or dead-lettered), 4 busy (being sent elsewhere; waitMs = lease left),
  * 5 stale (deadline passed, nothing changed); known = 1 when the messageId was already in the line,
@@ -305,33 +320,72 @@ export const NEEDS_BODY = 6;
  * The fast path (this message granted alone, nothing else known) replies nowMs alone, an integer:
  * the caller has its grant.
  */
-export const decideLua = (c: ScriptConstants): string => `${NOW}
-local deadline = tonumber(ARGV[2])
-if deadline > 0 and now > deadline then return {5, 0, now, 0} end
-local id = ARGV[1]${constants(c)}
-local got = redis.call('MGET', KEYS[1], KEYS[2])
-local raw = got[1]
-local lg
+export const decideLua = (c: ScriptConstants): string => `${NOW}${constants(c)}
+local m = tonumber(ARGV[1])
+for j = 1, m do redis.call('SET', KEYS[j], '1', 'PX', doneTtl) end
+local n = (#KEYS - m) / 2
+-- Every decision's state and done marker in one MGET, and one EXISTS for the earlier layout's done
+-- zsets of the creators without a state (almost always none): not two calls per decision.
+if n == 0 then return {} end
+local got = redis.call('MGET', unpack(KEYS, m + 1))
+local zsets = {}
+for i = 1, n do
+  if not got[2 * i - 1] then
+    zsets[#zsets + 1] = string.sub(KEYS[m + 2 * i - 1], 1, ${-(KEY_SUFFIX.state.length + 1)}) .. '${KEY_SUFFIX.done}'
+  end
+end
+local anyZset = #zsets > 0 and redis.call('EXISTS', unpack(zsets)) > 0
+-- The states this call wrote: a later decision of the same creator reads them, not \`got\`.
+local written = {}
+local out = {}
+local newHead
+-- One decision per turn; \`repeat ... until true\` lets it end early with \`break\` (Lua 5.1 has no
+-- continue): inline rather than a function called per decision, which would cost a closure and its
+-- upvalues on every call.
+for d = 1, n do
+local a = 3 * d - 1
+local sk, raw, markerSet, id, deadline, extra = KEYS[m + 2 * d - 1], got[2 * d - 1], got[2 * d] and true or false, ARGV[a], tonumber(ARGV[a + 1]), ARGV[a + 2]
+repeat
+if deadline > 0 and now > deadline then
+  out[d] = {5, 0, now, 0}
+  break
+end
+if written[sk] then raw = written[sk] end
+local lg, base
 if not raw then
   -- A new creator (or one idle for the keys' TTL: the line and bodies expired with the state): a
   -- full bucket, nothing in the window, nobody waiting or in flight. Unless the message is done,
   -- granted at once: the state written in one piece (log = {now}, one fast-path lease).
-  ${LEGACY_LG}
-  local isDone = got[2] and true or false
+  lg = 0
+  if anyZset then
+    base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})
+    ${LEGACY_LG}
+  end
+  local isDone = markerSet
   if not isDone and lg > now then
     local d = tonumber(redis.call('ZSCORE', ${DONE}, id))
     isDone = d ~= nil and d > now
   end
   if not isDone then
-    redis.call('SET', KEYS[1], struct.pack('<BdddddddddddHc0', 193, cap - cost, now, 0, 0, 0, now, lg, 1, 1,
-      now, -(now + lease), #id, id), 'PX', keyTtl)
-    return now
+    local s
+    if lg == 0 then
+      -- All but the lease's id is the same for every new creator of the call: packed once.
+      newHead = newHead or struct.pack('<Bddddddddddd', 193, cap - cost, now, 0, 0, 0, now, 0, 1, 1, now, -(now + lease))
+      s = newHead .. struct.pack('<H', #id) .. id
+    else
+      s = struct.pack('<BdddddddddddHc0', 193, cap - cost, now, 0, 0, 0, now, lg, 1, 1, now, -(now + lease), #id, id)
+    end
+    redis.call('SET', sk, s, 'PX', keyTtl)
+    written[sk] = s
+    out[d] = now
+    break
   end
 end
+base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})
 ${PROLOGUE}
 local known = 0
 local busy = nin > 0
-local isDone = got[2] and true or false
+local isDone = markerSet
 if not isDone and lg > now then
   local d = tonumber(redis.call('ZSCORE', ${DONE}, id))
   isDone = d ~= nil and d > now
@@ -346,16 +400,18 @@ elseif not busy and now >= nb and lvl >= cost and nln == 0 and #log < N then
   fl[id] = -(now + lease)
   lvl = lvl - cost
   ${EPILOGUE(c)}
-  return now
-elseif ARGV[4] == nil then
+  out[d] = now
+  break
+elseif extra == '' then
   -- It must wait in the line: its body is needed (see above).
   ${EPILOGUE(c)}
-  return {${NEEDS_BODY}}
+  out[d] = {${NEEDS_BODY}}
+  break
 else
   seq = seq + 1
   refresh = true
   nln = nln + redis.call('ZADD', ${LINE}, seq, id)
-  redis.call('HSET', ${BODY}, id, seq .. ':' .. ARGV[3] .. ':' .. ARGV[4])
+  redis.call('HSET', ${BODY}, id, seq .. ':' .. extra)
 end
 local reply = {0, 0, now, known}
 local mine = false
@@ -411,7 +467,10 @@ else
   reply[2] = at - now
 end
 ${EPILOGUE(c)}
-return reply
+out[d] = reply
+until true
+end
+return out
 `;
 
 /**
@@ -430,7 +489,10 @@ return reply
 export const finishLua = (c: ScriptConstants): string => `${NOW}
 local id = ARGV[1]
 local outcome = tonumber(ARGV[2])${constants(c)}
-local raw = redis.call('GET', KEYS[1])
+local sk = KEYS[1]
+${BASE}
+local raw = redis.call('GET', sk)
+local written = {}
 local lg
 ${PROLOGUE}
 fl[id] = nil
@@ -471,7 +533,10 @@ return {now, attempts}
  * Reply: {nowMs, sendsInWindow}.
  */
 export const mergeLua = (c: ScriptConstants): string => `${NOW}${constants(c)}
-local raw = redis.call('GET', KEYS[1])
+local sk = KEYS[1]
+${BASE}
+local raw = redis.call('GET', sk)
+local written = {}
 local lg
 ${PROLOGUE}
 local have, bring = {}, {}
