@@ -2,14 +2,17 @@
 //
 // Decisions per second and p50/p99 latency over TLS (+ AUTH) to a loopback redis-server, at
 // concurrency 1 and 64, side by side in one run:
-//   ours                 the decide script (sliding window + token bucket + line + idempotency check):
-//                        the decision alone; the outcome of granted sends is recorded between rounds
+//   ours                 RedisRateStore.decide (sliding window + token bucket + line + idempotency
+//                        check), as the handler calls it: concurrent decisions go to Redis in batches
+//                        (the store's Batcher; EVALSHA's calls/op in the profile is below 1 then). The
+//                        decision alone; the outcome of granted sends is recorded between rounds
 //                        (the done marker, as the handler does after each POST), with the clock
 //                        stopped; a second line also times decide + outcome together ("incl. outcome",
 //                        the outcome not waited for, as in the handler: one round trip per message)
 //   rateLimiterFlexible  rate-limiter-flexible's RateLimiterRedis (fixed window, 10 per 60 s) on the
 //                        same server and client
-//   evalshaCeiling       EVALSHA of a trivial script (TIME + SET): the most a script-per-decision can do
+//   evalshaCeiling       EVALSHA of a trivial script (TIME + SET): the most a script-per-decision can
+//                        do (a batch of decisions per script can pass it)
 // plus the Lambda bundle size and its cold init (require time in a fresh node process).
 // --json prints one line, {ours, rateLimiterFlexible, evalshaCeiling} each {opsPerSec, p50Ms, p99Ms}
 // at concurrency 64, plus decideFinishOpsPerSec (ours incl. each send's outcome, concurrency 64).

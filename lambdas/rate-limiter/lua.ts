@@ -29,24 +29,28 @@
 // - Cost: the whole per-creator state (bucket, window log, line size, in-flight leases) is one
 //   binary string of doubles (Redis' built-in `struct` library: no text formatting or parsing in
 //   Lua; measured in a loop inside one script, packing the common state took ~0.45 µs with struct
-//   against ~1.2-2.0 µs with cmsgpack, unpacking ~0.13 against ~0.47), read with
-//   the message's marker in one MGET and written with one SET (PX on creation and on TTL refreshes,
-//   KEEPTTL otherwise), so the common decision (a new message, nobody waiting, limits allow) is TIME,
-//   MGET and SET (plus one MGET of the in-flight sends' markers when a lease is held, and one ZRANGE
-//   of the earlier layout's zset when the state is new: see below); the window log
-//   is trimmed from its oldest end only when an entry left the window; the line size is kept as a
-//   counter (nln) updated from ZADD / ZREM return values, so an empty line costs nothing; the other
-//   keys' TTLs are refreshed every half TTL (xp) and whenever a script may have created one of them.
-// - Keys built in a script (the markers of in-flight messages, `<done>:<messageId>`, and the line, body and earlier done keys built from the state key) carry the
-//   creator's `{userId}` hash tag, so they are in the slot of the declared keys: Redis 7 runs such a
-//   script in Cluster (it rejects only keys of another slot: "Script attempted to access keys that do
-//   not hash to the same slot", src/script.c scriptVerifyClusterState).
+//   against ~1.2-2.0 µs with cmsgpack, unpacking ~0.13 against ~0.47). One decide call decides a
+//   batch (the store's Batcher: the decisions asked in one tick): TIME once, the outcomes' markers,
+//   one MGET of every decision's state and marker, one EXISTS of the earlier layout's zsets of the
+//   creators without a state (see below), then per decision one SET (PX on creation and on TTL
+//   refreshes, KEEPTTL otherwise), plus one EXISTS of the in-flight send's marker when a lease is
+//   held (an MGET when several). The window log is trimmed from its oldest end as it is read; the
+//   line size is kept as a counter (nln) updated from ZADD / ZREM return values, so an empty line
+//   costs nothing; the other keys' TTLs are refreshed every half TTL (xp) and whenever a script may
+//   have created one of them.
+// - Keys built in a script (the line, the bodies, the earlier layout's done zset and the markers of
+//   in-flight messages, `<done>:<messageId>`, all from the state key) carry the creator's `{userId}`
+//   hash tag, so they are in the slot of the declared keys: Redis 7 runs such a script in Cluster (it
+//   rejects only keys of another slot: "Script attempted to access keys that do not hash to the same
+//   slot", src/script.c scriptVerifyClusterState). A batch's creators share one slot (the store
+//   splits a batch by slot, with cluster-key-slot, the function ioredis routes by).
 //
 // Earlier layout (before issue 24), read in place: the state string as MessagePack
 // (cmsgpack.pack(lvl, ts, seq, nb, nln, xp, log, leases): its first byte is never 0xC1, which
 // MessagePack leaves unused) with every lease positive, and `done` as a zset (messageId -> ms until
 // which it counts as done). A state without `lg` (written by the earlier layout, or new) learns from
-// the zset until when any of its entries lives (ZRANGE -1 -1 WITHSCORES, once) and keeps that as
+// the zset until when any of its entries lives (ZRANGE -1 -1 WITHSCORES, once, after an EXISTS: for
+// new states one EXISTS per batch says whether any of their zsets exists) and keeps that as
 // `lg`; while now < lg a decision also asks the zset (ZSCORE). Positive leases may have a stored body
 // (checked, as before); the scripts write negative ones for sends granted on the fast path (no body).
 // The next write of the state is in the new format. The earlier scripts cannot read the new format:
