@@ -95,8 +95,10 @@ export interface DecideArgs {
 
 /**
  * At most this many decisions per script call: a full batch goes at once (see {@link Batcher}).
- * `npm run bench:rate-limiter` at concurrency 64, each size run twice on a quiet machine: 8 made
- * Redis answer in small bites (0.78× rate-limiter-flexible), 16 gave 0.99-1.34×, 32 1.19-1.39×.
+ * `npm run bench:rate-limiter` at concurrency 64, ours / rate-limiter-flexible per run on a quiet
+ * machine: 8 → 0.78×; 16 → 0.99×, 1.34×; 24 → 1.18×, 0.94×; 32 → 1.19×, 1.39×, 1.14×, 0.99×,
+ * 1.17×; 64 → 0.72×, 0.82× (Redis answers a whole round of callers at once, and this process and
+ * Redis then work in turn rather than side by side).
  */
 export const MAX_DECISIONS_PER_CALL = 32;
 
