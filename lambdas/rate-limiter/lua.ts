@@ -19,11 +19,11 @@
 //   not move while a send of the creator is in flight, so POSTs from concurrent invocations cannot
 //   overtake one another on the way to OnlyFans.
 // - Idempotency: a sent or dead-lettered messageId is remembered for the idempotency TTL by its own
-//   marker key (`<done>:<messageId>`, a string with that TTL, written by one plain SET: no script,
-//   see `doneMarkerKey`); the in-flight leases (packed in the state string) hold granted sends until
-//   their outcome is known (a lease: a crashed invocation's message goes back to the head of the line
-//   when it expires). A lease whose marker exists is over: the next script of the creator drops it
-//   (and the message's stored body), so recording "sent" needs no script and no state rewrite. A POST
+//   marker key (`<done>:<messageId>`, a string with that TTL, set at the start of the store's next
+//   decide call, see `doneMarkerKey`); the in-flight leases (packed in the state string) hold granted
+//   sends until their outcome is known (a lease: a crashed invocation's message goes back to the head
+//   of the line when it expires). A lease whose marker exists is over: the next script of the creator
+//   drops it (and the message's stored body), so recording "sent" rewrites no state. A POST
 //   failure puts the message back at the head and pauses the line (backoff / Retry-After): retried,
 //   never suppressed.
 // - Cost: the whole per-creator state (bucket, window log, line size, in-flight leases) is one
@@ -479,7 +479,7 @@ return out
 
 /**
  * finish: record that a granted send failed or was not made (the outcomes sent and dead-lettered
- * are one SET of the message's done marker, see `doneMarkerKey`: no script).
+ * are the message's done marker, set by the next decide call: see its ARGV[1]).
  *
  * KEYS[1] the creator's state key
  * ARGV[1] messageId

@@ -1,5 +1,5 @@
-// Recording a send's outcome (issue 24): "sent" is one SET of the message's done marker, not waited
-// for by the handler (one round trip per message); the lease still stands for a crashed sender; a
+// Recording a send's outcome (issue 24): "sent" is the message's done marker, set by the store's
+// next decide call and not waited for by the handler (one round trip per message); the lease still stands for a crashed sender; a
 // marker that arrives after the lease put the message back in the line keeps it from a second send;
 // and the earlier layout (the `done` zset, leases without a sign, the state without its 9th field)
 // is read in place. On a real redis-server, replies checked against the reference model.
