@@ -4,7 +4,7 @@
 
 import { expect } from "chai";
 import calculateSlot from "cluster-key-slot";
-import type { Cluster, Command } from "ioredis";
+import type { Command } from "ioredis";
 import { DEFAULT_SETTINGS, units } from "../../../lambdas/rate-limiter/config";
 import { NEEDS_BODY } from "../../../lambdas/rate-limiter/lua";
 import { decide, emptyUserState, Status, type UserState } from "../../../lambdas/rate-limiter/model";
@@ -16,9 +16,7 @@ import {
   RedisRateStore,
   stateKey,
 } from "../../../lambdas/rate-limiter/store";
-import { createRedisClient } from "../../../lambdas/shared/redis-client";
-import { startRedisCluster } from "../../../tools/services/redis-server";
-import { body, type PlainRedis, plainRedis } from "./helpers";
+import { body, clusterRedis, type PlainRedis, plainRedis } from "./helpers";
 
 /** A decide script call as sent: its outcome markers and, per decision, the state key, marker and body part. */
 interface Sent {
@@ -200,17 +198,9 @@ describe("rate limiter: batches on a 3-master Redis Cluster", function () {
   this.timeout(60_000);
 
   it("splits a tick's decisions by hash slot, every call's keys in one slot", async () => {
-    const cluster = await startRedisCluster({ masters: 3, password: "cluster-password-123456" });
-    let client: RedisClient | undefined;
+    const cluster = await clusterRedis();
+    const client = cluster.client;
     try {
-      const first = cluster.startupNodes[0];
-      if (!first) throw new Error("no cluster node");
-      client = createRedisClient({
-        REDIS_HOST: first.host,
-        REDIS_PORT: String(first.port),
-        REDIS_PASSWORD: "cluster-password-123456",
-        REDIS_CLUSTER: "true",
-      });
       const store = new RedisRateStore(client, DEFAULT_SETTINGS);
       // Two creators share a slot (hash tags that collide), the others spread over the masters.
       const users = Array.from({ length: 12 }, (_, i) => `cl-${i}`);
@@ -236,10 +226,9 @@ describe("rate limiter: batches on a 3-master Redis Cluster", function () {
       expect(together?.decisions.map((d) => d.state)).to.include(stateKey(twin));
       expect(spy.calls.reduce((a, c) => a + c.decisions.length, 0)).to.equal(users.length + 1);
       // The creators really are spread over several masters.
-      const sizes = await Promise.all((client as Cluster).nodes("master").map((n) => n.dbsize()));
+      const sizes = await Promise.all(client.nodes("master").map((n) => n.dbsize()));
       expect(sizes.filter((n) => n > 0).length).to.be.at.least(2);
     } finally {
-      client?.disconnect();
       await cluster.stop();
     }
   });

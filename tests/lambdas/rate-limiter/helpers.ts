@@ -1,8 +1,8 @@
 // Shared bits of the rate limiter tests: a real redis-server per suite and small factories.
 
-import Redis from "ioredis";
-import { CLIENT_DEFAULTS } from "../../../lambdas/shared/redis-client";
-import { type RunningRedis, startRedis } from "../../../tools/services/redis-server";
+import Redis, { type Cluster } from "ioredis";
+import { CLIENT_DEFAULTS, createRedisClient } from "../../../lambdas/shared/redis-client";
+import { type RunningRedis, startRedis, startRedisCluster } from "../../../tools/services/redis-server";
 
 export interface PlainRedis {
   server: RunningRedis;
@@ -27,6 +27,30 @@ export async function plainRedis(): Promise<PlainRedis> {
     async stop() {
       client.disconnect();
       await server.stop();
+    },
+  };
+}
+
+/** A 3-master redis-server Cluster on loopback and a Cluster client for it (as the Lambda makes it). */
+export async function clusterRedis(): Promise<{ client: Cluster; stop(): Promise<void> }> {
+  const password = "cluster-password-123456";
+  const cluster = await startRedisCluster({ masters: 3, password });
+  const first = cluster.startupNodes[0];
+  if (!first) {
+    await cluster.stop();
+    throw new Error("no cluster node");
+  }
+  const client = createRedisClient({
+    REDIS_HOST: first.host,
+    REDIS_PORT: String(first.port),
+    REDIS_PASSWORD: password,
+    REDIS_CLUSTER: "true",
+  }) as Cluster;
+  return {
+    client,
+    async stop() {
+      client.disconnect();
+      await cluster.stop();
     },
   };
 }

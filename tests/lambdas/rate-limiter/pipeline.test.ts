@@ -6,8 +6,8 @@ import { expect } from "chai";
 import type { Cluster } from "ioredis";
 import type { RedisClient } from "../../../lambdas/rate-limiter/store";
 import { createRedisClient } from "../../../lambdas/shared/redis-client";
-import { type RunningRedis, startRedis, startRedisCluster } from "../../../tools/services/redis-server";
-import { msg, postJitterMs, type Rig, rig, sleep } from "./helpers";
+import { type RunningRedis, startRedis } from "../../../tools/services/redis-server";
+import { clusterRedis, msg, postJitterMs, type Rig, rig, sleep } from "./helpers";
 
 function firstSeenOrder(r: Rig, userId: string): string[] {
   return r.decisions.filter((x) => x.userId === userId && !x.d.known).map((x) => x.messageId);
@@ -89,16 +89,9 @@ describe("rate limiter pipeline end to end (real Redis)", function () {
   });
 
   it("works unchanged on a 3-master Redis Cluster", async () => {
-    const cluster = await startRedisCluster({ masters: 3, password: "cluster-password-123456" });
+    const cluster = await clusterRedis();
     try {
-      const first = cluster.startupNodes[0];
-      if (!first) throw new Error("no cluster node");
-      client = createRedisClient({
-        REDIS_HOST: first.host,
-        REDIS_PORT: String(first.port),
-        REDIS_PASSWORD: "cluster-password-123456",
-        REDIS_CLUSTER: "true",
-      });
+      client = cluster.client;
       r = await rig(client, { perWindow: 3, windowSeconds: 1, burst: 2 });
       const users = Array.from({ length: 8 }, (_, i) => `u-cluster-${i}`);
       const messages = users.flatMap((u) => Array.from({ length: 5 }, (_, i) => msg(`${u}-${i}`, u, i * 10)));
@@ -111,7 +104,6 @@ describe("rate limiter pipeline end to end (real Redis)", function () {
       const sizes = await Promise.all((client as Cluster).nodes("master").map((n) => n.dbsize()));
       expect(sizes.filter((n) => n > 0).length).to.be.at.least(2);
     } finally {
-      client?.disconnect();
       client = undefined;
       await cluster.stop();
     }
