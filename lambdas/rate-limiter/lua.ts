@@ -31,32 +31,24 @@
 //   Lua; measured in a loop inside one script, packing the common state took ~0.45 µs with struct
 //   against ~1.2-2.0 µs with cmsgpack, unpacking ~0.13 against ~0.47). One decide call decides a
 //   batch (the store's Batcher: the decisions asked in one tick): TIME once, the outcomes' markers,
-//   one MGET of every decision's state and marker, one EXISTS of the earlier layout's zsets of the
-//   creators without a state (see below), then per decision one SET (PX on creation and on TTL
-//   refreshes, KEEPTTL otherwise), plus one EXISTS of the in-flight send's marker when a lease is
-//   held (an MGET when several). The window log is trimmed from its oldest end as it is read; the
+//   one MGET of every decision's state and marker, then per decision one SET (PX on creation and on
+//   TTL refreshes, KEEPTTL otherwise), plus one EXISTS of the in-flight send's marker when a lease
+//   is held (an MGET when several). The window log is trimmed from its oldest end as it is read; the
 //   line size is kept as a counter (nln) updated from ZADD / ZREM return values, so an empty line
 //   costs nothing; the other keys' TTLs are refreshed every half TTL (xp) and whenever a script may
 //   have created one of them.
-// - Keys built in a script (the line, the bodies, the earlier layout's done zset and the markers of
-//   in-flight messages, `<done>:<messageId>`, all from the state key) carry the creator's `{userId}`
-//   hash tag, so they are in the slot of the declared keys: Redis 7 runs such a script in Cluster (it
-//   rejects only keys of another slot: "Script attempted to access keys that do not hash to the same
-//   slot", src/script.c scriptVerifyClusterState). A batch's creators share one slot (the store
+// - Keys built in a script (the line, the bodies and the markers of in-flight messages,
+//   `<done>:<messageId>`, all from the state key) carry the creator's `{userId}` hash tag, so they
+//   are in the slot of the declared keys: Redis 7 runs such a script in Cluster (it rejects only
+//   keys of another slot: "Script attempted to access keys that do not hash to the same slot",
+//   src/script.c scriptVerifyClusterState). A batch's creators share one slot (the store
 //   splits a batch by slot, with cluster-key-slot, the function ioredis routes by).
 //
-// Earlier layout (before issue 24), read in place: the state string as MessagePack
-// (cmsgpack.pack(lvl, ts, seq, nb, nln, xp, log, leases): its first byte is never 0xC1, which
-// MessagePack leaves unused) with every lease positive, and `done` as a zset (messageId -> ms until
-// which it counts as done). A state without `lg` (written by the earlier layout, or new) learns from
-// the zset until when any of its entries lives (ZRANGE -1 -1 WITHSCORES, once, after an EXISTS: for
-// new states one EXISTS per batch says whether any of their zsets exists) and keeps that as
-// `lg`; while now < lg a decision also asks the zset (ZSCORE). Positive leases may have a stored body
-// (checked, as before); the scripts write negative ones for sends granted on the fast path (no body).
-// The next write of the state is in the new format. The earlier scripts cannot read the new format:
-// during the minutes both versions run, an earlier script meeting a new state fails with a script
-// error (the record goes back to SQS and is retried by the new version): it fails closed, never
-// over-admits. After the idempotency TTL every earlier `done` zset has expired and `lg` is 0.
+// No earlier layout is read in place: the function has never been deployed by this program (both
+// stacks' previews create `rate-limiter-fn`), so no Redis holds what earlier scripts wrote. A
+// layout change after a deployment needs a read-in-place path (git history: issue 24 had one for
+// the MessagePack state and the `done` zset, removed when this was found).
+
 import { KEY_SUFFIX } from "./message";
 
 /*
@@ -65,18 +57,16 @@ import { KEY_SUFFIX } from "./message";
  * is KEYS[1] without its suffix. They carry the same `{userId}` hash tag, so they are in the slot of
  * the declared keys (see "Keys built in a script" above).
  *
- * state            string: struct.pack('<Bddddddddd', 0xC1, lvl, ts, seq, nb, nln, xp, lg, #log, #leases),
+ * state            string: struct.pack('<Bdddddddd', 0xC1, lvl, ts, seq, nb, nln, xp, #log, #leases),
  *                  then #log doubles (log), then per lease struct.pack('<dHc0', expiry, #id, id);
  *                  lvl = bucket units, ts = ms of lvl, seq = last ticket, nb = line paused until (ms), nln = size of
  *                  the line, xp = ms of the last TTL refresh, log = array of the grant times in the
  *                  window (ms, ascending), leases = map messageId -> ms when its send lease expires
- *                  (the sends in flight; negative: granted on the fast path, no body stored), lg = ms
- *                  until which the earlier layout's `done` zset may hold an entry (0 none; absent =
- *                  not yet looked); absent = a new creator (full bucket, nothing recorded)
+ *                  (the sends in flight; negative: granted on the fast path, no body stored); absent =
+ *                  a new creator (full bucket, nothing recorded)
  * line             zset: messageId -> ticket, the FIFO of waiting messages
  * body             hash: messageId -> "<ticket>:<failedAttempts>:<body>" while waiting or in flight
- * done             the earlier layout's zset (read only, see above); `<done>:<messageId>` is the
- *                  message's done marker: a string "1" with PX = the idempotency TTL
+ * <done>:<id>      the message's done marker: a string "1" with PX = the idempotency TTL
  */
 
 /** Server time in ms (`now`). */
@@ -132,21 +122,8 @@ const BASE = `local base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})`
 /** The other keys, built from `base` (see above) where a path needs them: the common path needs none. */
 const LINE = `(base .. '${KEY_SUFFIX.line}')`;
 const BODY = `(base .. '${KEY_SUFFIX.body}')`;
-const DONE = `(base .. '${KEY_SUFFIX.done}')`;
 /** The done marker of the message whose id is the Lua expression `id` (see `doneMarkerKey`). */
 const MARKER = (id: string): string => `(base .. '${KEY_SUFFIX.done}:' .. ${id})`;
-
-/**
- * `lg` of a state the earlier layout never saw (see "Earlier layout" above): until when its done
- * zset may hold an entry. EXISTS first: the zset is almost always gone, and an integer reply costs
- * less than ZRANGE's table.
- */
-const LEGACY_LG = `
-lg = 0
-if redis.call('EXISTS', ${DONE}) == 1 then
-  lg = tonumber(redis.call('ZRANGE', ${DONE}, -1, -1, 'WITHSCORES')[2]) or 0
-end
-`;
 
 /** How many window-log lengths get a ready-made pack format (see SET_STATE). */
 const READY_FORMATS = 16;
@@ -159,7 +136,7 @@ const READY_FORMATS = 16;
  * one script, the common state packed in ~0.5 µs this way against ~1.2 µs), then one pack per lease.
  */
 const SET_STATE = (options: string, perWindow: number): string => {
-  const header = "<Bddddddddd";
+  const header = "<Bdddddddd";
   const ready = Math.min(perWindow, READY_FORMATS);
   const pick = Array.from(
     { length: ready + 1 },
@@ -174,10 +151,10 @@ do
     local f
     ${pick.join("\n    ")}
     end
-    s = struct.pack(f, 193, lvl, ts, seq, nb, nln, xp, lg, nl, nfl, unpack(log))
+    s = struct.pack(f, 193, lvl, ts, seq, nb, nln, xp, nl, nfl, unpack(log))
   else
     -- A long log: one pack per entry (unpack would pass Lua's C stack limit past ~8,000 values).
-    local parts = {struct.pack('${header}', 193, lvl, ts, seq, nb, nln, xp, lg, nl, nfl)}
+    local parts = {struct.pack('${header}', 193, lvl, ts, seq, nb, nln, xp, nl, nfl)}
     for i = 1, nl do parts[i + 1] = struct.pack('<d', log[i]) end
     s = table.concat(parts)
   end
@@ -189,14 +166,14 @@ end
 };
 
 /**
- * Shared prologue (`now` and `raw`, the state string or false, are set before; `lg` too, or nil):
+ * Shared prologue (`now` and `raw`, the state string or false, are set before):
  * state, window trim, bucket refill, finished and expired leases.
  */
 const PROLOGUE = `
 local lvl, ts, seq, nb, nln, xp, log, fl
-if raw and string.byte(raw, 1) == 193 then
+if raw then
   local nlog, nfl, pos
-  lvl, ts, seq, nb, nln, xp, lg, nlog, nfl, pos = struct.unpack('<xddddddddd', raw)
+  lvl, ts, seq, nb, nln, xp, nlog, nfl, pos = struct.unpack('<xdddddddd', raw)
   -- The log is ascending: the entries that left the window are its first ones, dropped as read.
   log, fl = {}, {}
   local k, old = 0, now - W
@@ -213,21 +190,9 @@ if raw and string.byte(raw, 1) == 193 then
     x, fid, pos = struct.unpack('<dHc0', raw, pos)
     fl[fid] = x
   end
-elseif raw then
-  -- Written by the earlier scripts (MessagePack, 8 fields).
-  lvl, ts, seq, nb, nln, xp, log, fl, lg = cmsgpack.unpack(raw)
-  if nln < 0 then nln = 0 end
-  local k = 1
-  while log[k] and log[k] <= now - W do k = k + 1 end
-  if k > 1 then
-    local kept = {}
-    for i = k, #log do kept[#kept + 1] = log[i] end
-    log = kept
-  end
 else
   lvl, ts, seq, nb, nln, xp, log, fl = cap, now, 0, 0, 0, 0, {}, {}
 end
-if lg == nil then${LEGACY_LG}end
 local refresh = false
 if now > ts then
   lvl = math.min(cap, lvl + N * (now - ts))
@@ -328,17 +293,9 @@ export const decideLua = (c: ScriptConstants): string => `${NOW}${constants(c)}
 local m = tonumber(ARGV[1])
 for j = 1, m do redis.call('SET', KEYS[j], '1', 'PX', doneTtl) end
 local n = (#KEYS - m) / 2
--- Every decision's state and done marker in one MGET, and one EXISTS for the earlier layout's done
--- zsets of the creators without a state (almost always none): not two calls per decision.
+-- Every decision's state and done marker in one MGET: not a call per decision.
 if n == 0 then return {} end
 local got = redis.call('MGET', unpack(KEYS, m + 1))
-local zsets = {}
-for i = 1, n do
-  if not got[2 * i - 1] then
-    zsets[#zsets + 1] = string.sub(KEYS[m + 2 * i - 1], 1, ${-(KEY_SUFFIX.state.length + 1)}) .. '${KEY_SUFFIX.done}'
-  end
-end
-local anyZset = #zsets > 0 and redis.call('EXISTS', unpack(zsets)) > 0
 -- The states this call wrote: a later decision of the same creator reads them, not \`got\`.
 local written = {}
 local out = {}
@@ -348,52 +305,29 @@ local newHead
 -- upvalues on every call.
 for d = 1, n do
 local a = 3 * d - 1
-local sk, raw, markerSet, id, deadline, extra = KEYS[m + 2 * d - 1], got[2 * d - 1], got[2 * d] and true or false, ARGV[a], tonumber(ARGV[a + 1]), ARGV[a + 2]
+local sk, raw, isDone, id, deadline, extra = KEYS[m + 2 * d - 1], got[2 * d - 1], got[2 * d] and true or false, ARGV[a], tonumber(ARGV[a + 1]), ARGV[a + 2]
 repeat
 if deadline > 0 and now > deadline then
   out[d] = {5, 0, now, 0}
   break
 end
 if written[sk] then raw = written[sk] end
-local lg, base
-if not raw then
+if not raw and not isDone then
   -- A new creator (or one idle for the keys' TTL: the line and bodies expired with the state): a
-  -- full bucket, nothing in the window, nobody waiting or in flight. Unless the message is done,
-  -- granted at once: the state written in one piece (log = {now}, one fast-path lease).
-  lg = 0
-  if anyZset then
-    base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})
-    ${LEGACY_LG}
-  end
-  local isDone = markerSet
-  if not isDone and lg > now then
-    local d = tonumber(redis.call('ZSCORE', ${DONE}, id))
-    isDone = d ~= nil and d > now
-  end
-  if not isDone then
-    local s
-    if lg == 0 then
-      -- All but the lease's id is the same for every new creator of the call: packed once.
-      newHead = newHead or struct.pack('<Bddddddddddd', 193, cap - cost, now, 0, 0, 0, now, 0, 1, 1, now, -(now + lease))
-      s = newHead .. struct.pack('<H', #id) .. id
-    else
-      s = struct.pack('<BdddddddddddHc0', 193, cap - cost, now, 0, 0, 0, now, lg, 1, 1, now, -(now + lease), #id, id)
-    end
-    redis.call('SET', sk, s, 'PX', keyTtl)
-    written[sk] = s
-    out[d] = now
-    break
-  end
+  -- full bucket, nothing in the window, nobody waiting or in flight: granted at once, the state
+  -- written in one piece (log = {now}, one fast-path lease). All but the lease's id is the same for
+  -- every new creator of the call: packed once.
+  newHead = newHead or struct.pack('<Bdddddddddd', 193, cap - cost, now, 0, 0, 0, now, 1, 1, now, -(now + lease))
+  local s = newHead .. struct.pack('<H', #id) .. id
+  redis.call('SET', sk, s, 'PX', keyTtl)
+  written[sk] = s
+  out[d] = now
+  break
 end
-base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})
+local base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})
 ${PROLOGUE}
 local known = 0
 local busy = nin > 0
-local isDone = markerSet
-if not isDone and lg > now then
-  local d = tonumber(redis.call('ZSCORE', ${DONE}, id))
-  isDone = d ~= nil and d > now
-end
 local inFlight = fl[id]
 if inFlight and inFlight < 0 then inFlight = -inFlight end
 if isDone or inFlight or (nln > 0 and redis.call('ZSCORE', ${LINE}, id)) then
@@ -497,7 +431,6 @@ local sk = KEYS[1]
 ${BASE}
 local raw = redis.call('GET', sk)
 local written = {}
-local lg
 ${PROLOGUE}
 fl[id] = nil
 local v = redis.call('HGET', ${BODY}, id)
@@ -541,7 +474,6 @@ local sk = KEYS[1]
 ${BASE}
 local raw = redis.call('GET', sk)
 local written = {}
-local lg
 ${PROLOGUE}
 local have, bring = {}, {}
 for i = 1, #log do have[log[i]] = (have[log[i]] or 0) + 1 end

@@ -62,8 +62,7 @@ export function parseMessage(body: string): ParseResult {
  * Redis keys of one creator: `<prefix>:{userId}:` then a suffix. The `{userId}` hash tag puts them
  * all in one cluster slot. The scripts in lua.ts are given the state key and build the others from
  * it with these suffixes. The state (bucket, window log, line size, in-flight leases) is one packed
- * string at `st:p`: a new name, because a hash left at `st` by the earlier layout would make every
- * script fail with WRONGTYPE until it expired.
+ * string at `st:p`; `done:<messageId>` is a message's done marker.
  */
 export const KEY_SUFFIX = { state: "st:p", line: "line", body: "body", done: "done" } as const;
 

@@ -1,17 +1,17 @@
 // Recording a send's outcome (issue 24): "sent" is the message's done marker, set by the store's
-// next decide call and not waited for by the handler (one round trip per message); the lease still stands for a crashed sender; a
-// marker that arrives after the lease put the message back in the line keeps it from a second send;
-// and the earlier layout (the `done` zset, leases without a sign, the state without its 9th field)
-// is read in place. On a real redis-server, replies checked against the reference model.
+// next decide call and not waited for by the handler (one round trip per message); the lease still
+// stands for a crashed sender; a marker that arrives after the lease put the message back in the
+// line keeps it from a second send.
+// On a real redis-server, replies checked against the reference model.
 
 import { expect } from "chai";
 import type { Command } from "ioredis";
 import { DEFAULT_SETTINGS, units } from "../../../lambdas/rate-limiter/config";
 import { decide, emptyUserState, finish, Outcome, Status } from "../../../lambdas/rate-limiter/model";
 import { BUSY_WAIT_MS, RedisRateStore } from "../../../lambdas/rate-limiter/store";
-import { body, msg, type PlainRedis, plainRedis, type Rig, rig, sleep } from "./helpers";
+import { msg, type PlainRedis, plainRedis, type Rig, rig, sleep } from "./helpers";
 
-describe("rate limiter: recording outcomes and the earlier layout (real redis-server)", function () {
+describe("rate limiter: recording outcomes (real redis-server)", function () {
   this.timeout(30_000);
   let redis: PlainRedis;
   let r: Rig | undefined;
@@ -87,62 +87,6 @@ describe("rate limiter: recording outcomes and the earlier layout (real redis-se
     const next = await p.ask("l3");
     expect(next.grants.map((g) => g.messageId)).to.not.include("l2");
     expect((await p.ask("l2")).status).to.equal(Status.done);
-  });
-
-  it("reads the earlier layout in place: its done zset, its window log and its leases", async () => {
-    const userId = `legacy-${process.pid}`;
-    const keys = { st: `rl:{${userId}}:st:p`, body: `rl:{${userId}}:body`, done: `rl:{${userId}}:done` };
-    const t = (await redis.client.time()) as unknown as [string | number, string | number];
-    const now = Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000);
-    // As the earlier scripts wrote it: 8 fields; the bucket empty after 2 grants 100 ms ago, one of
-    // them ("old-sent") recorded in the done zset, the other ("old-flying") in flight with a stored
-    // body and a lease that has already expired.
-    await redis.client.eval(
-      `local fl = {}
-       fl[ARGV[3]] = tonumber(ARGV[2])
-       redis.call('SET', KEYS[1], cmsgpack.pack(0, tonumber(ARGV[1]), 7, 0, 0, tonumber(ARGV[1]), {tonumber(ARGV[1]), tonumber(ARGV[1])}, fl), 'PX', 600000)
-       redis.call('HSET', KEYS[2], ARGV[3], '7:0:' .. ARGV[4])
-       redis.call('ZADD', KEYS[3], tonumber(ARGV[1]) + 86400000, 'old-sent')
-       return 1`,
-      3,
-      keys.st,
-      keys.body,
-      keys.done,
-      now - 100,
-      now - 50,
-      "old-flying",
-      body("old-flying", userId),
-    );
-    const store = new RedisRateStore(redis.client, settings, 300);
-    const ask = (messageId: string) =>
-      store.decide({ userId, messageId, attempts: 0, body: body(messageId, userId), deadlineMs: 0 });
-    // A duplicate of a message the earlier layout recorded as sent.
-    const dup = await ask("old-sent");
-    expect(dup.status).to.equal(Status.done);
-    expect(dup.known).to.equal(true);
-    // Rewritten in the new format (its first byte 0xC1, which MessagePack never starts with).
-    expect((await redis.client.getBuffer(keys.st))?.[0]).to.equal(0xc1);
-    // The earlier window log and bucket count: a new message waits (2 sends 100 ms ago, bucket empty),
-    // behind the expired lease's message, which went back to the head of the line with its body;
-    // 600 ms later the bucket holds 2 tokens but the window (3 per second, 2 in it) only one more.
-    const fresh = await ask("new-1");
-    expect(fresh.status).to.equal(Status.wait);
-    await sleep(600);
-    const woken = await ask("new-1");
-    expect(woken.grants.map((g) => g.messageId)).to.deep.equal(["old-flying"]);
-    expect(woken.grants[0]?.body).to.equal(body("old-flying", userId));
-    // The earlier done zset is still asked while any of its entries lives.
-    expect((await ask("old-sent")).status).to.equal(Status.done);
-  });
-
-  it("asks the earlier done zset for a creator whose state expired before it", async () => {
-    const userId = `legacy-gap-${process.pid}`;
-    await redis.client.zadd(`rl:{${userId}}:done`, Date.now() + 86_400_000, "gone-sent");
-    const store = new RedisRateStore(redis.client, settings);
-    const d = await store.decide({ userId, messageId: "gone-sent", attempts: 0, body: "{}", deadlineMs: 0 });
-    expect(d.status).to.equal(Status.done);
-    const other = await store.decide({ userId, messageId: "brand-new", attempts: 0, body: "{}", deadlineMs: 0 });
-    expect(other.status).to.equal(Status.granted);
   });
 
   it("the handler records 'sent' without waiting: the marker travels with the next decision, in one script call", async () => {
