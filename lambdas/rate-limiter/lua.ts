@@ -201,19 +201,27 @@ end
 local nin = 0
 local f1 = next(fl)
 if f1 then
-  -- Which leases have their outcome recorded (their done marker exists)? One lease (the common
-  -- case): EXISTS, an integer reply; more: one MGET.
-  local ids, m
-  if next(fl, f1) == nil then
-    ids, m = {f1}, {redis.call('EXISTS', ${MARKER("f1")}) == 1}
-  else
-    local names = {}
-    ids = {}
-    for fid in pairs(fl) do
-      ids[#ids + 1] = fid
+  -- Which leases have their outcome recorded (their done marker exists)? Looked up for the whole
+  -- call beforehand (\`over\`, see decideLua) when the lease was in the state the call found; else
+  -- one lease (the common case): EXISTS, an integer reply; more: one MGET.
+  local ids, m = {}, {}
+  local seen = over[sk]
+  local ask, names = {}, {}
+  for fid in pairs(fl) do
+    ids[#ids + 1] = fid
+    local o = seen and seen[fid]
+    if o == nil then
+      ask[#ask + 1] = #ids
       names[#names + 1] = ${MARKER("fid")}
+    else
+      m[#ids] = o
     end
-    m = redis.call('MGET', unpack(names))
+  end
+  if #names == 1 then
+    m[ask[1]] = redis.call('EXISTS', names[1]) == 1
+  elseif #names > 1 then
+    local marked = redis.call('MGET', unpack(names))
+    for i = 1, #ask do m[ask[i]] = marked[i] and true or false end
   end
   for i = 1, #ids do
     local fid = ids[i]
@@ -237,6 +245,9 @@ if f1 then
   end
 end
 `;
+
+/** Reads the state's log and lease counts (after the tag and six doubles, see "state" above). */
+const LEASE_COUNTS = `<${"x".repeat(1 + 6 * 8)}dd`;
 
 /** Appends a grant time, keeping the log ascending (TIME may step back). */
 const APPEND_NOW = `
@@ -296,6 +307,35 @@ local n = (#KEYS - m) / 2
 -- Every decision's state and done marker in one MGET: not a call per decision.
 if n == 0 then return {} end
 local got = redis.call('MGET', unpack(KEYS, m + 1))
+-- The done markers of the sends in flight in the states found, in one MGET: over[stateKey][id] is
+-- true when that send's outcome is recorded (a lease whose marker exists is over).
+local over, leaseOf, leaseKeys = {}, {}, {}
+for d = 1, n do
+  local raw = got[2 * d - 1]
+  if raw then
+    local sk = KEYS[m + 2 * d - 1]
+    local nlog, nfl, pos = struct.unpack('${LEASE_COUNTS}', raw)
+    if nfl > 0 then
+      local base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})
+      local t = {}
+      over[sk] = t
+      pos = pos + 8 * nlog
+      for _ = 1, nfl do
+        local fid
+        _, fid, pos = struct.unpack('<dHc0', raw, pos)
+        leaseKeys[#leaseKeys + 1] = ${MARKER("fid")}
+        leaseOf[#leaseKeys] = {t, fid}
+      end
+    end
+  end
+end
+if #leaseKeys > 0 then
+  local marked = redis.call('MGET', unpack(leaseKeys))
+  for i = 1, #leaseKeys do
+    local l = leaseOf[i]
+    l[1][l[2]] = marked[i] and true or false
+  end
+end
 -- The states this call wrote: a later decision of the same creator reads them, not \`got\`.
 local written = {}
 local out = {}
@@ -430,7 +470,7 @@ local outcome = tonumber(ARGV[2])${constants(c)}
 local sk = KEYS[1]
 ${BASE}
 local raw = redis.call('GET', sk)
-local written = {}
+local written, over = {}, {}
 ${PROLOGUE}
 fl[id] = nil
 local v = redis.call('HGET', ${BODY}, id)
@@ -473,7 +513,7 @@ export const mergeLua = (c: ScriptConstants): string => `${NOW}${constants(c)}
 local sk = KEYS[1]
 ${BASE}
 local raw = redis.call('GET', sk)
-local written = {}
+local written, over = {}, {}
 ${PROLOGUE}
 local have, bring = {}, {}
 for i = 1, #log do have[log[i]] = (have[log[i]] or 0) + 1 end
