@@ -104,7 +104,7 @@ export const MAX_DECISIONS_PER_CALL = 32;
 
 /** A decision or an outcome waiting for its batch. */
 interface Queued {
-  /** The decision, or undefined for an outcome (the done marker `key`). */
+  /** The decision, or undefined for an outcome (its done marker is `marker`). */
   readonly a: DecideArgs | undefined;
   readonly withBody: boolean;
   /** The creator's state key (its hash slot is the batch's). */
