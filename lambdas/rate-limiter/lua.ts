@@ -54,7 +54,7 @@ import { KEY_SUFFIX } from "./message";
 /*
  * The keys of one creator (message.ts `userKeys`: `<prefix>:{userId}:` then a suffix). A script is
  * given the state key (and decide the message's done marker) and builds the others from it: `base`
- * is KEYS[1] without its suffix. They carry the same `{userId}` hash tag, so they are in the slot of
+ * is the state key without its suffix (BASE). They carry the same `{userId}` hash tag, so they are in the slot of
  * the declared keys (see "Keys built in a script" above).
  *
  * state            string: struct.pack('<Bdddddddd', 0xC1, lvl, ts, seq, nb, nln, xp, #log, #leases),
@@ -316,7 +316,7 @@ for d = 1, n do
     local sk = KEYS[m + 2 * d - 1]
     local nlog, nfl, pos = struct.unpack('${LEASE_COUNTS}', raw)
     if nfl > 0 then
-      local base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})
+      ${BASE}
       local t = {}
       over[sk] = t
       pos = pos + 8 * nlog
@@ -364,7 +364,7 @@ if not raw and not isDone then
   out[d] = now
   break
 end
-local base = string.sub(sk, 1, ${-(KEY_SUFFIX.state.length + 1)})
+${BASE}
 ${PROLOGUE}
 local known = 0
 local busy = nin > 0
